@@ -1,0 +1,54 @@
+package dev.inlet.admin;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads a bounded JSON object body; anything else fails with {@link InvalidBody} (400 or 413). */
+final class JsonBodies {
+  private JsonBodies() {}
+
+  static Mono<JsonNode> read(ServerRequest request, JsonMapper json, int maxBytes) {
+    return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), maxBytes)
+        .onErrorMap(DataBufferLimitException.class,
+            e -> new InvalidBody(HttpStatus.CONTENT_TOO_LARGE, "The body is larger than " + maxBytes + " bytes"))
+        .map(buffer -> {
+          byte[] bytes = new byte[buffer.readableByteCount()];
+          buffer.read(bytes);
+          DataBufferUtils.release(buffer);
+          return bytes;
+        })
+        .defaultIfEmpty(new byte[0])
+        .map(bytes -> {
+          try {
+            JsonNode node = json.readTree(bytes);
+            if (node == null || !node.isObject()) {
+              throw new InvalidBody(HttpStatus.BAD_REQUEST, "The body must be a JSON object");
+            }
+            return node;
+          } catch (JacksonException e) {
+            throw new InvalidBody(HttpStatus.BAD_REQUEST, "The body is not valid JSON");
+          }
+        });
+  }
+
+  /** A request body that cannot be used, with the status that says why. */
+  static final class InvalidBody extends RuntimeException {
+    private final HttpStatus status;
+
+    InvalidBody(HttpStatus status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+
+    HttpStatus status() {
+      return status;
+    }
+  }
+}

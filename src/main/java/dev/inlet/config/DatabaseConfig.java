@@ -1,0 +1,75 @@
+package dev.inlet.config;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The database: an external PostgreSQL when {@code INLET_DATABASE_URL} is set, otherwise an embedded real
+ * PostgreSQL whose data directory ({@code INLET_DATA_DIR}/postgres) survives restarts. The embedded server runs
+ * with durable settings: the library's defaults turn {@code fsync}, {@code synchronous_commit} and
+ * {@code full_page_writes} off, which would lose committed credits on a crash.
+ */
+@Configuration(proxyBeanMethods = false)
+class DatabaseConfig {
+  private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
+  /** Pool size: the ledger writer holds one connection; reads (admin, SPSP) share the rest. */
+  private static final int poolSize = 8;
+
+  @Bean(destroyMethod = "close")
+  EmbeddedDatabase embeddedDatabase(InletSettings settings) {
+    if (!settings.embeddedDatabase()) {
+      return new EmbeddedDatabase(null);
+    }
+    Path dir = settings.dataDir().resolve("postgres").toAbsolutePath();
+    try {
+      Files.createDirectories(dir);
+      EmbeddedPostgres pg =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dir)
+              .setCleanDataDirectory(false)
+              .setServerConfig("fsync", "on")
+              .setServerConfig("synchronous_commit", "on")
+              .setServerConfig("full_page_writes", "on")
+              .setServerConfig("max_connections", "50")
+              .start();
+      log.info("Embedded PostgreSQL started on port {} with data directory {}", pg.getPort(), dir);
+      return new EmbeddedDatabase(pg);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + dir, e);
+    }
+  }
+
+  @Bean(destroyMethod = "close")
+  HikariDataSource dataSource(InletSettings settings, EmbeddedDatabase embedded) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("inlet");
+    config.setMaximumPoolSize(poolSize);
+    if (embedded.postgres() != null) {
+      config.setJdbcUrl(embedded.postgres().getJdbcUrl("postgres", "postgres"));
+    } else {
+      config.setJdbcUrl(settings.databaseUrl().orElseThrow());
+      settings.databaseUser().ifPresent(config::setUsername);
+      settings.databasePassword().ifPresent(config::setPassword);
+    }
+    return new HikariDataSource(config);
+  }
+
+  /** Holder so the embedded server stops after the pool that uses it has closed. */
+  record EmbeddedDatabase(EmbeddedPostgres postgres) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      if (postgres != null) {
+        postgres.close();
+      }
+    }
+  }
+}

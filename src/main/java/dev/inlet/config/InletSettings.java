@@ -1,0 +1,41 @@
+package dev.inlet.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Operator settings, bound from environment variables with the {@code INLET_} prefix (for example
+ * {@code INLET_ILP_ADDRESS} binds {@code ilpAddress}). Validated once at start by {@link SettingsValidator}.
+ *
+ * @param ilpAddress this receiver's ILP address (RFC 0015); each account receives at {@code ilpAddress.<name>.<token>}
+ * @param assetCode asset code advertised in {@code ConnectionAssetDetails} and given to new accounts
+ * @param assetScale asset scale (0..255): amounts are integers of 10^-scale of the asset
+ * @param connectorToken bearer token the upstream connector presents on {@code POST /ilp} (RFC 0035)
+ * @param adminToken bearer token for {@code /admin/**}
+ * @param serverSecret base64 server secret (≥ 32 bytes) from which connection credentials derive (RFC 0029 §4.1)
+ * @param databaseUrl JDBC URL of an external PostgreSQL; absent means the embedded PostgreSQL
+ * @param databaseUser user for {@code databaseUrl}, when not in the URL
+ * @param databasePassword password for {@code databaseUrl}, when not in the URL
+ * @param dataDir directory of the embedded database and of generated secrets
+ * @param defaultAccount account served at {@code /.well-known/pay}
+ */
+@ConfigurationProperties(prefix = "inlet")
+public record InletSettings(
+    String ilpAddress,
+    String assetCode,
+    Integer assetScale,
+    Optional<String> connectorToken,
+    Optional<String> adminToken,
+    Optional<String> serverSecret,
+    Optional<String> databaseUrl,
+    Optional<String> databaseUser,
+    Optional<String> databasePassword,
+    Path dataDir,
+    Optional<String> defaultAccount) {
+
+  /** Whether the service runs its own embedded PostgreSQL (no external database URL configured). */
+  public boolean embeddedDatabase() {
+    return databaseUrl.filter(s -> !s.isBlank()).isEmpty();
+  }
+}

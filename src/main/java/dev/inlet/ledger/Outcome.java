@@ -1,0 +1,32 @@
+package dev.inlet.ledger;
+
+/** What the ledger did with a packet. Stable codes: they appear in logs and metrics. */
+public enum Outcome {
+  /** Credited (or, for a zero amount, its frames recorded): send the Fulfill. */
+  FULFILLED,
+  /** Same connection, sequence and amount as a packet credited before: fulfil again, nothing credited. */
+  DUPLICATE,
+  /** The sequence was credited before with another amount. */
+  SEQUENCE_REUSED,
+  /** The connection was closed before this packet. */
+  CONNECTION_CLOSED,
+  /** Money for a stream the sender closed. */
+  STREAM_CLOSED,
+  /** The account's receive limit would be passed. */
+  LIMIT_EXCEEDED,
+  /** A stream, connection or account total would pass 2^64-1. */
+  OVERFLOW,
+  /** The connection's StreamData would pass its bound. */
+  DATA_LIMIT,
+  /** Recorded as rejected: the receiver had already decided not to fulfil. */
+  REJECTED,
+  /** Too close to its expiry by the time the ledger reached it. */
+  EXPIRED,
+  /** The ledger could not take or commit the packet (overload or database failure); nothing was credited. */
+  UNAVAILABLE;
+
+  /** Whether the receiver answers with a Fulfill. */
+  public boolean fulfils() {
+    return this == FULFILLED || this == DUPLICATE;
+  }
+}

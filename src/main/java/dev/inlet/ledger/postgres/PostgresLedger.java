@@ -1,0 +1,155 @@
+package dev.inlet.ledger.postgres;
+
+import dev.inlet.ledger.Ledger;
+import dev.inlet.ledger.Outcome;
+import dev.inlet.ledger.PacketOutcome;
+import dev.inlet.ledger.PacketRecord;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL ledger with group commit: packets queue up while the previous batch commits, then the next batch
+ * is applied by one call of {@code inlet_apply_packets} in one transaction — one WAL flush for the batch, not one
+ * per packet. A single writer thread owns the database connection, so no Netty event loop ever waits on JDBC.
+ * Futures complete after the commit returns (or with {@link Outcome#UNAVAILABLE} when it fails: nothing credited).
+ */
+public final class PostgresLedger implements Ledger, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PostgresLedger.class);
+  /** Packets waiting for the writer; past this the ledger answers UNAVAILABLE at once (back-pressure). */
+  public static final int maxQueuedPackets = 16_384;
+  /** Packets applied in one transaction at most. */
+  public static final int maxBatchPackets = 1_024;
+  /** A packet this close to its expiry when its batch starts is not credited: the Fulfill could arrive too late. */
+  public static final Duration minExpiryMarginAtCommit = Duration.ofMillis(500);
+  /** Serialization failures and deadlocks between replicas are retried this many times. */
+  private static final int maxRetries = 5;
+
+  private final DataSource dataSource;
+  private final BatchStatement statement;
+  private final Clock clock;
+  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(maxQueuedPackets);
+  private final Thread writer;
+  private volatile boolean running = true;
+
+  /**
+   * @param dataSource the database (migrated)
+   * @param connectorAccountId the connector's account, debited for every credit
+   * @param maxDataBytesPerConnection bound on StreamData kept per connection
+   */
+  public PostgresLedger(DataSource dataSource, long connectorAccountId, int maxDataBytesPerConnection, Clock clock) {
+    this.dataSource = dataSource;
+    this.statement = new BatchStatement(connectorAccountId, maxDataBytesPerConnection);
+    this.clock = clock;
+    this.writer = new Thread(this::run, "inlet-ledger-writer");
+    writer.start();
+  }
+
+  @Override
+  public CompletableFuture<PacketOutcome> apply(PacketRecord packet) {
+    Pending pending = new Pending(packet, new CompletableFuture<>());
+    if (!running || !queue.offer(pending)) {
+      pending.result.complete(PacketOutcome.of(Outcome.UNAVAILABLE));
+    }
+    return pending.result;
+  }
+
+  /** Stops taking packets, applies those already queued, then stops the writer. */
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    writer.join(TimeUnit.SECONDS.toMillis(30));
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(maxBatchPackets);
+    while (running || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatchPackets - 1);
+        commit(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.error("Ledger writer failed on a batch of {} packets", batch.size(), e);
+        batch.forEach(p -> p.result.complete(PacketOutcome.of(Outcome.UNAVAILABLE)));
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void commit(List<Pending> batch) {
+    var deadline = clock.instant().plus(minExpiryMarginAtCommit);
+    List<Pending> live = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      if (p.packet.expiresAt().isBefore(deadline)) {
+        p.result.complete(PacketOutcome.of(Outcome.EXPIRED));
+      } else {
+        live.add(p);
+      }
+    }
+    if (live.isEmpty()) {
+      return;
+    }
+    try {
+      complete(live, execute(live));
+    } catch (SQLException e) {
+      if (live.size() == 1) {
+        log.error("Ledger could not apply a packet (SQLState {})", e.getSQLState(), e);
+        live.get(0).result.complete(PacketOutcome.of(Outcome.UNAVAILABLE));
+        return;
+      }
+      // One bad packet must not fail the others: apply them one by one.
+      log.warn("Ledger batch of {} failed (SQLState {}); applying packets singly", live.size(), e.getSQLState());
+      for (Pending p : live) {
+        commit(List.of(p));
+      }
+    }
+  }
+
+  private List<PacketOutcome> execute(List<Pending> live) throws SQLException {
+    List<PacketRecord> packets = live.stream().map(Pending::packet).toList();
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          List<PacketOutcome> outcomes = statement.execute(c, packets);
+          c.commit();
+          return outcomes;
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        }
+      } catch (SQLException e) {
+        boolean retryable = "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+        if (!retryable || attempt >= maxRetries) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void complete(List<Pending> live, List<PacketOutcome> outcomes) {
+    for (int i = 0; i < live.size(); i++) {
+      live.get(i).result.complete(outcomes.get(i));
+    }
+  }
+
+  private record Pending(PacketRecord packet, CompletableFuture<PacketOutcome> result) {}
+}

@@ -1,0 +1,131 @@
+package dev.inlet.stream;
+
+import dev.inlet.codec.ilp.IlpAddress;
+import dev.inlet.codec.ilp.IlpErrorCode;
+import dev.inlet.codec.ilp.IlpFulfill;
+import dev.inlet.codec.ilp.IlpPacket;
+import dev.inlet.codec.ilp.IlpPacketType;
+import dev.inlet.codec.ilp.IlpPrepare;
+import dev.inlet.codec.ilp.IlpReject;
+import dev.inlet.codec.oer.DecodeException;
+import dev.inlet.codec.stream.StreamCodec;
+import dev.inlet.codec.stream.StreamPacket;
+import dev.inlet.crypto.Conditions;
+import dev.inlet.crypto.ConnectionTokens;
+import dev.inlet.crypto.DecryptionException;
+import dev.inlet.crypto.StreamKeys;
+import dev.inlet.ledger.Ledger;
+import dev.inlet.ledger.Outcome;
+import dev.inlet.ledger.PacketOutcome;
+import dev.inlet.ledger.PacketRecord;
+import dev.inlet.stream.ConnectionCredentials.Credentials;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The STREAM receiver (RFC 0029 §4–6): turns each ILP Prepare addressed to one of its connections into a Fulfill
+ * or a Reject, never an exception. It decrypts the Prepare with the connection's shared secret (F06 when it
+ * cannot), reads the frames, decides, lets the {@link Ledger} credit the money durably, and only then answers —
+ * a Fulfill for the credited packet, an F99 Reject with an encrypted STREAM reply for what it declines (too little
+ * money, an unfulfillable probe, a broken limit), R00 for a Prepare about to expire. Every reply that can be
+ * encrypted carries the amount that arrived and each stream's totals and limit.
+ */
+public final class StreamReceiver {
+  private final IlpAddress address;
+  private final ConnectionCredentials credentials;
+  private final Ledger ledger;
+  private final Replies replies;
+  private final Clock clock;
+
+  /**
+   * @param address this receiver's ILP address (connections live below it)
+   * @param assetCode asset code told to senders in {@code ConnectionAssetDetails}
+   * @param assetScale asset scale, 0..255
+   */
+  public StreamReceiver(
+      IlpAddress address, String assetCode, int assetScale, ConnectionTokens tokens, Ledger ledger, Clock clock) {
+    this.address = address;
+    this.credentials = new ConnectionCredentials(address, tokens);
+    this.ledger = ledger;
+    this.replies = new Replies(address, assetCode, assetScale);
+    this.clock = clock;
+  }
+
+  /**
+   * Handles one Prepare.
+   *
+   * @return the Fulfill or Reject to send back; completes after the ledger has committed any credit
+   */
+  public CompletableFuture<IlpPacket> receive(IlpPrepare prepare) {
+    if (prepare.expiresAt().isBefore(clock.instant().plus(ReceiverLimits.minExpiryWindow))) {
+      return done(replies.reject(IlpErrorCode.R00_TRANSFER_TIMED_OUT, "Prepare expired or about to expire"));
+    }
+    Credentials connection = credentials.resolve(prepare.destination());
+    if (connection == null) {
+      return done(replies.reject(IlpErrorCode.F06_UNEXPECTED_PAYMENT, "No such STREAM connection"));
+    }
+    StreamPacket packet = open(connection.keys(), prepare.data());
+    if (packet == null) {
+      return done(replies.reject(IlpErrorCode.F06_UNEXPECTED_PAYMENT, "Data does not decrypt to a STREAM Prepare"));
+    }
+    byte[] fulfillment = connection.keys().fulfillment(prepare.data());
+    PacketPlan plan = PacketPlan.of(packet, prepare.amount());
+    String decline = decline(prepare, packet, plan, fulfillment);
+    PacketRecord record = new PacketRecord(
+        connection.token().connectionId(), connection.token().targetId(), plan.sourceAddress(), packet.sequence(),
+        prepare.amount(), prepare.expiresAt(), decline == null, plan.closeConnection() || plan.violation() != null,
+        plan.streams(), plan.data());
+    return ledger.apply(record)
+        .exceptionally(e -> PacketOutcome.of(Outcome.UNAVAILABLE))
+        .thenApply(outcome -> answer(prepare, packet, plan, connection, fulfillment, decline, outcome));
+  }
+
+  /** Why the receiver declines a packet before the ledger sees it, or null when it would fulfil it. */
+  private static String decline(IlpPrepare prepare, StreamPacket packet, PacketPlan plan, byte[] fulfillment) {
+    if (plan.violation() != null) {
+      return plan.violationMessage();
+    }
+    if (!Conditions.fulfills(fulfillment, prepare.executionCondition())) {
+      return "Unfulfillable condition";
+    }
+    if (Long.compareUnsigned(prepare.amount(), packet.prepareAmount()) < 0) {
+      return "Amount " + Long.toUnsignedString(prepare.amount()) + " is below the sender's minimum "
+          + Long.toUnsignedString(packet.prepareAmount());
+    }
+    if (plan.moneyWithoutStream()) {
+      return "Money without a StreamMoney frame to credit";
+    }
+    return null;
+  }
+
+  private IlpPacket answer(IlpPrepare prepare, StreamPacket packet, PacketPlan plan, Credentials connection,
+      byte[] fulfillment, String decline, PacketOutcome outcome) {
+    Replies.Reply reply = replies.reply(packet.sequence(), prepare.amount(), plan, outcome,
+        connection.token().receipts().orElse(null));
+    if (outcome.outcome().fulfils()) {
+      return new IlpFulfill(fulfillment, connection.keys().encrypt(reply.stream(IlpPacketType.FULFILL)));
+    }
+    return switch (outcome.outcome()) {
+      case UNAVAILABLE -> replies.reject(IlpErrorCode.T00_INTERNAL_ERROR, "Ledger unavailable, try again");
+      case EXPIRED -> replies.reject(IlpErrorCode.R00_TRANSFER_TIMED_OUT, "Prepare expired before it was credited");
+      default -> new IlpReject(IlpErrorCode.F99_APPLICATION_ERROR, Optional.of(address),
+          decline != null ? decline : Replies.describe(outcome.outcome()),
+          connection.keys().encrypt(reply.stream(IlpPacketType.REJECT)));
+    };
+  }
+
+  private static StreamPacket open(StreamKeys keys, byte[] data) {
+    try {
+      StreamPacket packet = StreamCodec.decode(keys.decrypt(data));
+      // A STREAM packet must travel in the ILP packet type it names (RFC 0029 §5.2).
+      return packet.ilpPacketType() == IlpPacketType.PREPARE ? packet : null;
+    } catch (DecryptionException | DecodeException e) {
+      return null;
+    }
+  }
+
+  private static CompletableFuture<IlpPacket> done(IlpPacket packet) {
+    return CompletableFuture.completedFuture(packet);
+  }
+}
