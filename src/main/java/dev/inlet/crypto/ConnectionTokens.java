@@ -1,0 +1,162 @@
+package dev.inlet.crypto;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Stateless connection credentials (RFC 0029 §4.1; RFC 0039 "Stateless Receiver"). The SPSP
+ * endpoint appends a token to the receiver's ILP address; the token carries everything needed to
+ * serve the connection, encrypted and authenticated, and the connection's shared secret is an HMAC
+ * of it. Any replica holding the same server secret therefore recognises the connection without a
+ * lookup, and the receipt secret never appears in clear.
+ *
+ * <p>Token bytes, base64url without padding: {@code version(1)=1 | IV(12) | tag(16) | AES-256-GCM(
+ * kind(1) | targetId(8, big-endian) | [receiptNonce(16) | receiptSecret(32)])}, with the version
+ * byte as associated data. The random IV doubles as the connection id: GCM needs it unique per
+ * token anyway, and it is authenticated since any change breaks the tag. That is 38 bytes (51
+ * characters) without receipts and 86 bytes (115 characters) with them.
+ *
+ * <p>Keys are derived per purpose from the server secret: {@code tokenKey = HMAC-SHA256(serverSecret,
+ * "inlet connection token key")} and {@code secretKey = HMAC-SHA256(serverSecret, "inlet shared
+ * secret")}. Thread-safe.
+ */
+public final class ConnectionTokens {
+
+  /** Minimum server secret length in bytes. */
+  public static final int MIN_SERVER_SECRET_LENGTH = 32;
+
+  private static final byte VERSION = 1;
+  private static final int HEADER_LENGTH = 1;
+  private static final int BASE_PLAINTEXT_LENGTH = 1 + Long.BYTES;
+  private static final int RECEIPTS_LENGTH = Receipts.NONCE_LENGTH + Receipts.SECRET_LENGTH;
+  private static final int SHORT_LENGTH = HEADER_LENGTH + Gcm.OVERHEAD + BASE_PLAINTEXT_LENGTH;
+  private static final int LONG_LENGTH = SHORT_LENGTH + RECEIPTS_LENGTH;
+  private static final int SHORT_CHARS = base64Length(SHORT_LENGTH);
+  private static final int LONG_CHARS = base64Length(LONG_LENGTH);
+
+  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+  private final SecretKeySpec tokenKey;
+  private final SecretKeySpec secretKey;
+
+  /**
+   * @param serverSecret at least 32 bytes; not retained, only the keys derived from it
+   * @throws IllegalArgumentException if the secret is shorter than 32 bytes
+   */
+  public ConnectionTokens(byte[] serverSecret) {
+    if (serverSecret.length < MIN_SERVER_SECRET_LENGTH) {
+      throw new IllegalArgumentException(
+          "server secret must be at least 32 bytes, got " + serverSecret.length);
+    }
+    this.tokenKey = Primitives.aesKey(Primitives.deriveKey(serverSecret, "inlet connection token key"));
+    this.secretKey = Primitives.hmacKey(Primitives.deriveKey(serverSecret, "inlet shared secret"));
+  }
+
+  /**
+   * Issues a fresh token; every call yields a different token and connection id.
+   *
+   * @param kind what the connection pays into
+   * @param targetId database id of that account, invoice or voucher
+   * @param receiptNonce 16 bytes, or {@code null} without receipts
+   * @param receiptSecret 32 bytes, or {@code null} without receipts
+   * @return 51 characters (115 with receipts) of [A-Za-z0-9_-], a valid ILP address segment
+   * @throws IllegalArgumentException if only one of nonce and secret is given or either has the
+   *     wrong length
+   */
+  public String issue(TargetKind kind, long targetId, byte[] receiptNonce, byte[] receiptSecret) {
+    if ((receiptNonce == null) != (receiptSecret == null)) {
+      throw new IllegalArgumentException("receipt nonce and secret must be given together");
+    }
+    ByteBuffer plaintext =
+        ByteBuffer.allocate(BASE_PLAINTEXT_LENGTH + (receiptNonce == null ? 0 : RECEIPTS_LENGTH));
+    plaintext.put(kind.code()).putLong(targetId);
+    if (receiptNonce != null) {
+      if (receiptNonce.length != Receipts.NONCE_LENGTH
+          || receiptSecret.length != Receipts.SECRET_LENGTH) {
+        throw new IllegalArgumentException("receipt nonce must be 16 bytes and secret 32 bytes");
+      }
+      plaintext.put(receiptNonce).put(receiptSecret);
+    }
+    byte[] token = new byte[HEADER_LENGTH + Gcm.OVERHEAD + plaintext.capacity()];
+    token[0] = VERSION;
+    System.arraycopy(Primitives.randomBytes(Gcm.IV_LENGTH), 0, token, HEADER_LENGTH, Gcm.IV_LENGTH);
+    Gcm.seal(tokenKey, plaintext.array(), token, HEADER_LENGTH);
+    return ENCODER.encodeToString(token);
+  }
+
+  /**
+   * Verifies and decrypts a token issued with the same server secret.
+   *
+   * @param token the ILP address segment, non-null
+   * @return its contents
+   * @throws InvalidTokenException if the token has the wrong length, is not canonical base64url, has
+   *     an unknown version or kind, or fails authentication (altered, or another server secret)
+   */
+  public ConnectionToken open(String token) throws InvalidTokenException {
+    if (token.length() != SHORT_CHARS && token.length() != LONG_CHARS) {
+      throw new InvalidTokenException("token has the wrong length: " + token.length());
+    }
+    byte[] raw;
+    try {
+      raw = DECODER.decode(token);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidTokenException("token is not base64url");
+    }
+    // The decoder ignores the unused low bits of the last character and accepts padding, so only a
+    // round trip proves the string is the one this server issued (the shared secret hashes the string).
+    if (!ENCODER.encodeToString(raw).equals(token)) {
+      throw new InvalidTokenException("token is not canonical base64url");
+    }
+    if (raw[0] != VERSION) {
+      throw new InvalidTokenException("unknown token version " + raw[0]);
+    }
+    ByteBuffer plaintext;
+    try {
+      plaintext = ByteBuffer.wrap(Gcm.open(tokenKey, raw, HEADER_LENGTH));
+    } catch (AEADBadTagException e) {
+      throw new InvalidTokenException("token authentication failed");
+    }
+    TargetKind kind = TargetKind.fromCode(plaintext.get());
+    if (kind == null) {
+      throw new InvalidTokenException("unknown target kind");
+    }
+    long targetId = plaintext.getLong();
+    Optional<ReceiptCredentials> receipts = Optional.empty();
+    if (plaintext.hasRemaining()) {
+      byte[] nonce = new byte[Receipts.NONCE_LENGTH];
+      byte[] secret = new byte[Receipts.SECRET_LENGTH];
+      plaintext.get(nonce).get(secret);
+      receipts = Optional.of(new ReceiptCredentials(nonce, secret));
+    }
+    byte[] connectionId = Arrays.copyOfRange(raw, HEADER_LENGTH, HEADER_LENGTH + Gcm.IV_LENGTH);
+    return new ConnectionToken(connectionId, kind, targetId, receipts);
+  }
+
+  /**
+   * The connection's STREAM shared secret: {@code HMAC-SHA256(secretKey, ASCII bytes of token)}.
+   * Deterministic, and does not check the token: {@link #open} it first when it comes from outside.
+   *
+   * @param token an ASCII string, normally one returned by {@link #issue}
+   * @return 32 bytes
+   * @throws IllegalArgumentException if the token contains a non-ASCII character
+   */
+  public byte[] sharedSecret(String token) {
+    for (int i = 0; i < token.length(); i++) {
+      // Reject rather than let the encoder map non-ASCII to '?', which would alias distinct strings.
+      if (token.charAt(i) > 0x7F) {
+        throw new IllegalArgumentException("token must be ASCII");
+      }
+    }
+    return Primitives.hmacSha256(secretKey, token.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static int base64Length(int bytes) {
+    return (bytes * 4 + 2) / 3;
+  }
+}

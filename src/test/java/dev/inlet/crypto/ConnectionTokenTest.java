@@ -1,0 +1,49 @@
+package dev.inlet.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConnectionTokenTest {
+
+  private static final byte[] ID = Vectors.hex("000102030405060708090a0b");
+  private static final ReceiptCredentials RECEIPTS =
+      new ReceiptCredentials(new byte[16], Vectors.hex("ff".repeat(32)));
+
+  @Test
+  void equalityIsByContent() {
+    ConnectionToken a = new ConnectionToken(ID.clone(), TargetKind.ACCOUNT, 1, Optional.of(RECEIPTS));
+    ConnectionToken b = new ConnectionToken(ID.clone(), TargetKind.ACCOUNT, 1,
+        Optional.of(new ReceiptCredentials(new byte[16], Vectors.hex("ff".repeat(32)))));
+    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+    assertThat(a).isNotEqualTo(new ConnectionToken(ID, TargetKind.INVOICE, 1, Optional.of(RECEIPTS)));
+    assertThat(a).isNotEqualTo(new ConnectionToken(ID, TargetKind.ACCOUNT, 1, Optional.empty()));
+  }
+
+  @Test
+  void arraysAreCopiedInAndOut() {
+    byte[] id = ID.clone();
+    ConnectionToken token = new ConnectionToken(id, TargetKind.ACCOUNT, 1, Optional.empty());
+    id[0] = 9;
+    token.connectionId()[1] = 9;
+    assertThat(token.connectionId()).isEqualTo(ID);
+  }
+
+  @Test
+  void toStringHidesTheReceiptSecret() {
+    String text = new ConnectionToken(ID, TargetKind.ACCOUNT, 1, Optional.of(RECEIPTS)).toString();
+    assertThat(text).contains("000102030405060708090a0b").doesNotContain("ffff");
+  }
+
+  @Test
+  void rejectsWrongLengths() {
+    assertThatThrownBy(() -> new ConnectionToken(new byte[16], TargetKind.ACCOUNT, 1, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ReceiptCredentials(new byte[15], new byte[32]))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ReceiptCredentials(new byte[16], new byte[31]))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
