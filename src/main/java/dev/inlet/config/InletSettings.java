@@ -34,8 +34,23 @@ public record InletSettings(
     Path dataDir,
     Optional<String> defaultAccount) {
 
+  /** Unset optional settings bind as null: make them empty, and blank values count as unset. */
+  public InletSettings {
+    connectorToken = present(connectorToken);
+    adminToken = present(adminToken);
+    serverSecret = present(serverSecret);
+    databaseUrl = present(databaseUrl);
+    databaseUser = present(databaseUser);
+    databasePassword = present(databasePassword);
+    defaultAccount = present(defaultAccount);
+  }
+
+  private static Optional<String> present(Optional<String> value) {
+    return value == null ? Optional.empty() : value.filter(s -> !s.isBlank());
+  }
+
   /** Whether the service runs its own embedded PostgreSQL (no external database URL configured). */
   public boolean embeddedDatabase() {
-    return databaseUrl.filter(s -> !s.isBlank()).isEmpty();
+    return databaseUrl.isEmpty();
   }
 }

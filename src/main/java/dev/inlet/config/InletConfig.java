@@ -1,0 +1,68 @@
+package dev.inlet.config;
+
+import dev.inlet.admin.AdminHandler;
+import dev.inlet.codec.ilp.IlpAddress;
+import dev.inlet.crypto.ConnectionTokens;
+import dev.inlet.ledger.postgres.PostgresAccounts;
+import dev.inlet.ledger.postgres.PostgresLedger;
+import dev.inlet.spsp.SpspHandler;
+import dev.inlet.stream.ReceiverLimits;
+import dev.inlet.stream.StreamReceiver;
+import dev.inlet.transport.IlpOverHttpHandler;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Wires the receiver: pure protocol core, PostgreSQL ledger, and the HTTP handlers around them. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(InletSettings.class)
+class InletConfig {
+
+  @Bean
+  Secrets secrets(InletSettings settings) {
+    SettingsValidator.validate(settings);
+    return Secrets.resolve(settings);
+  }
+
+  @Bean
+  ConnectionTokens connectionTokens(Secrets secrets) {
+    return new ConnectionTokens(secrets.serverSecret());
+  }
+
+  @Bean
+  @DependsOn("flywayInitializer")
+  PostgresAccounts accounts(DataSource dataSource) {
+    return new PostgresAccounts(dataSource);
+  }
+
+  @Bean(destroyMethod = "close")
+  PostgresLedger ledger(DataSource dataSource, PostgresAccounts accounts, InletSettings settings) {
+    long connector = accounts.ensureConnectorAccount(settings.assetCode(), settings.assetScale());
+    return new PostgresLedger(dataSource, connector, ReceiverLimits.maxDataBytesPerConnection, Clock.systemUTC());
+  }
+
+  @Bean
+  StreamReceiver streamReceiver(InletSettings settings, ConnectionTokens tokens, PostgresLedger ledger) {
+    return new StreamReceiver(IlpAddress.of(settings.ilpAddress()), settings.assetCode(), settings.assetScale(),
+        tokens, ledger, Clock.systemUTC());
+  }
+
+  @Bean
+  IlpOverHttpHandler ilpOverHttpHandler(StreamReceiver receiver) {
+    return new IlpOverHttpHandler(receiver);
+  }
+
+  @Bean
+  SpspHandler spspHandler(PostgresAccounts accounts, ConnectionTokens tokens, InletSettings settings) {
+    return new SpspHandler(accounts, tokens, settings.ilpAddress(), settings.defaultAccount());
+  }
+
+  @Bean
+  AdminHandler adminHandler(PostgresAccounts accounts, JsonMapper json, InletSettings settings) {
+    return new AdminHandler(accounts, json, settings.assetCode(), settings.assetScale());
+  }
+}

@@ -1,0 +1,27 @@
+package dev.inlet.config;
+
+import dev.inlet.codec.ilp.IlpAddress;
+import dev.inlet.ledger.Account;
+
+/** Refuses to start on impossible settings, naming the variable and the value's problem. */
+final class SettingsValidator {
+  private SettingsValidator() {}
+
+  /** @throws IllegalStateException naming the first setting that cannot work */
+  static void validate(InletSettings s) {
+    try {
+      IlpAddress.of(s.ilpAddress());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("INLET_ILP_ADDRESS is not a valid ILP address (RFC 0015): " + s.ilpAddress());
+    }
+    if (s.assetCode() == null || s.assetCode().isBlank() || s.assetCode().length() > 16) {
+      throw new IllegalStateException("INLET_ASSET_CODE must be 1 to 16 characters");
+    }
+    if (s.assetScale() == null || s.assetScale() < 0 || s.assetScale() > 255) {
+      throw new IllegalStateException("INLET_ASSET_SCALE must be from 0 to 255");
+    }
+    s.defaultAccount().filter(name -> !Account.isValidName(name)).ifPresent(name -> {
+      throw new IllegalStateException("INLET_DEFAULT_ACCOUNT is not a valid account name: " + name);
+    });
+  }
+}

@@ -1,0 +1,71 @@
+package dev.inlet.transport;
+
+import dev.inlet.codec.ilp.IlpCodec;
+import dev.inlet.codec.ilp.IlpPrepare;
+import dev.inlet.codec.oer.DecodeException;
+import dev.inlet.stream.StreamReceiver;
+import dev.inlet.web.Problems;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * ILP-over-HTTP, synchronous mode (RFC 0035): the upstream connector POSTs an OER ILP Prepare to {@code /ilp}
+ * and reads the Fulfill or Reject from the 200 response. HTTP errors are for transport failures only: 400 for a
+ * body that is not a Prepare, 413 for one larger than any Prepare can be (the bearer check is a route filter).
+ */
+public final class IlpOverHttpHandler {
+  /**
+   * Largest body accepted, bytes: a Prepare with the largest destination (1023) and data (32767) fields and their
+   * length prefixes is under 34 KiB.
+   */
+  public static final int maxPrepareBytes = 36 * 1024;
+  private static final MediaType octetStream = MediaType.APPLICATION_OCTET_STREAM;
+
+  private final StreamReceiver receiver;
+
+  public IlpOverHttpHandler(StreamReceiver receiver) {
+    this.receiver = receiver;
+  }
+
+  /** {@code POST /ilp}. */
+  public Mono<ServerResponse> handle(ServerRequest request) {
+    long declared = request.headers().contentLength().orElse(-1);
+    if (declared > maxPrepareBytes) {
+      return tooLarge();
+    }
+    return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), maxPrepareBytes)
+        .map(IlpOverHttpHandler::bytes)
+        .defaultIfEmpty(new byte[0])
+        .flatMap(body -> {
+          IlpPrepare prepare;
+          try {
+            prepare = IlpCodec.decodePrepare(body);
+          } catch (DecodeException e) {
+            return Problems.respond(HttpStatus.BAD_REQUEST, "invalid-ilp-prepare",
+                "The body is not an OER ILP Prepare: " + e.getMessage());
+          }
+          return Mono.fromFuture(receiver.receive(prepare))
+              .flatMap(reply -> ServerResponse.ok().contentType(octetStream).bodyValue(IlpCodec.encode(reply)));
+        })
+        .onErrorResume(DataBufferLimitException.class, e -> tooLarge());
+  }
+
+  private static byte[] bytes(DataBuffer buffer) {
+    byte[] bytes = new byte[buffer.readableByteCount()];
+    buffer.read(bytes);
+    DataBufferUtils.release(buffer);
+    return bytes;
+  }
+
+  private static Mono<ServerResponse> tooLarge() {
+    return Problems.respond(HttpStatus.CONTENT_TOO_LARGE, "ilp-packet-too-large",
+        "An ILP Prepare is at most " + maxPrepareBytes + " bytes");
+  }
+}

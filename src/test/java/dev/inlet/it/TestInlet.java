@@ -1,0 +1,124 @@
+package dev.inlet.it;
+
+import dev.inlet.InletApplication;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Inlet started for real (embedded PostgreSQL in {@code dataDir}, random port), with an HTTP client for it. */
+final class TestInlet implements AutoCloseable {
+  static final String adminToken = "test-admin-token";
+  static final String connectorToken = "test-connector-token";
+  static final String ilpAddress = "test.inlet";
+  static final JsonMapper json = JsonMapper.builder().build();
+
+  private final ConfigurableApplicationContext context;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final int port;
+
+  private TestInlet(ConfigurableApplicationContext context) {
+    this.context = context;
+    this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+  }
+
+  /** Starts Inlet on the embedded database in {@code dataDir}. */
+  static TestInlet start(Path dataDir, Map<String, String> extra) {
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("server.port", "0");
+    props.put("inlet.data-dir", dataDir.toString());
+    props.put("inlet.admin-token", adminToken);
+    props.put("inlet.connector-token", connectorToken);
+    props.put("inlet.ilp-address", ilpAddress);
+    props.put("inlet.asset-code", "USD");
+    props.put("inlet.asset-scale", "9");
+    props.putAll(extra);
+    // As arguments: they outrank application.yaml, which builder properties do not.
+    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    return new TestInlet(new SpringApplicationBuilder(InletApplication.class).run(args));
+  }
+
+  static TestInlet start(Path dataDir) {
+    return start(dataDir, Map.of());
+  }
+
+  String url(String path) {
+    return "http://localhost:" + port + path;
+  }
+
+  /** An admin GET: status and body. */
+  HttpResponse<String> adminGet(String path) {
+    return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + adminToken).GET());
+  }
+
+  /** An admin POST of a JSON body. */
+  HttpResponse<String> adminPost(String path, String body) {
+    return send(HttpRequest.newBuilder(URI.create(url(path)))
+        .header("Authorization", "Bearer " + adminToken)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** Creates account {@code name} (with an optional receive limit) and returns its JSON. */
+  JsonNode createAccount(String name, String receiveLimit) {
+    String body = receiveLimit == null
+        ? "{\"name\":\"" + name + "\"}"
+        : "{\"name\":\"" + name + "\",\"receive_limit\":\"" + receiveLimit + "\"}";
+    HttpResponse<String> r = adminPost("/admin/accounts", body);
+    if (r.statusCode() != 201) {
+      throw new AssertionError("account creation: " + r.statusCode() + " " + r.body());
+    }
+    return json.readTree(r.body());
+  }
+
+  /** The account's balance as the admin API reports it. */
+  long balance(String name) {
+    HttpResponse<String> r = adminGet("/admin/accounts/" + name);
+    if (r.statusCode() != 200) {
+      throw new AssertionError("account read: " + r.statusCode() + " " + r.body());
+    }
+    return Long.parseUnsignedLong(json.readTree(r.body()).get("balance").asString());
+  }
+
+  /** POSTs raw bytes to {@code /ilp} as the connector. */
+  HttpResponse<byte[]> postIlp(byte[] body) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url("/ilp")))
+              .header("Authorization", "Bearer " + connectorToken)
+              .header("Content-Type", "application/octet-stream")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
