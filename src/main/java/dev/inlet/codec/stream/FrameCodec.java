@@ -1,0 +1,115 @@
+package dev.inlet.codec.stream;
+
+import dev.inlet.codec.ilp.IlpAddress;
+import dev.inlet.codec.oer.DecodeException;
+import dev.inlet.codec.oer.OerReader;
+import dev.inlet.codec.oer.OerWriter;
+import java.nio.charset.StandardCharsets;
+
+/** Reads and writes the contents of each STREAM frame type (RFC 0029 sections 5.3.1 to 5.3.15). */
+final class FrameCodec {
+  private FrameCodec() {}
+
+  /**
+   * Reads the contents of a frame of type {@code type}, which must fill {@code r} exactly.
+   *
+   * @return the frame, or null if the type is unknown (the caller skips it, RFC 0029 section 5.3)
+   * @throws DecodeException if the contents are malformed or followed by junk inside the frame
+   */
+  static StreamFrame read(int type, OerReader r) throws DecodeException {
+    StreamFrame frame = readKnown(type, r);
+    if (frame != null) {
+      r.requireEnd("the contents of frame type " + type);
+    }
+    return frame;
+  }
+
+  private static StreamFrame readKnown(int type, OerReader r) throws DecodeException {
+    return switch (type) {
+      case ConnectionClose.TYPE -> new ConnectionClose(errorCode(r), utf8(r));
+      case ConnectionNewAddress.TYPE -> new ConnectionNewAddress(IlpAddress.read(r));
+      case ConnectionMaxData.TYPE -> new ConnectionMaxData(r.readVarUint());
+      case ConnectionDataBlocked.TYPE -> new ConnectionDataBlocked(r.readVarUint());
+      case ConnectionMaxStreamId.TYPE -> new ConnectionMaxStreamId(r.readVarUint());
+      case ConnectionStreamIdBlocked.TYPE -> new ConnectionStreamIdBlocked(r.readVarUint());
+      case ConnectionAssetDetails.TYPE -> new ConnectionAssetDetails(utf8(r), r.readUint8());
+      case StreamClose.TYPE -> new StreamClose(r.readVarUint(), errorCode(r), utf8(r));
+      case StreamMoney.TYPE -> new StreamMoney(r.readVarUint(), r.readVarUint());
+      // receiveMax saturates at MaxUInt64 rather than failing: RFC 0029 section 5.1.4.
+      case StreamMaxMoney.TYPE ->
+          new StreamMaxMoney(r.readVarUint(), r.readVarUintSaturating(), r.readVarUint());
+      // sendMax saturates at MaxUInt64 rather than failing: RFC 0029 section 5.1.4.
+      case StreamMoneyBlocked.TYPE ->
+          new StreamMoneyBlocked(r.readVarUint(), r.readVarUintSaturating(), r.readVarUint());
+      case StreamData.TYPE ->
+          new StreamData(r.readVarUint(), r.readVarUint(), r.readVarOctetString());
+      case StreamMaxData.TYPE -> new StreamMaxData(r.readVarUint(), r.readVarUint());
+      case StreamDataBlocked.TYPE -> new StreamDataBlocked(r.readVarUint(), r.readVarUint());
+      case StreamReceipt.TYPE -> new StreamReceipt(r.readVarUint(), r.readVarOctetString());
+      default -> null;
+    };
+  }
+
+  /** Writes the contents of {@code frame} (without its type and length). */
+  static void write(StreamFrame frame, OerWriter w) {
+    if (frame instanceof ConnectionClose f) {
+      w.writeUint8(f.errorCode().code());
+      writeUtf8(f.message(), w);
+    } else if (frame instanceof ConnectionNewAddress f) {
+      f.sourceAccount().write(w);
+    } else if (frame instanceof ConnectionMaxData f) {
+      w.writeVarUint(f.maxOffset());
+    } else if (frame instanceof ConnectionDataBlocked f) {
+      w.writeVarUint(f.maxOffset());
+    } else if (frame instanceof ConnectionMaxStreamId f) {
+      w.writeVarUint(f.maxStreamId());
+    } else if (frame instanceof ConnectionStreamIdBlocked f) {
+      w.writeVarUint(f.maxStreamId());
+    } else if (frame instanceof ConnectionAssetDetails f) {
+      writeUtf8(f.sourceAssetCode(), w);
+      w.writeUint8(f.sourceAssetScale());
+    } else if (frame instanceof StreamClose f) {
+      w.writeVarUint(f.streamId());
+      w.writeUint8(f.errorCode().code());
+      writeUtf8(f.message(), w);
+    } else if (frame instanceof StreamMoney f) {
+      w.writeVarUint(f.streamId());
+      w.writeVarUint(f.shares());
+    } else if (frame instanceof StreamMaxMoney f) {
+      w.writeVarUint(f.streamId());
+      w.writeVarUint(f.receiveMax());
+      w.writeVarUint(f.totalReceived());
+    } else if (frame instanceof StreamMoneyBlocked f) {
+      w.writeVarUint(f.streamId());
+      w.writeVarUint(f.sendMax());
+      w.writeVarUint(f.totalSent());
+    } else if (frame instanceof StreamData f) {
+      w.writeVarUint(f.streamId());
+      w.writeVarUint(f.offset());
+      w.writeVarOctetString(f.data());
+    } else if (frame instanceof StreamMaxData f) {
+      w.writeVarUint(f.streamId());
+      w.writeVarUint(f.maxOffset());
+    } else if (frame instanceof StreamDataBlocked f) {
+      w.writeVarUint(f.streamId());
+      w.writeVarUint(f.maxOffset());
+    } else {
+      StreamReceipt f = (StreamReceipt) frame;
+      w.writeVarUint(f.streamId());
+      w.writeVarOctetString(f.receipt());
+    }
+  }
+
+  private static StreamErrorCode errorCode(OerReader r) throws DecodeException {
+    return new StreamErrorCode(r.readUint8());
+  }
+
+  /** Diagnostic strings decode leniently: a bad UTF-8 sequence becomes U+FFFD rather than an error. */
+  private static String utf8(OerReader r) throws DecodeException {
+    return r.readVarString(StandardCharsets.UTF_8);
+  }
+
+  private static void writeUtf8(String s, OerWriter w) {
+    w.writeVarOctetString(s.getBytes(StandardCharsets.UTF_8));
+  }
+}
