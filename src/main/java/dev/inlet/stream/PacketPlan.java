@@ -1,5 +1,6 @@
 package dev.inlet.stream;
 
+import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.codec.stream.ConnectionClose;
 import dev.inlet.codec.stream.ConnectionNewAddress;
 import dev.inlet.codec.stream.StreamClose;
@@ -73,8 +74,7 @@ record PacketPlan(
         }
       } else if (frame instanceof ConnectionNewAddress a) {
         newAddress = true;
-        String address = a.sourceAccount() == null ? "" : a.sourceAccount().value();
-        sourceAddress = address.isEmpty() ? null : address;
+        sourceAddress = a.sourceAccount().map(IlpAddress::value).orElse(null);
       } else if (frame instanceof ConnectionClose) {
         closeConnection = true;
       }

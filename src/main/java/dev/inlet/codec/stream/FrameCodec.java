@@ -1,5 +1,7 @@
 package dev.inlet.codec.stream;
 
+import java.util.Optional;
+
 import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.codec.oer.DecodeException;
 import dev.inlet.codec.oer.OerReader;
@@ -27,7 +29,7 @@ final class FrameCodec {
   private static StreamFrame readKnown(int type, OerReader r) throws DecodeException {
     return switch (type) {
       case ConnectionClose.TYPE -> new ConnectionClose(errorCode(r), utf8(r));
-      case ConnectionNewAddress.TYPE -> new ConnectionNewAddress(IlpAddress.read(r));
+      case ConnectionNewAddress.TYPE -> new ConnectionNewAddress(optionalAddress(r));
       case ConnectionMaxData.TYPE -> new ConnectionMaxData(r.readVarUint());
       case ConnectionDataBlocked.TYPE -> new ConnectionDataBlocked(r.readVarUint());
       case ConnectionMaxStreamId.TYPE -> new ConnectionMaxStreamId(r.readVarUint());
@@ -56,7 +58,11 @@ final class FrameCodec {
       w.writeUint8(f.errorCode().code());
       writeUtf8(f.message(), w);
     } else if (frame instanceof ConnectionNewAddress f) {
-      f.sourceAccount().write(w);
+      if (f.sourceAccount().isPresent()) {
+        f.sourceAccount().get().write(w);
+      } else {
+        w.writeLengthPrefix(0);
+      }
     } else if (frame instanceof ConnectionMaxData f) {
       w.writeVarUint(f.maxOffset());
     } else if (frame instanceof ConnectionDataBlocked f) {
@@ -98,6 +104,15 @@ final class FrameCodec {
       w.writeVarUint(f.streamId());
       w.writeVarOctetString(f.receipt());
     }
+  }
+
+  /** An address field that may be empty (ConnectionNewAddress from a sender with no address of its own). */
+  private static Optional<IlpAddress> optionalAddress(OerReader r) throws DecodeException {
+    if (r.remaining() > 0 && r.array()[r.position()] == 0) {
+      r.readLengthPrefix();
+      return Optional.empty();
+    }
+    return Optional.of(IlpAddress.read(r));
   }
 
   private static StreamErrorCode errorCode(OerReader r) throws DecodeException {

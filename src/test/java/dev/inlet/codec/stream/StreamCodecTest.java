@@ -7,6 +7,7 @@ import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.codec.ilp.IlpPacketType;
 import dev.inlet.codec.oer.DecodeException;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -158,6 +159,14 @@ class StreamCodecTest {
     assertThat(close.errorCode().name()).isEqualTo("Unknown(0xee)");
     assertThat(StreamErrorCode.FLOW_CONTROL_ERROR.name()).isEqualTo("FlowControlError");
     assertThat(HEX.formatHex(StreamCodec.encode(packet))).isEqualTo(HEADER + "0101" + "0102" + "ee00");
+  }
+
+  @Test
+  void readsEmptyConnectionNewAddressAsNoAddress() throws DecodeException {
+    // Quilt's sender announces "no address" as an empty string.
+    StreamPacket packet = decodeHex(HEADER + "0101" + "0201" + "00");
+    assertThat(packet.frames()).containsExactly(new ConnectionNewAddress(Optional.empty()));
+    assertThat(HEX.formatHex(StreamCodec.encode(packet))).isEqualTo(HEADER + "0101" + "0201" + "00");
   }
 
   @Test
