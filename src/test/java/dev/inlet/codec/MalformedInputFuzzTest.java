@@ -1,5 +1,6 @@
 package dev.inlet.codec;
 
+import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.inlet.codec.ilp.IlpCodec;
@@ -29,7 +30,7 @@ class MalformedInputFuzzTest {
   @Test
   void ilpDecodeThrowsOnlyDecodeException() {
     List<byte[]> seeds = new ArrayList<>();
-    Vectors.load("ilp-packets.json")
+    Vectors.entries("ilp-packets.json")
         .forEach(v -> seeds.add(HexFormat.of().parseHex(v.get("hex").asString())));
     assertOnlyDecodeException(seeds, IlpCodec::decode, new Random(20260102L));
     assertOnlyDecodeException(seeds, IlpCodec::decodePrepare, new Random(12L));
@@ -38,7 +39,7 @@ class MalformedInputFuzzTest {
   @Test
   void streamDecodeThrowsOnlyDecodeException() {
     List<byte[]> seeds = new ArrayList<>();
-    Vectors.load("StreamPacketFixtures.json")
+    Vectors.entries("StreamPacketFixtures.json")
         .forEach(f -> seeds.add(Base64.getDecoder().decode(f.get("buffer").asString())));
     assertOnlyDecodeException(seeds, StreamCodec::decode, new Random(29L));
   }

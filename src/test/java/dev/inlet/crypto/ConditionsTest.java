@@ -1,5 +1,6 @@
 package dev.inlet.crypto;
 
+import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 class ConditionsTest {
 
-  private static final JsonNode PREPARE = Vectors.load("stream-crypto.json").get("prepare");
+  private static final JsonNode PREPARE = Vectors.file("stream-crypto.json").get("prepare");
 
   @Test
   void vectorFulfillmentFulfilsItsCondition() {

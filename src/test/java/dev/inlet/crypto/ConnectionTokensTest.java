@@ -1,5 +1,6 @@
 package dev.inlet.crypto;
 
+import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.inlet.crypto;
 
+import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 class ReceiptsTest {
 
-  private static final JsonNode VECTOR = Vectors.load("stream-receipt.json");
+  private static final JsonNode VECTOR = Vectors.file("stream-receipt.json");
   private static final byte[] NONCE = Vectors.hex(VECTOR.get("nonce"));
   private static final byte[] SECRET = Vectors.hex(VECTOR.get("secret"));
 

@@ -1,5 +1,6 @@
 package dev.inlet.crypto;
 
+import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 class StreamKeysTest {
 
-  private static final JsonNode VECTOR = Vectors.load("stream-crypto.json");
+  private static final JsonNode VECTOR = Vectors.file("stream-crypto.json");
   private static final JsonNode PREPARE = VECTOR.get("prepare");
   private static final StreamKeys KEYS = StreamKeys.derive(Vectors.hex(VECTOR.get("sharedSecret")));
 

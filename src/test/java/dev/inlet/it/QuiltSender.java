@@ -33,7 +33,7 @@ final class QuiltSender {
   private QuiltSender() {}
 
   /** Resolves {@code $localhost:port/name} over plain HTTP (tests have no TLS). */
-  static StreamConnectionDetails resolve(TestInlet inlet, String paymentPointer) throws Exception {
+  static StreamConnectionDetails resolve(String paymentPointer) throws Exception {
     SimpleSpspClient spsp = new SimpleSpspClient(SpspClientDefaults.OK_HTTP_CLIENT,
         pointer -> HttpUrl.parse("http://" + pointer.host() + pointer.path()), SpspClientDefaults.MAPPER);
     return spsp.getStreamConnectionDetails(PaymentPointer.of(paymentPointer));
@@ -46,10 +46,16 @@ final class QuiltSender {
    */
   static SendMoneyResult pay(TestInlet inlet, String paymentPointer, long amount, long maxPacketAmount,
       Duration timeout) throws Exception {
-    StreamConnectionDetails details = resolve(inlet, paymentPointer);
-    IlpOverHttpLink link = new IlpOverHttpLink(() -> senderAddress, HttpUrl.parse(inlet.url("/ilp")),
+    return payTo(inlet.url("/ilp"), TestInlet.connectorToken, resolve(paymentPointer), amount, maxPacketAmount,
+        timeout);
+  }
+
+  /** As {@link #pay}, to SPSP details already resolved, through the ILP-over-HTTP endpoint {@code ilpUrl}. */
+  static SendMoneyResult payTo(String ilpUrl, String connectorToken, StreamConnectionDetails details, long amount,
+      long maxPacketAmount, Duration timeout) throws Exception {
+    IlpOverHttpLink link = new IlpOverHttpLink(() -> senderAddress, HttpUrl.parse(ilpUrl),
         SpspClientDefaults.OK_HTTP_CLIENT, SpspClientDefaults.MAPPER, InterledgerCodecContextFactory.oer(),
-        () -> TestInlet.connectorToken) {
+        () -> connectorToken) {
       @Override
       public InterledgerResponsePacket sendPacket(InterledgerPreparePacket prepare) {
         long sent = prepare.getAmount().longValue();

@@ -2,10 +2,12 @@ package dev.inlet.it;
 
 import dev.inlet.InletApplication;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,10 +28,13 @@ final class TestInlet implements AutoCloseable {
   private final ConfigurableApplicationContext context;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final int port;
+  /** The admin token in force: the configured one, or the one Inlet generated into its data directory. */
+  final String admin;
 
-  private TestInlet(ConfigurableApplicationContext context) {
+  private TestInlet(ConfigurableApplicationContext context, String admin) {
     this.context = context;
     this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+    this.admin = admin;
   }
 
   /** Starts Inlet on the embedded database in {@code dataDir}. */
@@ -45,11 +50,26 @@ final class TestInlet implements AutoCloseable {
     props.putAll(extra);
     // As arguments: they outrank application.yaml, which builder properties do not.
     String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    return new TestInlet(new SpringApplicationBuilder(InletApplication.class).run(args));
+    ConfigurableApplicationContext context = new SpringApplicationBuilder(InletApplication.class).run(args);
+    String admin = props.get("inlet.admin-token");
+    if (admin.isBlank()) {
+      try {
+        admin = Files.readString(dataDir.resolve("admin-token")).trim();
+      } catch (IOException e) {
+        context.close();
+        throw new UncheckedIOException(e);
+      }
+    }
+    return new TestInlet(context, admin);
   }
 
   static TestInlet start(Path dataDir) {
     return start(dataDir, Map.of());
+  }
+
+  /** A bean of the running application (for checks that look below the HTTP interface). */
+  <T> T bean(Class<T> type) {
+    return context.getBean(type);
   }
 
   String url(String path) {
@@ -58,13 +78,13 @@ final class TestInlet implements AutoCloseable {
 
   /** An admin GET: status and body. */
   HttpResponse<String> adminGet(String path) {
-    return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + adminToken).GET());
+    return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + admin).GET());
   }
 
   /** An admin POST of a JSON body. */
   HttpResponse<String> adminPost(String path, String body) {
     return send(HttpRequest.newBuilder(URI.create(url(path)))
-        .header("Authorization", "Bearer " + adminToken)
+        .header("Authorization", "Bearer " + admin)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }

@@ -1,8 +1,8 @@
 package dev.inlet.codec.ilp;
 
+import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.inlet.codec.Vectors;
 import dev.inlet.codec.oer.DecodeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -21,7 +21,7 @@ class IlpPacketVectorsTest {
   private static final HexFormat HEX = HexFormat.of();
 
   static Stream<Arguments> vectors() {
-    return Vectors.load("ilp-packets.json").stream()
+    return Vectors.entries("ilp-packets.json").stream()
         .map(v -> Arguments.of(v.get("name").asString(), v));
   }
 

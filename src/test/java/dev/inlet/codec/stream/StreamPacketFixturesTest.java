@@ -1,8 +1,8 @@
 package dev.inlet.codec.stream;
 
+import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.inlet.codec.Vectors;
 import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.codec.ilp.IlpPacketType;
 import dev.inlet.codec.oer.DecodeException;
@@ -21,12 +21,12 @@ class StreamPacketFixturesTest {
   private static final String FILE = "StreamPacketFixtures.json";
 
   static Stream<Arguments> fixtures() {
-    return Vectors.load(FILE).stream().map(f -> Arguments.of(f.get("name").asString(), f));
+    return Vectors.entries(FILE).stream().map(f -> Arguments.of(f.get("name").asString(), f));
   }
 
   @Test
   void fixtureFileHasAll53Entries() {
-    assertThat(Vectors.load(FILE)).hasSize(53);
+    assertThat(Vectors.entries(FILE)).hasSize(53);
   }
 
   @ParameterizedTest(name = "{0}")

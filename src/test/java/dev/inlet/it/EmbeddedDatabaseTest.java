@@ -1,0 +1,64 @@
+package dev.inlet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded default is a real PostgreSQL 17 with durable settings, in the configured data directory. */
+class EmbeddedDatabaseTest {
+  @TempDir static Path dataDir;
+  static TestInlet inlet;
+
+  @BeforeAll
+  static void start() {
+    inlet = TestInlet.start(dataDir);
+  }
+
+  @AfterAll
+  static void stop() {
+    inlet.close();
+  }
+
+  @Test
+  void runsWithFsyncSynchronousCommitAndFullPageWritesOn() throws Exception {
+    assertThat(setting("fsync")).isEqualTo("on");
+    assertThat(setting("synchronous_commit")).isEqualTo("on");
+    assertThat(setting("full_page_writes")).isEqualTo("on");
+  }
+
+  @Test
+  void isPostgres17InTheDataDirectory() throws Exception {
+    assertThat(setting("server_version")).startsWith("17.");
+    assertThat(Path.of(setting("data_directory")).toRealPath())
+        .isEqualTo(dataDir.resolve("postgres").toRealPath());
+    assertThat(Files.exists(dataDir.resolve("postgres").resolve("PG_VERSION"))).isTrue();
+  }
+
+  @Test
+  void migrationsAreApplied() throws Exception {
+    try (Connection c = inlet.bean(DataSource.class).getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  private static String setting(String name) throws Exception {
+    try (Connection c = inlet.bean(DataSource.class).getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW " + name)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}
