@@ -11,6 +11,7 @@ import dev.inlet.stream.StreamReceiver;
 import dev.inlet.transport.IlpOverHttpHandler;
 import java.time.Clock;
 import javax.sql.DataSource;
+import reactor.core.scheduler.Schedulers;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -48,7 +49,7 @@ class InletConfig {
   @Bean
   StreamReceiver streamReceiver(InletSettings settings, ConnectionTokens tokens, PostgresLedger ledger) {
     return new StreamReceiver(IlpAddress.of(settings.ilpAddress()), settings.assetCode(), settings.assetScale(),
-        tokens, ledger, Clock.systemUTC());
+        tokens, ledger, Clock.systemUTC(), runnable -> Schedulers.parallel().schedule(runnable));
   }
 
   @Bean

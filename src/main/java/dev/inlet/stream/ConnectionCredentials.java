@@ -7,6 +7,7 @@ import dev.inlet.crypto.ConnectionToken;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.crypto.InvalidTokenException;
 import dev.inlet.crypto.StreamKeys;
+import dev.inlet.crypto.TargetKind;
 
 /**
  * Finds a connection's credentials from the ILP address a Prepare is sent to,
@@ -30,7 +31,7 @@ final class ConnectionCredentials {
 
   /**
    * @return the credentials for {@code destination}, or null when it is not one of this receiver's connection
-   *     addresses or its token does not open
+   *     addresses, its token does not open, or it pays into something this receiver does not serve
    */
   Credentials resolve(IlpAddress destination) {
     String token = tokenOf(destination.value());
@@ -42,9 +43,13 @@ final class ConnectionCredentials {
       return cached;
     }
     try {
-      Credentials opened = new Credentials(tokens.open(token), StreamKeys.derive(tokens.sharedSecret(token)));
-      cache.put(token, opened);
-      return opened;
+      ConnectionToken opened = tokens.open(token);
+      if (opened.kind() != TargetKind.ACCOUNT) {
+        return null;
+      }
+      Credentials credentials = new Credentials(opened, StreamKeys.derive(tokens.sharedSecret(token)));
+      cache.put(token, credentials);
+      return credentials;
     } catch (InvalidTokenException e) {
       return null;
     }

@@ -22,6 +22,7 @@ import dev.inlet.stream.ConnectionCredentials.Credentials;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The STREAM receiver (RFC 0029 §4–6): turns each ILP Prepare addressed to one of its connections into a Fulfill
@@ -37,19 +38,23 @@ public final class StreamReceiver {
   private final Ledger ledger;
   private final Replies replies;
   private final Clock clock;
+  private final Executor replyExecutor;
 
   /**
    * @param address this receiver's ILP address (connections live below it)
    * @param assetCode asset code told to senders in {@code ConnectionAssetDetails}
    * @param assetScale asset scale, 0..255
+   * @param replyExecutor where replies are built and encrypted once the ledger answers, so that work never runs on
+   *     (and delays) the ledger's own thread
    */
-  public StreamReceiver(
-      IlpAddress address, String assetCode, int assetScale, ConnectionTokens tokens, Ledger ledger, Clock clock) {
+  public StreamReceiver(IlpAddress address, String assetCode, int assetScale, ConnectionTokens tokens,
+      Ledger ledger, Clock clock, Executor replyExecutor) {
     this.address = address;
     this.credentials = new ConnectionCredentials(address, tokens);
     this.ledger = ledger;
     this.replies = new Replies(address, assetCode, assetScale);
     this.clock = clock;
+    this.replyExecutor = replyExecutor;
   }
 
   /**
@@ -78,7 +83,8 @@ public final class StreamReceiver {
         plan.streams(), plan.data());
     return ledger.apply(record)
         .exceptionally(e -> PacketOutcome.of(Outcome.UNAVAILABLE))
-        .thenApply(outcome -> answer(prepare, packet, plan, connection, fulfillment, decline, outcome));
+        .thenApplyAsync(outcome -> answer(prepare, packet, plan, connection, fulfillment, decline, outcome),
+            replyExecutor);
   }
 
   /** Why the receiver declines a packet before the ledger sees it, or null when it would fulfil it. */

@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,8 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(maxQueuedPackets);
   private final Thread writer;
   private volatile boolean running = true;
+  private final LongAdder commits = new LongAdder();
+  private final LongAdder committedPackets = new LongAdder();
 
   /**
    * @param dataSource the database (migrated)
@@ -62,6 +65,16 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
       pending.result.complete(PacketOutcome.of(Outcome.UNAVAILABLE));
     }
     return pending.result;
+  }
+
+  /** Transactions committed so far (each holds a batch of packets). */
+  public long commits() {
+    return commits.sum();
+  }
+
+  /** Packets applied by those transactions. */
+  public long committedPackets() {
+    return committedPackets.sum();
   }
 
   /** Stops taking packets, applies those already queued, then stops the writer. */
@@ -131,6 +144,8 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
         try {
           List<PacketOutcome> outcomes = statement.execute(c, packets);
           c.commit();
+          commits.increment();
+          committedPackets.add(packets.size());
           return outcomes;
         } catch (SQLException e) {
           c.rollback();
