@@ -9,6 +9,8 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -30,6 +32,7 @@ public final class AdminHandler {
   /** Connections listed per account at most. */
   public static final int maxConnectionsListed = 1_000;
 
+  private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
   private final Accounts accounts;
   private final JsonMapper json;
   private final String assetCode;
@@ -60,6 +63,10 @@ public final class AdminHandler {
           }
           return blocking(() -> accounts.create(name, assetCode, assetScale, limit))
               .flatMap(created -> created
+                  .map(a -> {
+                    log.info("Account {} created", a.name());
+                    return a;
+                  })
                   .map(a -> ServerResponse.created(URI.create("/admin/accounts/" + a.name()))
                       .contentType(MediaType.APPLICATION_JSON)
                       .bodyValue(view(a, request)))

@@ -4,12 +4,17 @@ import dev.inlet.admin.AdminHandler;
 import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.ledger.postgres.PostgresAccounts;
+import dev.inlet.ledger.postgres.LedgerMetrics;
 import dev.inlet.ledger.postgres.PostgresLedger;
 import dev.inlet.spsp.SpspHandler;
 import dev.inlet.stream.ReceiverLimits;
 import dev.inlet.stream.StreamReceiver;
 import dev.inlet.transport.IlpOverHttpHandler;
+import dev.inlet.transport.PacketMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import reactor.core.scheduler.Schedulers;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -41,9 +46,20 @@ class InletConfig {
   }
 
   @Bean(destroyMethod = "close")
-  PostgresLedger ledger(DataSource dataSource, PostgresAccounts accounts, InletSettings settings) {
+  PostgresLedger ledger(DataSource dataSource, PostgresAccounts accounts, InletSettings settings,
+      MeterRegistry registry) {
     long connector = accounts.ensureConnectorAccount(settings.assetCode(), settings.assetScale());
-    return new PostgresLedger(dataSource, connector, ReceiverLimits.maxDataBytesPerConnection, Clock.systemUTC());
+    return new PostgresLedger(dataSource, connector, ReceiverLimits.maxDataBytesPerConnection, Clock.systemUTC(),
+        new LedgerMetrics(registry, settings.assetCode(), settings.assetScale()));
+  }
+
+  /** {@code inlet_connections_open}: connections not closed with a packet in the last five minutes. */
+  @Bean
+  Gauge openConnectionsGauge(PostgresAccounts accounts, MeterRegistry registry) {
+    Duration idle = Duration.ofMinutes(5);
+    return Gauge.builder("inlet.connections.open", accounts, a -> a.openConnections(idle))
+        .description("STREAM connections not closed that had a packet in the last 5 minutes")
+        .register(registry);
   }
 
   @Bean
@@ -53,8 +69,8 @@ class InletConfig {
   }
 
   @Bean
-  IlpOverHttpHandler ilpOverHttpHandler(StreamReceiver receiver) {
-    return new IlpOverHttpHandler(receiver);
+  IlpOverHttpHandler ilpOverHttpHandler(StreamReceiver receiver, MeterRegistry registry) {
+    return new IlpOverHttpHandler(receiver, new PacketMetrics(registry));
   }
 
   @Bean

@@ -1,10 +1,14 @@
 package dev.inlet.transport;
 
 import dev.inlet.codec.ilp.IlpCodec;
+import dev.inlet.codec.ilp.IlpPacket;
 import dev.inlet.codec.ilp.IlpPrepare;
+import dev.inlet.codec.ilp.IlpReject;
 import dev.inlet.codec.oer.DecodeException;
 import dev.inlet.stream.StreamReceiver;
 import dev.inlet.web.Problems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -27,11 +31,14 @@ public final class IlpOverHttpHandler {
    */
   public static final int maxPrepareBytes = 36 * 1024;
   private static final MediaType octetStream = MediaType.APPLICATION_OCTET_STREAM;
+  private static final Logger log = LoggerFactory.getLogger(IlpOverHttpHandler.class);
 
   private final StreamReceiver receiver;
+  private final PacketMetrics metrics;
 
-  public IlpOverHttpHandler(StreamReceiver receiver) {
+  public IlpOverHttpHandler(StreamReceiver receiver, PacketMetrics metrics) {
     this.receiver = receiver;
+    this.metrics = metrics;
   }
 
   /** {@code POST /ilp}. */
@@ -44,6 +51,7 @@ public final class IlpOverHttpHandler {
         .map(IlpOverHttpHandler::bytes)
         .defaultIfEmpty(new byte[0])
         .flatMap(body -> {
+          long started = System.nanoTime();
           IlpPrepare prepare;
           try {
             prepare = IlpCodec.decodePrepare(body);
@@ -52,9 +60,19 @@ public final class IlpOverHttpHandler {
                 "The body is not an OER ILP Prepare: " + e.getMessage());
           }
           return Mono.fromFuture(receiver.receive(prepare))
-              .flatMap(reply -> ServerResponse.ok().contentType(octetStream).bodyValue(IlpCodec.encode(reply)));
+              .flatMap(reply -> {
+                metrics.answered(reply, started);
+                if (log.isDebugEnabled()) {
+                  log.debug("Prepare of {} answered with {}", Long.toUnsignedString(prepare.amount()), describe(reply));
+                }
+                return ServerResponse.ok().contentType(octetStream).bodyValue(IlpCodec.encode(reply));
+              });
         })
         .onErrorResume(DataBufferLimitException.class, e -> tooLarge());
+  }
+
+  private static String describe(IlpPacket reply) {
+    return reply instanceof IlpReject r ? "Reject " + r.code().code() + " (" + r.message() + ")" : "Fulfill";
   }
 
   private static byte[] bytes(DataBuffer buffer) {

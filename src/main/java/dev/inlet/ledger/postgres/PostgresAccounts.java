@@ -10,6 +10,7 @@ import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -107,6 +108,15 @@ public final class PostgresAccounts implements Accounts {
         .map(c -> new ConnectionView(c.id(), c.openedAt(), c.sourceAddress(), c.totalReceived(),
             c.packetsFulfilled(), c.packetsRejected(), c.lastPacketAt(), c.closed(), List.copyOf(c.streams())))
         .toList();
+  }
+
+  /** Connections not closed that had a packet within {@code idle}. */
+  public long openConnections(Duration idle) {
+    return jdbc.sql("SELECT count(*) FROM connections "
+            + "WHERE closed_at IS NULL AND last_packet_at > now() - make_interval(secs => ?)")
+        .param((double) idle.toSeconds())
+        .query(Long.class)
+        .single();
   }
 
   @Override
