@@ -3,6 +3,8 @@ package dev.inlet.it;
 import com.google.common.primitives.UnsignedLong;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import org.interledger.codecs.ilp.InterledgerCodecContextFactory;
@@ -53,7 +55,20 @@ final class QuiltSender {
   /** As {@link #pay}, to SPSP details already resolved, through the ILP-over-HTTP endpoint {@code ilpUrl}. */
   static SendMoneyResult payTo(String ilpUrl, String connectorToken, StreamConnectionDetails details, long amount,
       long maxPacketAmount, Duration timeout) throws Exception {
-    IlpOverHttpLink link = new IlpOverHttpLink(() -> senderAddress, HttpUrl.parse(ilpUrl),
+    return payTo(List.of(ilpUrl), connectorToken, details, amount, maxPacketAmount, timeout);
+  }
+
+  /**
+   * As {@link #pay}, sending the packets through the ILP-over-HTTP endpoints {@code ilpUrls} in turn, as a
+   * connector balancing across replicas would.
+   */
+  static SendMoneyResult payTo(List<String> ilpUrls, String connectorToken, StreamConnectionDetails details,
+      long amount, long maxPacketAmount, Duration timeout) throws Exception {
+    List<IlpOverHttpLink> endpoints = ilpUrls.stream().map(url -> new IlpOverHttpLink(() -> senderAddress,
+        HttpUrl.parse(url), SpspClientDefaults.OK_HTTP_CLIENT, SpspClientDefaults.MAPPER,
+        InterledgerCodecContextFactory.oer(), () -> connectorToken)).toList();
+    AtomicInteger turn = new AtomicInteger();
+    IlpOverHttpLink link = new IlpOverHttpLink(() -> senderAddress, HttpUrl.parse(ilpUrls.get(0)),
         SpspClientDefaults.OK_HTTP_CLIENT, SpspClientDefaults.MAPPER, InterledgerCodecContextFactory.oer(),
         () -> connectorToken) {
       @Override
@@ -64,7 +79,7 @@ final class QuiltSender {
           return InterledgerRejectPacket.builder().code(InterledgerErrorCode.F08_AMOUNT_TOO_LARGE)
               .triggeredBy(InterledgerAddress.of("test.connector")).message("Amount too large").data(data).build();
         }
-        return super.sendPacket(prepare);
+        return endpoints.get(Math.floorMod(turn.getAndIncrement(), endpoints.size())).sendPacket(prepare);
       }
     };
     SimpleStreamSender sender = new SimpleStreamSender(link);

@@ -1,0 +1,76 @@
+package dev.inlet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.interledger.spsp.StreamConnectionDetails;
+import org.interledger.stream.SendMoneyResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two Inlet replicas on one PostgreSQL (an external database to them): a sender gets its SPSP details from one
+ * and sends its packets alternately through both. Connection state lives in the database, so totals, limits and
+ * the ledger stay exact.
+ */
+class ReplicasTest {
+  @TempDir static Path dir;
+  static EmbeddedPostgres database;
+  static TestInlet first;
+  static TestInlet second;
+
+  @BeforeAll
+  static void start() throws Exception {
+    database = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("shared-db")).setCleanDataDirectory(true)
+        .start();
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    Map<String, String> shared = Map.of(
+        "inlet.database-url", database.getJdbcUrl("postgres", "postgres"),
+        "inlet.server-secret", Base64.getEncoder().encodeToString(secret));
+    first = TestInlet.start(dir.resolve("first"), shared);
+    second = TestInlet.start(dir.resolve("second"), shared);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    second.close();
+    first.close();
+    database.close();
+  }
+
+  @Test
+  void paymentThroughBothReplicasIsCreditedExactly() throws Exception {
+    first.createAccount("ivan", null);
+    StreamConnectionDetails details = QuiltSender.resolve("$localhost:" + first.port + "/ivan");
+
+    SendMoneyResult result = QuiltSender.payTo(List.of(first.url("/ilp"), second.url("/ilp")),
+        TestInlet.connectorToken, details, 400_000, 10_000, Duration.ofSeconds(60));
+
+    assertThat(result.successfulPayment()).isTrue();
+    assertThat(first.balance("ivan")).isEqualTo(400_000L);
+    assertThat(second.balance("ivan")).isEqualTo(400_000L);
+    assertThat(second.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void receiveLimitHoldsAcrossReplicas() throws Exception {
+    second.createAccount("judy", "150000");
+    StreamConnectionDetails details = QuiltSender.resolve("$localhost:" + second.port + "/judy");
+
+    SendMoneyResult result = QuiltSender.payTo(List.of(first.url("/ilp"), second.url("/ilp")),
+        TestInlet.connectorToken, details, 400_000, 10_000, Duration.ofSeconds(8));
+
+    long balance = first.balance("judy");
+    assertThat(balance).isEqualTo(result.amountDelivered().longValue()).isLessThanOrEqualTo(150_000L).isPositive();
+    assertThat(first.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
+  }
+}
