@@ -36,6 +36,8 @@ class DatabaseConfig {
           EmbeddedPostgres.builder()
               .setDataDirectory(dir)
               .setCleanDataDirectory(false)
+              // Stopped by this context after the ledger has drained, not by a JVM hook racing it on SIGTERM.
+              .setRegisterShutdownHook(false)
               .setServerConfig("fsync", "on")
               .setServerConfig("synchronous_commit", "on")
               .setServerConfig("full_page_writes", "on")

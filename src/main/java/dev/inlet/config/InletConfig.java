@@ -18,9 +18,11 @@ import java.time.Duration;
 import javax.sql.DataSource;
 import reactor.core.scheduler.Schedulers;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
+import org.springframework.context.event.ContextClosedEvent;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the receiver: pure protocol core, PostgreSQL ledger, and the HTTP handlers around them. */
@@ -66,6 +68,15 @@ class InletConfig {
   StreamReceiver streamReceiver(InletSettings settings, ConnectionTokens tokens, PostgresLedger ledger) {
     return new StreamReceiver(IlpAddress.of(settings.ilpAddress()), settings.assetCode(), settings.assetScale(),
         tokens, ledger, Clock.systemUTC(), runnable -> Schedulers.parallel().schedule(runnable));
+  }
+
+  /**
+   * On shutdown the receiver stops taking Prepares first — before the web server's graceful shutdown waits for the
+   * requests in flight and before the ledger drains — so every credited packet is answered.
+   */
+  @Bean
+  ApplicationListener<ContextClosedEvent> stopReceivingOnShutdown(StreamReceiver receiver) {
+    return event -> receiver.stopAccepting();
   }
 
   @Bean

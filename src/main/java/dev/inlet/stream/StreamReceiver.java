@@ -39,6 +39,7 @@ public final class StreamReceiver {
   private final Replies replies;
   private final Clock clock;
   private final Executor replyExecutor;
+  private volatile boolean accepting = true;
 
   /**
    * @param address this receiver's ILP address (connections live below it)
@@ -63,6 +64,10 @@ public final class StreamReceiver {
    * @return the Fulfill or Reject to send back; completes after the ledger has committed any credit
    */
   public CompletableFuture<IlpPacket> receive(IlpPrepare prepare) {
+    if (!accepting) {
+      // T-family: the connector may retry on another replica; nothing was credited.
+      return done(replies.reject(IlpErrorCode.T00_INTERNAL_ERROR, "Receiver is shutting down"));
+    }
     if (prepare.expiresAt().isBefore(clock.instant().plus(ReceiverLimits.minExpiryWindow))) {
       return done(replies.reject(IlpErrorCode.R00_TRANSFER_TIMED_OUT, "Prepare expired or about to expire"));
     }
@@ -85,6 +90,14 @@ public final class StreamReceiver {
         .exceptionally(e -> PacketOutcome.of(Outcome.UNAVAILABLE))
         .thenApplyAsync(outcome -> answer(prepare, packet, plan, connection, fulfillment, decline, outcome),
             replyExecutor);
+  }
+
+  /**
+   * Stops taking Prepares: from now on each is rejected T00 without reaching the ledger, so that a response lost
+   * to a closing connection can never hide a credit. Prepares already taken still complete.
+   */
+  public void stopAccepting() {
+    accepting = false;
   }
 
   /** Why the receiver declines a packet before the ledger sees it, or null when it would fulfil it. */

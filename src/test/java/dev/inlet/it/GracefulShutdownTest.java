@@ -1,0 +1,160 @@
+package dev.inlet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.inlet.codec.ilp.IlpAddress;
+import dev.inlet.codec.ilp.IlpCodec;
+import dev.inlet.codec.ilp.IlpFulfill;
+import dev.inlet.codec.ilp.IlpPacket;
+import dev.inlet.codec.ilp.IlpPacketType;
+import dev.inlet.codec.ilp.IlpPrepare;
+import dev.inlet.codec.stream.StreamCodec;
+import dev.inlet.codec.stream.StreamMoney;
+import dev.inlet.codec.stream.StreamPacket;
+import dev.inlet.crypto.Conditions;
+import dev.inlet.crypto.StreamKeys;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * SIGTERM while packets are in flight: Inlet stops taking new Prepares, finishes and commits those it has, then
+ * exits. Afterwards every Fulfill the sender got is credited, and nothing is credited that the sender was not
+ * told about.
+ */
+class GracefulShutdownTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void everyFulfilledPacketIsCreditedAndNoCreditedPacketIsUnanswered() throws Exception {
+    int port = freePort();
+    Process inlet = startProcess(port);
+    try {
+      awaitHealthy(port);
+      String admin = "Bearer " + TestInlet.adminToken;
+      HttpClient http = HttpClient.newHttpClient();
+      send(http, HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/accounts"))
+          .header("Authorization", admin).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"kim\"}")));
+      JsonNode spsp = TestInlet.json.readTree(send(http,
+          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/kim"))).body());
+      IlpAddress destination = IlpAddress.of(spsp.get("destination_account").asString());
+      StreamKeys keys = StreamKeys.derive(Base64.getDecoder().decode(spsp.get("shared_secret").asString()));
+
+      AtomicLong sequence = new AtomicLong();
+      LongAdder fulfilledAmount = new LongAdder();
+      LongAdder fulfilledPackets = new LongAdder();
+      ExecutorService senders = Executors.newFixedThreadPool(8);
+      List<Future<?>> running = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        running.add(senders.submit(() -> {
+          // Each sender keeps going until Inlet no longer answers.
+          while (true) {
+            long seq = sequence.incrementAndGet();
+            long amount = 1 + seq % 97;
+            byte[] body = IlpCodec.encode(prepare(keys, destination, seq, amount));
+            HttpResponse<byte[]> response;
+            try {
+              response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ilp"))
+                  .header("Authorization", "Bearer " + TestInlet.connectorToken)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+              return null;
+            }
+            if (response.statusCode() != 200) {
+              return null;
+            }
+            IlpPacket reply = IlpCodec.decode(response.body());
+            if (reply instanceof IlpFulfill) {
+              fulfilledAmount.add(amount);
+              fulfilledPackets.increment();
+            }
+          }
+        }));
+      }
+      Thread.sleep(1_500);
+      assertThat(fulfilledPackets.sum()).as("packets fulfilled before SIGTERM").isPositive();
+      inlet.destroy(); // SIGTERM
+      assertThat(inlet.waitFor(60, TimeUnit.SECONDS)).as("Inlet exits after SIGTERM").isTrue();
+      for (Future<?> f : running) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      senders.shutdown();
+
+      try (TestInlet again = TestInlet.start(dataDir)) {
+        assertThat(again.balance("kim")).isEqualTo(fulfilledAmount.sum());
+        JsonNode connection = TestInlet.json.readTree(again.adminGet("/admin/accounts/kim/connections").body())
+            .get("connections").get(0);
+        assertThat(connection.get("packets_fulfilled").asLong()).isEqualTo(fulfilledPackets.sum());
+        assertThat(again.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
+      }
+    } finally {
+      inlet.destroyForcibly();
+    }
+  }
+
+  private Process startProcess(int port) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "dev.inlet.InletApplication"));
+    Map.of("server.port", String.valueOf(port), "inlet.data-dir", dataDir.toString(),
+            "inlet.admin-token", TestInlet.adminToken, "inlet.connector-token", TestInlet.connectorToken,
+            "inlet.ilp-address", TestInlet.ilpAddress)
+        .forEach((k, v) -> command.add("--" + k + "=" + v));
+    return new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dataDir.resolve("inlet.log").toFile()).start();
+  }
+
+  private static IlpPrepare prepare(StreamKeys keys, IlpAddress destination, long sequence, long amount) {
+    byte[] data = keys.encrypt(StreamCodec.encode(
+        new StreamPacket(IlpPacketType.PREPARE, sequence, 0, List.of(new StreamMoney(1, 1)))));
+    return new IlpPrepare(amount, Instant.now().plusSeconds(30), Conditions.condition(keys.fulfillment(data)),
+        destination, data);
+  }
+
+  private static void awaitHealthy(int port) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+            .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("Inlet did not become ready");
+  }
+
+  private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) throws Exception {
+    return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
