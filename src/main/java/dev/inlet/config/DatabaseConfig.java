@@ -39,7 +39,7 @@ class DatabaseConfig {
               // Stopped by this context after the ledger has drained, not by a JVM hook racing it on SIGTERM.
               .setRegisterShutdownHook(false)
               .setServerConfig("fsync", "on")
-              .setServerConfig("synchronous_commit", "on")
+              .setServerConfig("synchronous_commit", settings.unsafeNonDurableCommits() ? "off" : "on")
               .setServerConfig("full_page_writes", "on")
               .setServerConfig("max_connections", "50")
               .start();
@@ -53,6 +53,11 @@ class DatabaseConfig {
   @Bean(destroyMethod = "close")
   HikariDataSource dataSource(InletSettings settings, EmbeddedDatabase embedded) {
     HikariConfig config = new HikariConfig();
+    if (settings.unsafeNonDurableCommits()) {
+      log.warn("INLET_UNSAFE_NON_DURABLE_COMMITS is on: credits are not flushed before their Fulfill is sent. "
+          + "A crash can lose money that senders were told arrived. For benchmark baselines only.");
+      config.setConnectionInitSql("SET synchronous_commit = off");
+    }
     config.setPoolName("inlet");
     config.setMaximumPoolSize(poolSize);
     if (embedded.postgres() != null) {

@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param databasePassword password for {@code databaseUrl}, when not in the URL
  * @param dataDir directory of the embedded database and of generated secrets
  * @param defaultAccount account served at {@code /.well-known/pay}
+ * @param unsafeNonDurableCommits benchmark baselines only: commit without waiting for the WAL flush
+ *     ({@code synchronous_commit=off}), so a crash can lose credits whose Fulfill was already sent
  */
 @ConfigurationProperties(prefix = "inlet")
 public record InletSettings(
@@ -32,7 +34,8 @@ public record InletSettings(
     Optional<String> databaseUser,
     Optional<String> databasePassword,
     Path dataDir,
-    Optional<String> defaultAccount) {
+    Optional<String> defaultAccount,
+    boolean unsafeNonDurableCommits) {
 
   /** Unset optional settings bind as null: make them empty, and blank values count as unset. */
   public InletSettings {
