@@ -16,7 +16,7 @@ public enum Outcome {
   LIMIT_EXCEEDED,
   /** A stream, connection or account total would pass 2^64-1. */
   OVERFLOW,
-  /** The connection's StreamData would pass its bound. */
+  /** The connection's StreamData would pass its bound: a FlowControlError, which closes the connection. */
   DATA_LIMIT,
   /** Recorded as rejected: the receiver had already decided not to fulfil. */
   REJECTED,

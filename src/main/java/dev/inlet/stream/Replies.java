@@ -45,7 +45,8 @@ final class Replies {
    * The STREAM reply to a Prepare (RFC 0029 §5.2): same sequence, {@code prepareAmount} = the amount that arrived,
    * and frames: the asset details and the connection's limits when the sender announced its address (or broke a
    * limit), each stream's {@code StreamMaxMoney}, a {@code StreamReceipt} per stream when receipts were asked for
-   * and the packet is fulfilled, and {@code ConnectionClose} when the connection is closed.
+   * and the packet is fulfilled, and {@code ConnectionClose} when the connection is closed (by this packet's
+   * violation, by passing {@code ConnectionMaxData}, or before).
    */
   Reply reply(long sequence, long amount, PacketPlan plan, PacketOutcome outcome, ReceiptCredentials receipts) {
     List<StreamFrame> frames = new ArrayList<>(4);
@@ -66,6 +67,9 @@ final class Replies {
     }
     if (plan.violation() != null) {
       frames.add(new ConnectionClose(plan.violation(), plan.violationMessage()));
+    } else if (outcome.outcome() == Outcome.DATA_LIMIT) {
+      // Past ConnectionMaxData across the connection's streams: the ledger closed it (RFC 0029 §4.5).
+      frames.add(new ConnectionClose(StreamErrorCode.FLOW_CONTROL_ERROR, describe(Outcome.DATA_LIMIT)));
     } else if (outcome.outcome() == Outcome.CONNECTION_CLOSED) {
       frames.add(new ConnectionClose(StreamErrorCode.NO_ERROR, "Connection closed"));
     }
