@@ -195,7 +195,9 @@ BEGIN
             packets_rejected = c.packets_rejected + 1,
             last_packet_at = now(),
             source_address = coalesce(pk.src, c.source_address),
-            closed_at = CASE WHEN pk.cls THEN coalesce(c.closed_at, now()) ELSE c.closed_at END
+            -- Past ConnectionMaxData is a FlowControlError: it closes the connection (RFC 0029 §4.5).
+            closed_at = CASE WHEN pk.cls OR result = 'DATA_LIMIT' THEN coalesce(c.closed_at, now())
+                             ELSE c.closed_at END
           WHERE c.id = pk.conn;
       END IF;
       -- Nothing written to the streams: report them as stored, or as a new stream would start.
