@@ -8,25 +8,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded default is a real PostgreSQL 17 with durable settings, in the configured data directory. */
-class EmbeddedDatabaseTest {
-  @TempDir static Path dataDir;
-  static TestInlet inlet;
-
-  @BeforeAll
-  static void start() {
-    inlet = TestInlet.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    inlet.close();
-  }
+class EmbeddedDatabaseTest extends InletPerClass {
 
   @Test
   void runsWithFsyncSynchronousCommitAndFullPageWritesOn() throws Exception {
@@ -39,8 +24,8 @@ class EmbeddedDatabaseTest {
   void isPostgres17InTheDataDirectory() throws Exception {
     assertThat(setting("server_version")).startsWith("17.");
     assertThat(Path.of(setting("data_directory")).toRealPath())
-        .isEqualTo(dataDir.resolve("postgres").toRealPath());
-    assertThat(Files.exists(dataDir.resolve("postgres").resolve("PG_VERSION"))).isTrue();
+        .isEqualTo(inletDataDir.resolve("postgres").toRealPath());
+    assertThat(Files.exists(inletDataDir.resolve("postgres").resolve("PG_VERSION"))).isTrue();
   }
 
   @Test

@@ -6,13 +6,7 @@ import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.codec.ilp.IlpCodec;
 import dev.inlet.codec.ilp.IlpFulfill;
 import dev.inlet.codec.ilp.IlpPacket;
-import dev.inlet.codec.ilp.IlpPacketType;
-import dev.inlet.codec.ilp.IlpPrepare;
-import dev.inlet.codec.stream.StreamCodec;
 import dev.inlet.codec.stream.StreamMoney;
-import dev.inlet.codec.stream.StreamPacket;
-import dev.inlet.crypto.Conditions;
-import dev.inlet.crypto.StreamKeys;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -58,7 +51,8 @@ class GracefulShutdownTest {
       JsonNode spsp = TestInlet.json.readTree(send(http,
           HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/kim"))).body());
       IlpAddress destination = IlpAddress.of(spsp.get("destination_account").asString());
-      StreamKeys keys = StreamKeys.derive(Base64.getDecoder().decode(spsp.get("shared_secret").asString()));
+      TestSender connection = TestSender.of(destination,
+          Base64.getDecoder().decode(spsp.get("shared_secret").asString()));
 
       AtomicLong sequence = new AtomicLong();
       LongAdder fulfilledAmount = new LongAdder();
@@ -71,7 +65,7 @@ class GracefulShutdownTest {
           while (true) {
             long seq = sequence.incrementAndGet();
             long amount = 1 + seq % 97;
-            byte[] body = IlpCodec.encode(prepare(keys, destination, seq, amount));
+            byte[] body = IlpCodec.encode(connection.prepare(amount, seq, 0, new StreamMoney(1, 1)));
             HttpResponse<byte[]> response;
             try {
               response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ilp"))
@@ -122,13 +116,6 @@ class GracefulShutdownTest {
         .forEach((k, v) -> command.add("--" + k + "=" + v));
     return new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dataDir.resolve("inlet.log").toFile()).start();
-  }
-
-  private static IlpPrepare prepare(StreamKeys keys, IlpAddress destination, long sequence, long amount) {
-    byte[] data = keys.encrypt(StreamCodec.encode(
-        new StreamPacket(IlpPacketType.PREPARE, sequence, 0, List.of(new StreamMoney(1, 1)))));
-    return new IlpPrepare(amount, Instant.now().plusSeconds(30), Conditions.condition(keys.fulfillment(data)),
-        destination, data);
   }
 
   private static void awaitHealthy(int port) throws Exception {

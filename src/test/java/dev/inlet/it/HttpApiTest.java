@@ -5,30 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** SPSP (RFC 0009) and the admin API over HTTP: bodies, headers, and problem documents (RFC 9457) for errors. */
-class HttpApiTest {
-  @TempDir static Path dataDir;
-  static TestInlet inlet;
+class HttpApiTest extends InletPerClass {
 
   @BeforeAll
-  static void start() {
-    inlet = TestInlet.start(dataDir, Map.of("inlet.default-account", "shop"));
-    inlet.createAccount("shop", null);
+  static void createAccounts() {
+    inlet.createAccount(defaultAccount, null);
     inlet.createAccount("dave", null);
-  }
-
-  @AfterAll
-  static void stop() {
-    inlet.close();
   }
 
   @Test
@@ -51,7 +40,7 @@ class HttpApiTest {
   void wellKnownPayServesTheDefaultAccount() {
     HttpResponse<String> r = spsp("/.well-known/pay", Map.of());
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(TestInlet.json.readTree(r.body()).get("destination_account").asString()).startsWith("test.inlet.shop.");
+    assertThat(TestInlet.json.readTree(r.body()).get("destination_account").asString()).startsWith("test.inlet." + defaultAccount + ".");
   }
 
   @Test

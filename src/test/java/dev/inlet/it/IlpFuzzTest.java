@@ -34,7 +34,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -50,10 +49,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Throws 10,000 bodies at {@code /ilp} — random bytes, mutated Prepares, and well-formed Prepares with random
@@ -61,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 4xx problem document for a body that is not one; never a 5xx. Afterwards the ledger must balance and the account
  * must hold exactly what was fulfilled.
  */
-class IlpFuzzTest {
+class IlpFuzzTest extends InletPerClass {
   static final long seed = 0x1F_A11_5EEDL;
   static final int bodies = 10_000;
   static final int window = 16;
@@ -74,8 +70,6 @@ class IlpFuzzTest {
    */
   static final String mutatedAccount = "fuzz-mutated";
 
-  @TempDir static Path dataDir;
-  static TestInlet inlet;
   static final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -86,16 +80,6 @@ class IlpFuzzTest {
   /** What a Fulfill credited, per connection token and sequence. */
   private final Map<Credit, Long> credited = new ConcurrentHashMap<>();
   private final Queue<String> failures = new ConcurrentLinkedQueue<>();
-
-  @BeforeAll
-  static void start() {
-    inlet = TestInlet.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    inlet.close();
-  }
 
   @Test
   void everyBodyGetsAnIlpAnswerOrAProblemAndOnlyFulfilledMoneyIsCredited() throws Exception {

@@ -3,29 +3,13 @@ package dev.inlet.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.interledger.stream.SendMoneyResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** Quilt's Java STREAM client pays payment pointers served by Inlet, over SPSP and ILP-over-HTTP. */
-class QuiltPaymentTest {
-  @TempDir static Path dataDir;
-  static TestInlet inlet;
-
-  @BeforeAll
-  static void start() {
-    inlet = TestInlet.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    inlet.close();
-  }
+class QuiltPaymentTest extends InletPerClass {
 
   @Test
   void paysOneMillionUnitsInManyPacketsCreditedExactlyOnce() throws Exception {

@@ -25,7 +25,6 @@ import dev.inlet.it.TestSender.Reply;
 import dev.inlet.stream.ReceiverLimits;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
@@ -34,13 +33,10 @@ import java.util.TreeMap;
 import java.util.stream.StreamSupport;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -48,24 +44,12 @@ import tools.jackson.databind.JsonNode;
  * queries SPSP and posts Prepares to a real Inlet, and each test checks what came back — codes, bytes, the
  * decrypted reply frames — and what the ledger recorded. Every test pays into accounts of its own.
  */
-class ReceiverRulesTest {
+class ReceiverRulesTest extends InletPerClass {
   /** 2^64-1 as the long holding its unsigned bits. */
   static final long maxUint64 = -1L;
 
-  @TempDir static Path dataDir;
-  static TestInlet inlet;
   private String testName;
   private int accounts;
-
-  @BeforeAll
-  static void start() {
-    inlet = TestInlet.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    inlet.close();
-  }
 
   @BeforeEach
   void name(TestInfo test) {

@@ -76,6 +76,14 @@ final class TestSender {
         details.has("receipts_enabled") ? details.get("receipts_enabled").asBoolean() : null);
   }
 
+  /**
+   * A sender for a connection whose SPSP details were fetched elsewhere (an Inlet in another process); it builds
+   * and decrypts packets but does not post them.
+   */
+  static TestSender of(IlpAddress destination, byte[] sharedSecret) {
+    return new TestSender(null, destination, sharedSecret, null);
+  }
+
   /** The next unused sequence number of this connection: 1, 2, 3... */
   long nextSequence() {
     return ++lastSequence;
