@@ -51,7 +51,7 @@ class GracefulShutdownTest {
       JsonNode spsp = TestInlet.json.readTree(send(http,
           HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/kim"))).body());
       IlpAddress destination = IlpAddress.of(spsp.get("destination_account").asString());
-      TestSender connection = TestSender.of(destination,
+      TestSender sender = TestSender.of(destination,
           Base64.getDecoder().decode(spsp.get("shared_secret").asString()));
 
       AtomicLong sequence = new AtomicLong();
@@ -65,7 +65,7 @@ class GracefulShutdownTest {
           while (true) {
             long seq = sequence.incrementAndGet();
             long amount = 1 + seq % 97;
-            byte[] body = IlpCodec.encode(connection.prepare(amount, seq, 0, new StreamMoney(1, 1)));
+            byte[] body = IlpCodec.encode(sender.prepare(amount, seq, 0, new StreamMoney(1, 1)));
             HttpResponse<byte[]> response;
             try {
               response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ilp"))
