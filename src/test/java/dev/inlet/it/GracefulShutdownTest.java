@@ -44,7 +44,7 @@ class GracefulShutdownTest {
     try {
       awaitHealthy(port);
       String admin = "Bearer " + TestInlet.adminToken;
-      HttpClient http = HttpClient.newHttpClient();
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       send(http, HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/accounts"))
           .header("Authorization", admin).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"kim\"}")));
@@ -119,7 +119,7 @@ class GracefulShutdownTest {
   }
 
   private static void awaitHealthy(int port) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
       try {

@@ -26,7 +26,8 @@ final class TestInlet implements AutoCloseable {
   static final JsonMapper json = JsonMapper.builder().build();
 
   private final ConfigurableApplicationContext context;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   final int port;
   /** The admin token in force: the configured one, or the one Inlet generated into its data directory. */
   final String admin;
