@@ -180,14 +180,17 @@ class HelmChartTest {
     Map<String, Object> container = container(deployment);
 
     assertThat(list(container.get("ports"))).containsExactly(
-        Map.of("name", "http", "containerPort", 8080, "protocol", "TCP"));
+        Map.of("name", "http", "containerPort", 8080, "protocol", "TCP"),
+        Map.of("name", "management", "containerPort", 9090, "protocol", "TCP"));
     assertThat(env(deployment).get("SERVER_PORT")).containsEntry("value", "8080");
+    // Actuator on its own port: the Service and the Ingress (port http) never expose it.
+    assertThat(env(deployment).get("MANAGEMENT_SERVER_PORT")).containsEntry("value", "9090");
     assertThat(at(container, "readinessProbe", "httpGet")).isEqualTo(
-        Map.of("path", "/actuator/health/readiness", "port", "http"));
+        Map.of("path", "/actuator/health/readiness", "port", "management"));
     assertThat(at(container, "livenessProbe", "httpGet")).isEqualTo(
-        Map.of("path", "/actuator/health/liveness", "port", "http"));
+        Map.of("path", "/actuator/health/liveness", "port", "management"));
     assertThat(at(container, "startupProbe", "httpGet")).isEqualTo(
-        Map.of("path", "/actuator/health/liveness", "port", "http"));
+        Map.of("path", "/actuator/health/liveness", "port", "management"));
     assertThat((int) at(container, "startupProbe", "failureThreshold")
         * (int) at(container, "startupProbe", "periodSeconds")).isGreaterThanOrEqualTo(120);
 
@@ -216,7 +219,7 @@ class HelmChartTest {
 
     Map<String, Object> annotations = mapAt(deployment, "spec", "template", "metadata", "annotations");
     assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
-        .containsEntry("prometheus.io/port", "8080").containsEntry("prometheus.io/path", "/actuator/prometheus");
+        .containsEntry("prometheus.io/port", "9090").containsEntry("prometheus.io/path", "/actuator/prometheus");
 
     Map<String, Map<String, Object>> env = env(deployment);
     for (String name : List.of("INLET_SERVER_SECRET", "INLET_ADMIN_TOKEN", "INLET_CONNECTOR_TOKEN")) {
