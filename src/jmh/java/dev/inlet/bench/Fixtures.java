@@ -26,7 +26,7 @@ import java.util.Random;
  * payment, with fixed keys so every run measures the same bytes.
  */
 final class Fixtures {
-  /** 40 characters, as the issue asks (Inlet's own addresses, {@code <address>.<account>.<51-char token>}, are longer). */
+  /** 40 characters (Inlet's own addresses, {@code <address>.<account>.<51-character token>}, are longer). */
   static final IlpAddress DESTINATION = IlpAddress.of("g.inlet.alice.AeTRpa92xK3mQ7vLw0ZbN5cUfH");
   /** The sender's address in {@code ConnectionNewAddress}, sized so the encrypted STREAM packet is 100 bytes. */
   static final IlpAddress SENDER = IlpAddress.of("g.wallet.bob.4f1c9e2a7b3d8c6e5a0f1b2c3d4e5f6a7");

@@ -45,7 +45,8 @@ public class SharedSecretBenchmark {
       Fixtures.check("shared secret", jdkTokens.sharedSecret(t), bcTokens.sharedSecret(t));
     }
     char last = token.charAt(token.length() - 2);
-    String altered = token.substring(0, token.length() - 2) + (last == 'A' ? 'B' : 'A') + token.charAt(token.length() - 1);
+    String altered =
+        token.substring(0, token.length() - 2) + (last == 'A' ? 'B' : 'A') + token.charAt(token.length() - 1);
     try {
       bcTokens.open(altered);
       throw new IllegalStateException("BouncyCastle opened an altered token");
