@@ -58,7 +58,7 @@ public final class PostgresAccounts implements Accounts {
       return Optional.of(
           jdbc.sql("INSERT INTO accounts (name, kind, asset_code, asset_scale, receive_limit) "
                   + "VALUES (?, 'receiving', ?, ?, ?) RETURNING " + accountColumns)
-              .params(name, assetCode, assetScale, receiveLimit == null ? null : BatchStatement.unsigned(receiveLimit))
+              .params(name, assetCode, assetScale, receiveLimit == null ? null : Uint64.toNumeric(receiveLimit))
               .query(PostgresAccounts::account)
               .single());
     } catch (DuplicateKeyException e) {
@@ -157,12 +157,12 @@ public final class PostgresAccounts implements Accounts {
   private static Account account(ResultSet rs, int row) throws SQLException {
     BigDecimal limit = rs.getBigDecimal("receive_limit");
     return new Account(rs.getLong("id"), rs.getString("name"), rs.getString("asset_code"), rs.getInt("asset_scale"),
-        uint64(rs, "balance"), uint64(rs, "received"), limit == null ? null : BatchStatement.toLong(limit),
+        uint64(rs, "balance"), uint64(rs, "received"), limit == null ? null : Uint64.fromNumeric(limit),
         instant(rs, "created_at"));
   }
 
   private static long uint64(ResultSet rs, String column) throws SQLException {
-    return BatchStatement.toLong(rs.getBigDecimal(column));
+    return Uint64.fromNumeric(rs.getBigDecimal(column));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -37,7 +37,7 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
   private static final int maxRetries = 5;
 
   private final DataSource dataSource;
-  private final BatchStatement statement;
+  private final BatchTransaction transaction;
   private final Clock clock;
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(maxQueuedPackets);
   private final Thread writer;
@@ -56,7 +56,7 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
       LedgerMetrics metrics) {
     this.dataSource = dataSource;
     this.metrics = metrics;
-    this.statement = new BatchStatement(connectorAccountId, maxDataBytesPerConnection);
+    this.transaction = new BatchTransaction(connectorAccountId, maxDataBytesPerConnection);
     this.clock = clock;
     this.writer = new Thread(this::run, "inlet-ledger-writer");
     writer.start();
@@ -149,7 +149,7 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
         try {
-          List<PacketOutcome> outcomes = statement.execute(c, packets);
+          List<PacketOutcome> outcomes = transaction.execute(c, packets);
           c.commit();
           commits.increment();
           committedPackets.add(packets.size());

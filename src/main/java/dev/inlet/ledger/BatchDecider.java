@@ -1,0 +1,201 @@
+package dev.inlet.ledger;
+
+import dev.inlet.ledger.BatchWrites.ConnectionChange;
+import dev.inlet.ledger.LedgerState.AccountState;
+import dev.inlet.ledger.LedgerState.ConnectionState;
+import dev.inlet.ledger.LedgerState.DataKey;
+import dev.inlet.ledger.LedgerState.StreamKey;
+import dev.inlet.ledger.LedgerState.StreamState;
+import dev.inlet.ledger.LedgerState.TransferKey;
+import dev.inlet.ledger.PacketOutcome.StreamTotals;
+import dev.inlet.ledger.PacketRecord.DataChunk;
+import dev.inlet.ledger.PacketRecord.StreamCredit;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ledger's rules, applied to a batch of packets in order against the state read under the batch's locks
+ * (RFC 0029 §4.4–4.6 for the STREAM limits). Pure: it decides every packet's {@link Outcome} and collects what the
+ * batch writes, so the database sees a handful of set-based statements per batch instead of several per packet.
+ *
+ * <p>Per packet: a closed connection takes nothing; a packet the receiver already declined is only counted; a
+ * credited sequence is a retry (same amount: fulfil again, credit nothing) or a reuse; then no account,
+ * connection or stream total may pass 2^64-1, the account's receive limit must hold, no money may go to a stream
+ * the sender closed, and StreamData must stay within the connection's bound (else the connection closes).
+ */
+public final class BatchDecider {
+  /** 2^64-1 as the long holding its unsigned bits. */
+  static final long maxUint64 = -1L;
+
+  private final int maxDataBytesPerConnection;
+
+  /** @param maxDataBytesPerConnection StreamData bytes a connection may keep ({@code ConnectionMaxData}) */
+  public BatchDecider(int maxDataBytesPerConnection) {
+    this.maxDataBytesPerConnection = maxDataBytesPerConnection;
+  }
+
+  /**
+   * Decides {@code packets} in order, updating {@code state} as it goes.
+   *
+   * @param state every account and connection of the batch, and their known streams, transfers and data
+   * @param writes collects what to write
+   * @return one outcome per packet, same order
+   * @throws IllegalStateException when the state lacks a packet's account or connection (a bug, not input)
+   */
+  public List<PacketOutcome> decide(List<PacketRecord> packets, LedgerState state, BatchWrites writes) {
+    List<PacketOutcome> outcomes = new ArrayList<>(packets.size());
+    for (PacketRecord p : packets) {
+      outcomes.add(decide(p, state, writes));
+    }
+    return outcomes;
+  }
+
+  private PacketOutcome decide(PacketRecord p, LedgerState state, BatchWrites writes) {
+    ByteBuffer key = ByteBuffer.wrap(p.connectionId());
+    AccountState account = state.accounts.get(p.accountId());
+    ConnectionState connection = state.connections.get(key);
+    if (account == null || connection == null) {
+      throw new IllegalStateException("batch state lacks the account or connection of a packet");
+    }
+    ConnectionChange change = writes.connections.computeIfAbsent(key, k -> new ConnectionChange());
+    if (p.sourceAddress() != null) {
+      change.sourceAddress = p.sourceAddress();
+    }
+    int newBytes = 0;
+    Outcome outcome = null;
+    TransferKey transfer = new TransferKey(key, p.sequence());
+    if (connection.closed) {
+      outcome = Outcome.CONNECTION_CLOSED;
+    } else if (!p.fulfill()) {
+      outcome = Outcome.REJECTED;
+    } else if (p.amount() != 0 && state.transfers.containsKey(transfer)) {
+      outcome = state.transfers.get(transfer) == p.amount() ? Outcome.DUPLICATE : Outcome.SEQUENCE_REUSED;
+    } else if (overflows(account.received, p.amount()) || overflows(connection.totalReceived, p.amount())) {
+      outcome = Outcome.OVERFLOW;
+    } else if (account.receiveLimit != null
+        && Long.compareUnsigned(account.received + p.amount(), account.receiveLimit) > 0) {
+      outcome = Outcome.LIMIT_EXCEEDED;
+    } else {
+      outcome = streamRule(p, key, state);
+      if (outcome == null) {
+        newBytes = newDataBytes(p, key, state);
+        if (connection.dataBytes + newBytes > maxDataBytesPerConnection) {
+          outcome = Outcome.DATA_LIMIT;
+        }
+      }
+    }
+    if (outcome != null) {
+      if (outcome != Outcome.DUPLICATE) {
+        change.rejected++;
+        // Past ConnectionMaxData is a FlowControlError: it closes the connection (RFC 0029 §4.5).
+        if (p.closeConnection() || outcome == Outcome.DATA_LIMIT) {
+          connection.closed = true;
+          change.close = true;
+        }
+      }
+      return new PacketOutcome(outcome, totals(p, key, state, account));
+    }
+    credit(p, key, state, writes, account, connection, change, newBytes);
+    return new PacketOutcome(Outcome.FULFILLED, totals(p, key, state, account));
+  }
+
+  private static Outcome streamRule(PacketRecord p, ByteBuffer key, LedgerState state) {
+    for (StreamCredit s : p.streams()) {
+      StreamState stream = state.streams.get(new StreamKey(key, s.streamId()));
+      if (stream == null) {
+        continue;
+      }
+      if (stream.closed && s.amount() != 0) {
+        return Outcome.STREAM_CLOSED;
+      }
+      if (overflows(stream.received, s.amount())) {
+        return Outcome.OVERFLOW;
+      }
+    }
+    return null;
+  }
+
+  private static int newDataBytes(PacketRecord p, ByteBuffer key, LedgerState state) {
+    int bytes = 0;
+    for (DataChunk d : p.data()) {
+      if (!state.data.contains(new DataKey(key, d.streamId(), d.offset()))) {
+        bytes += d.data().length;
+      }
+    }
+    return bytes;
+  }
+
+  private static void credit(PacketRecord p, ByteBuffer key, LedgerState state, BatchWrites writes,
+      AccountState account, ConnectionState connection, ConnectionChange change, int newBytes) {
+    long amount = p.amount();
+    if (amount != 0) {
+      state.transfers.put(new TransferKey(key, p.sequence()), amount);
+      writes.transfers.add(new BatchWrites.Transfer(p.connectionId(), p.sequence(), amount, p.accountId()));
+      account.received += amount;
+      writes.credits.computeIfAbsent(p.accountId(), id -> new long[1])[0] += amount;
+      writes.paidIn = writes.paidIn.add(unsigned(amount));
+    }
+    connection.totalReceived += amount;
+    connection.dataBytes += newBytes;
+    change.received += amount;
+    change.fulfilled++;
+    change.dataBytes += newBytes;
+    if (p.closeConnection()) {
+      connection.closed = true;
+      change.close = true;
+    }
+    for (StreamCredit s : p.streams()) {
+      StreamKey streamKey = new StreamKey(key, s.streamId());
+      StreamState stream = state.streams.computeIfAbsent(streamKey, k -> new StreamState(0, 0, false));
+      stream.received += s.amount();
+      stream.receiveMax = unsignedMax(stream.receiveMax, receiveMax(stream.received, account));
+      stream.closed |= s.close();
+      writes.streams.put(streamKey, stream);
+    }
+    for (DataChunk d : p.data()) {
+      if (state.data.add(new DataKey(key, d.streamId(), d.offset()))) {
+        writes.dataChunks.add(d);
+        writes.dataConnections.add(key);
+      }
+    }
+  }
+
+  /** Each stream of the packet with its totals now: stored, or as a new stream would start. */
+  private static List<StreamTotals> totals(PacketRecord p, ByteBuffer key, LedgerState state, AccountState account) {
+    List<StreamTotals> totals = new ArrayList<>(p.streams().size());
+    for (StreamCredit s : p.streams()) {
+      StreamState stream = state.streams.get(new StreamKey(key, s.streamId()));
+      totals.add(stream != null
+          ? new StreamTotals(s.streamId(), stream.received, stream.receiveMax)
+          : new StreamTotals(s.streamId(), 0, receiveMax(0, account)));
+    }
+    return totals;
+  }
+
+  /**
+   * The most a stream may receive in all: what it has plus what the account may still take, saturating at
+   * 2^64-1; without a receive limit, 2^64-1.
+   */
+  static long receiveMax(long streamReceived, AccountState account) {
+    if (account.receiveLimit == null) {
+      return maxUint64;
+    }
+    long room = Long.compareUnsigned(account.receiveLimit, account.received) > 0
+        ? account.receiveLimit - account.received : 0;
+    return overflows(streamReceived, room) ? maxUint64 : streamReceived + room;
+  }
+
+  static boolean overflows(long total, long amount) {
+    return Long.compareUnsigned(total + amount, total) < 0;
+  }
+
+  private static long unsignedMax(long a, long b) {
+    return Long.compareUnsigned(a, b) >= 0 ? a : b;
+  }
+
+  private static BigInteger unsigned(long value) {
+    return new BigInteger(Long.toUnsignedString(value));
+  }
+}

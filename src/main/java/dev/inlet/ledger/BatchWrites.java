@@ -1,0 +1,124 @@
+package dev.inlet.ledger;
+
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a decided batch writes: new transfers (each becomes two entries), each connection's changes, each touched
+ * stream's new totals, and each account's credit. Amounts are unsigned 64-bit integers in longs, except the
+ * connector's debit, which sums credits to several accounts.
+ */
+public final class BatchWrites {
+  final List<Transfer> transfers = new ArrayList<>();
+  final Map<ByteBuffer, ConnectionChange> connections = new LinkedHashMap<>();
+  final Map<LedgerState.StreamKey, LedgerState.StreamState> streams = new LinkedHashMap<>();
+  final Map<Long, long[]> credits = new LinkedHashMap<>();
+  final List<PacketRecord.DataChunk> dataChunks = new ArrayList<>();
+  final List<ByteBuffer> dataConnections = new ArrayList<>();
+  BigInteger paidIn = BigInteger.ZERO;
+
+  /** New transfers: one per credited packet. */
+  public List<Transfer> transfers() {
+    return transfers;
+  }
+
+  /** Per connection, its changes, in first-seen order. */
+  public Map<ByteBuffer, ConnectionChange> connections() {
+    return connections;
+  }
+
+  /** Each touched stream's totals after the batch: connection, stream id, state. */
+  public List<StreamRow> streams() {
+    List<StreamRow> rows = new ArrayList<>(streams.size());
+    streams.forEach((k, s) -> rows.add(new StreamRow(k.connection().array(), k.streamId(), s.received, s.receiveMax,
+        s.closed)));
+    return rows;
+  }
+
+  /** Per receiving account, the amount credited in this batch (unsigned 64-bit). */
+  public Map<Long, Long> credits() {
+    Map<Long, Long> m = new LinkedHashMap<>();
+    credits.forEach((id, sum) -> m.put(id, sum[0]));
+    return m;
+  }
+
+  /** Total credited in the batch: the connector account's debit. */
+  public BigInteger paidIn() {
+    return paidIn;
+  }
+
+  /** {@code StreamData} chunks to keep, with the connection of each at the same index of {@link #dataConnections}. */
+  public List<PacketRecord.DataChunk> dataChunks() {
+    return dataChunks;
+  }
+
+  /** The connection of each chunk in {@link #dataChunks()}. */
+  public List<ByteBuffer> dataConnections() {
+    return dataConnections;
+  }
+
+  /**
+   * A credited packet.
+   *
+   * @param connectionId connection
+   * @param sequence STREAM sequence
+   * @param amount unsigned 64-bit
+   * @param accountId the account credited
+   */
+  public record Transfer(byte[] connectionId, long sequence, long amount, long accountId) {}
+
+  /**
+   * A stream's totals after the batch.
+   *
+   * @param connectionId connection
+   * @param streamId stream
+   * @param received unsigned 64-bit
+   * @param receiveMax unsigned 64-bit
+   * @param closed whether the sender closed it
+   */
+  public record StreamRow(byte[] connectionId, long streamId, long received, long receiveMax, boolean closed) {}
+
+  /** A connection's changes in the batch. */
+  public static final class ConnectionChange {
+    long received;
+    int fulfilled;
+    int rejected;
+    String sourceAddress;
+    boolean close;
+    int dataBytes;
+
+    /** Amount credited, unsigned 64-bit. */
+    public long received() {
+      return received;
+    }
+
+    /** Packets fulfilled (not counting retries). */
+    public int fulfilled() {
+      return fulfilled;
+    }
+
+    /** Packets rejected. */
+    public int rejected() {
+      return rejected;
+    }
+
+    /** The sender's latest {@code ConnectionNewAddress}, or null. */
+    public String sourceAddress() {
+      return sourceAddress;
+    }
+
+    /** Whether the connection closes. */
+    public boolean close() {
+      return close;
+    }
+
+    /** StreamData bytes newly kept. */
+    public int dataBytes() {
+      return dataBytes;
+    }
+  }
+}
