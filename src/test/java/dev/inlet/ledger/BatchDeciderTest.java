@@ -1,0 +1,125 @@
+package dev.inlet.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.inlet.ledger.PacketOutcome.StreamTotals;
+import dev.inlet.ledger.PacketRecord.DataChunk;
+import dev.inlet.ledger.PacketRecord.StreamCredit;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The ledger's rules on one batch: each packet sees the effects of those before it in the same batch. */
+class BatchDeciderTest {
+  static final long account = 7;
+  static final byte[] connection = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  static final long maxUint64 = -1L;
+
+  final BatchDecider decider = new BatchDecider(100);
+  final BatchWrites writes = new BatchWrites();
+
+  @Test
+  void aRetryInTheSameBatchIsFulfilledAgainButCreditedOnce() {
+    LedgerState state = state(0, null);
+    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 50), pay(1, 50), pay(1, 51)), state, writes);
+    assertThat(outcomes).extracting(PacketOutcome::outcome)
+        .containsExactly(Outcome.FULFILLED, Outcome.DUPLICATE, Outcome.SEQUENCE_REUSED);
+    assertThat(writes.transfers()).hasSize(1);
+    assertThat(writes.credits()).containsEntry(account, 50L);
+    assertThat(writes.paidIn()).isEqualTo(50);
+  }
+
+  @Test
+  void aSequenceCreditedInAnEarlierBatchIsADuplicate() {
+    LedgerState state = state(50, null);
+    state.transfer(connection, 1, 50);
+    assertThat(decider.decide(List.of(pay(1, 50)), state, writes).get(0).outcome()).isEqualTo(Outcome.DUPLICATE);
+    assertThat(writes.transfers()).isEmpty();
+  }
+
+  @Test
+  void theReceiveLimitHoldsPacketByPacket() {
+    LedgerState state = state(0, 1000L);
+    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 600), pay(2, 600), pay(3, 400)), state, writes);
+    assertThat(outcomes).extracting(PacketOutcome::outcome)
+        .containsExactly(Outcome.FULFILLED, Outcome.LIMIT_EXCEEDED, Outcome.FULFILLED);
+    assertThat(writes.credits()).containsEntry(account, 1000L);
+    // Advertised: what the stream has plus what the account may still take.
+    assertThat(outcomes.get(0).streams()).containsExactly(new StreamTotals(1, 600, 1000));
+    assertThat(outcomes.get(1).streams()).containsExactly(new StreamTotals(1, 600, 1000));
+    assertThat(outcomes.get(2).streams()).containsExactly(new StreamTotals(1, 1000, 1000));
+  }
+
+  @Test
+  void noTotalPassesTwoToTheSixtyFourMinusOne() {
+    LedgerState state = state(maxUint64 - 1, null);
+    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 1), pay(2, 1)), state, writes);
+    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.OVERFLOW);
+    assertThat(writes.credits()).containsEntry(account, 1L);
+  }
+
+  @Test
+  void aClosedStreamTakesNoMoreMoney() {
+    LedgerState state = state(0, null);
+    PacketRecord close = packet(1, 0, true, false, List.of(new StreamCredit(1, 0, true)), List.of());
+    List<PacketOutcome> outcomes = decider.decide(List.of(close, pay(2, 10)), state, writes);
+    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.STREAM_CLOSED);
+    assertThat(writes.transfers()).isEmpty();
+  }
+
+  @Test
+  void dataPastTheBoundClosesTheConnection() {
+    LedgerState state = state(0, null);
+    PacketRecord data = packet(1, 0, true, false, List.of(), List.of(new DataChunk(1, 0, new byte[60])));
+    PacketRecord more = packet(2, 0, true, false, List.of(), List.of(new DataChunk(3, 0, new byte[60])));
+    List<PacketOutcome> outcomes = decider.decide(List.of(data, data, more, pay(3, 5)), state, writes);
+    assertThat(outcomes).extracting(PacketOutcome::outcome)
+        .containsExactly(Outcome.FULFILLED, Outcome.FULFILLED, Outcome.DATA_LIMIT, Outcome.CONNECTION_CLOSED);
+    assertThat(writes.dataChunks()).hasSize(1);
+    assertThat(writes.connections().values()).singleElement().satisfies(c -> {
+      assertThat(c.close()).isTrue();
+      assertThat(c.dataBytes()).isEqualTo(60);
+      assertThat(c.fulfilled()).isEqualTo(2);
+      assertThat(c.rejected()).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void aDeclinedPacketIsCountedAndReportsTheStreamAsItIs() {
+    LedgerState state = state(0, null);
+    state.stream(connection, 1, 40, maxUint64, false);
+    PacketRecord probe = packet(1, 10, false, false, List.of(new StreamCredit(1, 10, false)), List.of());
+    PacketOutcome outcome = decider.decide(List.of(probe), state, writes).get(0);
+    assertThat(outcome.outcome()).isEqualTo(Outcome.REJECTED);
+    assertThat(outcome.streams()).containsExactly(new StreamTotals(1, 40, maxUint64));
+    assertThat(writes.streams()).isEmpty();
+    assertThat(writes.connections().values()).singleElement().satisfies(c -> assertThat(c.rejected()).isEqualTo(1));
+  }
+
+  @Test
+  void receiveMaxSaturatesAndNeverShrinks() {
+    LedgerState.AccountState nearTop = new LedgerState.AccountState(0, maxUint64);
+    assertThat(BatchDecider.receiveMax(5, nearTop)).isEqualTo(maxUint64);
+    LedgerState state = state(0, 100L);
+    state.stream(connection, 1, 0, 500, false); // advertised when the limit was higher
+    PacketOutcome outcome = decider.decide(List.of(pay(1, 10)), state, writes).get(0);
+    assertThat(outcome.streams()).containsExactly(new StreamTotals(1, 10, 500));
+  }
+
+  private static LedgerState state(long received, Long limit) {
+    LedgerState state = new LedgerState();
+    state.account(account, received, limit);
+    state.connection(connection, received, false, 0);
+    return state;
+  }
+
+  private static PacketRecord pay(long sequence, long amount) {
+    return packet(sequence, amount, true, false, List.of(new StreamCredit(1, amount, false)), List.of());
+  }
+
+  private static PacketRecord packet(long sequence, long amount, boolean fulfill, boolean close,
+      List<StreamCredit> streams, List<DataChunk> data) {
+    return new PacketRecord(connection, account, null, sequence, amount, Instant.now().plusSeconds(30), fulfill,
+        close, streams, data);
+  }
+}
