@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL ledger with group commit: packets queue up while the previous batch commits, then the next batch
- * is applied by one call of {@code inlet_apply_packets} in one transaction — one WAL flush for the batch, not one
+ * is applied by one {@link BatchTransaction} — one WAL flush for the batch, not one
  * per packet. A single writer thread owns the database connection, so no Netty event loop ever waits on JDBC.
  * Futures complete after the commit returns (or with {@link Outcome#UNAVAILABLE} when it fails: nothing credited).
  */
