@@ -2,6 +2,7 @@ package dev.inlet.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,6 +37,26 @@ class EmbeddedDatabaseTest extends InletPerClass {
       rs.next();
       assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(2);
     }
+  }
+
+  @Test
+  void ledgerCheckNamesABalanceThatDiffersFromItsEntries() throws Exception {
+    inlet.createAccount("mallory", null);
+    assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
+    try (Connection c = inlet.bean(DataSource.class).getConnection(); Statement st = c.createStatement()) {
+      // Money that no entry explains: what a bug or a hand edit would leave behind.
+      st.executeUpdate("UPDATE accounts SET balance = balance + 5 WHERE name = 'mallory'");
+      try {
+        HttpResponse<String> r = inlet.adminGet("/admin/ledger/check");
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(r.body()).contains("urn:inlet:problem:ledger-inconsistent")
+            .contains("account mallory: balance 5 but its entries sum to 0");
+      } finally {
+        st.executeUpdate("UPDATE accounts SET balance = balance - 5 WHERE name = 'mallory'");
+      }
+    }
+    assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
   }
 
   private static String setting(String name) throws Exception {
