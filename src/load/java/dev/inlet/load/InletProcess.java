@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -40,7 +41,8 @@ final class InletProcess implements AutoCloseable {
   }
 
   /**
-   * @param jfrSettings JDK JFR settings ({@code default}, {@code profile}) for a recording that runs from the
+   * @param jfrSettings JFR settings ({@code sampling}: execution samples only; or the JDK's {@code default},
+   *     {@code profile}) for a recording that runs from the
    *     start, so that turning it on cannot disturb a measured phase; null for none
    */
   static InletProcess start(Path jar, List<String> jvmArgs, Path dataDir, boolean nonDurable, String jfrSettings)
@@ -53,7 +55,27 @@ final class InletProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     if (jfrSettings != null) {
-      command.add("-XX:StartFlightRecording=name=inlet-load,settings=" + jfrSettings);
+      String settings = jfrSettings;
+      if (settings.equals("sampling")) {
+        // Only the two sampling events, Java code every 5 ms: more samples than the JDK's profile settings, and
+        // none of their other events.
+        Path jfc = dataDir.resolve("sampling.jfc");
+        Files.writeString(jfc, """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <configuration version="2.0" label="inlet-load sampling">
+              <event name="jdk.ExecutionSample">
+                <setting name="enabled">true</setting>
+                <setting name="period">5 ms</setting>
+              </event>
+              <event name="jdk.NativeMethodSample">
+                <setting name="enabled">true</setting>
+                <setting name="period">20 ms</setting>
+              </event>
+            </configuration>
+            """);
+        settings = jfc.toString();
+      }
+      command.add("-XX:StartFlightRecording=name=inlet-load,settings=" + settings);
     }
     command.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
         "--server.address=127.0.0.1",
@@ -145,6 +167,22 @@ final class InletProcess implements AutoCloseable {
       total = total.plus(cpu(child));
     }
     return total;
+  }
+
+  /** CPU by thread group of Inlet's JVM, and by process role of its PostgreSQL: see {@link ThreadCpu}. */
+  Map<String, double[]> jvmThreadCpu() {
+    return ThreadCpu.threads(process.pid());
+  }
+
+  Map<String, double[]> postgresProcessCpu() {
+    Optional<ProcessHandle> postmaster = postmaster();
+    if (postmaster.isEmpty()) {
+      return Map.of();
+    }
+    List<Long> pids = new ArrayList<>();
+    pids.add(postmaster.get().pid());
+    postmaster.get().descendants().forEach(h -> pids.add(h.pid()));
+    return ThreadCpu.postgres(pids);
   }
 
   private static Duration cpu(ProcessHandle h) {

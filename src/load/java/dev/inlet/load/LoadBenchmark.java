@@ -144,6 +144,8 @@ public final class LoadBenchmark {
       List<Instant[]> windows = new ArrayList<>();
       for (int part = 0; part < 2; part++) {
         Cpu cpu = Cpu.read(inlet);
+        Map<String, double[]> threads = inlet.jvmThreadCpu();
+        Map<String, double[]> pg = inlet.postgresProcessCpu();
         Instant from = Instant.now();
         try (Progress p = new Progress(label, "measured part " + (part + 1), result.measured)) {
           if (options.openLoop()) {
@@ -153,6 +155,8 @@ public final class LoadBenchmark {
           }
         }
         result.cpu = result.cpu.plus(Cpu.read(inlet).minus(cpu));
+        ThreadCpu.addTo(result.threadCpu, ThreadCpu.minus(inlet.jvmThreadCpu(), threads));
+        ThreadCpu.addTo(result.postgresCpu, ThreadCpu.minus(inlet.postgresProcessCpu(), pg));
         windows.add(new Instant[] {from, Instant.now()});
         log(label, "measured part %d: %,d fulfilled so far, %,.0f fulfilled/s", part + 1,
             result.measured.fulfilled.sum(), result.measured.fulfilledPerSecond());
@@ -380,6 +384,9 @@ public final class LoadBenchmark {
     long heapMiddle;
     long heapEnd;
     Cpu cpu = Cpu.zero;
+    /** Measured phase: CPU seconds (user, system) by thread group of Inlet's JVM, by PostgreSQL process role. */
+    final Map<String, double[]> threadCpu = new java.util.HashMap<>();
+    final Map<String, double[]> postgresCpu = new java.util.HashMap<>();
     double commits;
     double commitSeconds;
     double batchedPackets;

@@ -47,8 +47,9 @@ record Options(
         --http-client=netty        netty (Reactor Netty) | jdk (java.net.http)
         --inlet-jar=PATH           the Spring Boot jar to start (the Maven profile passes target/inlet-*.jar)
         --inlet-jvm-args="-Xmx1g"  JVM flags for Inlet, space separated
-        --jfr=profile              run Inlet with a JFR recording (JDK settings: default or profile; off: none)
-                                   and print where it spent its time during the measured phase
+        --jfr=sampling             run Inlet with a JFR recording and print where it spent its time during the
+                                   measured phase: sampling (execution samples every 5 ms, nothing else), or
+                                   the JDK's default or profile settings; off: no recording
         --max-prebuilt=3000000     most packets pre-built for one phase (generator memory)
         --keep-data=false          keep Inlet's temporary data directories
         --wait-for-quiet-seconds=0 before each mode and each measured phase, wait up to this long for other
@@ -88,7 +89,7 @@ record Options(
         take(values, "http-client", "netty"),
         Path.of(take(values, "inlet-jar", "target/inlet-0.1.0-SNAPSHOT.jar")),
         List.of(take(values, "inlet-jvm-args", "-Xmx1g").trim().split("\\s+")),
-        take(values, "jfr", "profile"),
+        take(values, "jfr", "sampling"),
         integer(take(values, "max-prebuilt", "3000000")),
         Boolean.parseBoolean(take(values, "keep-data", "false")),
         integer(take(values, "wait-for-quiet-seconds", "0")));
@@ -98,8 +99,8 @@ record Options(
     if (!List.of("both", "durable", "baseline").contains(o.mode)) {
       throw new IllegalArgumentException("--mode is both, durable or baseline");
     }
-    if (!List.of("default", "profile", "off").contains(o.jfr)) {
-      throw new IllegalArgumentException("--jfr is default, profile or off");
+    if (!List.of("sampling", "default", "profile", "off").contains(o.jfr)) {
+      throw new IllegalArgumentException("--jfr is sampling, default, profile or off");
     }
     if (!List.of("netty", "jdk").contains(o.httpClient)) {
       throw new IllegalArgumentException("--http-client is netty or jdk");

@@ -13,6 +13,11 @@ final class Report {
   static void print(List<Result> results, Options options) {
     System.out.println();
     for (Result r : results) {
+      cpuBreakdown("Inlet JVM CPU by thread, " + r.label + " run, measured phase", r.threadCpu, r, 10);
+      cpuBreakdown("PostgreSQL CPU by process, " + r.label + " run, measured phase", r.postgresCpu, r, 5);
+      System.out.println();
+    }
+    for (Result r : results) {
       if (r.jfr != null) {
         r.jfr.print("JFR of Inlet, " + r.label + " run, measured phase", 15);
         System.out.println();
@@ -74,6 +79,20 @@ final class Report {
       r.failures.forEach(f -> System.out.println("FAIL [" + r.label + "] " + f));
     }
     System.out.println(results.stream().allMatch(Result::passed) ? "PASS" : "FAIL");
+  }
+
+  private static void cpuBreakdown(String title, java.util.Map<String, double[]> cpu, Result r, int n) {
+    double seconds = Math.max(1e-9, r.measured.seconds());
+    double total = cpu.values().stream().mapToDouble(v -> v[0] + v[1]).sum();
+    double sys = cpu.values().stream().mapToDouble(v -> v[1]).sum();
+    System.out.printf("%s: %.2f cores (%.0f%% of it in the kernel)%n", title, total / seconds,
+        100 * sys / Math.max(1e-9, total));
+    cpu.entrySet().stream()
+        .sorted((a, b) -> Double.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
+        .limit(n)
+        .forEach(e -> System.out.printf("    %5.2f cores  (user %.2f, kernel %.2f)  %s%n",
+            (e.getValue()[0] + e.getValue()[1]) / seconds, e.getValue()[0] / seconds, e.getValue()[1] / seconds,
+            e.getKey()));
   }
 
   /** The targets, as figures (they do not decide PASS or FAIL: only the money does). */
