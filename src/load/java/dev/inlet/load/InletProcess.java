@@ -1,0 +1,270 @@
+package dev.inlet.load;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Inlet as a child process ({@code java -jar} on the Spring Boot jar) with its embedded PostgreSQL in a fresh
+ * data directory, and what the benchmark reads from it: readiness, admin API, Prometheus figures, CPU time (of
+ * the JVM and of the PostgreSQL processes), heap after a full GC, and a JFR recording.
+ */
+final class InletProcess implements AutoCloseable {
+  static final String adminToken = "load-admin-token";
+  static final String connectorToken = "load-connector-token";
+  static final String ilpAddress = "test.inlet";
+
+  private final Process process;
+  private final Path dataDir;
+  private final int port;
+  private final Path log;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private Long postmasterPid;
+
+  private InletProcess(Process process, Path dataDir, int port, Path log) {
+    this.process = process;
+    this.dataDir = dataDir;
+    this.port = port;
+    this.log = log;
+  }
+
+  /**
+   * @param jfrSettings JFR settings ({@code sampling}: execution samples only; or the JDK's {@code default},
+   *     {@code profile}) for a recording that runs from the
+   *     start, so that turning it on cannot disturb a measured phase; null for none
+   */
+  static InletProcess start(Path jar, List<String> jvmArgs, Path dataDir, boolean nonDurable, String jfrSettings)
+      throws IOException {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("No Inlet jar at " + jar.toAbsolutePath() + ": build it first (mvn package)");
+    }
+    int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    if (jfrSettings != null) {
+      String settings = jfrSettings;
+      if (settings.equals("sampling")) {
+        // Only the two sampling events, Java code every 5 ms: more samples than the JDK's profile settings, and
+        // none of their other events.
+        Path jfc = dataDir.resolve("sampling.jfc");
+        Files.writeString(jfc, """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <configuration version="2.0" label="inlet-load sampling">
+              <event name="jdk.ExecutionSample">
+                <setting name="enabled">true</setting>
+                <setting name="period">5 ms</setting>
+              </event>
+              <event name="jdk.NativeMethodSample">
+                <setting name="enabled">true</setting>
+                <setting name="period">20 ms</setting>
+              </event>
+            </configuration>
+            """);
+        settings = jfc.toString();
+      }
+      command.add("-XX:StartFlightRecording=name=inlet-load,settings=" + settings);
+    }
+    command.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
+        "--server.address=127.0.0.1",
+        "--server.port=" + port,
+        "--inlet.data-dir=" + dataDir,
+        "--inlet.admin-token=" + adminToken,
+        "--inlet.connector-token=" + connectorToken,
+        "--inlet.ilp-address=" + ilpAddress));
+    if (nonDurable) {
+      command.add("--inlet.unsafe-non-durable-commits=true");
+    }
+    Path log = dataDir.resolve("inlet.log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new InletProcess(process, dataDir, port, log);
+  }
+
+  int port() {
+    return port;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Waits until {@code /actuator/health/readiness} answers 200. */
+  void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("Inlet exited with " + process.exitValue() + ":\n" + logTail());
+      }
+      try {
+        if (get("/actuator/health/readiness", null).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("Inlet not ready after " + timeout.toSeconds() + " s:\n" + logTail());
+  }
+
+  HttpResponse<String> adminGet(String path) throws IOException, InterruptedException {
+    return get(path, "Bearer " + adminToken);
+  }
+
+  HttpResponse<String> adminPost(String path, String json) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(uri(path))
+        .header("Authorization", "Bearer " + adminToken)
+        .header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(60))
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The Prometheus scrape. */
+  Metrics metrics() throws IOException, InterruptedException {
+    HttpResponse<String> r = get("/actuator/prometheus", null);
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("/actuator/prometheus answered " + r.statusCode());
+    }
+    return Metrics.parse(r.body());
+  }
+
+  /** Heap used right after a full GC ({@code jcmd GC.run}), from {@code jvm_memory_used_bytes{area="heap"}}. */
+  long heapAfterGc() throws IOException, InterruptedException {
+    jcmd("GC.run");
+    return (long) metrics().sum("jvm_memory_used_bytes", "area=\"heap\"");
+  }
+
+  /** Writes the JFR recording started with the process to {@code file}. */
+  void jfrDump(Path file) throws IOException, InterruptedException {
+    jcmd("JFR.dump", "name=inlet-load", "filename=" + file);
+  }
+
+  /** CPU time of Inlet's JVM. */
+  Duration jvmCpu() {
+    return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
+  /** CPU time of the embedded PostgreSQL: the postmaster and its processes (backends, WAL writer, ...). */
+  Duration postgresCpu() {
+    Optional<ProcessHandle> postmaster = postmaster();
+    if (postmaster.isEmpty()) {
+      return Duration.ZERO;
+    }
+    Duration total = cpu(postmaster.get());
+    for (ProcessHandle child : postmaster.get().descendants().toList()) {
+      total = total.plus(cpu(child));
+    }
+    return total;
+  }
+
+  /** CPU by thread group of Inlet's JVM, and by process role of its PostgreSQL: see {@link ThreadCpu}. */
+  Map<String, double[]> jvmThreadCpu() {
+    return ThreadCpu.threads(process.pid());
+  }
+
+  Map<String, double[]> postgresProcessCpu() {
+    Optional<ProcessHandle> postmaster = postmaster();
+    if (postmaster.isEmpty()) {
+      return Map.of();
+    }
+    List<Long> pids = new ArrayList<>();
+    pids.add(postmaster.get().pid());
+    postmaster.get().descendants().forEach(h -> pids.add(h.pid()));
+    return ThreadCpu.postgres(pids);
+  }
+
+  private static Duration cpu(ProcessHandle h) {
+    return h.info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
+  private Optional<ProcessHandle> postmaster() {
+    if (postmasterPid == null) {
+      try {
+        List<String> lines = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
+        postmasterPid = Long.parseLong(lines.get(0).trim());
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+    return ProcessHandle.of(postmasterPid);
+  }
+
+  /**
+   * Stops Inlet with SIGTERM (graceful: it drains the ledger and stops its PostgreSQL), forcibly after 60 s; a
+   * PostgreSQL left behind by a forced stop is stopped by its pid.
+   */
+  @Override
+  public void close() {
+    Optional<ProcessHandle> pg = postmaster();
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+      if (pg.isPresent() && pg.get().isAlive()) {
+        pg.get().destroy();
+        pg.get().onExit().get(30, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      System.err.println("stopping Inlet: " + e);
+    }
+  }
+
+  String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private String jcmd(String... command) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    cmd.add(Long.toString(process.pid()));
+    cmd.addAll(List.of(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("jcmd " + String.join(" ", command) + " did not finish");
+    }
+    String text = new String(out, StandardCharsets.UTF_8);
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + text);
+    }
+    return text;
+  }
+
+  private HttpResponse<String> get(String path, String authorization) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET();
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,423 @@
+package dev.inlet.load;
+
+import dev.inlet.codec.ilp.IlpAddress;
+import dev.inlet.crypto.StreamKeys;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Inlet's load benchmark. For each mode (durable, then the non-durable baseline) it starts Inlet as its own
+ * process on a fresh embedded PostgreSQL, opens STREAM connections through SPSP, pre-builds valid encrypted
+ * Prepares, warms up, loads Inlet over ILP-over-HTTP for a fixed duration or packet count (closed loop, or open
+ * loop at a fixed rate), then — closed loop only — offers half the throughput it measured and reports that
+ * latency too. It prints throughput, rejects, latency percentiles, CPU time, heap after GC (start, middle, end)
+ * and a JFR summary, and checks that the ledger credited exactly what was fulfilled: otherwise the run fails.
+ */
+public final class LoadBenchmark {
+  static final String account = "bench";
+  private static final JsonMapper json = JsonMapper.builder().build();
+  private static final int prebuildGuessPerSecond = 20_000;
+
+  private final Options options;
+
+  private LoadBenchmark(Options options) {
+    this.options = options;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.exit(new LoadBenchmark(options).run() ? 0 : 1);
+  }
+
+  private boolean run() throws Exception {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    System.out.println("Inlet load benchmark, " + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(ZonedDateTime.now()));
+    System.out.println("machine: " + Machine.describe(tmp));
+    System.out.printf("options: clients=%d connections=%d %s warmup=%ds %s half-load=%s churn-connections=%d "
+            + "http-client=%s inlet-jvm-args=%s jfr=%s%n",
+        options.clients(), options.connections(),
+        options.packets() > 0 ? "packets=" + options.packets() : "duration=" + options.durationSeconds() + "s",
+        options.warmupSeconds(), options.openLoop() ? "rate=" + options.rate() + "/s (open loop)" : "closed loop",
+        options.openLoop() || options.halfLoadSeconds() == 0 ? "off" : options.halfLoadSeconds() + "s",
+        options.churnConnections(), options.httpClient(), String.join(" ", options.inletJvmArgs()), options.jfr());
+    List<Result> results = new ArrayList<>();
+    for (boolean nonDurable : options.nonDurableRuns()) {
+      awaitQuiet(null);
+      results.add(runMode(nonDurable));
+    }
+    Report.print(results, options);
+    return results.stream().allMatch(Result::passed);
+  }
+
+  private Result runMode(boolean nonDurable) throws Exception {
+    String label = nonDurable ? "non-durable" : "durable";
+    Result result = new Result(label);
+    Path data = Files.createTempDirectory("inlet-load-" + label + "-");
+    log(label, "starting Inlet (%s) with data in %s", nonDurable
+        ? "--inlet.unsafe-non-durable-commits=true: synchronous_commit=off"
+        : "durable: fsync=on, synchronous_commit=on", data);
+    long t0 = System.nanoTime();
+    InletProcess inlet = InletProcess.start(options.inletJar(), options.inletJvmArgs(), data, nonDurable,
+        options.jfrOn() ? options.jfr() : null);
+    Thread stopOnExit = new Thread(inlet::close, "stop-inlet");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
+    try (Http http = Http.create(options.httpClient(), inlet.port(), options.clients(), InletProcess.connectorToken)) {
+      inlet.awaitReady(Duration.ofSeconds(180));
+      log(label, "Inlet ready in %.1f s (pid %d, port %d)", (System.nanoTime() - t0) / 1e9, inlet.pid(), inlet.port());
+      HttpResponse<String> created = inlet.adminPost("/admin/accounts", "{\"name\":\"" + account + "\"}");
+      if (created.statusCode() != 201) {
+        throw new IllegalStateException("creating the account: " + created.statusCode() + " " + created.body());
+      }
+      long t1 = System.nanoTime();
+      List<PacketFactory.Connection> connections = openConnections(http, options.connections());
+      List<PacketFactory.Connection> churn = openConnections(http, options.churnConnections());
+      log(label, "opened %d STREAM connections via SPSP (GET /%s)%s in %.1f s", connections.size(), account,
+          churn.isEmpty() ? "" : " and " + churn.size() + " churn connections", (System.nanoTime() - t1) / 1e9);
+      PacketFactory factory = new PacketFactory(connections, churn);
+      Driver driver = new Driver(http, options.clients());
+
+      // Warm-up: not measured, but its money counts in the ledger check.
+      if (options.warmupSeconds() > 0) {
+        int n = options.openLoop()
+            ? (int) Math.ceil(options.rate() * options.warmupSeconds() * 1.05) + options.clients()
+            : Math.min(options.maxPrebuilt(), options.warmupSeconds() * prebuildGuessPerSecond);
+        Pool warm = prebuild(label, factory, n, 0, options.warmupSeconds());
+        long duration = TimeUnit.SECONDS.toNanos(options.warmupSeconds());
+        try (Progress p = new Progress(label, "warm-up", result.warmup)) {
+          if (options.openLoop()) {
+            driver.openLoop(warm, result.warmup, warm.units(), duration, options.rate());
+          } else {
+            driver.closedLoop(warm, result.warmup, warm.units(), duration);
+          }
+        }
+        log(label, "warm-up: %,.0f fulfilled/s over %.1f s", result.warmup.fulfilledPerSecond(),
+            result.warmup.seconds());
+      }
+
+      // Measured phase, in two halves with the middle heap sample between them (not under load, not timed).
+      int churnUnits = options.churnConnections();
+      int n;
+      if (options.packets() > 0) {
+        n = (int) options.packets();
+      } else if (options.openLoop()) {
+        n = (int) Math.ceil(options.rate() * options.durationSeconds() * 1.05) + options.clients();
+      } else {
+        double guess = Math.max(2_000, result.warmup.answeredPerSecond());
+        n = (int) Math.min(options.maxPrebuilt(), Math.ceil(guess * options.durationSeconds() * 1.5) + 10_000);
+      }
+      Pool pool = prebuild(label, factory, n, churnUnits, options.durationSeconds());
+      awaitQuiet(inlet);
+      int[] limits = options.packets() > 0
+          ? new int[] {pool.units() / 2, pool.units()} : new int[] {pool.units(), pool.units()};
+      long half = TimeUnit.SECONDS.toNanos(options.durationSeconds()) / 2;
+      // A packet count still has a time bound: each half stops after 20 minutes at most.
+      long partNanos = options.packets() > 0 ? TimeUnit.MINUTES.toNanos(20) : half;
+      Metrics before = inlet.metrics();
+      result.heapStart = inlet.heapAfterGc();
+      List<Instant[]> windows = new ArrayList<>();
+      for (int part = 0; part < 2; part++) {
+        Cpu cpu = Cpu.read(inlet);
+        Map<String, double[]> threads = inlet.jvmThreadCpu();
+        Map<String, double[]> pg = inlet.postgresProcessCpu();
+        Instant from = Instant.now();
+        try (Progress p = new Progress(label, "measured part " + (part + 1), result.measured)) {
+          if (options.openLoop()) {
+            driver.openLoop(pool, result.measured, limits[part], partNanos, options.rate());
+          } else {
+            driver.closedLoop(pool, result.measured, limits[part], partNanos);
+          }
+        }
+        result.cpu = result.cpu.plus(Cpu.read(inlet).minus(cpu));
+        ThreadCpu.addTo(result.threadCpu, ThreadCpu.minus(inlet.jvmThreadCpu(), threads));
+        ThreadCpu.addTo(result.postgresCpu, ThreadCpu.minus(inlet.postgresProcessCpu(), pg));
+        windows.add(new Instant[] {from, Instant.now()});
+        log(label, "measured part %d: %,d fulfilled so far, %,.0f fulfilled/s", part + 1,
+            result.measured.fulfilled.sum(), result.measured.fulfilledPerSecond());
+        if (part == 0) {
+          result.heapMiddle = inlet.heapAfterGc();
+        }
+      }
+      Metrics after = inlet.metrics();
+      result.heapEnd = inlet.heapAfterGc();
+      result.poolUnits = pool.units();
+      result.churnUnits = pool.churnUnits;
+      result.usedUnits = pool.claimed();
+      result.commits = after.sum("inlet_ledger_commit_seconds_count") - before.sum("inlet_ledger_commit_seconds_count");
+      result.commitSeconds = after.sum("inlet_ledger_commit_seconds_sum") - before.sum("inlet_ledger_commit_seconds_sum");
+      result.batchedPackets =
+          after.sum("inlet_ledger_batch_packets_sum") - before.sum("inlet_ledger_batch_packets_sum");
+      result.inletP99 = after.percentileSince(before, "inlet_packet_handling_seconds", 99);
+      result.commitP99 = after.percentileSince(before, "inlet_ledger_commit_seconds", 99);
+      if (options.jfrOn()) {
+        Path jfr = data.resolve("inlet.jfr");
+        inlet.jfrDump(jfr);
+        result.jfr = JfrSummary.read(jfr, windows);
+      }
+
+      // Latency at half the measured throughput, open loop.
+      if (!options.openLoop() && options.halfLoadSeconds() > 0 && result.measured.fulfilledPerSecond() > 0) {
+        result.halfRate = result.measured.fulfilledPerSecond() / 2;
+        int m = (int) Math.ceil(result.halfRate * options.halfLoadSeconds() * 1.05) + options.clients();
+        Pool halfPool = prebuild(label, factory, m, 0, options.halfLoadSeconds());
+        awaitQuiet(inlet);
+        result.half = new Stats();
+        Metrics halfBefore = inlet.metrics();
+        driver.openLoop(halfPool, result.half, halfPool.units(), TimeUnit.SECONDS.toNanos(options.halfLoadSeconds()),
+            result.halfRate);
+        Metrics halfAfter = inlet.metrics();
+        result.halfInletP99 = halfAfter.percentileSince(halfBefore, "inlet_packet_handling_seconds", 99);
+        result.halfCommitP99 = halfAfter.percentileSince(halfBefore, "inlet_ledger_commit_seconds", 99);
+        log(label, "half load: offered %,.0f/s, %,.0f fulfilled/s, p99 %.2f ms", result.halfRate,
+            result.half.fulfilledPerSecond(), result.half.histogram().getValueAtPercentile(99) / 1000.0);
+      }
+
+      check(inlet, result);
+      log(label, "ledger check %s", result.passed() ? "PASS" : "FAIL: " + String.join("; ", result.failures));
+    } catch (Exception e) {
+      result.failures.add("run failed: " + e);
+      System.err.println("[" + label + "] " + e + "\nInlet log tail:\n" + inlet.logTail());
+    } finally {
+      inlet.close();
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+      if (!options.keepData()) {
+        deleteTree(data);
+      } else {
+        log(label, "data kept in %s", data);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Measures for a second what other processes (not this generator, nor Inlet and its PostgreSQL when given) use
+   * of the CPU: the benchmark shares the machine with them. When they are busy it waits, at most
+   * {@code --wait-for-quiet-seconds}, for them to calm down, then says so if they have not.
+   */
+  private void awaitQuiet(InletProcess inlet) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.waitForQuietSeconds());
+    while (true) {
+      Cpu a = inlet != null ? Cpu.read(inlet) : Cpu.readSelf();
+      Thread.sleep(1_000);
+      Cpu b = inlet != null ? Cpu.read(inlet) : Cpu.readSelf();
+      Cpu d = b.minus(a);
+      double others = d.others() / ((b.wallNanos() - a.wallNanos()) / 1e9);
+      if (others < 0.2) {
+        return;
+      }
+      if (System.nanoTime() >= deadline) {
+        System.out.printf("WARNING: other processes use %.2f cores of %d: the figures will be lower than on a quiet "
+            + "machine (see 'other processes CPU')%n", others, Runtime.getRuntime().availableProcessors());
+        return;
+      }
+      Thread.sleep(4_000);
+    }
+  }
+
+  /** Every fulfilled amount is credited exactly once, and the double-entry check holds. */
+  private void check(InletProcess inlet, Result r) throws IOException, InterruptedException {
+    long money = 0;
+    long paying = 0;
+    for (Stats s : r.phases()) {
+      money += s.fulfilledAmount.sum();
+      paying += s.fulfilled.sum() - s.churnClosed.sum();
+      if (s.badFulfillments.sum() > 0) {
+        r.failures.add(s.badFulfillments.sum() + " Fulfills whose fulfillment does not meet the condition");
+      }
+    }
+    r.expectedCredit = BigInteger.valueOf(money);
+    HttpResponse<String> check = inlet.adminGet("/admin/ledger/check");
+    JsonNode figures = json.readTree(check.body());
+    if (check.statusCode() != 200 || !figures.path("consistent").asBoolean(false)) {
+      r.failures.add("ledger check " + check.statusCode() + ": " + check.body());
+    }
+    r.ledgerCredited = new BigInteger(figures.path("credited").asString("-1"));
+    if (!r.ledgerCredited.equals(r.expectedCredit)) {
+      r.failures.add("ledger credited " + r.ledgerCredited + " but the benchmark was fulfilled " + r.expectedCredit);
+    }
+    long transfers = figures.path("transfers").asLong(-1);
+    if (transfers != paying) {
+      r.failures.add("ledger has " + transfers + " transfers for " + paying + " fulfilled paying Prepares");
+    }
+    HttpResponse<String> acct = inlet.adminGet("/admin/accounts/" + account);
+    r.balance = new BigInteger(json.readTree(acct.body()).path("balance").asString("-1"));
+    if (!r.balance.equals(r.expectedCredit)) {
+      r.failures.add("balance of " + account + " is " + r.balance + ", expected " + r.expectedCredit);
+    }
+    if (r.measured.fulfilled.sum() == 0) {
+      r.failures.add("nothing was fulfilled in the measured phase");
+    }
+  }
+
+  private Pool prebuild(String label, PacketFactory factory, int packets, int churnUnits, int seconds) {
+    long t = System.nanoTime();
+    // Far enough ahead to outlast the phase (Inlet rejects Prepares expiring within 1 s).
+    Instant expiry = Instant.now().plus(Duration.ofMinutes(10)).plusSeconds(seconds)
+        .plusSeconds((packets + 2L * churnUnits) / 1_000);
+    Pool pool = factory.build(packets, churnUnits, expiry);
+    log(label, "pre-built %,d Prepares%s in %.1f s", pool.packets(),
+        churnUnits > 0 ? " (" + churnUnits + " churn connections: pay, then close)" : "", (System.nanoTime() - t) / 1e9);
+    return pool;
+  }
+
+  /** Opens {@code n} STREAM connections with SPSP queries, at most {@code clients} at a time. */
+  private List<PacketFactory.Connection> openConnections(Http http, int n) throws InterruptedException {
+    PacketFactory.Connection[] opened = new PacketFactory.Connection[n];
+    Semaphore inFlight = new Semaphore(options.clients());
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Map<String, String> accept = Map.of("Accept", "application/spsp4+json");
+    for (int i = 0; i < n && failure.get() == null; i++) {
+      if (!inFlight.tryAcquire(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("SPSP queries not answered within 60 s");
+      }
+      int index = i;
+      http.get("/" + account, accept).whenComplete((r, e) -> {
+        try {
+          if (e != null || r.status() != 200) {
+            failure.compareAndSet(null, e != null ? e : new IllegalStateException("SPSP " + r.status() + " " + r.text()));
+            return;
+          }
+          JsonNode spsp = json.readTree(r.body());
+          opened[index] = new PacketFactory.Connection(IlpAddress.of(spsp.get("destination_account").asString()),
+              StreamKeys.derive(Base64.getDecoder().decode(spsp.get("shared_secret").asString())));
+        } catch (RuntimeException x) {
+          failure.compareAndSet(null, x);
+        } finally {
+          inFlight.release();
+        }
+      });
+    }
+    if (!inFlight.tryAcquire(options.clients(), 60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("SPSP queries not answered within 60 s");
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("SPSP query failed: " + failure.get(), failure.get());
+    }
+    return List.of(opened);
+  }
+
+  static void log(String label, String format, Object... args) {
+    System.out.printf("[%s] %s%n", label, String.format(format, args));
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e);
+    }
+  }
+
+  /**
+   * CPU seconds of Inlet's JVM, its PostgreSQL, this generator, and the whole machine (from /proc/stat: so that
+   * CPU taken by anything else running on the machine shows).
+   */
+  record Cpu(double inlet, double postgres, double generator, double machine, long busyTicks, long allTicks,
+      long wallNanos) {
+    static final Cpu zero = new Cpu(0, 0, 0, 0, 0, 0, 0);
+
+    static Cpu read(InletProcess inlet) {
+      Function<Duration, Double> s = d -> d.toNanos() / 1e9;
+      long[] ticks = Machine.cpuTicks();
+      return new Cpu(inlet == null ? 0 : s.apply(inlet.jvmCpu()), inlet == null ? 0 : s.apply(inlet.postgresCpu()),
+          s.apply(ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO)), 0, ticks[0], ticks[1],
+          System.nanoTime());
+    }
+
+    /** This generator and the machine only. */
+    static Cpu readSelf() {
+      return read(null);
+    }
+
+    /** From {@code o} to this reading. */
+    Cpu minus(Cpu o) {
+      double wall = (wallNanos - o.wallNanos) / 1e9;
+      long all = allTicks - o.allTicks;
+      double busy = all == 0 ? 0 : (double) (busyTicks - o.busyTicks) / all * Runtime.getRuntime().availableProcessors() * wall;
+      return new Cpu(inlet - o.inlet, postgres - o.postgres, generator - o.generator, busy, 0, 0, 0);
+    }
+
+    Cpu plus(Cpu o) {
+      return new Cpu(inlet + o.inlet, postgres + o.postgres, generator + o.generator, machine + o.machine, 0, 0, 0);
+    }
+
+    /** CPU used by other processes on the machine (not Inlet, its PostgreSQL or the generator). */
+    double others() {
+      return Math.max(0, machine - inlet - postgres - generator);
+    }
+  }
+
+  /** One mode's figures. */
+  static final class Result {
+    final String label;
+    final Stats warmup = new Stats();
+    final Stats measured = new Stats();
+    Stats half;
+    double halfRate;
+    long heapStart;
+    long heapMiddle;
+    long heapEnd;
+    Cpu cpu = Cpu.zero;
+    /** Measured phase: CPU seconds (user, system) by thread group of Inlet's JVM, by PostgreSQL process role. */
+    final Map<String, double[]> threadCpu = new java.util.HashMap<>();
+    final Map<String, double[]> postgresCpu = new java.util.HashMap<>();
+    double commits;
+    double commitSeconds;
+    double batchedPackets;
+    /** From Inlet's own histograms (bucket upper bounds, seconds): handling time of a Prepare, and of a commit. */
+    double inletP99 = Double.NaN;
+    double commitP99 = Double.NaN;
+    double halfInletP99 = Double.NaN;
+    double halfCommitP99 = Double.NaN;
+    int poolUnits;
+    int usedUnits;
+    int churnUnits;
+    JfrSummary jfr;
+    BigInteger expectedCredit = BigInteger.ZERO;
+    BigInteger ledgerCredited = BigInteger.ZERO;
+    BigInteger balance = BigInteger.ZERO;
+    final List<String> failures = new ArrayList<>();
+
+    Result(String label) {
+      this.label = label;
+    }
+
+    List<Stats> phases() {
+      return half == null ? List.of(warmup, measured) : List.of(warmup, measured, half);
+    }
+
+    boolean passed() {
+      return failures.isEmpty();
+    }
+
+    Histogram latency() {
+      return measured.histogram();
+    }
+  }
+}

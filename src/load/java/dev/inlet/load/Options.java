@@ -1,0 +1,149 @@
+package dev.inlet.load;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark's options, {@code --key=value}. Arguments may also arrive as one string with spaces (Maven's
+ * {@code -Dload.args="..."}): such a string is split before each {@code --}.
+ */
+record Options(
+    int clients,
+    int connections,
+    int durationSeconds,
+    long packets,
+    int warmupSeconds,
+    double rate,
+    int halfLoadSeconds,
+    String mode,
+    int churnConnections,
+    String httpClient,
+    Path inletJar,
+    List<String> inletJvmArgs,
+    String jfr,
+    int maxPrebuilt,
+    boolean keepData,
+    int waitForQuietSeconds) {
+
+  static final String usage = """
+      Inlet load benchmark: starts Inlet (durable, then non-durable), loads it over ILP-over-HTTP, checks the ledger.
+        --clients=64               concurrent requests in flight (one keep-alive HTTP connection each)
+        --connections=64           STREAM connections opened through SPSP and used round-robin
+        --duration-seconds=20      length of the measured phase (split in two halves for the middle heap sample)
+        --packets=N                measured phase of exactly N packets instead of a duration
+        --warmup-seconds=20        unmeasured load before the measured phase (on 2 cores Inlet's JIT takes about
+                                   60 s of load to settle: 60 gives steady-state figures)
+        --rate=R                   open loop: offer R packets/s (latency from the intended send time);
+                                   without it the load is closed loop (as fast as the clients go)
+        --half-load-seconds=10     closed loop only: afterwards offer half the measured throughput, open loop,
+                                   for this long and report its latency (0: skip)
+        --mode=both                both | durable | baseline (baseline = --inlet.unsafe-non-durable-commits=true)
+        --churn-connections=0      also open N more connections via SPSP and pay and close each (ConnectionClose)
+                                   during the measured phase
+        --http-client=netty        netty (Reactor Netty) | jdk (java.net.http)
+        --inlet-jar=PATH           the Spring Boot jar to start (the Maven profile passes target/inlet-*.jar)
+        --inlet-jvm-args="-Xmx1g"  JVM flags for Inlet, space separated
+        --jfr=sampling             run Inlet with a JFR recording and print where it spent its time during the
+                                   measured phase: sampling (execution samples every 5 ms, nothing else), or
+                                   the JDK's default or profile settings; off: no recording
+        --max-prebuilt=3000000     most packets pre-built for one phase (generator memory)
+        --keep-data=false          keep Inlet's temporary data directories
+        --wait-for-quiet-seconds=0 before each mode and each measured phase, wait up to this long for other
+                                   processes to leave the CPU idle (the benchmark warns when they do not)
+      """;
+
+  static Options parse(String[] raw) {
+    Map<String, String> values = new LinkedHashMap<>();
+    List<String> args = new ArrayList<>();
+    for (String a : raw) {
+      args.addAll(Arrays.asList(a.trim().split("\\s+(?=--)")));
+    }
+    for (String arg : args) {
+      if (arg.isBlank()) {
+        continue;
+      }
+      if (arg.equals("--help") || arg.equals("-h")) {
+        System.out.print(usage);
+        System.exit(0);
+      }
+      if (!arg.startsWith("--") || !arg.contains("=")) {
+        throw new IllegalArgumentException("expected --key=value, got '" + arg + "'\n" + usage);
+      }
+      int eq = arg.indexOf('=');
+      values.put(arg.substring(2, eq), unquote(arg.substring(eq + 1)));
+    }
+    Options o = new Options(
+        integer(take(values, "clients", "64")),
+        integer(take(values, "connections", "64")),
+        integer(take(values, "duration-seconds", "20")),
+        Long.parseLong(take(values, "packets", "0").replace("_", "")),
+        integer(take(values, "warmup-seconds", "20")),
+        Double.parseDouble(take(values, "rate", "0")),
+        integer(take(values, "half-load-seconds", "10")),
+        take(values, "mode", "both"),
+        integer(take(values, "churn-connections", "0")),
+        take(values, "http-client", "netty"),
+        Path.of(take(values, "inlet-jar", "target/inlet-0.1.0-SNAPSHOT.jar")),
+        List.of(take(values, "inlet-jvm-args", "-Xmx1g").trim().split("\\s+")),
+        take(values, "jfr", "sampling"),
+        integer(take(values, "max-prebuilt", "3000000")),
+        Boolean.parseBoolean(take(values, "keep-data", "false")),
+        integer(take(values, "wait-for-quiet-seconds", "0")));
+    if (!values.isEmpty()) {
+      throw new IllegalArgumentException("unknown options " + values.keySet() + "\n" + usage);
+    }
+    if (!List.of("both", "durable", "baseline").contains(o.mode)) {
+      throw new IllegalArgumentException("--mode is both, durable or baseline");
+    }
+    if (!List.of("sampling", "default", "profile", "off").contains(o.jfr)) {
+      throw new IllegalArgumentException("--jfr is sampling, default, profile or off");
+    }
+    if (!List.of("netty", "jdk").contains(o.httpClient)) {
+      throw new IllegalArgumentException("--http-client is netty or jdk");
+    }
+    if (o.clients < 1 || o.connections < 1 || o.durationSeconds < 1 || o.warmupSeconds < 0 || o.packets < 0
+        || o.rate < 0 || o.halfLoadSeconds < 0 || o.churnConnections < 0 || o.maxPrebuilt < 1000
+        || o.waitForQuietSeconds < 0) {
+      throw new IllegalArgumentException("an option is out of range\n" + usage);
+    }
+    if (o.packets > o.maxPrebuilt) {
+      throw new IllegalArgumentException("--packets is above --max-prebuilt " + o.maxPrebuilt);
+    }
+    return o;
+  }
+
+  /** Modes to run, in order: the durable run first, then its non-durable baseline. */
+  List<Boolean> nonDurableRuns() {
+    return switch (mode) {
+      case "durable" -> List.of(false);
+      case "baseline" -> List.of(true);
+      default -> List.of(false, true);
+    };
+  }
+
+  boolean jfrOn() {
+    return !jfr.equals("off");
+  }
+
+  boolean openLoop() {
+    return rate > 0;
+  }
+
+  private static String take(Map<String, String> values, String key, String fallback) {
+    String v = values.remove(key);
+    return v == null ? fallback : v;
+  }
+
+  private static int integer(String value) {
+    return Integer.parseInt(value.replace("_", ""));
+  }
+
+  private static String unquote(String v) {
+    return v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))
+        ? v.substring(1, v.length() - 1) : v;
+  }
+}

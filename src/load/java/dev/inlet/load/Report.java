@@ -1,0 +1,185 @@
+package dev.inlet.load;
+
+import dev.inlet.load.LoadBenchmark.Result;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+
+/** Prints each mode's figures side by side, with the ratio durable / non-durable when both ran. */
+final class Report {
+  private Report() {}
+
+  static void print(List<Result> results, Options options) {
+    System.out.println();
+    for (Result r : results) {
+      cpuBreakdown("Inlet JVM CPU by thread, " + r.label + " run, measured phase", r.threadCpu, r, 10);
+      cpuBreakdown("PostgreSQL CPU by process, " + r.label + " run, measured phase", r.postgresCpu, r, 5);
+      System.out.println();
+    }
+    for (Result r : results) {
+      if (r.jfr != null) {
+        r.jfr.print("JFR of Inlet, " + r.label + " run, measured phase", 15);
+        System.out.println();
+      }
+    }
+    boolean ratio = results.size() == 2;
+    List<String[]> rows = new ArrayList<>();
+    List<String> head = new ArrayList<>(List.of(""));
+    results.forEach(r -> head.add(r.label));
+    if (ratio) {
+      head.add("durable/non-durable");
+    }
+    rows.add(head.toArray(String[]::new));
+
+    String load = options.openLoop() ? String.format("open loop %,.0f/s", options.rate())
+        : "closed loop, " + options.clients() + " clients";
+    section(rows, "measured phase (" + load + ")", results.size(), ratio);
+    num(rows, results, ratio, "fulfilled packets/s", r -> r.measured.fulfilledPerSecond(), "%,.0f");
+    text(rows, results, ratio, "fulfilled packets", r -> String.format("%,d", r.measured.fulfilled.sum()));
+    text(rows, results, ratio, "time under load", r -> String.format("%.1f s", r.measured.seconds()));
+    text(rows, results, ratio, "rejects by code", r -> Stats.counts(r.measured.rejects));
+    text(rows, results, ratio, "transport errors", r -> Stats.counts(r.measured.errors));
+    if (results.stream().anyMatch(r -> r.churnUnits > 0)) {
+      text(rows, results, ratio, "churn connections closed", r -> String.format("%,d of %,d",
+          r.measured.churnClosed.sum(), r.churnUnits));
+    }
+    latencies(rows, results, ratio, Result::latency);
+    num(rows, results, ratio, "Inlet-side p99 ms (histogram)", r -> 1000 * r.inletP99, "≤%.0f");
+    num(rows, results, ratio, "ledger commit p99 ms (histogram)", r -> 1000 * r.commitP99, "≤%.0f");
+    num(rows, results, ratio, "Inlet JVM CPU, cores", r -> r.cpu.inlet() / r.measured.seconds(), "%.2f");
+    num(rows, results, ratio, "PostgreSQL CPU, cores", r -> r.cpu.postgres() / r.measured.seconds(), "%.2f");
+    num(rows, results, ratio, "generator CPU, cores", r -> r.cpu.generator() / r.measured.seconds(), "%.2f");
+    num(rows, results, ratio, "other processes CPU, cores", r -> r.cpu.others() / r.measured.seconds(), "%.2f");
+    num(rows, results, ratio, "Inlet+PG CPU µs/packet",
+        r -> 1e6 * (r.cpu.inlet() + r.cpu.postgres()) / Math.max(1, r.measured.fulfilled.sum()), "%.0f");
+    num(rows, results, ratio, "ledger commits/s", r -> r.commits / r.measured.seconds(), "%,.0f");
+    num(rows, results, ratio, "ledger writer busy %", r -> 100 * r.commitSeconds / r.measured.seconds(), "%.0f");
+    num(rows, results, ratio, "packets per commit (mean)", r -> r.batchedPackets / Math.max(1, r.commits), "%.1f");
+    num(rows, results, ratio, "commit time ms (mean)", r -> 1000 * r.commitSeconds / Math.max(1, r.commits), "%.2f");
+    text(rows, results, ratio, "heap after GC start/mid/end",
+        r -> String.format("%.1f / %.1f / %.1f MB", r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6));
+
+    if (results.stream().anyMatch(r -> r.half != null)) {
+      section(rows, "half load (open loop at half the fulfilled packets/s above)", results.size(), ratio);
+      num(rows, results, ratio, "offered packets/s", r -> r.halfRate, "%,.0f");
+      num(rows, results, ratio, "fulfilled packets/s", r -> r.half == null ? 0 : r.half.fulfilledPerSecond(), "%,.0f");
+      text(rows, results, ratio, "rejects by code", r -> r.half == null ? "-" : Stats.counts(r.half.rejects));
+      latencies(rows, results, ratio, r -> r.half == null ? new Histogram(3) : r.half.histogram());
+      num(rows, results, ratio, "Inlet-side p99 ms (histogram)", r -> 1000 * r.halfInletP99, "≤%.0f");
+      num(rows, results, ratio, "ledger commit p99 ms (histogram)", r -> 1000 * r.halfCommitP99, "≤%.0f");
+    }
+    section(rows, "money", results.size(), ratio);
+    text(rows, results, ratio, "fulfilled amount (all phases)", r -> r.expectedCredit.toString());
+    text(rows, results, ratio, "ledger credited", r -> r.ledgerCredited.toString());
+    text(rows, results, ratio, "ledger check", r -> r.passed() ? "PASS" : "FAIL");
+    table(rows);
+    targets(results, options);
+    for (Result r : results) {
+      r.failures.forEach(f -> System.out.println("FAIL [" + r.label + "] " + f));
+    }
+    System.out.println(results.stream().allMatch(Result::passed) ? "PASS" : "FAIL");
+  }
+
+  private static void cpuBreakdown(String title, java.util.Map<String, double[]> cpu, Result r, int n) {
+    double seconds = Math.max(1e-9, r.measured.seconds());
+    double total = cpu.values().stream().mapToDouble(v -> v[0] + v[1]).sum();
+    double sys = cpu.values().stream().mapToDouble(v -> v[1]).sum();
+    System.out.printf("%s: %.2f cores (%.0f%% of it in the kernel)%n", title, total / seconds,
+        100 * sys / Math.max(1e-9, total));
+    cpu.entrySet().stream()
+        .sorted((a, b) -> Double.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
+        .limit(n)
+        .forEach(e -> System.out.printf("    %5.2f cores  (user %.2f, kernel %.2f)  %s%n",
+            (e.getValue()[0] + e.getValue()[1]) / seconds, e.getValue()[0] / seconds, e.getValue()[1] / seconds,
+            e.getKey()));
+  }
+
+  /** The targets, as figures (they do not decide PASS or FAIL: only the money does). */
+  private static void targets(List<Result> results, Options options) {
+    for (Result r : results) {
+      if (!r.label.equals("durable")) {
+        continue;
+      }
+      double tput = r.measured.fulfilledPerSecond();
+      if (!options.openLoop()) {
+        System.out.printf("target >= 20,000 fulfilled packets/s durable: %s (%,.0f/s)%n", tput >= 20_000 ? "met" : "NOT met",
+            tput);
+      }
+      if (r.half != null) {
+        double p99 = r.half.histogram().getValueAtPercentile(99) / 1000.0;
+        System.out.printf("target p99 < 20 ms at half the max load: %s (p99 %.2f ms at %,.0f/s)%n",
+            p99 < 20 ? "met" : "NOT met", p99, r.halfRate);
+      }
+      System.out.printf("heap after GC: start %.1f MB, middle %.1f MB, end %.1f MB: %+.1f MB over %,d packets "
+              + "(%+.1f bytes per packet)%n", r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6,
+          (r.heapEnd - r.heapStart) / 1e6, r.measured.fulfilled.sum(),
+          (double) (r.heapEnd - r.heapStart) / Math.max(1, r.measured.fulfilled.sum()));
+    }
+  }
+
+  private static void latencies(List<String[]> rows, List<Result> results, boolean ratio,
+      Function<Result, Histogram> h) {
+    for (double p : new double[] {50, 90, 99, 99.9}) {
+      num(rows, results, ratio, "latency p" + (p == (int) p ? String.valueOf((int) p) : String.valueOf(p)) + " ms",
+          r -> h.apply(r).getValueAtPercentile(p) / 1000.0, "%.2f");
+    }
+    num(rows, results, ratio, "latency max ms", r -> h.apply(r).getMaxValue() / 1000.0, "%.2f");
+  }
+
+  private static void section(List<String[]> rows, String title, int n, boolean ratio) {
+    String[] row = new String[n + (ratio ? 2 : 1)];
+    java.util.Arrays.fill(row, "");
+    row[0] = "-- " + title;
+    rows.add(row);
+  }
+
+  private static void num(List<String[]> rows, List<Result> results, boolean ratio, String name,
+      Function<Result, Double> value, String format) {
+    List<String> row = new ArrayList<>(List.of(name));
+    results.forEach(r -> {
+      double v = value.apply(r);
+      row.add(Double.isNaN(v) ? "-" : String.format(format, v));
+    });
+    if (ratio) {
+      double a = value.apply(results.get(0));
+      double b = value.apply(results.get(1));
+      row.add(b == 0 || Double.isNaN(a) || Double.isNaN(b) ? "-" : String.format("%.2f", a / b));
+    }
+    rows.add(row.toArray(String[]::new));
+  }
+
+  private static void text(List<String[]> rows, List<Result> results, boolean ratio, String name,
+      Function<Result, String> value) {
+    List<String> row = new ArrayList<>(List.of(name));
+    results.forEach(r -> row.add(value.apply(r)));
+    if (ratio) {
+      row.add("");
+    }
+    rows.add(row.toArray(String[]::new));
+  }
+
+  private static void table(List<String[]> rows) {
+    int cols = rows.get(0).length;
+    int[] width = new int[cols];
+    for (String[] row : rows) {
+      if (row[0].startsWith("-- ")) {
+        continue;
+      }
+      for (int c = 0; c < cols; c++) {
+        width[c] = Math.max(width[c], row[c].length());
+      }
+    }
+    for (String[] row : rows) {
+      if (row[0].startsWith("-- ")) {
+        System.out.println(row[0]);
+        continue;
+      }
+      StringBuilder b = new StringBuilder();
+      for (int c = 0; c < cols; c++) {
+        b.append(c == 0 ? String.format("%-" + width[c] + "s", row[c]) : String.format("  %" + width[c] + "s", row[c]));
+      }
+      System.out.println(b.toString().stripTrailing());
+    }
+  }
+}
