@@ -5,6 +5,7 @@ import dev.inlet.ledger.Accounts;
 import dev.inlet.ledger.ConnectionView;
 import dev.inlet.ledger.LedgerCheck;
 import dev.inlet.web.Problems;
+import dev.inlet.web.RequestIdFilter;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,7 +65,7 @@ public final class AdminHandler {
           return blocking(() -> accounts.create(name, assetCode, assetScale, limit))
               .flatMap(created -> created
                   .map(a -> {
-                    log.info("Account {} created", a.name());
+                    RequestIdFilter.logging(request, () -> log.info("Account {} created", a.name()));
                     return a;
                   })
                   .map(a -> ServerResponse.created(URI.create("/admin/accounts/" + a.name()))

@@ -7,6 +7,7 @@ import dev.inlet.codec.ilp.IlpReject;
 import dev.inlet.codec.oer.DecodeException;
 import dev.inlet.stream.StreamReceiver;
 import dev.inlet.web.Problems;
+import dev.inlet.web.RequestIdFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -63,7 +64,8 @@ public final class IlpOverHttpHandler {
               .flatMap(reply -> {
                 metrics.answered(reply, started);
                 if (log.isDebugEnabled()) {
-                  log.debug("Prepare of {} answered with {}", Long.toUnsignedString(prepare.amount()), describe(reply));
+                  RequestIdFilter.logging(request, () -> log.debug("Prepare of {} answered with {}",
+                      Long.toUnsignedString(prepare.amount()), describe(reply)));
                 }
                 return ServerResponse.ok().contentType(octetStream).bodyValue(IlpCodec.encode(reply));
               });

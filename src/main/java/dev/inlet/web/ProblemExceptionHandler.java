@@ -42,7 +42,8 @@ public final class ProblemExceptionHandler implements WebExceptionHandler {
       problem = Problems.problem(known == null ? HttpStatus.BAD_REQUEST : known,
           reason.toLowerCase().replace(' ', '-'), e.getReason() != null ? e.getReason() : reason);
     } else {
-      log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
+      RequestIdFilter.logging(exchange, () -> log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(),
+          exchange.getRequest().getPath(), error));
       status = HttpStatus.INTERNAL_SERVER_ERROR;
       problem = Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error");
     }

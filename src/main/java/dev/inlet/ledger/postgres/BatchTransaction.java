@@ -135,8 +135,10 @@ final class BatchTransaction {
       return;
     }
     try (PreparedStatement st = c.prepareStatement(
-        "SELECT t.connection_id, t.sequence, t.amount FROM transfers t "
-            + "JOIN unnest(?::bytea[], ?::bigint[]) AS u(c, q) ON t.connection_id = u.c AND t.sequence = u.q")) {
+        // One index probe per packet (LATERAL ... LIMIT 1), never a scan of the whole table.
+        "SELECT t.connection_id, t.sequence, t.amount FROM unnest(?::bytea[], ?::bigint[]) AS u(c, q)"
+            + " CROSS JOIN LATERAL (SELECT * FROM transfers x WHERE x.connection_id = u.c AND x.sequence = u.q"
+            + " LIMIT 1) t")) {
       st.setArray(1, c.createArrayOf("bytea", connections.toArray(new byte[0][])));
       st.setArray(2, c.createArrayOf("bigint", sequences.toArray()));
       try (ResultSet rs = st.executeQuery()) {
@@ -162,9 +164,9 @@ final class BatchTransaction {
       return;
     }
     try (PreparedStatement st = c.prepareStatement(
-        "SELECT x.connection_id, x.stream_id, x.\"offset\" FROM stream_data x "
-            + "JOIN unnest(?::bytea[], ?::bigint[], ?::bigint[]) AS u(c, s, o) "
-            + "ON x.connection_id = u.c AND x.stream_id = u.s AND x.\"offset\" = u.o")) {
+        "SELECT x.connection_id, x.stream_id, x.\"offset\" FROM unnest(?::bytea[], ?::bigint[], ?::bigint[])"
+            + " AS u(c, s, o) CROSS JOIN LATERAL (SELECT * FROM stream_data d WHERE d.connection_id = u.c"
+            + " AND d.stream_id = u.s AND d.\"offset\" = u.o LIMIT 1) x")) {
       st.setArray(1, c.createArrayOf("bytea", connections.toArray(new byte[0][])));
       st.setArray(2, c.createArrayOf("bigint", streams.toArray()));
       st.setArray(3, c.createArrayOf("bigint", offsets.toArray()));
@@ -243,7 +245,8 @@ final class BatchTransaction {
             + " closed_at = CASE WHEN u.close THEN coalesce(c.closed_at, now()) ELSE c.closed_at END,"
             + " data_bytes = c.data_bytes + u.data"
             + " FROM unnest(?::bytea[], ?::numeric[], ?::int[], ?::int[], ?::text[], ?::boolean[], ?::int[])"
-            + " AS u(id, received, fulfilled, rejected, source, close, data) WHERE c.id = u.id")) {
+            + " AS u(id, received, fulfilled, rejected, source, close, data)"
+            + " WHERE c.id = u.id AND c.id = ANY (?::bytea[])")) {
       st.setArray(1, c.createArrayOf("bytea", ids));
       st.setArray(2, c.createArrayOf("numeric", received));
       st.setArray(3, c.createArrayOf("integer", fulfilled));
@@ -251,6 +254,8 @@ final class BatchTransaction {
       st.setArray(5, c.createArrayOf("text", sources));
       st.setArray(6, c.createArrayOf("boolean", closes));
       st.setArray(7, c.createArrayOf("integer", dataBytes));
+      // The id list again, as an index condition: the planner then probes the primary key instead of scanning.
+      st.setArray(8, c.createArrayOf("bytea", ids));
       st.executeUpdate();
     }
   }
