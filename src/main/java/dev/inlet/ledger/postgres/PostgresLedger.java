@@ -43,7 +43,6 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
   private final Thread writer;
   private volatile boolean running = true;
   private final LongAdder commits = new LongAdder();
-  private final LongAdder committedPackets = new LongAdder();
   private final LedgerMetrics metrics;
 
   /**
@@ -76,10 +75,6 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     return commits.sum();
   }
 
-  /** Packets applied by those transactions. */
-  public long committedPackets() {
-    return committedPackets.sum();
-  }
 
   /** Stops taking packets, applies those already queued, then stops the writer. */
   @Override
@@ -152,7 +147,6 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
           List<PacketOutcome> outcomes = transaction.execute(c, packets);
           c.commit();
           commits.increment();
-          committedPackets.add(packets.size());
           return outcomes;
         } catch (SQLException e) {
           c.rollback();
