@@ -74,8 +74,9 @@ public final class AdminHandler {
                   .orElseGet(() -> Problems.respond(HttpStatus.CONFLICT, "account-exists",
                       "An account named '" + name + "' exists")));
         })
-        .onErrorResume(JsonBodies.InvalidBody.class,
-            e -> Problems.respond(e.status(), "invalid-request-body", e.getMessage()));
+        .onErrorResume(JsonBodies.InvalidBody.class, e -> e.status() == HttpStatus.CONTENT_TOO_LARGE
+            ? Problems.tooLarge("invalid-request-body", e.getMessage())
+            : Problems.respond(e.status(), "invalid-request-body", e.getMessage()));
   }
 
   /** {@code GET /admin/accounts/{name}}. */

@@ -85,7 +85,6 @@ public final class IlpOverHttpHandler {
   }
 
   private static Mono<ServerResponse> tooLarge() {
-    return Problems.respond(HttpStatus.CONTENT_TOO_LARGE, "ilp-packet-too-large",
-        "An ILP Prepare is at most " + maxPrepareBytes + " bytes");
+    return Problems.tooLarge("ilp-packet-too-large", "An ILP Prepare is at most " + maxPrepareBytes + " bytes");
   }
 }

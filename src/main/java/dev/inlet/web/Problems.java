@@ -1,6 +1,7 @@
 package dev.inlet.web;
 
 import java.net.URI;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -19,6 +20,17 @@ public final class Problems {
     return ServerResponse.status(status)
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .bodyValue(problem(status, slug, detail));
+  }
+
+  /**
+   * 413: the body is larger than the route takes. The connection is closed after this answer: the rest of the body
+   * was never read, and on a kept-alive connection it would be taken for the client's next request.
+   */
+  public static Mono<ServerResponse> tooLarge(String slug, String detail) {
+    return ServerResponse.status(HttpStatus.CONTENT_TOO_LARGE)
+        .header(HttpHeaders.CONNECTION, "close")
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .bodyValue(problem(HttpStatus.CONTENT_TOO_LARGE, slug, detail));
   }
 
   /** The problem document itself. */

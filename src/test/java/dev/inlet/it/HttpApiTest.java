@@ -120,6 +120,24 @@ class HttpApiTest extends InletPerClass {
   }
 
   @Test
+  void anOversizedBodyDoesNotStallTheNextRequestOnTheConnection() {
+    for (int i = 0; i < 5; i++) {
+      // 413 before the whole body is read: the server must close the connection, not read on into the next request.
+      assertThat(inlet.postIlp(new byte[256 * 1024]).statusCode()).isEqualTo(413);
+      HttpResponse<String> next = inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/dave"))));
+      assertThat(next.statusCode()).isEqualTo(200);
+      for (int size : new int[] {5_000, 200_000}) {
+        assertProblem(inlet.adminPost("/admin/accounts", "{\"name\":\"x\",\"pad\":\"" + "y".repeat(size) + "\"}"),
+            413, "urn:inlet:problem:invalid-request-body");
+        for (int k = 0; k < 4; k++) {
+          assertThat(inlet.adminGet("/admin/accounts/dave").statusCode()).isEqualTo(200);
+          assertThat(inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/dave")))).statusCode()).isEqualTo(200);
+        }
+      }
+    }
+  }
+
+  @Test
   void unknownRoutesAndMethodsAreProblems() {
     HttpResponse<String> r = inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/a/b/c"))));
     assertThat(r.statusCode()).isEqualTo(404);
