@@ -9,30 +9,15 @@ import dev.inlet.crypto.StreamKeys;
 import java.util.Arrays;
 import java.util.List;
 import org.openjdk.jmh.infra.Blackhole;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A receiver's STREAM reply for a Fulfill (asset details, limits, stream 1's totals): the packet built and encoded
  * as {@code Replies.Reply.stream} does, then encrypted with a fresh random IV (RFC 0029 §5.1.2); the JDK provider
  * against BouncyCastle. The random IV, drawn from a per-thread {@code SecureRandom} in both, is part of the step.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@State(Scope.Benchmark)
-public class ReplyEncryptBenchmark {
+public class ReplyEncryptBenchmark extends BenchmarkSettings {
   private StreamKeys jdkKeys;
   private BcStreamKeys bcKeys;
   private List<StreamFrame> frames;

@@ -5,30 +5,15 @@ import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.crypto.InvalidTokenException;
 import dev.inlet.crypto.TargetKind;
 import org.openjdk.jmh.infra.Blackhole;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What a receiver does for a connection it has not cached: open the 51-character token from the destination
  * address (AES-256-GCM under the token key, with its base64url and version checks) and derive the shared secret
  * from it (HMAC-SHA256 under the secret key). Main's {@link ConnectionTokens} against {@link BcConnectionTokens}.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@State(Scope.Benchmark)
-public class SharedSecretBenchmark {
+public class SharedSecretBenchmark extends BenchmarkSettings {
   private ConnectionTokens jdkTokens;
   private BcConnectionTokens bcTokens;
   private String token;

@@ -5,29 +5,14 @@ import dev.inlet.codec.stream.StreamCodec;
 import dev.inlet.codec.stream.StreamPacket;
 import dev.inlet.crypto.DecryptionException;
 import dev.inlet.crypto.StreamKeys;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A receiver opening a Prepare's data: AES-256-GCM decrypt (RFC 0029 §5.1.2) of 100 bytes, then the STREAM
  * packet and its frames decoded, as {@code StreamReceiver} does; the JDK provider against BouncyCastle.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@State(Scope.Benchmark)
-public class StreamDecryptBenchmark {
+public class StreamDecryptBenchmark extends BenchmarkSettings {
   private StreamKeys jdkKeys;
   private BcStreamKeys bcKeys;
   private byte[] data;
