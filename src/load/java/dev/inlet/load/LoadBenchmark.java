@@ -261,9 +261,9 @@ public final class LoadBenchmark {
     if (!r.ledgerCredited.equals(r.expectedCredit)) {
       r.failures.add("ledger credited " + r.ledgerCredited + " but the benchmark was fulfilled " + r.expectedCredit);
     }
-    long transfers = figures.path("transfers").asLong(-1);
-    if (transfers != paying) {
-      r.failures.add("ledger has " + transfers + " transfers for " + paying + " fulfilled paying Prepares");
+    long packets = figures.path("packets").asLong(-1);
+    if (packets != paying) {
+      r.failures.add("ledger has " + packets + " credited packets for " + paying + " fulfilled paying Prepares");
     }
     HttpResponse<String> acct = inlet.adminGet("/admin/accounts/" + account);
     r.balance = new BigInteger(json.readTree(acct.body()).path("balance").asString("-1"));

@@ -115,6 +115,7 @@ public final class AdminHandler {
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("accounts", check.accounts());
       figures.put("transfers", check.transfers());
+      figures.put("packets", check.packets());
       figures.put("entries", check.entries());
       figures.put("entries_total", check.entriesTotal().toString());
       figures.put("credited", check.credited().toString());

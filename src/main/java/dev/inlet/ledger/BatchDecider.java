@@ -6,11 +6,10 @@ import dev.inlet.ledger.LedgerState.ConnectionState;
 import dev.inlet.ledger.LedgerState.DataKey;
 import dev.inlet.ledger.LedgerState.StreamKey;
 import dev.inlet.ledger.LedgerState.StreamState;
-import dev.inlet.ledger.LedgerState.TransferKey;
+import dev.inlet.ledger.LedgerState.PacketKey;
 import dev.inlet.ledger.PacketOutcome.StreamTotals;
 import dev.inlet.ledger.PacketRecord.DataChunk;
 import dev.inlet.ledger.PacketRecord.StreamCredit;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +38,7 @@ public final class BatchDecider {
   /**
    * Decides {@code packets} in order, updating {@code state} as it goes.
    *
-   * @param state every account and connection of the batch, and their known streams, transfers and data
+   * @param state every account and connection of the batch, and their known streams, credited packets and data
    * @param writes collects what to write
    * @return one outcome per packet, same order
    * @throws IllegalStateException when the state lacks a packet's account or connection (a bug, not input)
@@ -59,26 +58,27 @@ public final class BatchDecider {
     if (account == null || connection == null) {
       throw new IllegalStateException("batch state lacks the account or connection of a packet");
     }
-    ConnectionChange change = writes.connections.computeIfAbsent(key, k -> new ConnectionChange());
+    ConnectionChange change =
+        writes.connections.computeIfAbsent(key, k -> new ConnectionChange(p.accountId(), connection.version));
     if (p.sourceAddress() != null) {
       change.sourceAddress = p.sourceAddress();
     }
     int newBytes = 0;
     Outcome outcome = null;
-    TransferKey transfer = new TransferKey(key, p.sequence());
+    PacketKey credit = new PacketKey(key, p.sequence());
     if (connection.closed) {
       outcome = Outcome.CONNECTION_CLOSED;
     } else if (!p.fulfill()) {
       outcome = Outcome.REJECTED;
-    } else if (p.amount() != 0 && state.transfers.containsKey(transfer)) {
-      outcome = state.transfers.get(transfer) == p.amount() ? Outcome.DUPLICATE : Outcome.SEQUENCE_REUSED;
+    } else if (p.amount() != 0 && state.credited.containsKey(credit)) {
+      outcome = state.credited.get(credit) == p.amount() ? Outcome.DUPLICATE : Outcome.SEQUENCE_REUSED;
     } else if (overflows(account.received, p.amount()) || overflows(connection.totalReceived, p.amount())) {
       outcome = Outcome.OVERFLOW;
     } else if (account.receiveLimit != null
         && Long.compareUnsigned(account.received + p.amount(), account.receiveLimit) > 0) {
       outcome = Outcome.LIMIT_EXCEEDED;
     } else {
-      outcome = streamRule(p, key, state);
+      outcome = streamRule(p, connection);
       if (outcome == null) {
         newBytes = newDataBytes(p, key, state);
         if (connection.dataBytes + newBytes > maxDataBytesPerConnection) {
@@ -95,15 +95,15 @@ public final class BatchDecider {
           change.close = true;
         }
       }
-      return new PacketOutcome(outcome, totals(p, key, state, account));
+      return new PacketOutcome(outcome, totals(p, connection, account));
     }
     credit(p, key, state, writes, account, connection, change, newBytes);
-    return new PacketOutcome(Outcome.FULFILLED, totals(p, key, state, account));
+    return new PacketOutcome(Outcome.FULFILLED, totals(p, connection, account));
   }
 
-  private static Outcome streamRule(PacketRecord p, ByteBuffer key, LedgerState state) {
+  private static Outcome streamRule(PacketRecord p, ConnectionState connection) {
     for (StreamCredit s : p.streams()) {
-      StreamState stream = state.streams.get(new StreamKey(key, s.streamId()));
+      StreamState stream = connection.streams.get(s.streamId());
       if (stream == null) {
         continue;
       }
@@ -131,11 +131,10 @@ public final class BatchDecider {
       AccountState account, ConnectionState connection, ConnectionChange change, int newBytes) {
     long amount = p.amount();
     if (amount != 0) {
-      state.transfers.put(new TransferKey(key, p.sequence()), amount);
-      writes.transfers.add(new BatchWrites.Transfer(p.connectionId(), p.sequence(), amount, p.accountId()));
+      state.credited.put(new PacketKey(key, p.sequence()), amount);
+      writes.packets.add(new BatchWrites.PacketCredit(p.connectionId(), p.sequence(), amount, p.accountId()));
       account.received += amount;
       writes.credits.computeIfAbsent(p.accountId(), id -> new long[1])[0] += amount;
-      writes.paidIn = writes.paidIn.add(unsigned(amount));
     }
     connection.totalReceived += amount;
     connection.dataBytes += newBytes;
@@ -147,12 +146,11 @@ public final class BatchDecider {
       change.close = true;
     }
     for (StreamCredit s : p.streams()) {
-      StreamKey streamKey = new StreamKey(key, s.streamId());
-      StreamState stream = state.streams.computeIfAbsent(streamKey, k -> new StreamState(0, 0, false));
+      StreamState stream = connection.streams.computeIfAbsent(s.streamId(), k -> new StreamState(0, 0, false));
       stream.received += s.amount();
       stream.receiveMax = unsignedMax(stream.receiveMax, receiveMax(stream.received, account));
       stream.closed |= s.close();
-      writes.streams.put(streamKey, stream);
+      writes.streams.put(new StreamKey(key, s.streamId()), stream);
     }
     for (DataChunk d : p.data()) {
       if (state.data.add(new DataKey(key, d.streamId(), d.offset()))) {
@@ -163,10 +161,10 @@ public final class BatchDecider {
   }
 
   /** Each stream of the packet with its totals now: stored, or as a new stream would start. */
-  private static List<StreamTotals> totals(PacketRecord p, ByteBuffer key, LedgerState state, AccountState account) {
+  private static List<StreamTotals> totals(PacketRecord p, ConnectionState connection, AccountState account) {
     List<StreamTotals> totals = new ArrayList<>(p.streams().size());
     for (StreamCredit s : p.streams()) {
-      StreamState stream = state.streams.get(new StreamKey(key, s.streamId()));
+      StreamState stream = connection.streams.get(s.streamId());
       totals.add(stream != null
           ? new StreamTotals(s.streamId(), stream.received, stream.receiveMax)
           : new StreamTotals(s.streamId(), 0, receiveMax(0, account)));
@@ -193,9 +191,5 @@ public final class BatchDecider {
 
   private static long unsignedMax(long a, long b) {
     return Long.compareUnsigned(a, b) >= 0 ? a : b;
-  }
-
-  private static BigInteger unsigned(long value) {
-    return new BigInteger(Long.toUnsignedString(value));
   }
 }

@@ -1,6 +1,5 @@
 package dev.inlet.ledger;
 
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,22 +7,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a decided batch writes: new transfers (each becomes two entries), each connection's changes, each touched
- * stream's new totals, and each account's credit. Amounts are unsigned 64-bit integers in longs, except the
- * connector's debit, which sums credits to several accounts.
+ * What a decided batch writes: the packets it credits (posted as one transfer per account), each connection's
+ * changes, each touched
+ * stream's new totals, and each account's credit (the connector's account is debited their sum). Amounts are
+ * unsigned 64-bit integers in longs.
  */
 public final class BatchWrites {
-  final List<Transfer> transfers = new ArrayList<>();
+  final List<PacketCredit> packets = new ArrayList<>();
   final Map<ByteBuffer, ConnectionChange> connections = new LinkedHashMap<>();
   final Map<LedgerState.StreamKey, LedgerState.StreamState> streams = new LinkedHashMap<>();
   final Map<Long, long[]> credits = new LinkedHashMap<>();
   final List<PacketRecord.DataChunk> dataChunks = new ArrayList<>();
   final List<ByteBuffer> dataConnections = new ArrayList<>();
-  BigInteger paidIn = BigInteger.ZERO;
 
-  /** New transfers: one per credited packet. */
-  public List<Transfer> transfers() {
-    return transfers;
+  /** The packets credited, in order. */
+  public List<PacketCredit> packets() {
+    return packets;
   }
 
   /** Per connection, its changes, in first-seen order. */
@@ -46,11 +45,6 @@ public final class BatchWrites {
     return m;
   }
 
-  /** Total credited in the batch: the connector account's debit. */
-  public BigInteger paidIn() {
-    return paidIn;
-  }
-
   /** {@code StreamData} chunks to keep, with the connection of each at the same index of {@link #dataConnections}. */
   public List<PacketRecord.DataChunk> dataChunks() {
     return dataChunks;
@@ -69,7 +63,7 @@ public final class BatchWrites {
    * @param amount unsigned 64-bit
    * @param accountId the account credited
    */
-  public record Transfer(byte[] connectionId, long sequence, long amount, long accountId) {}
+  public record PacketCredit(byte[] connectionId, long sequence, long amount, long accountId) {}
 
   /**
    * A stream's totals after the batch.
@@ -84,12 +78,29 @@ public final class BatchWrites {
 
   /** A connection's changes in the batch. */
   public static final class ConnectionChange {
+    private final long accountId;
+    private final long version;
     long received;
     int fulfilled;
     int rejected;
     String sourceAddress;
     boolean close;
     int dataBytes;
+
+    ConnectionChange(long accountId, long version) {
+      this.accountId = accountId;
+      this.version = version;
+    }
+
+    /** The connection's account. */
+    public long accountId() {
+      return accountId;
+    }
+
+    /** The connection's row version the batch was decided on (0: not in the database yet). */
+    public long version() {
+      return version;
+    }
 
     /** Amount credited, unsigned 64-bit. */
     public long received() {

@@ -7,36 +7,54 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the ledger holds about the accounts, connections and streams a batch of packets touches, read under the
- * batch's row locks. {@link BatchDecider} applies the packets to it in order, so each packet sees the ones before
- * it. Amounts are unsigned 64-bit integers in longs.
+ * What the ledger holds about the accounts, connections and streams a batch of packets touches: read under the
+ * batch's row locks, or kept from earlier batches by {@link LedgerCache}. {@link BatchDecider} applies the packets
+ * to it in order, so each packet sees the ones before it. Amounts are unsigned 64-bit integers in longs.
  */
 public final class LedgerState {
   final Map<Long, AccountState> accounts = new HashMap<>();
-  final Map<ByteBuffer, ConnectionState> connections = new HashMap<>();
-  final Map<StreamKey, StreamState> streams = new HashMap<>();
-  final Map<TransferKey, Long> transfers = new HashMap<>();
+  final Map<ByteBuffer, ConnectionState> connections;
+  final Map<PacketKey, Long> credited = new HashMap<>();
   final Set<DataKey> data = new HashSet<>();
+
+  /** An empty state for one batch read from the database. */
+  public LedgerState() {
+    this(new HashMap<>());
+  }
+
+  LedgerState(Map<ByteBuffer, ConnectionState> connections) {
+    this.connections = connections;
+  }
 
   /** An account: total ever credited and its receive limit (or null). */
   public void account(long id, long received, Long receiveLimit) {
     accounts.put(id, new AccountState(received, receiveLimit));
   }
 
-  /** A connection's totals and whether it is closed. */
-  public void connection(byte[] id, long totalReceived, boolean closed, int dataBytes) {
-    connections.put(ByteBuffer.wrap(id), new ConnectionState(totalReceived, closed, dataBytes));
+  /**
+   * A connection's totals, whether it is closed, and its row version (0: not in the database yet; every ledger
+   * write of the connection or its streams adds one).
+   */
+  public void connection(byte[] id, long totalReceived, boolean closed, int dataBytes, long version) {
+    connections.put(ByteBuffer.wrap(id), new ConnectionState(totalReceived, closed, dataBytes, version));
   }
 
-  /** A stream of a connection. */
+  /**
+   * A stream of a connection given before by {@link #connection}.
+   *
+   * @throws IllegalStateException when the connection is unknown
+   */
   public void stream(byte[] connectionId, long streamId, long received, long receiveMax, boolean closed) {
-    streams.put(new StreamKey(ByteBuffer.wrap(connectionId), streamId),
-        new StreamState(received, receiveMax, closed));
+    ConnectionState c = connections.get(ByteBuffer.wrap(connectionId));
+    if (c == null) {
+      throw new IllegalStateException("stream of a connection not in the state");
+    }
+    c.streams.put(streamId, new StreamState(received, receiveMax, closed));
   }
 
   /** A credited packet: its sequence on the connection and its amount. */
-  public void transfer(byte[] connectionId, long sequence, long amount) {
-    transfers.put(new TransferKey(ByteBuffer.wrap(connectionId), sequence), amount);
+  public void credited(byte[] connectionId, long sequence, long amount) {
+    credited.put(new PacketKey(ByteBuffer.wrap(connectionId), sequence), amount);
   }
 
   /** A {@code StreamData} chunk already kept. */
@@ -46,13 +64,13 @@ public final class LedgerState {
 
   record StreamKey(ByteBuffer connection, long streamId) {}
 
-  record TransferKey(ByteBuffer connection, long sequence) {}
+  record PacketKey(ByteBuffer connection, long sequence) {}
 
   record DataKey(ByteBuffer connection, long streamId, long offset) {}
 
   static final class AccountState {
     long received;
-    final Long receiveLimit;
+    Long receiveLimit;
 
     AccountState(long received, Long receiveLimit) {
       this.received = received;
@@ -64,11 +82,14 @@ public final class LedgerState {
     long totalReceived;
     boolean closed;
     int dataBytes;
+    long version;
+    final Map<Long, StreamState> streams = new HashMap<>(4);
 
-    ConnectionState(long totalReceived, boolean closed, int dataBytes) {
+    ConnectionState(long totalReceived, boolean closed, int dataBytes, long version) {
       this.totalReceived = totalReceived;
       this.closed = closed;
       this.dataBytes = dataBytes;
+      this.version = version;
     }
   }
 

@@ -24,17 +24,16 @@ class BatchDeciderTest {
     List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 50), pay(1, 50), pay(1, 51)), state, writes);
     assertThat(outcomes).extracting(PacketOutcome::outcome)
         .containsExactly(Outcome.FULFILLED, Outcome.DUPLICATE, Outcome.SEQUENCE_REUSED);
-    assertThat(writes.transfers()).hasSize(1);
+    assertThat(writes.packets()).hasSize(1);
     assertThat(writes.credits()).containsEntry(account, 50L);
-    assertThat(writes.paidIn()).isEqualTo(50);
   }
 
   @Test
   void aSequenceCreditedInAnEarlierBatchIsADuplicate() {
     LedgerState state = state(50, null);
-    state.transfer(connection, 1, 50);
+    state.credited(connection, 1, 50);
     assertThat(decider.decide(List.of(pay(1, 50)), state, writes).get(0).outcome()).isEqualTo(Outcome.DUPLICATE);
-    assertThat(writes.transfers()).isEmpty();
+    assertThat(writes.packets()).isEmpty();
   }
 
   @Test
@@ -64,7 +63,7 @@ class BatchDeciderTest {
     PacketRecord close = packet(1, 0, true, false, List.of(new StreamCredit(1, 0, true)), List.of());
     List<PacketOutcome> outcomes = decider.decide(List.of(close, pay(2, 10)), state, writes);
     assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.STREAM_CLOSED);
-    assertThat(writes.transfers()).isEmpty();
+    assertThat(writes.packets()).isEmpty();
   }
 
   @Test
@@ -109,7 +108,7 @@ class BatchDeciderTest {
   private static LedgerState state(long received, Long limit) {
     LedgerState state = new LedgerState();
     state.account(account, received, limit);
-    state.connection(connection, received, false, 0);
+    state.connection(connection, received, false, 0, 1);
     return state;
   }
 

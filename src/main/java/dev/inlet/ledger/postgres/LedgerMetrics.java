@@ -8,13 +8,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The ledger's metrics: commit batch size and latency ({@code inlet_ledger_batch_packets},
- * {@code inlet_ledger_commit_seconds}) and the amount received per asset ({@code inlet_received_amount_total},
+ * {@code inlet_ledger_commit_seconds}), batches by path ({@code inlet_ledger_batches_total{path=cached|locked}}) and the amount received per asset ({@code inlet_received_amount_total},
  * in the asset's smallest unit — a metric only: as a double it is exact up to 2^53, the ledger itself is exact).
  */
 public final class LedgerMetrics {
   private final DistributionSummary batchPackets;
   private final Timer commit;
   private final Counter received;
+  private final Counter cachedBatches;
+  private final Counter lockedBatches;
 
   public LedgerMetrics(MeterRegistry registry, String assetCode, int assetScale) {
     this.batchPackets = DistributionSummary.builder("inlet.ledger.batch.packets")
@@ -30,6 +32,19 @@ public final class LedgerMetrics {
         .tag("asset_code", assetCode)
         .tag("asset_scale", Integer.toString(assetScale))
         .register(registry);
+    this.cachedBatches = batches(registry, "cached");
+    this.lockedBatches = batches(registry, "locked");
+  }
+
+  private static Counter batches(MeterRegistry registry, String path) {
+    return Counter.builder("inlet.ledger.batches")
+        .description("Ledger batches committed: decided on the writer's cache (one statement) or read under locks")
+        .tag("path", path)
+        .register(registry);
+  }
+
+  void batch(boolean cached) {
+    (cached ? cachedBatches : lockedBatches).increment();
   }
 
   void committed(int packets, long nanos, double amount) {

@@ -141,15 +141,32 @@ public final class PostgresAccounts implements Accounts {
         .query(rs -> {
           differences.add("transfer " + rs.getLong(1) + " has no entries");
         });
-    return jdbc.sql("SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM transfers), count(*), "
-            + "coalesce(sum(amount), 0), coalesce(sum(amount) FILTER (WHERE amount > 0), 0) FROM entries")
+    jdbc.sql("SELECT t.id, t.amount, t.packets, coalesce(sum(p.amount), 0), count(p.transfer_id) FROM transfers t "
+            + "LEFT JOIN packets p ON p.transfer_id = t.id GROUP BY t.id "
+            + "HAVING t.amount <> coalesce(sum(p.amount), 0) OR t.packets <> count(p.transfer_id) LIMIT 100")
+        .query(rs -> {
+          differences.add("transfer " + rs.getLong(1) + " posts " + rs.getBigDecimal(2).toPlainString() + " in "
+              + rs.getLong(3) + " packets, but its packets sum to " + rs.getBigDecimal(4).toPlainString() + " in "
+              + rs.getLong(5));
+        });
+    // Packets carry no foreign keys (db/V3): their references are checked here instead.
+    jdbc.sql("SELECT p.connection_id, p.sequence FROM packets p "
+            + "WHERE NOT EXISTS (SELECT 1 FROM connections c WHERE c.id = p.connection_id) "
+            + "OR NOT EXISTS (SELECT 1 FROM transfers t WHERE t.id = p.transfer_id) LIMIT 100")
+        .query(rs -> {
+          differences.add("packet " + HexFormat.of().formatHex(rs.getBytes(1)) + "/" + rs.getLong(2)
+              + " names no known connection or transfer");
+        });
+    return jdbc.sql("SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM transfers), "
+            + "(SELECT count(*) FROM packets), count(*), coalesce(sum(amount), 0), "
+            + "coalesce(sum(amount) FILTER (WHERE amount > 0), 0) FROM entries")
         .query((rs, row) -> {
-          BigInteger total = rs.getBigDecimal(4).toBigIntegerExact();
+          BigInteger total = rs.getBigDecimal(5).toBigIntegerExact();
           if (total.signum() != 0) {
             differences.add("all entries sum to " + total + ", not 0");
           }
-          return new LedgerCheck(rs.getLong(1), rs.getLong(2), rs.getLong(3), total,
-              rs.getBigDecimal(5).toBigIntegerExact(), List.copyOf(differences));
+          return new LedgerCheck(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), total,
+              rs.getBigDecimal(6).toBigIntegerExact(), List.copyOf(differences));
         })
         .single();
   }

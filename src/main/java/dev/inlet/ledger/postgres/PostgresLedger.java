@@ -1,6 +1,10 @@
 package dev.inlet.ledger.postgres;
 
+import dev.inlet.ledger.BatchDecider;
+import dev.inlet.ledger.BatchWrites;
 import dev.inlet.ledger.Ledger;
+import dev.inlet.ledger.LedgerCache;
+import dev.inlet.ledger.LedgerState;
 import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.PacketOutcome;
 import dev.inlet.ledger.PacketRecord;
@@ -21,8 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL ledger with group commit: packets queue up while the previous batch commits, then the next batch
- * is applied by one {@link BatchTransaction} — one WAL flush for the batch, not one
- * per packet. A single writer thread owns the database connection, so no Netty event loop ever waits on JDBC.
+ * is applied at once — one WAL flush for the batch, not one per packet. A single writer thread owns the database
+ * work, so no Netty event loop ever waits on JDBC. Most batches are decided on the writer's {@link LedgerCache}
+ * and written by one autocommit statement ({@link BatchWrite}: one round trip, which checks the cache was right);
+ * the others, and any the database refuses, are read and decided under row locks ({@link BatchTransaction}).
  * Futures complete after the commit returns (or with {@link Outcome#UNAVAILABLE} when it fails: nothing credited).
  */
 public final class PostgresLedger implements Ledger, AutoCloseable {
@@ -36,8 +42,14 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
   /** Serialization failures and deadlocks between replicas are retried this many times. */
   private static final int maxRetries = 5;
 
+  /** Connections whose state the writer keeps between batches. */
+  public static final int maxCachedConnections = 50_000;
+
   private final DataSource dataSource;
+  private final BatchDecider decider;
+  private final BatchWrite write;
   private final BatchTransaction transaction;
+  private final LedgerCache cache = new LedgerCache(maxCachedConnections);
   private final Clock clock;
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(maxQueuedPackets);
   private final Thread writer;
@@ -55,7 +67,9 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
       LedgerMetrics metrics) {
     this.dataSource = dataSource;
     this.metrics = metrics;
-    this.transaction = new BatchTransaction(connectorAccountId, maxDataBytesPerConnection);
+    this.decider = new BatchDecider(maxDataBytesPerConnection);
+    this.write = new BatchWrite(connectorAccountId);
+    this.transaction = new BatchTransaction(connectorAccountId, decider, write);
     this.clock = clock;
     this.writer = new Thread(this::run, "inlet-ledger-writer");
     writer.start();
@@ -140,19 +154,49 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
 
   private List<PacketOutcome> execute(List<Pending> live) throws SQLException {
     List<PacketRecord> packets = live.stream().map(Pending::packet).toList();
+    LedgerState cached = cache.prepare(packets);
+    if (cached != null) {
+      BatchWrites writes = new BatchWrites();
+      List<PacketOutcome> outcomes = decider.decide(packets, cached, writes);
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(true);
+        write.execute(c, writes, cache);
+        commits.increment();
+        metrics.batch(true);
+        cache.committed(cached, writes);
+        return outcomes;
+      } catch (SQLException e) {
+        // Stale cache (another replica, a restart, a retried sequence): nothing was written; redo under locks.
+        cache.forget(packets);
+        if (!BatchWrite.stale.equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
+          log.debug("Cached ledger write failed (SQLState {}); redoing the batch under locks", e.getSQLState(), e);
+        }
+      }
+    }
+    return executeLocked(packets);
+  }
+
+  private List<PacketOutcome> executeLocked(List<PacketRecord> packets) throws SQLException {
     for (int attempt = 1; ; attempt++) {
+      LedgerState state = new LedgerState();
+      BatchWrites writes = new BatchWrites();
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
         try {
-          List<PacketOutcome> outcomes = transaction.execute(c, packets);
+          List<PacketOutcome> outcomes = transaction.execute(c, packets, state, writes, cache);
           c.commit();
           commits.increment();
+          metrics.batch(false);
+          cache.committed(state, writes);
           return outcomes;
         } catch (SQLException e) {
           c.rollback();
           throw e;
+        } finally {
+          c.setAutoCommit(true);
         }
       } catch (SQLException e) {
+        cache.forget(packets);
         boolean retryable = "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
         if (!retryable || attempt >= maxRetries) {
           throw e;

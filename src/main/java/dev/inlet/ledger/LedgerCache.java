@@ -1,0 +1,75 @@
+package dev.inlet.ledger;
+
+import dev.inlet.ledger.LedgerState.ConnectionState;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ledger writer's memory of committed state (accounts, connections and their streams, with each connection's
+ * row version), so that most batches are decided without reading the database first: the one statement that
+ * writes such a batch also checks that nothing it relied on changed meanwhile (another replica, a restart), and
+ * when something did, the batch is thrown away and redone under row locks. Not thread-safe: the ledger's single
+ * writer thread owns it. Bounded: past {@code maxConnections} the least recently used connection is forgotten.
+ */
+public final class LedgerCache {
+  private final LedgerState state;
+
+  /** @param maxConnections connections kept at most */
+  public LedgerCache(int maxConnections) {
+    this.state = new LedgerState(new LinkedHashMap<>(1024, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<ByteBuffer, ConnectionState> eldest) {
+        return size() > maxConnections;
+      }
+    });
+  }
+
+  /**
+   * The state to decide {@code packets} in without reading, or null when the batch must be read under locks: an
+   * account is not cached, or a packet carries {@code StreamData} (which chunks are kept is not cached). A
+   * connection not cached is taken to be new (version 0); the writing statement refuses it if it exists.
+   */
+  public LedgerState prepare(List<PacketRecord> packets) {
+    state.credited.clear();
+    state.data.clear();
+    for (PacketRecord p : packets) {
+      if (!p.data().isEmpty() || !state.accounts.containsKey(p.accountId())) {
+        return null;
+      }
+    }
+    for (PacketRecord p : packets) {
+      state.connections.computeIfAbsent(ByteBuffer.wrap(p.connectionId()), k -> new ConnectionState(0, false, 0, 0));
+    }
+    return state;
+  }
+
+  /**
+   * Records a committed batch: every connection it wrote is one version on, and when {@code decided} is a state
+   * read under locks (not this cache's), its accounts and connections replace the cached ones.
+   */
+  public void committed(LedgerState decided, BatchWrites writes) {
+    for (ByteBuffer id : writes.connections.keySet()) {
+      decided.connections.get(id).version++;
+    }
+    if (decided != state) {
+      state.accounts.putAll(decided.accounts);
+      state.connections.putAll(decided.connections);
+    }
+  }
+
+  /** Refreshes an account from the database: its total credited and receive limit (or null). */
+  public void account(long id, long received, Long receiveLimit) {
+    state.account(id, received, receiveLimit);
+  }
+
+  /** Forgets the accounts and connections of a batch whose writes did not commit (decided here, then refused). */
+  public void forget(List<PacketRecord> packets) {
+    for (PacketRecord p : packets) {
+      state.accounts.remove(p.accountId());
+      state.connections.remove(ByteBuffer.wrap(p.connectionId()));
+    }
+    state.credited.clear();
+  }
+}

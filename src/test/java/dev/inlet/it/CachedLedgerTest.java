@@ -1,0 +1,149 @@
+package dev.inlet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.inlet.ledger.Accounts;
+import dev.inlet.ledger.Outcome;
+import dev.inlet.ledger.PacketOutcome;
+import dev.inlet.ledger.PacketRecord;
+import dev.inlet.ledger.PacketRecord.StreamCredit;
+import dev.inlet.ledger.postgres.LedgerMetrics;
+import dev.inlet.ledger.postgres.PostgresAccounts;
+import dev.inlet.ledger.postgres.PostgresLedger;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The ledger writer decides most batches on its cache and writes them in one statement; these tests change the
+ * database behind that cache — a second writer on the same PostgreSQL, as a second replica has, and retried
+ * sequences — and check the statement notices, the batch is redone under locks, and no total goes wrong.
+ */
+class CachedLedgerTest extends InletPerClass {
+  private static final SecureRandom random = new SecureRandom();
+  private PostgresLedger inletLedger;
+  private PostgresLedger otherReplica;
+  private JdbcClient jdbc;
+
+  @BeforeEach
+  void secondWriter() {
+    DataSource dataSource = inlet.bean(DataSource.class);
+    long connector = inlet.bean(PostgresAccounts.class).ensureConnectorAccount("USD", 2);
+    inletLedger = inlet.bean(PostgresLedger.class);
+    otherReplica = new PostgresLedger(dataSource, connector, 16_384, Clock.systemUTC(),
+        new LedgerMetrics(new SimpleMeterRegistry(), "USD", 2));
+    jdbc = JdbcClient.create(dataSource);
+  }
+
+  @AfterEach
+  void stopSecondWriter() throws InterruptedException {
+    otherReplica.close();
+  }
+
+  @Test
+  void laterBatchesOfAKnownConnectionAreWrittenFromTheCache() throws Exception {
+    long account = account("cache-hit", null);
+    byte[] connection = connectionId();
+    double cachedBefore = batches("cached");
+    for (int sequence = 1; sequence <= 5; sequence++) {
+      assertThat(apply(inletLedger, connection, account, sequence, 10).outcome()).isEqualTo(Outcome.FULFILLED);
+    }
+    // The first batch reads the account under locks; the other four need no read.
+    assertThat(batches("cached") - cachedBefore).isEqualTo(4);
+    assertThat(inlet.balance("cache-hit")).isEqualTo(50);
+    assertThat(streamReceived(connection)).isEqualTo(50);
+  }
+
+  @Test
+  void twoWritersTakingTurnsOnOneConnectionKeepExactTotals() throws Exception {
+    long account = account("two-writers", null);
+    byte[] connection = connectionId();
+    double lockedBefore = batches("locked");
+    for (int sequence = 1; sequence <= 20; sequence++) {
+      PostgresLedger writer = sequence % 2 == 0 ? otherReplica : inletLedger;
+      PacketOutcome outcome = apply(writer, connection, account, sequence, 10);
+      assertThat(outcome.outcome()).isEqualTo(Outcome.FULFILLED);
+      // Each reply carries the stream's true total, whichever writer credited the packets before.
+      assertThat(outcome.streams().get(0).received()).isEqualTo(10L * sequence);
+    }
+    assertThat(batches("locked") - lockedBefore).as("stale cache noticed and the batch redone").isGreaterThan(5);
+    assertThat(inlet.balance("two-writers")).isEqualTo(200);
+    assertThat(streamReceived(connection)).isEqualTo(200);
+    assertThat(jdbc.sql("SELECT total_received FROM connections WHERE id = ?").param(connection)
+        .query(Long.class).single()).isEqualTo(200);
+    assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aConnectionAnotherWriterOpenedIsNotTakenForNew() throws Exception {
+    long account = account("opened-elsewhere", null);
+    byte[] known = connectionId();
+    byte[] elsewhere = connectionId();
+    apply(inletLedger, known, account, 1, 5);
+    apply(otherReplica, elsewhere, account, 1, 30);
+    // This writer knows the account but not the connection: it guesses "new", and the statement refuses.
+    PacketOutcome outcome = apply(inletLedger, elsewhere, account, 2, 12);
+    assertThat(outcome.outcome()).isEqualTo(Outcome.FULFILLED);
+    assertThat(outcome.streams().get(0).received()).isEqualTo(42);
+    assertThat(inlet.balance("opened-elsewhere")).isEqualTo(47);
+  }
+
+  @Test
+  void aSequenceCreditedInAnEarlierBatchIsFulfilledAgainButNotCreditedAgain() throws Exception {
+    long account = account("retried", null);
+    byte[] connection = connectionId();
+    apply(inletLedger, connection, account, 1, 10);
+    apply(inletLedger, connection, account, 2, 10);
+    assertThat(apply(inletLedger, connection, account, 1, 10).outcome()).isEqualTo(Outcome.DUPLICATE);
+    assertThat(apply(inletLedger, connection, account, 2, 11).outcome()).isEqualTo(Outcome.SEQUENCE_REUSED);
+    assertThat(apply(inletLedger, connection, account, 3, 10).outcome()).isEqualTo(Outcome.FULFILLED);
+    assertThat(inlet.balance("retried")).isEqualTo(30);
+  }
+
+  @Test
+  void theReceiveLimitHoldsWhenAnotherWriterCreditedBehindTheCache() throws Exception {
+    long account = account("limited", "100");
+    apply(inletLedger, connectionId(), account, 1, 10);
+    // This writer's cache still says 10 received; the other credits 80 more.
+    apply(otherReplica, connectionId(), account, 1, 80);
+    assertThat(apply(inletLedger, connectionId(), account, 1, 20).outcome()).isEqualTo(Outcome.LIMIT_EXCEEDED);
+    assertThat(apply(inletLedger, connectionId(), account, 1, 10).outcome()).isEqualTo(Outcome.FULFILLED);
+    assertThat(inlet.balance("limited")).isEqualTo(100);
+  }
+
+  private static long account(String name, String limit) {
+    inlet.createAccount(name, limit);
+    return inlet.bean(Accounts.class).findByName(name).orElseThrow().id();
+  }
+
+  private static PacketOutcome apply(PostgresLedger ledger, byte[] connection, long account, long sequence,
+      long amount) throws Exception {
+    PacketRecord packet = new PacketRecord(connection, account, null, sequence, amount,
+        Instant.now().plusSeconds(30), true, false, List.of(new StreamCredit(1, amount, false)), List.of());
+    return ledger.apply(packet).get(30, TimeUnit.SECONDS);
+  }
+
+  private long streamReceived(byte[] connection) {
+    return jdbc.sql("SELECT received FROM streams WHERE connection_id = ? AND stream_id = 1").param(connection)
+        .query(Long.class).single();
+  }
+
+  private static double batches(String path) {
+    return inlet.bean(MeterRegistry.class).get("inlet.ledger.batches").tag("path", path).counter().count();
+  }
+
+  private static byte[] connectionId() {
+    byte[] id = new byte[12];
+    random.nextBytes(id);
+    return id;
+  }
+}
