@@ -42,6 +42,13 @@ record PacketPlan(
 
   /** Reads {@code packet}'s frames for a Prepare of {@code amount} (unsigned 64-bit). */
   static PacketPlan of(StreamPacket packet, long amount) {
+    // Most packets of a payment carry one StreamMoney frame and nothing else: no maps needed for those.
+    if (packet.frames().size() == 1 && packet.frames().get(0) instanceof StreamMoney m && isClientStream(m.streamId())
+        && Long.compareUnsigned(packet.sequence(), ReceiverLimits.maxPacketsPerConnection) <= 0) {
+      boolean paid = m.shares() != 0;
+      return new PacketPlan(List.of(new StreamCredit(m.streamId(), paid ? amount : 0, false)), List.of(), null,
+          false, false, amount != 0 && !paid, null, null);
+    }
     Builder b = new Builder();
     for (StreamFrame frame : packet.frames()) {
       b.add(frame);
@@ -50,6 +57,11 @@ record PacketPlan(
       b.violate(StreamErrorCode.PROTOCOL_VIOLATION, "more than 2^31 packets on one connection");
     }
     return b.build(amount);
+  }
+
+  /** An odd stream id (opened by the sender, RFC 0029 §4.4.1) up to {@code ConnectionMaxStreamId}. */
+  private static boolean isClientStream(long id) {
+    return (id & 1) == 1 && Long.compareUnsigned(id, ReceiverLimits.maxStreamId) <= 0;
   }
 
   private static final class Builder {
@@ -109,16 +121,16 @@ record PacketPlan(
 
     /** Client streams are odd (RFC 0029 §4.4.1) and at most {@code ConnectionMaxStreamId}. */
     private boolean checkStreamId(long id) {
-      if (id == 0 || (id & 1) == 0) {
-        violate(StreamErrorCode.PROTOCOL_VIOLATION, "stream " + Long.toUnsignedString(id) + " is not a client stream");
-        return false;
+      if (isClientStream(id)) {
+        return true;
       }
-      if (Long.compareUnsigned(id, ReceiverLimits.maxStreamId) > 0) {
+      if ((id & 1) == 0) {
+        violate(StreamErrorCode.PROTOCOL_VIOLATION, "stream " + Long.toUnsignedString(id) + " is not a client stream");
+      } else {
         violate(StreamErrorCode.STREAM_ID_ERROR, "stream " + Long.toUnsignedString(id) + " is above ConnectionMaxStreamId "
             + ReceiverLimits.maxStreamId);
-        return false;
       }
-      return true;
+      return false;
     }
 
     void violate(StreamErrorCode code, String message) {
