@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
-import reactor.core.scheduler.Schedulers;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -67,7 +66,7 @@ class InletConfig {
   @Bean
   StreamReceiver streamReceiver(InletSettings settings, ConnectionTokens tokens, PostgresLedger ledger) {
     return new StreamReceiver(IlpAddress.of(settings.ilpAddress()), settings.assetCode(), settings.assetScale(),
-        tokens, ledger, Clock.systemUTC(), runnable -> Schedulers.parallel().schedule(runnable));
+        tokens, ledger, Clock.systemUTC());
   }
 
   /**
@@ -80,8 +79,9 @@ class InletConfig {
   }
 
   @Bean
-  IlpOverHttpHandler ilpOverHttpHandler(StreamReceiver receiver, MeterRegistry registry) {
-    return new IlpOverHttpHandler(receiver, new PacketMetrics(registry));
+  IlpOverHttpHandler ilpOverHttpHandler(StreamReceiver receiver, MeterRegistry registry, Secrets secrets,
+      JsonMapper json) {
+    return new IlpOverHttpHandler(receiver, new PacketMetrics(registry), secrets.connectorToken(), json);
   }
 
   @Bean

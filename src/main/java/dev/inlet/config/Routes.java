@@ -6,6 +6,7 @@ import dev.inlet.transport.IlpOverHttpHandler;
 import dev.inlet.web.BearerAuth;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -20,12 +21,13 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @Configuration(proxyBeanMethods = false)
 class Routes {
 
+  /**
+   * {@code POST /ilp} on Reactor Netty itself, on the same port and ahead of WebFlux, which gets every other request:
+   * the per-packet path goes through no dispatcher, filter, observation or codec.
+   */
   @Bean
-  RouterFunction<ServerResponse> ilpRoutes(IlpOverHttpHandler ilp, Secrets secrets) {
-    return RouterFunctions.route()
-        .POST("/ilp", ilp::handle)
-        .filter(BearerAuth.requiring(secrets.connectorToken()))
-        .build();
+  NettyRouteProvider ilpRoute(IlpOverHttpHandler ilp) {
+    return routes -> routes.route(IlpOverHttpHandler::accepts, ilp);
   }
 
   @Bean

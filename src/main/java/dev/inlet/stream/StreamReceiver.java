@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The STREAM receiver (RFC 0029 §4–6): turns each ILP Prepare addressed to one of its connections into a Fulfill
@@ -38,32 +39,32 @@ public final class StreamReceiver {
   private final Ledger ledger;
   private final Replies replies;
   private final Clock clock;
-  private final Executor replyExecutor;
   private volatile boolean accepting = true;
 
   /**
    * @param address this receiver's ILP address (connections live below it)
    * @param assetCode asset code told to senders in {@code ConnectionAssetDetails}
    * @param assetScale asset scale, 0..255
-   * @param replyExecutor where replies are built and encrypted once the ledger answers, so that work never runs on
-   *     (and delays) the ledger's own thread
    */
   public StreamReceiver(IlpAddress address, String assetCode, int assetScale, ConnectionTokens tokens,
-      Ledger ledger, Clock clock, Executor replyExecutor) {
+      Ledger ledger, Clock clock) {
     this.address = address;
     this.credentials = new ConnectionCredentials(address, tokens);
     this.ledger = ledger;
     this.replies = new Replies(address, assetCode, assetScale);
     this.clock = clock;
-    this.replyExecutor = replyExecutor;
   }
 
   /**
-   * Handles one Prepare.
+   * Handles one Prepare. What needs no ledger (expiry, decryption, the frames) runs on the calling thread.
    *
-   * @return the Fulfill or Reject to send back; completes after the ledger has committed any credit
+   * @param replyOn where the reply is built and encrypted, and the returned future completed, once the ledger has
+   *     answered — the caller's I/O thread, say, so the answer is written without another hop; the ledger's own
+   *     thread only hands the outcome over. Should it refuse the task (shut down), the ledger's thread does the work.
+   * @return the Fulfill or Reject to send back; completes after the ledger has committed any credit (at once when
+   *     the ledger is not needed)
    */
-  public CompletableFuture<IlpPacket> receive(IlpPrepare prepare) {
+  public CompletableFuture<IlpPacket> receive(IlpPrepare prepare, Executor replyOn) {
     if (!accepting) {
       // T-family: the connector may retry on another replica; nothing was credited.
       return done(replies.reject(IlpErrorCode.T00_INTERNAL_ERROR, "Receiver is shutting down"));
@@ -86,10 +87,8 @@ public final class StreamReceiver {
         connection.token().connectionId(), connection.token().targetId(), plan.sourceAddress(), packet.sequence(),
         prepare.amount(), prepare.expiresAt(), decline == null, plan.closeConnection() || plan.violation() != null,
         plan.streams(), plan.data());
-    return ledger.apply(record)
-        .exceptionally(e -> PacketOutcome.of(Outcome.UNAVAILABLE))
-        .thenApplyAsync(outcome -> answer(prepare, packet, plan, connection, fulfillment, decline, outcome),
-            replyExecutor);
+    return ledger.apply(record).handleAsync((outcome, error) -> answer(prepare, packet, plan, connection,
+        fulfillment, decline, error == null ? outcome : PacketOutcome.of(Outcome.UNAVAILABLE)), orInline(replyOn));
   }
 
   /**
@@ -142,6 +141,20 @@ public final class StreamReceiver {
     } catch (DecryptionException | DecodeException e) {
       return null;
     }
+  }
+
+  /**
+   * {@code executor}, or the completing thread once it refuses work: a RejectedExecutionException would otherwise be
+   * thrown into the ledger's thread from its {@code complete} call.
+   */
+  private static Executor orInline(Executor executor) {
+    return task -> {
+      try {
+        executor.execute(task);
+      } catch (RejectedExecutionException e) {
+        task.run();
+      }
+    };
   }
 
   private static CompletableFuture<IlpPacket> done(IlpPacket packet) {

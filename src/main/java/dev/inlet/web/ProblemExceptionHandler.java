@@ -45,7 +45,7 @@ public final class ProblemExceptionHandler implements WebExceptionHandler {
       RequestIdFilter.logging(exchange, () -> log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(),
           exchange.getRequest().getPath(), error));
       status = HttpStatus.INTERNAL_SERVER_ERROR;
-      problem = Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error");
+      problem = Problems.internalError();
     }
     exchange.getResponse().setStatusCode(status);
     exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);

@@ -10,7 +10,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * HTTP errors as RFC 9457 problem documents ({@code application/problem+json}) with a stable {@code type} per
- * kind of error, {@code urn:inlet:problem:<slug>}. No stack trace or secret ever goes into one.
+ * kind of error, {@code urn:inlet:problem:<slug>}. No stack trace or secret ever goes into one. Routes outside
+ * WebFlux (ILP-over-HTTP) build the same documents here and render them with the application's {@code JsonMapper},
+ * the one WebFlux's encoder uses, so the bytes are the same.
  */
 public final class Problems {
   private Problems() {}
@@ -38,5 +40,15 @@ public final class Problems {
     ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
     p.setType(URI.create("urn:inlet:problem:" + slug));
     return p;
+  }
+
+  /** 401: no valid bearer token; sent with {@code WWW-Authenticate: Bearer} ({@link BearerAuth}). */
+  public static ProblemDetail unauthorized() {
+    return problem(HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required");
+  }
+
+  /** 500: an unexpected failure, logged by whoever answers it; nothing about it goes to the caller. */
+  public static ProblemDetail internalError() {
+    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error");
   }
 }

@@ -145,10 +145,37 @@ class HttpApiTest extends InletPerClass {
   }
 
   @Test
+  void ilpIsOnlyPostAndKeepsItsRequestIds() {
+    HttpResponse<String> traced = postIlp("/ilp", "trace-me-7");
+    assertProblem(traced, 400, "urn:inlet:problem:invalid-ilp-prepare");
+    assertThat(traced.headers().firstValue("X-Request-Id")).hasValue("trace-me-7");
+    String first = postIlp("/ilp?x=1", "not a sane id").headers().firstValue("X-Request-Id").orElseThrow();
+    String second = postIlp("/ilp", null).headers().firstValue("X-Request-Id").orElseThrow();
+    assertThat(first).isNotEqualTo(second).matches("[A-Za-z0-9._-]{1,64}");
+    // Other methods and paths are WebFlux's, as before the route left it: no 405, and GET /ilp is SPSP's.
+    assertProblem(inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/ilp")))), 404,
+        "urn:inlet:problem:unknown-account");
+    assertProblem(inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/ilp")))
+        .PUT(HttpRequest.BodyPublishers.ofString("x"))), 404, "urn:inlet:problem:not-found");
+    assertProblem(postIlp("/ilp/", null), 404, "urn:inlet:problem:not-found");
+  }
+
+  @Test
   void healthIsUp() {
     HttpResponse<String> r = inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/actuator/health"))));
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(TestInlet.json.readTree(r.body()).get("status").asString()).isEqualTo("UP");
+  }
+
+  /** An empty POST with the connector's token and, unless null, an {@code X-Request-Id}. */
+  private static HttpResponse<String> postIlp(String path, String requestId) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(inlet.url(path)))
+        .header("Authorization", "Bearer " + TestInlet.connectorToken)
+        .POST(HttpRequest.BodyPublishers.noBody());
+    if (requestId != null) {
+      b.header("X-Request-Id", requestId);
+    }
+    return inlet.send(b);
   }
 
   private static HttpResponse<String> spsp(String path, Map<String, String> headers) {

@@ -127,6 +127,12 @@ class IlpFuzzTest extends InletPerClass {
 
     assertProblem(none, 401);
     assertProblem(wrong, 401);
+    // The same answer as WebFlux's routes give: header and bytes.
+    HttpResponse<String> admin = inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/admin/ledger/check"))));
+    for (HttpResponse<String> r : List.of(none, wrong)) {
+      assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+      assertThat(r.body()).isEqualTo(admin.body());
+    }
   }
 
   @Test
