@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import reactor.netty.http.HttpResources;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -142,8 +141,5 @@ final class TestInlet implements AutoCloseable {
   @Override
   public void close() {
     context.close();
-    // Several Inlets start and stop in one test JVM: finish disposing Reactor Netty's shared event loops now, so
-    // a late disposal cannot take loops from under the next Inlet's server.
-    HttpResources.disposeLoopsAndConnections();
   }
 }
