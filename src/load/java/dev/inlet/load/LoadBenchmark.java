@@ -146,6 +146,7 @@ public final class LoadBenchmark {
         Cpu cpu = Cpu.read(inlet);
         Map<String, double[]> threads = inlet.jvmThreadCpu();
         Map<String, double[]> pg = inlet.postgresProcessCpu();
+        Map<String, double[]> own = ThreadCpu.threads(ProcessHandle.current().pid());
         Instant from = Instant.now();
         try (Progress p = new Progress(label, "measured part " + (part + 1), result.measured)) {
           if (options.openLoop()) {
@@ -157,6 +158,7 @@ public final class LoadBenchmark {
         result.cpu = result.cpu.plus(Cpu.read(inlet).minus(cpu));
         ThreadCpu.addTo(result.threadCpu, ThreadCpu.minus(inlet.jvmThreadCpu(), threads));
         ThreadCpu.addTo(result.postgresCpu, ThreadCpu.minus(inlet.postgresProcessCpu(), pg));
+        ThreadCpu.addTo(result.generatorCpu, ThreadCpu.minus(ThreadCpu.threads(ProcessHandle.current().pid()), own));
         windows.add(new Instant[] {from, Instant.now()});
         log(label, "measured part %d: %,d fulfilled so far, %,.0f fulfilled/s", part + 1,
             result.measured.fulfilled.sum(), result.measured.fulfilledPerSecond());
@@ -384,9 +386,13 @@ public final class LoadBenchmark {
     long heapMiddle;
     long heapEnd;
     Cpu cpu = Cpu.zero;
-    /** Measured phase: CPU seconds (user, system) by thread group of Inlet's JVM, by PostgreSQL process role. */
+    /**
+     * Measured phase: CPU seconds (user, system) by thread group of Inlet's JVM, by PostgreSQL process role, and by
+     * thread group of this generator.
+     */
     final Map<String, double[]> threadCpu = new java.util.HashMap<>();
     final Map<String, double[]> postgresCpu = new java.util.HashMap<>();
+    final Map<String, double[]> generatorCpu = new java.util.HashMap<>();
     double commits;
     double commitSeconds;
     double batchedPackets;
