@@ -88,7 +88,9 @@ public final class LoadBenchmark {
         options.jfrOn() ? options.jfr() : null);
     Thread stopOnExit = new Thread(inlet::close, "stop-inlet");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
-    try (Http http = Http.create(options.httpClient(), inlet.port(), options.clients(), InletProcess.connectorToken)) {
+    boolean rawClient = options.httpClient().equals("raw");
+    try (ReactorHttp http = new ReactorHttp(inlet.port(), options.clients(), InletProcess.connectorToken);
+        RawIlpClient raw = rawClient ? new RawIlpClient(inlet.port(), options.clients()) : null) {
       inlet.awaitReady(Duration.ofSeconds(180));
       log(label, "Inlet ready in %.1f s (pid %d, port %d)", (System.nanoTime() - t0) / 1e9, inlet.pid(), inlet.port());
       HttpResponse<String> created = inlet.adminPost("/admin/accounts", "{\"name\":\"" + account + "\"}");
@@ -100,8 +102,8 @@ public final class LoadBenchmark {
       List<PacketFactory.Connection> churn = openConnections(http, options.churnConnections());
       log(label, "opened %d STREAM connections via SPSP (GET /%s)%s in %.1f s", connections.size(), account,
           churn.isEmpty() ? "" : " and " + churn.size() + " churn connections", (System.nanoTime() - t1) / 1e9);
-      PacketFactory factory = new PacketFactory(connections, churn);
-      Driver driver = new Driver(http, options.clients());
+      PacketFactory factory = new PacketFactory(connections, churn, inlet.port(), InletProcess.connectorToken);
+      Driver driver = new Driver(raw != null ? raw : http, options.clients());
 
       // Warm-up: not measured, but its money counts in the ledger check.
       if (options.warmupSeconds() > 0) {
@@ -146,6 +148,7 @@ public final class LoadBenchmark {
         Cpu cpu = Cpu.read(inlet);
         Map<String, double[]> threads = inlet.jvmThreadCpu();
         Map<String, double[]> pg = inlet.postgresProcessCpu();
+        Map<String, double[]> own = ThreadCpu.threads(ProcessHandle.current().pid());
         Instant from = Instant.now();
         try (Progress p = new Progress(label, "measured part " + (part + 1), result.measured)) {
           if (options.openLoop()) {
@@ -157,6 +160,7 @@ public final class LoadBenchmark {
         result.cpu = result.cpu.plus(Cpu.read(inlet).minus(cpu));
         ThreadCpu.addTo(result.threadCpu, ThreadCpu.minus(inlet.jvmThreadCpu(), threads));
         ThreadCpu.addTo(result.postgresCpu, ThreadCpu.minus(inlet.postgresProcessCpu(), pg));
+        ThreadCpu.addTo(result.generatorCpu, ThreadCpu.minus(ThreadCpu.threads(ProcessHandle.current().pid()), own));
         windows.add(new Instant[] {from, Instant.now()});
         log(label, "measured part %d: %,d fulfilled so far, %,.0f fulfilled/s", part + 1,
             result.measured.fulfilled.sum(), result.measured.fulfilledPerSecond());
@@ -287,7 +291,7 @@ public final class LoadBenchmark {
   }
 
   /** Opens {@code n} STREAM connections with SPSP queries, at most {@code clients} at a time. */
-  private List<PacketFactory.Connection> openConnections(Http http, int n) throws InterruptedException {
+  private List<PacketFactory.Connection> openConnections(ReactorHttp http, int n) throws InterruptedException {
     PacketFactory.Connection[] opened = new PacketFactory.Connection[n];
     Semaphore inFlight = new Semaphore(options.clients());
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -384,9 +388,13 @@ public final class LoadBenchmark {
     long heapMiddle;
     long heapEnd;
     Cpu cpu = Cpu.zero;
-    /** Measured phase: CPU seconds (user, system) by thread group of Inlet's JVM, by PostgreSQL process role. */
+    /**
+     * Measured phase: CPU seconds (user, system) by thread group of Inlet's JVM, by PostgreSQL process role, and by
+     * thread group of this generator.
+     */
     final Map<String, double[]> threadCpu = new java.util.HashMap<>();
     final Map<String, double[]> postgresCpu = new java.util.HashMap<>();
+    final Map<String, double[]> generatorCpu = new java.util.HashMap<>();
     double commits;
     double commitSeconds;
     double batchedPackets;

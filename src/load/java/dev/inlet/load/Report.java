@@ -15,6 +15,7 @@ final class Report {
     for (Result r : results) {
       cpuBreakdown("Inlet JVM CPU by thread, " + r.label + " run, measured phase", r.threadCpu, r, 10);
       cpuBreakdown("PostgreSQL CPU by process, " + r.label + " run, measured phase", r.postgresCpu, r, 5);
+      cpuBreakdown("Generator CPU by thread, " + r.label + " run, measured phase", r.generatorCpu, r, 5);
       System.out.println();
     }
     for (Result r : results) {
@@ -53,6 +54,8 @@ final class Report {
     num(rows, results, ratio, "other processes CPU, cores", r -> r.cpu.others() / r.measured.seconds(), "%.2f");
     num(rows, results, ratio, "Inlet+PG CPU µs/packet",
         r -> 1e6 * (r.cpu.inlet() + r.cpu.postgres()) / Math.max(1, r.measured.fulfilled.sum()), "%.0f");
+    num(rows, results, ratio, "generator CPU µs/packet",
+        r -> 1e6 * r.cpu.generator() / Math.max(1, r.measured.fulfilled.sum()), "%.1f");
     num(rows, results, ratio, "ledger commits/s", r -> r.commits / r.measured.seconds(), "%,.0f");
     num(rows, results, ratio, "ledger writer busy %", r -> 100 * r.commitSeconds / r.measured.seconds(), "%.0f");
     num(rows, results, ratio, "packets per commit (mean)", r -> r.batchedPackets / Math.max(1, r.commits), "%.1f");
