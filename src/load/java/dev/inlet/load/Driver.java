@@ -5,12 +5,10 @@ import dev.inlet.codec.ilp.IlpFulfill;
 import dev.inlet.codec.ilp.IlpPacket;
 import dev.inlet.codec.ilp.IlpReject;
 import dev.inlet.codec.oer.DecodeException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayDeque;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sends a pool's units to Inlet and records every answer in a {@link Stats}. Closed loop: {@code clients}
@@ -22,24 +20,33 @@ final class Driver {
   /** How long after its end a part waits for answers still outstanding. */
   private static final long drainNanos = TimeUnit.SECONDS.toNanos(90);
 
-  private final Http http;
+  private final IlpTransport transport;
   private final int clients;
 
-  Driver(Http http, int clients) {
-    this.http = http;
+  Driver(IlpTransport transport, int clients) {
+    this.transport = transport;
     this.clients = clients;
   }
 
   /**
    * Closed loop until the pool's units below {@code unitLimit} are used up or {@code durationNanos} has passed,
-   * then waits for the answers in flight.
+   * then waits for the answers in flight. Each sender claims its next unit on the thread that read its last
+   * answer: no hop between an answer and the next request.
    */
   void closedLoop(Pool pool, Stats stats, int unitLimit, long durationNanos) throws InterruptedException {
     long start = System.nanoTime();
     long deadline = start + durationNanos;
     CountDownLatch finished = new CountDownLatch(clients);
-    for (int i = 0; i < clients; i++) {
-      new Sender(pool, stats, unitLimit, deadline, finished).next();
+    Next next = sender -> {
+      int unit = System.nanoTime() < deadline ? pool.claim(unitLimit) : -1;
+      if (unit < 0) {
+        finished.countDown();
+      } else {
+        sender.start(unit, System.nanoTime());
+      }
+    };
+    for (int line = 0; line < clients; line++) {
+      next.unitDone(new Sender(line, pool, stats, next));
     }
     if (!finished.await(durationNanos + drainNanos, TimeUnit.NANOSECONDS)) {
       throw new IllegalStateException("answers still outstanding " + drainNanos / 1_000_000_000 + " s after the end");
@@ -47,107 +54,168 @@ final class Driver {
     stats.activeNanos += System.nanoTime() - start;
   }
 
-  /** Open loop at {@code rate} units/s, until the units below {@code unitLimit} or {@code durationNanos} run out. */
+  /**
+   * Open loop at {@code rate} units/s, until the units below {@code unitLimit} or {@code durationNanos} run out,
+   * then waits for the answers in flight.
+   */
   void openLoop(Pool pool, Stats stats, int unitLimit, long durationNanos, double rate) throws InterruptedException {
-    Semaphore inFlight = new Semaphore(clients);
-    long start = System.nanoTime();
-    long end = start + durationNanos;
-    for (long k = 0; ; k++) {
-      long due = start + (long) (k * 1e9 / rate);
-      if (due >= end) {
-        break;
-      }
-      int unit = pool.claim(unitLimit);
-      if (unit < 0) {
-        break;
-      }
-      for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-        LockSupport.parkNanos(wait);
-      }
-      if (!inFlight.tryAcquire(end + drainNanos - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-        stats.notSent.increment();
-        break;
-      }
-      sendUnit(pool, stats, unit, due).whenComplete((ok, e) -> inFlight.release());
-    }
-    if (!inFlight.tryAcquire(clients, drainNanos, TimeUnit.NANOSECONDS)) {
+    Pacer pacer = new Pacer(pool, stats, unitLimit, durationNanos, rate);
+    pacer.executor.execute(pacer::next);
+    if (!pacer.finished.await(durationNanos + drainNanos, TimeUnit.NANOSECONDS)) {
       throw new IllegalStateException("answers still outstanding " + drainNanos / 1_000_000_000 + " s after the end");
     }
-    stats.activeNanos += System.nanoTime() - start;
+    stats.activeNanos += System.nanoTime() - pacer.start;
   }
 
-  /** One closed-loop sender: sends a unit, and the next when it is answered. */
-  private final class Sender {
+  /**
+   * An open loop's schedule, kept on the transport's pacing thread: unit k is due at {@code start + k / rate} and
+   * sent then by an idle sender, or as soon as one is back (at most {@code clients} units in flight). Pacing on the
+   * thread that reads the answers saves a thread hand-over per request.
+   */
+  private final class Pacer {
+    final EventExecutor executor = transport.pacer();
+    final CountDownLatch finished = new CountDownLatch(1);
+    final long start = System.nanoTime();
     private final Pool pool;
-    private final Stats stats;
     private final int unitLimit;
-    private final long deadline;
-    private final CountDownLatch finished;
+    private final long end;
+    private final double rate;
+    private final ArrayDeque<Sender> idle = new ArrayDeque<>(clients);
+    private long k;
+    /** The next unit, claimed, and when it is due; -1 when none is claimed. */
+    private int unit = -1;
+    private long due;
+    /** Waiting for {@code due}, not for a sender. */
+    private boolean timerSet;
+    private boolean over;
 
-    Sender(Pool pool, Stats stats, int unitLimit, long deadline, CountDownLatch finished) {
+    Pacer(Pool pool, Stats stats, int unitLimit, long durationNanos, double rate) {
       this.pool = pool;
-      this.stats = stats;
       this.unitLimit = unitLimit;
-      this.deadline = deadline;
-      this.finished = finished;
+      this.end = start + durationNanos;
+      this.rate = rate;
+      for (int line = 0; line < clients; line++) {
+        idle.add(new Sender(line, pool, stats, this::returned));
+      }
     }
 
+    /** Sends what is due while a sender is idle; then waits for the next due time, or for a sender. */
     void next() {
       while (true) {
-        int unit = System.nanoTime() < deadline ? pool.claim(unitLimit) : -1;
         if (unit < 0) {
-          finished.countDown();
+          due = start + (long) (k++ * 1e9 / rate);
+          unit = due < end ? pool.claim(unitLimit) : -1;
+          if (unit < 0) {
+            over = true;
+            finishIfIdle();
+            return;
+          }
+        }
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          timerSet = true;
+          executor.schedule(this::onTimer, wait, TimeUnit.NANOSECONDS);
           return;
         }
-        CompletableFuture<Void> answered = sendUnit(pool, stats, unit, System.nanoTime());
-        if (!answered.isDone()) {
-          answered.whenComplete((ok, e) -> next());
+        Sender sender = idle.poll();
+        if (sender == null) {
           return;
         }
+        sender.start(unit, due);
+        unit = -1;
+      }
+    }
+
+    private void onTimer() {
+      timerSet = false;
+      next();
+    }
+
+    private void returned(Sender sender) {
+      if (!executor.inEventLoop()) {
+        executor.execute(() -> returned(sender));
+        return;
+      }
+      idle.push(sender);
+      if (over) {
+        finishIfIdle();
+      } else if (!timerSet) {
+        next();
+      }
+    }
+
+    private void finishIfIdle() {
+      if (idle.size() == clients) {
+        finished.countDown();
       }
     }
   }
 
-  /** Sends a unit's Prepares one after the other; the first one's latency counts from {@code firstDue}. */
-  private CompletableFuture<Void> sendUnit(Pool pool, Stats stats, int unit, long firstDue) {
-    int from = pool.unitStart[unit];
-    int to = pool.unitStart[unit + 1];
-    CompletableFuture<Void> f = send(pool, stats, from, firstDue);
-    for (int p = from + 1; p < to; p++) {
-      int packet = p;
-      f = f.thenCompose(x -> send(pool, stats, packet, System.nanoTime()));
-    }
-    return f;
+  /** What a sender does once its unit is answered (on the thread that read the last answer). */
+  private interface Next {
+    void unitDone(Sender sender);
   }
 
-  private CompletableFuture<Void> send(Pool pool, Stats stats, int p, long since) {
-    CompletableFuture<Http.Response> response;
-    try {
-      response = http.postIlp(pool.bodies[p]);
-    } catch (RuntimeException e) {
-      response = CompletableFuture.failedFuture(e);
+  /**
+   * Sends units on one line: a unit's Prepares one after the other, the first one's latency counted from the
+   * time the unit was due, the others' from their sending.
+   */
+  private final class Sender implements IlpTransport.Answer {
+    private final int line;
+    private final Pool pool;
+    private final Stats stats;
+    private final Next done;
+    /** The Prepare in flight, the end of its unit, and the time its latency counts from. */
+    private int packet;
+    private int unitEnd;
+    private long since;
+
+    Sender(int line, Pool pool, Stats stats, Next done) {
+      this.line = line;
+      this.pool = pool;
+      this.stats = stats;
+      this.done = done;
     }
-    return response.handle((r, e) -> {
-      record(pool, stats, p, since, r, e);
-      return null;
-    });
+
+    void start(int unit, long due) {
+      packet = pool.unitStart[unit];
+      unitEnd = pool.unitStart[unit + 1];
+      since = due;
+      transport.send(line, pool, packet, this);
+    }
+
+    @Override
+    public void answered(int status, byte[] body) {
+      record(pool, stats, packet, since, status, body);
+      next();
+    }
+
+    @Override
+    public void failed(String error) {
+      stats.error(error);
+      next();
+    }
+
+    private void next() {
+      if (++packet < unitEnd) {
+        since = System.nanoTime();
+        transport.send(line, pool, packet, this);
+      } else {
+        done.unitDone(this);
+      }
+    }
   }
 
-  private static void record(Pool pool, Stats stats, int p, long since, Http.Response response, Throwable error) {
+  private static void record(Pool pool, Stats stats, int p, long since, int status, byte[] body) {
     long nanos = System.nanoTime() - since;
-    if (error != null) {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      stats.error(cause.getClass().getSimpleName());
-      return;
-    }
-    if (response.status() != 200) {
-      stats.error("HTTP " + response.status());
+    if (status != 200) {
+      stats.error("HTTP " + status);
       return;
     }
     stats.latency(nanos);
     IlpPacket reply;
     try {
-      reply = IlpCodec.decode(response.body());
+      reply = IlpCodec.decode(body);
     } catch (DecodeException e) {
       stats.error("undecodable reply");
       return;

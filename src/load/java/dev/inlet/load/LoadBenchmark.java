@@ -88,7 +88,9 @@ public final class LoadBenchmark {
         options.jfrOn() ? options.jfr() : null);
     Thread stopOnExit = new Thread(inlet::close, "stop-inlet");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
-    try (Http http = Http.create(options.httpClient(), inlet.port(), options.clients(), InletProcess.connectorToken)) {
+    boolean rawClient = options.httpClient().equals("raw");
+    try (ReactorHttp http = new ReactorHttp(inlet.port(), options.clients(), InletProcess.connectorToken);
+        RawIlpClient raw = rawClient ? new RawIlpClient(inlet.port(), options.clients()) : null) {
       inlet.awaitReady(Duration.ofSeconds(180));
       log(label, "Inlet ready in %.1f s (pid %d, port %d)", (System.nanoTime() - t0) / 1e9, inlet.pid(), inlet.port());
       HttpResponse<String> created = inlet.adminPost("/admin/accounts", "{\"name\":\"" + account + "\"}");
@@ -100,8 +102,8 @@ public final class LoadBenchmark {
       List<PacketFactory.Connection> churn = openConnections(http, options.churnConnections());
       log(label, "opened %d STREAM connections via SPSP (GET /%s)%s in %.1f s", connections.size(), account,
           churn.isEmpty() ? "" : " and " + churn.size() + " churn connections", (System.nanoTime() - t1) / 1e9);
-      PacketFactory factory = new PacketFactory(connections, churn);
-      Driver driver = new Driver(http, options.clients());
+      PacketFactory factory = new PacketFactory(connections, churn, inlet.port(), InletProcess.connectorToken);
+      Driver driver = new Driver(raw != null ? raw : http, options.clients());
 
       // Warm-up: not measured, but its money counts in the ledger check.
       if (options.warmupSeconds() > 0) {
@@ -289,7 +291,7 @@ public final class LoadBenchmark {
   }
 
   /** Opens {@code n} STREAM connections with SPSP queries, at most {@code clients} at a time. */
-  private List<PacketFactory.Connection> openConnections(Http http, int n) throws InterruptedException {
+  private List<PacketFactory.Connection> openConnections(ReactorHttp http, int n) throws InterruptedException {
     PacketFactory.Connection[] opened = new PacketFactory.Connection[n];
     Semaphore inFlight = new Semaphore(options.clients());
     AtomicReference<Throwable> failure = new AtomicReference<>();

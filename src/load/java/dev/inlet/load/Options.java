@@ -44,7 +44,8 @@ record Options(
         --mode=both                both | durable | baseline (baseline = --inlet.unsafe-non-durable-commits=true)
         --churn-connections=0      also open N more connections via SPSP and pay and close each (ConnectionClose)
                                    during the measured phase
-        --http-client=netty        netty (Reactor Netty) | jdk (java.net.http)
+        --http-client=raw          client posting the Prepares: raw (the generator's own HTTP/1.1 client on plain
+                                   Netty, one event loop) | reactor (Reactor Netty's HttpClient, several times the CPU)
         --inlet-jar=PATH           the Spring Boot jar to start (the Maven profile passes target/inlet-*.jar)
         --inlet-jvm-args="-Xmx1g"  JVM flags for Inlet, space separated
         --jfr=sampling             run Inlet with a JFR recording and print where it spent its time during the
@@ -86,7 +87,7 @@ record Options(
         integer(take(values, "half-load-seconds", "10")),
         take(values, "mode", "both"),
         integer(take(values, "churn-connections", "0")),
-        take(values, "http-client", "netty"),
+        take(values, "http-client", "raw"),
         Path.of(take(values, "inlet-jar", "target/inlet-0.1.0-SNAPSHOT.jar")),
         List.of(take(values, "inlet-jvm-args", "-Xmx1g").trim().split("\\s+")),
         take(values, "jfr", "sampling"),
@@ -102,8 +103,8 @@ record Options(
     if (!List.of("sampling", "default", "profile", "off").contains(o.jfr)) {
       throw new IllegalArgumentException("--jfr is sampling, default, profile or off");
     }
-    if (!List.of("netty", "jdk").contains(o.httpClient)) {
-      throw new IllegalArgumentException("--http-client is netty or jdk");
+    if (!List.of("raw", "reactor").contains(o.httpClient)) {
+      throw new IllegalArgumentException("--http-client is raw or reactor");
     }
     if (o.clients < 1 || o.connections < 1 || o.durationSeconds < 1 || o.warmupSeconds < 0 || o.packets < 0
         || o.rate < 0 || o.halfLoadSeconds < 0 || o.churnConnections < 0 || o.maxPrebuilt < 1000

@@ -5,12 +5,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Pre-built ILP Prepares, encoded, grouped in units: a unit is one Prepare, or a churn connection's Prepares
- * sent one after the other (pay, then close). Units are claimed in order by whoever sends next.
+ * Pre-built ILP Prepares, encoded, each in its whole {@code POST /ilp} request, grouped in units: a unit is one
+ * Prepare, or a churn connection's Prepares sent one after the other (pay, then close). Units are claimed in order
+ * by whoever sends next.
  */
 final class Pool {
-  /** The encoded Prepares. */
-  final byte[][] bodies;
+  /** The requests: head, then the encoded Prepare from {@code bodyStart[p]} to the end. */
+  final byte[][] requests;
+  final int[] bodyStart;
   /** Each Prepare's amount; 0 only for a churn connection's closing Prepare. */
   final int[] amounts;
   /** Unit u is Prepares {@code [unitStart[u], unitStart[u + 1])}. */
@@ -19,8 +21,9 @@ final class Pool {
   final int churnUnits;
   private final AtomicInteger cursor = new AtomicInteger();
 
-  Pool(byte[][] bodies, int[] amounts, int[] unitStart, int churnUnits) {
-    this.bodies = bodies;
+  Pool(byte[][] requests, int[] bodyStart, int[] amounts, int[] unitStart, int churnUnits) {
+    this.requests = requests;
+    this.bodyStart = bodyStart;
     this.amounts = amounts;
     this.unitStart = unitStart;
     this.churnUnits = churnUnits;
@@ -31,7 +34,11 @@ final class Pool {
   }
 
   int packets() {
-    return bodies.length;
+    return requests.length;
+  }
+
+  int bodyLength(int p) {
+    return requests[p].length - bodyStart[p];
   }
 
   /** Claims the next unit below {@code limit}, or returns -1 when there is none. */
@@ -58,13 +65,14 @@ final class Pool {
    * expiry (17 bytes, {@code YYYYMMDDHHmmss.fff}).
    */
   boolean fulfils(int p, byte[] fulfillment) {
-    byte[] body = bodies[p];
-    int prefix = (body[1] & 0x80) == 0 ? 1 : 1 + (body[1] & 0x7f);
-    int condition = 1 + prefix + 8 + 17;
+    byte[] request = requests[p];
+    int body = bodyStart[p];
+    int prefix = (request[body + 1] & 0x80) == 0 ? 1 : 1 + (request[body + 1] & 0x7f);
+    int condition = body + 1 + prefix + 8 + 17;
     byte[] digest = sha256().digest(fulfillment);
     int diff = 0;
     for (int i = 0; i < 32; i++) {
-      diff |= digest[i] ^ body[condition + i];
+      diff |= digest[i] ^ request[condition + i];
     }
     return diff == 0;
   }

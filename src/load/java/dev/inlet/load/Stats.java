@@ -17,8 +17,6 @@ final class Stats {
   final LongAdder churnClosed = new LongAdder();
   final ConcurrentHashMap<String, LongAdder> rejects = new ConcurrentHashMap<>();
   final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
-  /** Prepares the pacer could not send in time (open loop, in-flight cap reached until the end). */
-  final LongAdder notSent = new LongAdder();
   /** Time under load, summed over the phase's parts. */
   long activeNanos;
 
