@@ -28,6 +28,8 @@ final class ResponseParser {
 
   /** The response is not HTTP/1.1 as this reader accepts it. */
   static final class BadResponse extends Exception {
+    private static final long serialVersionUID = 1L;
+
     BadResponse(String message) {
       super(message, null, false, false);
     }
