@@ -35,7 +35,7 @@ final class Gcm {
     int n = plaintext.length;
     int tagAt = offset + IV_LENGTH;
     int ciphertextAt = tagAt + TAG_LENGTH;
-    Cipher cipher = Primitives.aesGcm();
+    Cipher cipher = Primitives.aesGcm(key);
     try {
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, out, offset, IV_LENGTH));
       if (offset > 0) {
@@ -66,7 +66,7 @@ final class Gcm {
       throw new AEADBadTagException("shorter than IV and tag");
     }
     byte[] plaintext = new byte[n];
-    Cipher cipher = Primitives.aesGcm();
+    Cipher cipher = Primitives.aesGcm(key);
     try {
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, offset, IV_LENGTH));
       if (offset > 0) {

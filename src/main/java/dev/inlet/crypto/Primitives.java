@@ -5,6 +5,8 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -22,8 +24,15 @@ final class Primitives {
       ThreadLocal.withInitial(() -> engine(() -> Mac.getInstance(HMAC_SHA256)));
   private static final ThreadLocal<MessageDigest> SHA256 =
       ThreadLocal.withInitial(() -> engine(() -> MessageDigest.getInstance("SHA-256")));
-  private static final ThreadLocal<Cipher> AES_GCM =
-      ThreadLocal.withInitial(() -> engine(() -> Cipher.getInstance("AES/GCM/NoPadding")));
+  /** AES-GCM ciphers each thread keeps, one per recently used key (connections interleave packet by packet). */
+  static final int AES_GCM_KEYS_PER_THREAD = 256;
+  private static final ThreadLocal<Map<SecretKeySpec, Cipher>> AES_GCM =
+      ThreadLocal.withInitial(() -> new LinkedHashMap<>(2 * AES_GCM_KEYS_PER_THREAD, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<SecretKeySpec, Cipher> eldest) {
+          return size() > AES_GCM_KEYS_PER_THREAD;
+        }
+      });
   private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
   private Primitives() {}
@@ -63,9 +72,13 @@ final class Primitives {
     return SHA256.get().digest(data);
   }
 
-  /** This thread's AES/GCM/NoPadding cipher; callers must {@code init} it before each use. */
-  static Cipher aesGcm() {
-    return AES_GCM.get();
+  /**
+   * This thread's AES/GCM/NoPadding cipher for {@code key}; callers must {@code init} it (with this key) before each
+   * use. One cipher per key because re-initialising a cipher with the key it last had skips the AES key schedule,
+   * which otherwise cost more than the packet's encryption itself.
+   */
+  static Cipher aesGcm(SecretKeySpec key) {
+    return AES_GCM.get().computeIfAbsent(key, k -> engine(() -> Cipher.getInstance("AES/GCM/NoPadding")));
   }
 
   static byte[] randomBytes(int length) {
