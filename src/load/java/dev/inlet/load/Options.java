@@ -31,12 +31,13 @@ record Options(
 
   static final String usage = """
       Inlet load benchmark: starts Inlet (durable, then non-durable), loads it over ILP-over-HTTP, checks the ledger.
-        --clients=64               concurrent requests in flight (one keep-alive HTTP connection each)
+        --clients=256              concurrent requests in flight (one keep-alive HTTP connection each): enough
+                                   for group commit to fill batches, as a connector's many senders do
         --connections=64           STREAM connections opened through SPSP and used round-robin
         --duration-seconds=20      length of the measured phase (split in two halves for the middle heap sample)
         --packets=N                measured phase of exactly N packets instead of a duration
-        --warmup-seconds=20        unmeasured load before the measured phase (on 2 cores Inlet's JIT takes about
-                                   60 s of load to settle: 60 gives steady-state figures)
+        --warmup-seconds=60        unmeasured load before the measured phase (on 2 cores Inlet's JIT takes about
+                                   60 s of load to settle)
         --rate=R                   open loop: offer R packets/s (latency from the intended send time);
                                    without it the load is closed loop (as fast as the clients go)
         --half-load-seconds=10     closed loop only: afterwards offer half the measured throughput, open loop,
@@ -78,11 +79,11 @@ record Options(
       values.put(arg.substring(2, eq), unquote(arg.substring(eq + 1)));
     }
     Options o = new Options(
-        integer(take(values, "clients", "64")),
+        integer(take(values, "clients", "256")),
         integer(take(values, "connections", "64")),
         integer(take(values, "duration-seconds", "20")),
         Long.parseLong(take(values, "packets", "0").replace("_", "")),
-        integer(take(values, "warmup-seconds", "20")),
+        integer(take(values, "warmup-seconds", "60")),
         Double.parseDouble(take(values, "rate", "0")),
         integer(take(values, "half-load-seconds", "10")),
         take(values, "mode", "both"),
