@@ -46,7 +46,7 @@ public final class IlpOverHttpHandler {
   public Mono<ServerResponse> handle(ServerRequest request) {
     long declared = request.headers().contentLength().orElse(-1);
     if (declared > maxPrepareBytes) {
-      return tooLarge();
+      return tooLarge(request);
     }
     return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), maxPrepareBytes)
         .map(IlpOverHttpHandler::bytes)
@@ -70,7 +70,7 @@ public final class IlpOverHttpHandler {
                 return ServerResponse.ok().contentType(octetStream).bodyValue(IlpCodec.encode(reply));
               });
         })
-        .onErrorResume(DataBufferLimitException.class, e -> tooLarge());
+        .onErrorResume(DataBufferLimitException.class, e -> tooLarge(request));
   }
 
   private static String describe(IlpPacket reply) {
@@ -84,7 +84,7 @@ public final class IlpOverHttpHandler {
     return bytes;
   }
 
-  private static Mono<ServerResponse> tooLarge() {
-    return Problems.tooLarge("ilp-packet-too-large", "An ILP Prepare is at most " + maxPrepareBytes + " bytes");
+  private static Mono<ServerResponse> tooLarge(ServerRequest request) {
+    return Problems.tooLarge(request, "ilp-packet-too-large", "An ILP Prepare is at most " + maxPrepareBytes + " bytes");
   }
 }
