@@ -75,7 +75,7 @@ public final class AdminHandler {
                       "An account named '" + name + "' exists")));
         })
         .onErrorResume(JsonBodies.InvalidBody.class, e -> e.status() == HttpStatus.CONTENT_TOO_LARGE
-            ? Problems.tooLarge("invalid-request-body", e.getMessage())
+            ? Problems.tooLarge(request, "invalid-request-body", e.getMessage())
             : Problems.respond(e.status(), "invalid-request-body", e.getMessage()));
   }
 

@@ -5,6 +5,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
@@ -24,14 +25,21 @@ public final class Problems {
         .bodyValue(problem(status, slug, detail));
   }
 
+  /** Largest rest of a refused body that the server still reads (and drops) to keep the connection. */
+  static final long maxBodyDrained = 1024 * 1024;
+
   /**
-   * 413: the body is larger than the route takes. The connection is closed after this answer: the rest of the body
-   * was never read, and on a kept-alive connection it would be taken for the client's next request.
+   * 413: the body is larger than the route takes. Reactor Netty reads and drops the rest of the body, so the
+   * connection stays usable. Only a body of unknown or very large length gets {@code Connection: close}; closing a
+   * socket with unread bytes makes the kernel reset it, which can destroy this answer before the client reads it.
    */
-  public static Mono<ServerResponse> tooLarge(String slug, String detail) {
-    return ServerResponse.status(HttpStatus.CONTENT_TOO_LARGE)
-        .header(HttpHeaders.CONNECTION, "close")
-        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+  public static Mono<ServerResponse> tooLarge(ServerRequest request, String slug, String detail) {
+    long declared = request.headers().contentLength().orElse(-1);
+    ServerResponse.BodyBuilder response = ServerResponse.status(HttpStatus.CONTENT_TOO_LARGE);
+    if (declared < 0 || declared > maxBodyDrained) {
+      response.header(HttpHeaders.CONNECTION, "close");
+    }
+    return response.contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .bodyValue(problem(HttpStatus.CONTENT_TOO_LARGE, slug, detail));
   }
 

@@ -122,7 +122,7 @@ class HttpApiTest extends InletPerClass {
   @Test
   void anOversizedBodyDoesNotStallTheNextRequestOnTheConnection() {
     for (int i = 0; i < 5; i++) {
-      // 413 before the whole body is read: the server must close the connection, not read on into the next request.
+      // 413 before the whole body is read: the server drops the rest of it, and must not take it for the next request.
       assertThat(inlet.postIlp(new byte[256 * 1024]).statusCode()).isEqualTo(413);
       HttpResponse<String> next = inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/dave"))));
       assertThat(next.statusCode()).isEqualTo(200);
