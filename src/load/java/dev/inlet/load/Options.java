@@ -31,7 +31,7 @@ record Options(
 
   static final String usage = """
       Inlet load benchmark: starts Inlet (durable, then non-durable), loads it over ILP-over-HTTP, checks the ledger.
-        --clients=256              concurrent requests in flight (one keep-alive HTTP connection each): enough
+        --clients=512              concurrent requests in flight (one keep-alive HTTP connection each): enough
                                    for group commit to fill batches, as a connector's many senders do
         --connections=64           STREAM connections opened through SPSP and used round-robin
         --duration-seconds=20      length of the measured phase (split in two halves for the middle heap sample)
@@ -79,7 +79,7 @@ record Options(
       values.put(arg.substring(2, eq), unquote(arg.substring(eq + 1)));
     }
     Options o = new Options(
-        integer(take(values, "clients", "256")),
+        integer(take(values, "clients", "512")),
         integer(take(values, "connections", "64")),
         integer(take(values, "duration-seconds", "20")),
         Long.parseLong(take(values, "packets", "0").replace("_", "")),
