@@ -156,20 +156,26 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     List<PacketRecord> packets = live.stream().map(Pending::packet).toList();
     LedgerState cached = cache.prepare(packets);
     if (cached != null) {
-      BatchWrites writes = new BatchWrites();
-      List<PacketOutcome> outcomes = decider.decide(packets, cached, writes);
+      boolean committed = false;
       try (Connection c = dataSource.getConnection()) {
+        BatchWrites writes = new BatchWrites();
+        List<PacketOutcome> outcomes = decider.decide(packets, cached, writes);
         c.setAutoCommit(true);
         write.execute(c, writes, cache);
+        committed = true;
         commits.increment();
         metrics.batch(true);
         cache.committed(cached, writes);
         return outcomes;
       } catch (SQLException e) {
         // Stale cache (another replica, a restart, a retried sequence): nothing was written; redo under locks.
-        cache.forget(packets);
         if (!BatchWrite.stale.equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
           log.debug("Cached ledger write failed (SQLState {}); redoing the batch under locks", e.getSQLState(), e);
+        }
+      } finally {
+        // The decider changed the cache as it went: whatever did not commit must not be remembered.
+        if (!committed) {
+          cache.forget(packets);
         }
       }
     }
@@ -180,11 +186,13 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       LedgerState state = new LedgerState();
       BatchWrites writes = new BatchWrites();
+      boolean committed = false;
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
         try {
           List<PacketOutcome> outcomes = transaction.execute(c, packets, state, writes, cache);
           c.commit();
+          committed = true;
           commits.increment();
           metrics.batch(false);
           cache.committed(state, writes);
@@ -196,10 +204,14 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
           c.setAutoCommit(true);
         }
       } catch (SQLException e) {
-        cache.forget(packets);
         boolean retryable = "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
         if (!retryable || attempt >= maxRetries) {
           throw e;
+        }
+      } finally {
+        // The write refreshed cached accounts before the commit: forget them when it did not happen.
+        if (!committed) {
+          cache.forget(packets);
         }
       }
     }
