@@ -114,14 +114,16 @@ public final class LoadBenchmark {
             ? (int) Math.ceil(options.rate() * options.warmupSeconds() * 1.05) + options.clients()
             : Math.min(options.maxPrebuilt(), options.warmupSeconds() * prebuildGuessPerSecond);
         Pool warm = prebuild(label, factory, n, 0, options.warmupSeconds());
-        // The start heap sample forces a full GC, after which the JIT recompiles for seconds: taken before the
-        // warm-up's last seconds, it leaves that work to the warm-up rather than to the measured phase.
+        // The start heap sample forces a full GC, after which the JIT recompiles for seconds; a checkpoint lets
+        // PostgreSQL recycle WAL segments from then on instead of creating them (InletProcess.checkpoint). Both
+        // before the warm-up's last seconds: their after-effects are warm-up, not measured, work.
         long total = TimeUnit.SECONDS.toNanos(options.warmupSeconds());
         long settle = Math.min(TimeUnit.SECONDS.toNanos(settleSeconds), total / 2);
         try (Progress p = new Progress(label, "warm-up", result.warmup)) {
           for (long duration : new long[] {total - settle, settle}) {
             if (duration == settle) {
               result.heapStart = inlet.heapAfterGc();
+              inlet.checkpoint();
             }
             if (options.openLoop()) {
               driver.openLoop(warm, result.warmup, warm.units(), duration, options.rate());
