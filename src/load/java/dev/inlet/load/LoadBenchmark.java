@@ -38,7 +38,10 @@ public final class LoadBenchmark {
   static final String account = "bench";
   private static final JsonMapper json = JsonMapper.builder().build();
   private static final int prebuildGuessPerSecond = 20_000;
-  /** Warm-up load after the start heap sample: long enough for the JIT to recover from that full GC. */
+  /**
+   * Unmeasured load after a forced full GC (the start heap sample; the end one, before the half-load phase): long
+   * enough for the JIT to recompile what that GC unloaded.
+   */
   private static final int settleSeconds = 15;
 
   private final Options options;
@@ -203,9 +206,13 @@ public final class LoadBenchmark {
       // Latency at half the measured throughput, open loop.
       if (!options.openLoop() && options.halfLoadSeconds() > 0 && result.measured.fulfilledPerSecond() > 0) {
         result.halfRate = result.measured.fulfilledPerSecond() / 2;
-        int m = (int) Math.ceil(result.halfRate * options.halfLoadSeconds() * 1.05) + options.clients();
-        Pool halfPool = prebuild(label, factory, m, 0, options.halfLoadSeconds());
+        int seconds = settleSeconds + options.halfLoadSeconds();
+        int m = (int) Math.ceil(result.halfRate * seconds * 1.05) + options.clients();
+        Pool halfPool = prebuild(label, factory, m, 0, seconds);
         awaitQuiet(inlet);
+        // First unmeasured, like the warm-up: the end heap sample's full GC has just sent the JIT recompiling.
+        driver.openLoop(halfPool, result.warmup, halfPool.units(), TimeUnit.SECONDS.toNanos(settleSeconds),
+            result.halfRate);
         result.half = new Stats();
         Metrics halfBefore = inlet.metrics();
         driver.openLoop(halfPool, result.half, halfPool.units(), TimeUnit.SECONDS.toNanos(options.halfLoadSeconds()),
@@ -300,6 +307,9 @@ public final class LoadBenchmark {
     Instant expiry = Instant.now().plus(Duration.ofMinutes(10)).plusSeconds(seconds)
         .plusSeconds((packets + 2L * churnUnits) / 1_000);
     Pool pool = factory.build(packets, churnUnits, expiry);
+    // Promote the pool now: copying hundreds of MB of fresh requests would otherwise be a generator GC pause of
+    // up to half a second inside the phase, counted as latency.
+    System.gc();
     log(label, "pre-built %,d Prepares%s in %.1f s", pool.packets(),
         churnUnits > 0 ? " (" + churnUnits + " churn connections: pay, then close)" : "", (System.nanoTime() - t) / 1e9);
     return pool;
