@@ -30,9 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * process on a fresh embedded PostgreSQL, opens STREAM connections through SPSP, pre-builds valid encrypted
  * Prepares, warms up, loads Inlet over ILP-over-HTTP for a fixed duration or packet count (closed loop, or open
  * loop at a fixed rate), then — closed loop only — offers half the throughput it measured and reports that
- * latency too. It prints throughput, rejects, latency percentiles, CPU time, heap after GC (start — before the
- * warm-up's last seconds —, middle, end)
- * and a JFR summary, and checks that the ledger credited exactly what was fulfilled: otherwise the run fails.
+ * latency too. It prints throughput, rejects, latency percentiles, CPU time, heap after GC (start, taken before the
+ * warm-up's last seconds; middle; end) and a JFR summary, and checks that the ledger credited exactly what was
+ * fulfilled: otherwise the run fails.
  */
 public final class LoadBenchmark {
   static final String account = "bench";
