@@ -210,7 +210,9 @@ public final class LoadBenchmark {
         int m = (int) Math.ceil(result.halfRate * seconds * 1.05) + options.clients();
         Pool halfPool = prebuild(label, factory, m, 0, seconds);
         awaitQuiet(inlet);
-        // First unmeasured, like the warm-up: the end heap sample's full GC has just sent the JIT recompiling.
+        // First unmeasured, like the warm-up: the end heap sample's full GC has just sent the JIT recompiling, and
+        // the WAL segments recycled at the warm-up's checkpoint may be used up.
+        inlet.checkpoint();
         driver.openLoop(halfPool, result.warmup, halfPool.units(), TimeUnit.SECONDS.toNanos(settleSeconds),
             result.halfRate);
         result.half = new Stats();
