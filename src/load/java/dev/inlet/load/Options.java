@@ -41,7 +41,7 @@ record Options(
         --rate=R                   open loop: offer R packets/s (latency from the intended send time);
                                    without it the load is closed loop (as fast as the clients go)
         --half-load-seconds=10     closed loop only: afterwards offer half the measured throughput, open loop,
-                                   for this long and report its latency (0: skip)
+                                   15 s unmeasured, then this long, and report its latency (0: skip)
         --mode=both                both | durable | baseline (baseline = --inlet.unsafe-non-durable-commits=true)
         --churn-connections=0      also open N more connections via SPSP and pay and close each (ConnectionClose)
                                    during the measured phase
