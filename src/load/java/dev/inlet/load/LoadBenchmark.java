@@ -123,8 +123,9 @@ public final class LoadBenchmark {
         long total = TimeUnit.SECONDS.toNanos(options.warmupSeconds());
         long settle = Math.min(TimeUnit.SECONDS.toNanos(settleSeconds), total / 2);
         try (Progress p = new Progress(label, "warm-up", result.warmup)) {
-          for (long duration : new long[] {total - settle, settle}) {
-            if (duration == settle) {
+          for (int part = 0; part < 2; part++) {
+            long duration = part == 0 ? total - settle : settle;
+            if (part == 1) {
               result.heapStart = inlet.heapAfterGc();
               inlet.checkpoint();
             }
