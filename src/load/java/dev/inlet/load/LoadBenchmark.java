@@ -19,9 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.stream.Stream;
-import org.HdrHistogram.Histogram;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -363,97 +361,6 @@ public final class LoadBenchmark {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       System.err.println("could not delete " + dir + ": " + e);
-    }
-  }
-
-  /**
-   * CPU seconds of Inlet's JVM, its PostgreSQL, this generator, and the whole machine (from /proc/stat: so that
-   * CPU taken by anything else running on the machine shows).
-   */
-  record Cpu(double inlet, double postgres, double generator, double machine, long busyTicks, long allTicks,
-      long wallNanos) {
-    static final Cpu zero = new Cpu(0, 0, 0, 0, 0, 0, 0);
-
-    static Cpu read(InletProcess inlet) {
-      Function<Duration, Double> s = d -> d.toNanos() / 1e9;
-      long[] ticks = Machine.cpuTicks();
-      return new Cpu(inlet == null ? 0 : s.apply(inlet.jvmCpu()), inlet == null ? 0 : s.apply(inlet.postgresCpu()),
-          s.apply(ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO)), 0, ticks[0], ticks[1],
-          System.nanoTime());
-    }
-
-    /** This generator and the machine only. */
-    static Cpu readSelf() {
-      return read(null);
-    }
-
-    /** From {@code o} to this reading. */
-    Cpu minus(Cpu o) {
-      double wall = (wallNanos - o.wallNanos) / 1e9;
-      long all = allTicks - o.allTicks;
-      double busy = all == 0 ? 0 : (double) (busyTicks - o.busyTicks) / all * Runtime.getRuntime().availableProcessors() * wall;
-      return new Cpu(inlet - o.inlet, postgres - o.postgres, generator - o.generator, busy, 0, 0, 0);
-    }
-
-    Cpu plus(Cpu o) {
-      return new Cpu(inlet + o.inlet, postgres + o.postgres, generator + o.generator, machine + o.machine, 0, 0, 0);
-    }
-
-    /** CPU used by other processes on the machine (not Inlet, its PostgreSQL or the generator). */
-    double others() {
-      return Math.max(0, machine - inlet - postgres - generator);
-    }
-  }
-
-  /** One mode's figures. */
-  static final class Result {
-    final String label;
-    final Stats warmup = new Stats();
-    final Stats measured = new Stats();
-    Stats half;
-    double halfRate;
-    long heapStart;
-    long heapMiddle;
-    long heapEnd;
-    Cpu cpu = Cpu.zero;
-    /**
-     * Measured phase: CPU seconds (user, system) by thread group of Inlet's JVM, by PostgreSQL process role, and by
-     * thread group of this generator.
-     */
-    final Map<String, double[]> threadCpu = new java.util.HashMap<>();
-    final Map<String, double[]> postgresCpu = new java.util.HashMap<>();
-    final Map<String, double[]> generatorCpu = new java.util.HashMap<>();
-    double commits;
-    double commitSeconds;
-    double batchedPackets;
-    /** From Inlet's own histograms (bucket upper bounds, seconds): handling time of a Prepare, and of a commit. */
-    double inletP99 = Double.NaN;
-    double commitP99 = Double.NaN;
-    double halfInletP99 = Double.NaN;
-    double halfCommitP99 = Double.NaN;
-    int poolUnits;
-    int usedUnits;
-    int churnUnits;
-    JfrSummary jfr;
-    BigInteger expectedCredit = BigInteger.ZERO;
-    BigInteger ledgerCredited = BigInteger.ZERO;
-    BigInteger balance = BigInteger.ZERO;
-    final List<String> failures = new ArrayList<>();
-
-    Result(String label) {
-      this.label = label;
-    }
-
-    List<Stats> phases() {
-      return half == null ? List.of(warmup, measured) : List.of(warmup, measured, half);
-    }
-
-    boolean passed() {
-      return failures.isEmpty();
-    }
-
-    Histogram latency() {
-      return measured.histogram();
     }
   }
 }

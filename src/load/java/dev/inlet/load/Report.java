@@ -1,6 +1,5 @@
 package dev.inlet.load;
 
-import dev.inlet.load.LoadBenchmark.Result;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
