@@ -28,7 +28,8 @@ record Cpu(double inlet, double postgres, double generator, double machine, long
   Cpu minus(Cpu o) {
     double wall = (wallNanos - o.wallNanos) / 1e9;
     long all = allTicks - o.allTicks;
-    double busy = all == 0 ? 0 : (double) (busyTicks - o.busyTicks) / all * Runtime.getRuntime().availableProcessors() * wall;
+    int cores = Runtime.getRuntime().availableProcessors();
+    double busy = all == 0 ? 0 : (double) (busyTicks - o.busyTicks) / all * cores * wall;
     return new Cpu(inlet - o.inlet, postgres - o.postgres, generator - o.generator, busy, 0, 0, 0);
   }
 
