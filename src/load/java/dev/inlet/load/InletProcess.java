@@ -200,18 +200,21 @@ final class InletProcess implements AutoCloseable {
    * checkpoint, as a server that has been running for a while does.
    */
   void checkpoint() throws IOException, SQLException {
-    List<String> pid = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
-    String url = "jdbc:postgresql://127.0.0.1:" + pid.get(3).trim() + "/postgres?user=postgres";
+    String url = "jdbc:postgresql://127.0.0.1:" + postmasterPidLine(3) + "/postgres?user=postgres";
     try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
       st.execute("CHECKPOINT");
     }
   }
 
+  /** Line {@code index} of PostgreSQL's {@code postmaster.pid}: 0 the postmaster's pid, 3 its port. */
+  private String postmasterPidLine(int index) throws IOException {
+    return Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(index).trim();
+  }
+
   private Optional<ProcessHandle> postmaster() {
     if (postmasterPid == null) {
       try {
-        List<String> lines = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
-        postmasterPid = Long.parseLong(lines.get(0).trim());
+        postmasterPid = Long.parseLong(postmasterPidLine(0));
       } catch (IOException | RuntimeException e) {
         return Optional.empty();
       }

@@ -121,18 +121,10 @@ public final class LoadBenchmark {
         long total = TimeUnit.SECONDS.toNanos(options.warmupSeconds());
         long settle = Math.min(TimeUnit.SECONDS.toNanos(settleSeconds), total / 2);
         try (Progress p = new Progress(label, "warm-up", result.warmup)) {
-          for (int part = 0; part < 2; part++) {
-            long duration = part == 0 ? total - settle : settle;
-            if (part == 1) {
-              result.heapStart = inlet.heapAfterGc();
-              inlet.checkpoint();
-            }
-            if (options.openLoop()) {
-              driver.openLoop(warm, result.warmup, warm.units(), duration, options.rate());
-            } else {
-              driver.closedLoop(warm, result.warmup, warm.units(), duration);
-            }
-          }
+          load(driver, warm, result.warmup, warm.units(), total - settle);
+          result.heapStart = inlet.heapAfterGc();
+          inlet.checkpoint();
+          load(driver, warm, result.warmup, warm.units(), settle);
         }
         log(label, "warm-up: %,.0f fulfilled/s over %.1f s", result.warmup.fulfilledPerSecond(),
             result.warmup.seconds());
@@ -168,11 +160,7 @@ public final class LoadBenchmark {
         Map<String, double[]> own = ThreadCpu.threads(ProcessHandle.current().pid());
         Instant from = Instant.now();
         try (Progress p = new Progress(label, "measured part " + (part + 1), result.measured)) {
-          if (options.openLoop()) {
-            driver.openLoop(pool, result.measured, limits[part], partNanos, options.rate());
-          } else {
-            driver.closedLoop(pool, result.measured, limits[part], partNanos);
-          }
+          load(driver, pool, result.measured, limits[part], partNanos);
         }
         result.cpu = result.cpu.plus(Cpu.read(inlet).minus(cpu));
         ThreadCpu.addTo(result.threadCpu, ThreadCpu.minus(inlet.jvmThreadCpu(), threads));
@@ -209,8 +197,9 @@ public final class LoadBenchmark {
         int m = (int) Math.ceil(result.halfRate * seconds * 1.05) + options.clients();
         Pool halfPool = prebuild(label, factory, m, 0, seconds);
         awaitQuiet(inlet);
-        // First unmeasured, like the warm-up: the end heap sample's full GC has just sent the JIT recompiling, and
-        // the WAL segments recycled at the warm-up's checkpoint may be used up.
+        // First unmeasured, like the warm-up (and its money counted with the warm-up's): the end heap sample's full
+        // GC has just sent the JIT recompiling, and the WAL segments recycled at the warm-up's checkpoint may be used
+        // up.
         inlet.checkpoint();
         driver.openLoop(halfPool, result.warmup, halfPool.units(), TimeUnit.SECONDS.toNanos(settleSeconds),
             result.halfRate);
@@ -299,6 +288,15 @@ public final class LoadBenchmark {
     }
     if (r.measured.fulfilled.sum() == 0) {
       r.failures.add("nothing was fulfilled in the measured phase");
+    }
+  }
+
+  /** Runs the configured load (open loop at {@code --rate}, or closed loop) on {@code pool} for {@code nanos}. */
+  private void load(Driver driver, Pool pool, Stats stats, int limit, long nanos) throws InterruptedException {
+    if (options.openLoop()) {
+      driver.openLoop(pool, stats, limit, nanos, options.rate());
+    } else {
+      driver.closedLoop(pool, stats, limit, nanos);
     }
   }
 
