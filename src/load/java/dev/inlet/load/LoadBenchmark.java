@@ -155,17 +155,13 @@ public final class LoadBenchmark {
       List<Instant[]> windows = new ArrayList<>();
       for (int part = 0; part < 2; part++) {
         Cpu cpu = Cpu.read(inlet);
-        Map<String, double[]> threads = inlet.jvmThreadCpu();
-        Map<String, double[]> pg = inlet.postgresProcessCpu();
-        Map<String, double[]> own = ThreadCpu.threads(ProcessHandle.current().pid());
+        PhaseCpu.Start threads = PhaseCpu.start(inlet);
         Instant from = Instant.now();
         try (Progress p = new Progress(label, "measured part " + (part + 1), result.measured)) {
           load(driver, pool, result.measured, limits[part], partNanos);
         }
         result.cpu = result.cpu.plus(Cpu.read(inlet).minus(cpu));
-        ThreadCpu.addTo(result.threadCpu, ThreadCpu.minus(inlet.jvmThreadCpu(), threads));
-        ThreadCpu.addTo(result.postgresCpu, ThreadCpu.minus(inlet.postgresProcessCpu(), pg));
-        ThreadCpu.addTo(result.generatorCpu, ThreadCpu.minus(ThreadCpu.threads(ProcessHandle.current().pid()), own));
+        result.threads.addSince(threads, inlet);
         windows.add(new Instant[] {from, Instant.now()});
         log(label, "measured part %d: %,d fulfilled so far, %,.0f fulfilled/s", part + 1,
             result.measured.fulfilled.sum(), result.measured.fulfilledPerSecond());
@@ -205,9 +201,17 @@ public final class LoadBenchmark {
             result.halfRate);
         result.half = new Stats();
         Metrics halfBefore = inlet.metrics();
+        Cpu halfCpu = Cpu.read(inlet);
+        PhaseCpu.Start halfThreads = PhaseCpu.start(inlet);
         driver.openLoop(halfPool, result.half, halfPool.units(), TimeUnit.SECONDS.toNanos(options.halfLoadSeconds()),
             result.halfRate);
+        result.halfCpu = Cpu.read(inlet).minus(halfCpu);
+        result.halfThreads.addSince(halfThreads, inlet);
         Metrics halfAfter = inlet.metrics();
+        result.halfCommits = halfAfter.sum("inlet_ledger_commit_seconds_count")
+            - halfBefore.sum("inlet_ledger_commit_seconds_count");
+        result.halfBatchedPackets =
+            halfAfter.sum("inlet_ledger_batch_packets_sum") - halfBefore.sum("inlet_ledger_batch_packets_sum");
         result.halfInletP99 = halfAfter.percentileSince(halfBefore, "inlet_packet_handling_seconds", 99);
         result.halfCommitP99 = halfAfter.percentileSince(halfBefore, "inlet_ledger_commit_seconds", 99);
         log(label, "half load: offered %,.0f/s, %,.0f fulfilled/s, p99 %.2f ms", result.halfRate,

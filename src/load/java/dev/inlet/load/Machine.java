@@ -17,24 +17,30 @@ final class Machine {
         filesystem(dataParent));
   }
 
-  /** Busy and total CPU ticks of the whole machine, from the first line of /proc/stat. */
+  /**
+   * CPU ticks of the whole machine from the first line of /proc/stat: busy (not idle, iowait or steal), all, and
+   * steal (time the hypervisor gave this VM's virtual CPUs to someone else).
+   */
   static long[] cpuTicks() {
     List<String> stat = lines(Path.of("/proc/stat"));
     if (stat.isEmpty()) {
-      return new long[] {0, 0};
+      return new long[] {0, 0, 0};
     }
     String[] f = stat.get(0).trim().split("\\s+");
     long all = 0;
     long idle = 0;
+    long steal = 0;
     // cpu user nice system idle iowait irq softirq steal (guest time is already in user)
     for (int i = 1; i < Math.min(f.length, 9); i++) {
       long v = Long.parseLong(f[i]);
       all += v;
       if (i == 4 || i == 5) {
         idle += v;
+      } else if (i == 8) {
+        steal = v;
       }
     }
-    return new long[] {all - idle, all};
+    return new long[] {all - idle - steal, all, steal};
   }
 
   private static String cpuModel() {

@@ -12,10 +12,10 @@ final class Report {
   static void print(List<Result> results, Options options) {
     System.out.println();
     for (Result r : results) {
-      cpuBreakdown("Inlet JVM CPU by thread, " + r.label + " run, measured phase", r.threadCpu, r, 10);
-      cpuBreakdown("PostgreSQL CPU by process, " + r.label + " run, measured phase", r.postgresCpu, r, 5);
-      cpuBreakdown("Generator CPU by thread, " + r.label + " run, measured phase", r.generatorCpu, r, 5);
-      System.out.println();
+      cpuBreakdown(r.label + " run, measured phase", r.threads, r.measured.seconds());
+      if (r.half != null) {
+        cpuBreakdown(r.label + " run, half-load phase", r.halfThreads, r.half.seconds());
+      }
     }
     for (Result r : results) {
       if (r.jfr != null) {
@@ -51,6 +51,8 @@ final class Report {
     num(rows, results, ratio, "PostgreSQL CPU, cores", r -> r.cpu.postgres() / r.measured.seconds(), "%.2f");
     num(rows, results, ratio, "generator CPU, cores", r -> r.cpu.generator() / r.measured.seconds(), "%.2f");
     num(rows, results, ratio, "other processes CPU, cores", r -> r.cpu.others() / r.measured.seconds(), "%.2f");
+    num(rows, results, ratio, "steal (CPU the hypervisor took), cores", r -> r.cpu.steal() / r.measured.seconds(),
+        "%.2f");
     num(rows, results, ratio, "Inlet+PG CPU µs/packet",
         r -> 1e6 * (r.cpu.inlet() + r.cpu.postgres()) / Math.max(1, r.measured.fulfilled.sum()), "%.0f");
     num(rows, results, ratio, "generator CPU µs/packet",
@@ -70,6 +72,18 @@ final class Report {
       latencies(rows, results, ratio, r -> r.half == null ? new Histogram(3) : r.half.histogram());
       num(rows, results, ratio, "Inlet-side p99 ms (histogram)", r -> 1000 * r.halfInletP99, "≤%.0f");
       num(rows, results, ratio, "ledger commit p99 ms (histogram)", r -> 1000 * r.halfCommitP99, "≤%.0f");
+      num(rows, results, ratio, "ledger commits/s", r -> r.half == null ? 0 : r.halfCommits / r.half.seconds(),
+          "%,.0f");
+      num(rows, results, ratio, "packets per commit (mean)", r -> r.halfBatchedPackets / Math.max(1, r.halfCommits),
+          "%.1f");
+      num(rows, results, ratio, "Inlet + PostgreSQL + generator CPU, cores", r -> r.half == null ? 0
+          : (r.halfCpu.inlet() + r.halfCpu.postgres() + r.halfCpu.generator()) / r.half.seconds(), "%.2f");
+      num(rows, results, ratio, "Inlet+PG CPU µs/packet", r -> r.half == null ? 0
+          : 1e6 * (r.halfCpu.inlet() + r.halfCpu.postgres()) / Math.max(1, r.half.fulfilled.sum()), "%.0f");
+      num(rows, results, ratio, "other processes CPU, cores", r -> r.half == null ? 0
+          : r.halfCpu.others() / r.half.seconds(), "%.2f");
+      num(rows, results, ratio, "steal (CPU the hypervisor took), cores", r -> r.half == null ? 0
+          : r.halfCpu.steal() / r.half.seconds(), "%.2f");
     }
     section(rows, "money", results.size(), ratio);
     text(rows, results, ratio, "fulfilled amount (all phases)", r -> r.expectedCredit.toString());
@@ -83,8 +97,15 @@ final class Report {
     System.out.println(results.stream().allMatch(Result::passed) ? "PASS" : "FAIL");
   }
 
-  private static void cpuBreakdown(String title, java.util.Map<String, double[]> cpu, Result r, int n) {
-    double seconds = Math.max(1e-9, r.measured.seconds());
+  private static void cpuBreakdown(String phase, PhaseCpu cpu, double seconds) {
+    cpuBreakdown("Inlet JVM CPU by thread, " + phase, cpu.inlet, seconds, 10);
+    cpuBreakdown("PostgreSQL CPU by process, " + phase, cpu.postgres, seconds, 5);
+    cpuBreakdown("Generator CPU by thread, " + phase, cpu.generator, seconds, 5);
+    System.out.println();
+  }
+
+  private static void cpuBreakdown(String title, java.util.Map<String, double[]> cpu, double phaseSeconds, int n) {
+    double seconds = Math.max(1e-9, phaseSeconds);
     double total = cpu.values().stream().mapToDouble(v -> v[0] + v[1]).sum();
     double sys = cpu.values().stream().mapToDouble(v -> v[1]).sum();
     System.out.printf("%s: %.2f cores (%.0f%% of it in the kernel)%n", title, total / seconds,

@@ -2,9 +2,7 @@ package dev.inlet.load;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /** One mode's figures. */
@@ -18,16 +16,15 @@ final class Result {
   long heapMiddle;
   long heapEnd;
   Cpu cpu = Cpu.zero;
-  /**
-   * Measured phase: CPU seconds (user, system) by thread group of Inlet's JVM, by PostgreSQL process role, and by
-   * thread group of this generator.
-   */
-  final Map<String, double[]> threadCpu = new HashMap<>();
-  final Map<String, double[]> postgresCpu = new HashMap<>();
-  final Map<String, double[]> generatorCpu = new HashMap<>();
+  Cpu halfCpu = Cpu.zero;
+  /** CPU by thread and process in the measured phase, and in the half-load phase. */
+  final PhaseCpu threads = new PhaseCpu();
+  final PhaseCpu halfThreads = new PhaseCpu();
   double commits;
   double commitSeconds;
   double batchedPackets;
+  double halfCommits;
+  double halfBatchedPackets;
   /** From Inlet's own histograms (bucket upper bounds, seconds): handling time of a Prepare, and of a commit. */
   double inletP99 = Double.NaN;
   double commitP99 = Double.NaN;
