@@ -1,0 +1,63 @@
+package dev.inlet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.io.ClassPathResource;
+
+/**
+ * Idle connections are closed ({@code server.netty.idle-timeout}, 60 s in application.yaml): a client that opens
+ * connections and sends nothing, or stops after an answer, cannot hold the server's sockets forever. A request
+ * waiting for the ledger is not idle: the timeout counts only while the server waits for a request.
+ */
+class IdleConnectionTest {
+  @TempDir
+  Path dataDir;
+
+  @Test
+  void theDefaultIdleTimeoutIsAMinute() throws Exception {
+    var yaml = new YamlPropertySourceLoader().load("application", new ClassPathResource("application.yaml"));
+    assertThat(yaml.get(0).getProperty("server.netty.idle-timeout")).hasToString("60s");
+  }
+
+  @Test
+  void connectionsIdleForTheTimeoutAreClosed() throws Exception {
+    try (TestInlet inlet = TestInlet.start(dataDir, Map.of("server.netty.idle-timeout", "1s"))) {
+      // Never a request.
+      try (Socket socket = new Socket("localhost", inlet.port)) {
+        assertClosedWithin(socket, Duration.ofSeconds(10));
+      }
+      // Kept alive after an answer, then silent.
+      try (Socket socket = new Socket("localhost", inlet.port)) {
+        socket.getOutputStream().write(("GET /no/such/page HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        socket.setSoTimeout(5_000);
+        byte[] answer = new byte[12];
+        assertThat(socket.getInputStream().readNBytes(answer, 0, 12)).isEqualTo(12);
+        assertThat(new String(answer, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 404");
+        InputStream in = socket.getInputStream();
+        in.skip(in.available());
+        assertClosedWithin(socket, Duration.ofSeconds(10));
+      }
+    }
+  }
+
+  /** Reads until the server closes: the rest of any answer, then end of stream, within {@code limit}. */
+  private static void assertClosedWithin(Socket socket, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    socket.setSoTimeout((int) limit.toMillis());
+    InputStream in = socket.getInputStream();
+    byte[] buffer = new byte[4096];
+    while (in.read(buffer) >= 0) {
+      assertThat(System.nanoTime()).as("closed within %s", limit).isLessThan(deadline);
+    }
+  }
+}
