@@ -154,14 +154,12 @@ public final class LoadBenchmark {
       }
       List<Instant[]> windows = new ArrayList<>();
       for (int part = 0; part < 2; part++) {
-        Cpu cpu = Cpu.read(inlet);
-        PhaseCpu.Start threads = PhaseCpu.start(inlet);
+        PhaseFigures.Start start = PhaseFigures.start(inlet);
         Instant from = Instant.now();
         try (Progress p = new Progress(label, "measured part " + (part + 1), result.measured)) {
           load(driver, pool, result.measured, limits[part], partNanos);
         }
-        result.cpu = result.cpu.plus(Cpu.read(inlet).minus(cpu));
-        result.threads.addSince(threads, inlet);
+        result.figures.addCpuSince(start, inlet);
         windows.add(new Instant[] {from, Instant.now()});
         log(label, "measured part %d: %,d fulfilled so far, %,.0f fulfilled/s", part + 1,
             result.measured.fulfilled.sum(), result.measured.fulfilledPerSecond());
@@ -174,12 +172,7 @@ public final class LoadBenchmark {
       result.poolUnits = pool.units();
       result.churnUnits = pool.churnUnits;
       result.usedUnits = pool.claimed();
-      result.commits = after.sum("inlet_ledger_commit_seconds_count") - before.sum("inlet_ledger_commit_seconds_count");
-      result.commitSeconds = after.sum("inlet_ledger_commit_seconds_sum") - before.sum("inlet_ledger_commit_seconds_sum");
-      result.batchedPackets =
-          after.sum("inlet_ledger_batch_packets_sum") - before.sum("inlet_ledger_batch_packets_sum");
-      result.inletP99 = after.percentileSince(before, "inlet_packet_handling_seconds", 99);
-      result.commitP99 = after.percentileSince(before, "inlet_ledger_commit_seconds", 99);
+      result.figures.ledger(before, after);
       if (options.jfrOn()) {
         Path jfr = data.resolve("inlet.jfr");
         inlet.jfrDump(jfr);
@@ -201,19 +194,11 @@ public final class LoadBenchmark {
             result.halfRate);
         result.half = new Stats();
         Metrics halfBefore = inlet.metrics();
-        Cpu halfCpu = Cpu.read(inlet);
-        PhaseCpu.Start halfThreads = PhaseCpu.start(inlet);
+        PhaseFigures.Start halfStart = PhaseFigures.start(inlet);
         driver.openLoop(halfPool, result.half, halfPool.units(), TimeUnit.SECONDS.toNanos(options.halfLoadSeconds()),
             result.halfRate);
-        result.halfCpu = Cpu.read(inlet).minus(halfCpu);
-        result.halfThreads.addSince(halfThreads, inlet);
-        Metrics halfAfter = inlet.metrics();
-        result.halfCommits = halfAfter.sum("inlet_ledger_commit_seconds_count")
-            - halfBefore.sum("inlet_ledger_commit_seconds_count");
-        result.halfBatchedPackets =
-            halfAfter.sum("inlet_ledger_batch_packets_sum") - halfBefore.sum("inlet_ledger_batch_packets_sum");
-        result.halfInletP99 = halfAfter.percentileSince(halfBefore, "inlet_packet_handling_seconds", 99);
-        result.halfCommitP99 = halfAfter.percentileSince(halfBefore, "inlet_ledger_commit_seconds", 99);
+        result.halfFigures.addCpuSince(halfStart, inlet);
+        result.halfFigures.ledger(halfBefore, inlet.metrics());
         log(label, "half load: offered %,.0f/s, %,.0f fulfilled/s, p99 %.2f ms", result.halfRate,
             result.half.fulfilledPerSecond(), result.half.histogram().getValueAtPercentile(99) / 1000.0);
       }

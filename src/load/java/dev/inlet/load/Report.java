@@ -12,9 +12,9 @@ final class Report {
   static void print(List<Result> results, Options options) {
     System.out.println();
     for (Result r : results) {
-      cpuBreakdown(r.label + " run, measured phase", r.threads, r.measured.seconds());
+      cpuBreakdown(r.label + " run, measured phase", r.figures, r.measured.seconds());
       if (r.half != null) {
-        cpuBreakdown(r.label + " run, half-load phase", r.halfThreads, r.half.seconds());
+        cpuBreakdown(r.label + " run, half-load phase", r.halfFigures, r.half.seconds());
       }
     }
     for (Result r : results) {
@@ -45,22 +45,7 @@ final class Report {
           r.measured.churnClosed.sum(), r.churnUnits));
     }
     latencies(rows, results, ratio, Result::latency);
-    num(rows, results, ratio, "Inlet-side p99 ms (histogram)", r -> 1000 * r.inletP99, "≤%.0f");
-    num(rows, results, ratio, "ledger commit p99 ms (histogram)", r -> 1000 * r.commitP99, "≤%.0f");
-    num(rows, results, ratio, "Inlet JVM CPU, cores", r -> r.cpu.inlet() / r.measured.seconds(), "%.2f");
-    num(rows, results, ratio, "PostgreSQL CPU, cores", r -> r.cpu.postgres() / r.measured.seconds(), "%.2f");
-    num(rows, results, ratio, "generator CPU, cores", r -> r.cpu.generator() / r.measured.seconds(), "%.2f");
-    num(rows, results, ratio, "other processes CPU, cores", r -> r.cpu.others() / r.measured.seconds(), "%.2f");
-    num(rows, results, ratio, "steal (CPU the hypervisor took), cores", r -> r.cpu.steal() / r.measured.seconds(),
-        "%.2f");
-    num(rows, results, ratio, "Inlet+PG CPU µs/packet",
-        r -> 1e6 * (r.cpu.inlet() + r.cpu.postgres()) / Math.max(1, r.measured.fulfilled.sum()), "%.0f");
-    num(rows, results, ratio, "generator CPU µs/packet",
-        r -> 1e6 * r.cpu.generator() / Math.max(1, r.measured.fulfilled.sum()), "%.1f");
-    num(rows, results, ratio, "ledger commits/s", r -> r.commits / r.measured.seconds(), "%,.0f");
-    num(rows, results, ratio, "ledger writer busy %", r -> 100 * r.commitSeconds / r.measured.seconds(), "%.0f");
-    num(rows, results, ratio, "packets per commit (mean)", r -> r.batchedPackets / Math.max(1, r.commits), "%.1f");
-    num(rows, results, ratio, "commit time ms (mean)", r -> 1000 * r.commitSeconds / Math.max(1, r.commits), "%.2f");
+    phase(rows, results, ratio, r -> r.figures, r -> r.measured);
     text(rows, results, ratio, "heap after GC start/mid/end",
         r -> String.format("%.1f / %.1f / %.1f MB", r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6));
 
@@ -70,20 +55,7 @@ final class Report {
       num(rows, results, ratio, "fulfilled packets/s", r -> r.half == null ? 0 : r.half.fulfilledPerSecond(), "%,.0f");
       text(rows, results, ratio, "rejects by code", r -> r.half == null ? "-" : Stats.counts(r.half.rejects));
       latencies(rows, results, ratio, r -> r.half == null ? new Histogram(3) : r.half.histogram());
-      num(rows, results, ratio, "Inlet-side p99 ms (histogram)", r -> 1000 * r.halfInletP99, "≤%.0f");
-      num(rows, results, ratio, "ledger commit p99 ms (histogram)", r -> 1000 * r.halfCommitP99, "≤%.0f");
-      num(rows, results, ratio, "ledger commits/s", r -> r.half == null ? 0 : r.halfCommits / r.half.seconds(),
-          "%,.0f");
-      num(rows, results, ratio, "packets per commit (mean)", r -> r.halfBatchedPackets / Math.max(1, r.halfCommits),
-          "%.1f");
-      num(rows, results, ratio, "Inlet + PostgreSQL + generator CPU, cores", r -> r.half == null ? 0
-          : (r.halfCpu.inlet() + r.halfCpu.postgres() + r.halfCpu.generator()) / r.half.seconds(), "%.2f");
-      num(rows, results, ratio, "Inlet+PG CPU µs/packet", r -> r.half == null ? 0
-          : 1e6 * (r.halfCpu.inlet() + r.halfCpu.postgres()) / Math.max(1, r.half.fulfilled.sum()), "%.0f");
-      num(rows, results, ratio, "other processes CPU, cores", r -> r.half == null ? 0
-          : r.halfCpu.others() / r.half.seconds(), "%.2f");
-      num(rows, results, ratio, "steal (CPU the hypervisor took), cores", r -> r.half == null ? 0
-          : r.halfCpu.steal() / r.half.seconds(), "%.2f");
+      phase(rows, results, ratio, r -> r.halfFigures, r -> r.half == null ? new Stats() : r.half);
     }
     section(rows, "money", results.size(), ratio);
     text(rows, results, ratio, "fulfilled amount (all phases)", r -> r.expectedCredit.toString());
@@ -97,10 +69,39 @@ final class Report {
     System.out.println(results.stream().allMatch(Result::passed) ? "PASS" : "FAIL");
   }
 
-  private static void cpuBreakdown(String phase, PhaseCpu cpu, double seconds) {
-    cpuBreakdown("Inlet JVM CPU by thread, " + phase, cpu.inlet, seconds, 10);
-    cpuBreakdown("PostgreSQL CPU by process, " + phase, cpu.postgres, seconds, 5);
-    cpuBreakdown("Generator CPU by thread, " + phase, cpu.generator, seconds, 5);
+  /** Inlet's side of a phase: its own p99s, CPU, the ledger's commits. */
+  private static void phase(List<String[]> rows, List<Result> results, boolean ratio,
+      Function<Result, PhaseFigures> figures, Function<Result, Stats> stats) {
+    Function<Result, Double> seconds = r -> Math.max(1e-9, stats.apply(r).seconds());
+    Function<Result, Double> packets = r -> (double) Math.max(1, stats.apply(r).fulfilled.sum());
+    num(rows, results, ratio, "Inlet-side p99 ms (histogram)", r -> 1000 * figures.apply(r).inletP99, "≤%.0f");
+    num(rows, results, ratio, "ledger commit p99 ms (histogram)", r -> 1000 * figures.apply(r).commitP99, "≤%.0f");
+    num(rows, results, ratio, "Inlet JVM CPU, cores", r -> figures.apply(r).cpu.inlet() / seconds.apply(r), "%.2f");
+    num(rows, results, ratio, "PostgreSQL CPU, cores", r -> figures.apply(r).cpu.postgres() / seconds.apply(r),
+        "%.2f");
+    num(rows, results, ratio, "generator CPU, cores", r -> figures.apply(r).cpu.generator() / seconds.apply(r),
+        "%.2f");
+    num(rows, results, ratio, "other processes CPU, cores", r -> figures.apply(r).cpu.others() / seconds.apply(r),
+        "%.2f");
+    num(rows, results, ratio, "steal (CPU the hypervisor took), cores",
+        r -> figures.apply(r).cpu.steal() / seconds.apply(r), "%.2f");
+    num(rows, results, ratio, "Inlet+PG CPU µs/packet",
+        r -> 1e6 * (figures.apply(r).cpu.inlet() + figures.apply(r).cpu.postgres()) / packets.apply(r), "%.0f");
+    num(rows, results, ratio, "generator CPU µs/packet",
+        r -> 1e6 * figures.apply(r).cpu.generator() / packets.apply(r), "%.1f");
+    num(rows, results, ratio, "ledger commits/s", r -> figures.apply(r).commits / seconds.apply(r), "%,.0f");
+    num(rows, results, ratio, "ledger writer busy %", r -> 100 * figures.apply(r).commitSeconds / seconds.apply(r),
+        "%.0f");
+    num(rows, results, ratio, "packets per commit (mean)",
+        r -> figures.apply(r).batchedPackets / Math.max(1, figures.apply(r).commits), "%.1f");
+    num(rows, results, ratio, "commit time ms (mean)",
+        r -> 1000 * figures.apply(r).commitSeconds / Math.max(1, figures.apply(r).commits), "%.2f");
+  }
+
+  private static void cpuBreakdown(String phase, PhaseFigures figures, double seconds) {
+    cpuBreakdown("Inlet JVM CPU by thread, " + phase, figures.inletThreads, seconds, 10);
+    cpuBreakdown("PostgreSQL CPU by process, " + phase, figures.postgresProcesses, seconds, 5);
+    cpuBreakdown("Generator CPU by thread, " + phase, figures.generatorThreads, seconds, 5);
     System.out.println();
   }
 

@@ -15,21 +15,9 @@ final class Result {
   long heapStart;
   long heapMiddle;
   long heapEnd;
-  Cpu cpu = Cpu.zero;
-  Cpu halfCpu = Cpu.zero;
-  /** CPU by thread and process in the measured phase, and in the half-load phase. */
-  final PhaseCpu threads = new PhaseCpu();
-  final PhaseCpu halfThreads = new PhaseCpu();
-  double commits;
-  double commitSeconds;
-  double batchedPackets;
-  double halfCommits;
-  double halfBatchedPackets;
-  /** From Inlet's own histograms (bucket upper bounds, seconds): handling time of a Prepare, and of a commit. */
-  double inletP99 = Double.NaN;
-  double commitP99 = Double.NaN;
-  double halfInletP99 = Double.NaN;
-  double halfCommitP99 = Double.NaN;
+  /** Inlet's side of the measured phase, and of the half-load phase. */
+  final PhaseFigures figures = new PhaseFigures();
+  final PhaseFigures halfFigures = new PhaseFigures();
   int poolUnits;
   int usedUnits;
   int churnUnits;

@@ -1,0 +1,52 @@
+package dev.inlet.load;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a phase cost, besides the generator's own {@link Stats}: CPU in total ({@link Cpu}) and by thread group of
+ * Inlet's JVM, by PostgreSQL process role and by thread group of this generator ({@link ThreadCpu}, user and
+ * system seconds), summed over the phase's parts; and the ledger's commits and Inlet's own p99s, from two scrapes
+ * of {@code /actuator/prometheus}.
+ */
+final class PhaseFigures {
+  Cpu cpu = Cpu.zero;
+  final Map<String, double[]> inletThreads = new HashMap<>();
+  final Map<String, double[]> postgresProcesses = new HashMap<>();
+  final Map<String, double[]> generatorThreads = new HashMap<>();
+  double commits;
+  double commitSeconds;
+  double batchedPackets;
+  /** Bucket upper bounds, seconds: handling time of a Prepare, and of a commit. */
+  double inletP99 = Double.NaN;
+  double commitP99 = Double.NaN;
+
+  /** CPU readings at the start of a part. */
+  record Start(Cpu cpu, Map<String, double[]> inlet, Map<String, double[]> postgres,
+      Map<String, double[]> generator) {}
+
+  static Start start(InletProcess process) {
+    return new Start(Cpu.read(process), process.jvmThreadCpu(), process.postgresProcessCpu(), own());
+  }
+
+  /** Adds the CPU used since {@code start}. */
+  void addCpuSince(Start start, InletProcess process) {
+    cpu = cpu.plus(Cpu.read(process).minus(start.cpu()));
+    ThreadCpu.addTo(inletThreads, ThreadCpu.minus(process.jvmThreadCpu(), start.inlet()));
+    ThreadCpu.addTo(postgresProcesses, ThreadCpu.minus(process.postgresProcessCpu(), start.postgres()));
+    ThreadCpu.addTo(generatorThreads, ThreadCpu.minus(own(), start.generator()));
+  }
+
+  /** The ledger's commits and Inlet's p99s between two scrapes. */
+  void ledger(Metrics before, Metrics after) {
+    commits = after.sum("inlet_ledger_commit_seconds_count") - before.sum("inlet_ledger_commit_seconds_count");
+    commitSeconds = after.sum("inlet_ledger_commit_seconds_sum") - before.sum("inlet_ledger_commit_seconds_sum");
+    batchedPackets = after.sum("inlet_ledger_batch_packets_sum") - before.sum("inlet_ledger_batch_packets_sum");
+    inletP99 = after.percentileSince(before, "inlet_packet_handling_seconds", 99);
+    commitP99 = after.percentileSince(before, "inlet_ledger_commit_seconds", 99);
+  }
+
+  private static Map<String, double[]> own() {
+    return ThreadCpu.threads(ProcessHandle.current().pid());
+  }
+}
