@@ -8,7 +8,6 @@ import dev.inlet.ledger.LedgerCache;
 import dev.inlet.ledger.PacketRecord.DataChunk;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,8 +58,7 @@ final class BatchWrite {
           closed_at = CASE WHEN u.close THEN coalesce(c.closed_at, now()) ELSE c.closed_at END,
           data_bytes = c.data_bytes + u.data, version = c.version + 1
         FROM conn u
-        -- The id list again, as an index condition: the planner then probes the primary key instead of scanning.
-        WHERE c.id = u.id AND u.version > 0 AND c.version = u.version AND c.id = ANY (?::bytea[])
+        WHERE c.id = u.id AND u.version > 0 AND c.version = u.version
         RETURNING c.id),
       credit AS (
         SELECT * FROM unnest(?::bytea[], ?::bigint[], ?::bigint[], ?::bigint[]) AS u(c, q, amount, account)),
@@ -163,8 +161,7 @@ final class BatchWrite {
       data[k] = ch.dataBytes();
       k++;
     }
-    Array idArray = c.createArrayOf("bytea", ids);
-    st.setArray(i++, idArray);
+    st.setArray(i++, c.createArrayOf("bytea", ids));
     st.setArray(i++, c.createArrayOf("bigint", accounts));
     st.setArray(i++, c.createArrayOf("bigint", versions));
     st.setArray(i++, c.createArrayOf("bigint", received));
@@ -173,7 +170,6 @@ final class BatchWrite {
     st.setArray(i++, c.createArrayOf("text", sources));
     st.setArray(i++, c.createArrayOf("boolean", closes));
     st.setArray(i++, c.createArrayOf("integer", data));
-    st.setArray(i++, idArray);
     return i;
   }
 
