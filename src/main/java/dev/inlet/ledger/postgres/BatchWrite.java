@@ -30,7 +30,7 @@ final class BatchWrite {
   /** SQLSTATE of the statement's own abort: something it relied on changed. */
   static final String stale = "IN409";
 
-  private static final String sql = """
+  static final String sql = """
       WITH conn AS (
         SELECT * FROM unnest(?::bytea[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::text[],
                              ?::boolean[], ?::int[])
@@ -122,7 +122,7 @@ final class BatchWrite {
     }
   }
 
-  private void bindAll(Connection c, PreparedStatement st, BatchWrites writes) throws SQLException {
+  void bindAll(Connection c, PreparedStatement st, BatchWrites writes) throws SQLException {
     int i = bindConnections(c, st, 1, writes.connections());
     i = bindPackets(c, st, i, writes.packets());
     st.setLong(i++, connectorAccountId);
