@@ -299,7 +299,8 @@ public final class LoadBenchmark {
     // up to half a second inside the phase, counted as latency.
     System.gc();
     log(label, "pre-built %,d Prepares%s in %.1f s", pool.packets(),
-        churnUnits > 0 ? " (" + churnUnits + " churn connections: pay, then close)" : "", (System.nanoTime() - t) / 1e9);
+        churnUnits > 0 ? " (" + churnUnits + " churn connections: pay, then close)" : "",
+        (System.nanoTime() - t) / 1e9);
     return pool;
   }
 
@@ -317,7 +318,8 @@ public final class LoadBenchmark {
       http.get("/" + account, accept).whenComplete((r, e) -> {
         try {
           if (e != null || r.status() != 200) {
-            failure.compareAndSet(null, e != null ? e : new IllegalStateException("SPSP " + r.status() + " " + r.text()));
+            failure.compareAndSet(null,
+                e != null ? e : new IllegalStateException("SPSP " + r.status() + " " + r.text()));
             return;
           }
           JsonNode spsp = json.readTree(r.body());

@@ -127,8 +127,8 @@ final class Report {
       }
       double tput = r.measured.fulfilledPerSecond();
       if (!options.openLoop()) {
-        System.out.printf("target >= 20,000 fulfilled packets/s durable: %s (%,.0f/s)%n", tput >= 20_000 ? "met" : "NOT met",
-            tput);
+        System.out.printf("target >= 20,000 fulfilled packets/s durable: %s (%,.0f/s)%n",
+            tput >= 20_000 ? "met" : "NOT met", tput);
       }
       if (r.half != null) {
         double p99 = r.half.histogram().getValueAtPercentile(99) / 1000.0;

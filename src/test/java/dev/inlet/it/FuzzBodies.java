@@ -31,7 +31,7 @@ final class FuzzBodies {
   private final List<byte[]> sent = new ArrayList<>();
   int validPrepares;
 
-FuzzBodies(Random random, List<TestSender> senders, List<TestSender> mutatedSenders) {
+  FuzzBodies(Random random, List<TestSender> senders, List<TestSender> mutatedSenders) {
     this.random = random;
     this.senders = senders;
     this.mutatedSenders = mutatedSenders;
