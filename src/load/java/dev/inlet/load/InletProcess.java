@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -194,16 +195,39 @@ final class InletProcess implements AutoCloseable {
   }
 
   /**
-   * Runs a PostgreSQL {@code CHECKPOINT} on Inlet's embedded database (port from {@code postmaster.pid}). Until its
-   * first checkpoint a new cluster creates every WAL segment afresh — 16 MiB zero-filled and flushed inside some
-   * commit, a stall of tens of ms every few seconds under load; from then on it recycles the segments behind the
-   * checkpoint, as a server that has been running for a while does.
+   * Runs a PostgreSQL {@code CHECKPOINT} on Inlet's embedded database (port from {@code postmaster.pid}): the WAL
+   * behind it is recycled as future segments, and the phase after it does not pay for the checkpoint's writes.
    */
-  void checkpoint() throws IOException, SQLException {
-    String url = "jdbc:postgresql://127.0.0.1:" + postmasterPidLine(3) + "/postgres?user=postgres";
-    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+  void checkpoint() throws SQLException, IOException {
+    try (Connection c = DriverManager.getConnection(postgresUrl()); Statement st = c.createStatement()) {
       st.execute("CHECKPOINT");
     }
+  }
+
+  /**
+   * Gives the embedded cluster the WAL segments a server that has run for a while has. A new cluster creates each
+   * segment when its WAL first reaches it: 16 MiB zero-filled and flushed inside a commit, a stall of 30–80 ms every
+   * 16 MiB of WAL (every 2–4 s under load). Here {@code segments} are created at once (a WAL message and a switch
+   * each), then a checkpoint recycles them as future segments, which Inlet's embedded server keeps
+   * ({@code min_wal_size}, {@code DatabaseConfig}).
+   *
+   * @return the WAL segments PostgreSQL holds afterwards
+   */
+  int reserveWal(int segments) throws SQLException, IOException {
+    try (Connection c = DriverManager.getConnection(postgresUrl()); Statement st = c.createStatement()) {
+      for (int i = 0; i < segments; i++) {
+        st.execute("SELECT pg_logical_emit_message(false, 'inlet-load', 'wal reserve'), pg_switch_wal()");
+      }
+      st.execute("CHECKPOINT");
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_ls_waldir()")) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private String postgresUrl() throws IOException {
+    return "jdbc:postgresql://127.0.0.1:" + postmasterPidLine(3) + "/postgres?user=postgres";
   }
 
   /** Line {@code index} of PostgreSQL's {@code postmaster.pid}: 0 the postmaster's pid, 3 its port. */
