@@ -67,6 +67,21 @@ record Metrics(List<Sample> samples) {
     return Double.POSITIVE_INFINITY;
   }
 
+  /**
+   * Observations of the histogram {@code name} made since {@code before} that lie above its first bucket bound at
+   * or over {@code seconds}: {@code [count, bound]}; {@code [NaN, NaN]} without such a bucket.
+   */
+  double[] countAboveSince(Metrics before, String name, double seconds) {
+    java.util.TreeMap<Double, Double> now = buckets(name);
+    java.util.TreeMap<Double, Double> then = before.buckets(name);
+    Double bound = now.ceilingKey(seconds);
+    if (bound == null || bound.isInfinite()) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    double total = now.lastEntry().getValue() - then.getOrDefault(now.lastKey(), 0.0);
+    return new double[] {total - (now.get(bound) - then.getOrDefault(bound, 0.0)), bound};
+  }
+
   private java.util.TreeMap<Double, Double> buckets(String name) {
     java.util.TreeMap<Double, Double> cumulative = new java.util.TreeMap<>();
     for (Sample s : samples) {

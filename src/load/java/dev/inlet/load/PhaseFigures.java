@@ -20,6 +20,11 @@ final class PhaseFigures {
   /** Bucket upper bounds, seconds: handling time of a Prepare, and of a commit. */
   double inletP99 = Double.NaN;
   double commitP99 = Double.NaN;
+  /**
+   * Commits slower than about 20 ms, and the bucket bound (seconds) that count starts at: a stall such as a WAL
+   * segment created inside a commit shows here before it shows in the percentiles.
+   */
+  double[] slowCommits = {Double.NaN, Double.NaN};
 
   /** CPU readings at the start of a part. */
   record Start(Cpu cpu, Map<String, double[]> inlet, Map<String, double[]> postgres,
@@ -44,6 +49,7 @@ final class PhaseFigures {
     batchedPackets = after.sum("inlet_ledger_batch_packets_sum") - before.sum("inlet_ledger_batch_packets_sum");
     inletP99 = after.percentileSince(before, "inlet_packet_handling_seconds", 99);
     commitP99 = after.percentileSince(before, "inlet_ledger_commit_seconds", 99);
+    slowCommits = after.countAboveSince(before, "inlet_ledger_commit_seconds", 0.020);
   }
 
   private static Map<String, double[]> own() {
