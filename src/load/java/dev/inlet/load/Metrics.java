@@ -2,6 +2,7 @@ package dev.inlet.load;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
 /** A Prometheus text scrape, read just enough to sum a metric's samples. */
 record Metrics(List<Sample> samples) {
@@ -53,37 +54,45 @@ record Metrics(List<Sample> samples) {
    * there were none.
    */
   double percentileSince(Metrics before, String name, double percentile) {
-    java.util.TreeMap<Double, Double> now = buckets(name);
-    java.util.TreeMap<Double, Double> then = before.buckets(name);
-    double total = now.isEmpty() ? 0 : now.lastEntry().getValue() - then.getOrDefault(now.lastKey(), 0.0);
+    TreeMap<Double, Double> since = bucketsSince(before, name);
+    double total = since.isEmpty() ? 0 : since.lastEntry().getValue();
     if (total <= 0) {
       return Double.NaN;
     }
-    for (var e : now.entrySet()) {
-      if (e.getValue() - then.getOrDefault(e.getKey(), 0.0) >= percentile / 100 * total) {
+    for (var e : since.entrySet()) {
+      if (e.getValue() >= percentile / 100 * total) {
         return e.getKey();
       }
     }
     return Double.POSITIVE_INFINITY;
   }
 
+  /** Observations above a histogram bucket's upper bound (seconds), counted between two scrapes. */
+  record Above(double count, double bound) {}
+
   /**
-   * Observations of the histogram {@code name} made since {@code before} that lie above its first bucket bound at
-   * or over {@code seconds}: {@code [count, bound]}; {@code [NaN, NaN]} without such a bucket.
+   * The observations {@code name} made since {@code before} above its first bucket bound at or over
+   * {@code seconds}; null when the histogram has no such finite bound.
    */
-  double[] countAboveSince(Metrics before, String name, double seconds) {
-    java.util.TreeMap<Double, Double> now = buckets(name);
-    java.util.TreeMap<Double, Double> then = before.buckets(name);
-    Double bound = now.ceilingKey(seconds);
+  Above countAboveSince(Metrics before, String name, double seconds) {
+    TreeMap<Double, Double> since = bucketsSince(before, name);
+    Double bound = since.ceilingKey(seconds);
     if (bound == null || bound.isInfinite()) {
-      return new double[] {Double.NaN, Double.NaN};
+      return null;
     }
-    double total = now.lastEntry().getValue() - then.getOrDefault(now.lastKey(), 0.0);
-    return new double[] {total - (now.get(bound) - then.getOrDefault(bound, 0.0)), bound};
+    return new Above(since.lastEntry().getValue() - since.get(bound), bound);
   }
 
-  private java.util.TreeMap<Double, Double> buckets(String name) {
-    java.util.TreeMap<Double, Double> cumulative = new java.util.TreeMap<>();
+  /** Cumulative bucket counts of {@code name} (by upper bound) observed between {@code before} and this scrape. */
+  private TreeMap<Double, Double> bucketsSince(Metrics before, String name) {
+    TreeMap<Double, Double> then = before.buckets(name);
+    TreeMap<Double, Double> since = buckets(name);
+    since.replaceAll((bound, count) -> count - then.getOrDefault(bound, 0.0));
+    return since;
+  }
+
+  private TreeMap<Double, Double> buckets(String name) {
+    TreeMap<Double, Double> cumulative = new TreeMap<>();
     for (Sample s : samples) {
       int le = s.labels.indexOf("le=\"");
       if (s.name.equals(name + "_bucket") && le >= 0) {

@@ -21,10 +21,10 @@ final class PhaseFigures {
   double inletP99 = Double.NaN;
   double commitP99 = Double.NaN;
   /**
-   * Commits slower than about 20 ms, and the bucket bound (seconds) that count starts at: a stall such as a WAL
-   * segment created inside a commit shows here before it shows in the percentiles.
+   * Commits slower than about 20 ms (null without a histogram): a stall such as a WAL segment created inside a
+   * commit shows here before it shows in the percentiles.
    */
-  double[] slowCommits = {Double.NaN, Double.NaN};
+  Metrics.Above slowCommits;
 
   /** CPU readings at the start of a part. */
   record Start(Cpu cpu, Map<String, double[]> inlet, Map<String, double[]> postgres,

@@ -77,8 +77,8 @@ final class Report {
     num(rows, results, ratio, "Inlet-side p99 ms (histogram)", r -> 1000 * figures.apply(r).inletP99, "≤%.0f");
     num(rows, results, ratio, "ledger commit p99 ms (histogram)", r -> 1000 * figures.apply(r).commitP99, "≤%.0f");
     text(rows, results, ratio, "ledger commits slower than ~20 ms", r -> {
-      double[] slow = figures.apply(r).slowCommits;
-      return Double.isNaN(slow[0]) ? "-" : String.format("%,.0f (> %.1f ms)", slow[0], 1000 * slow[1]);
+      Metrics.Above slow = figures.apply(r).slowCommits;
+      return slow == null ? "-" : String.format("%,.0f (> %.1f ms)", slow.count(), 1000 * slow.bound());
     });
     num(rows, results, ratio, "Inlet JVM CPU, cores", r -> figures.apply(r).cpu.inlet() / seconds.apply(r), "%.2f");
     num(rows, results, ratio, "PostgreSQL CPU, cores", r -> figures.apply(r).cpu.postgres() / seconds.apply(r),
