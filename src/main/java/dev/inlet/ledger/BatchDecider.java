@@ -146,7 +146,7 @@ public final class BatchDecider {
       change.close = true;
     }
     for (StreamCredit s : p.streams()) {
-      StreamState stream = connection.streams.computeIfAbsent(s.streamId(), k -> new StreamState(0, 0, false));
+      StreamState stream = connection.streams.computeIfAbsent(s.streamId(), k -> new StreamState(0, 0, false, false));
       stream.received += s.amount();
       stream.receiveMax = unsignedMax(stream.receiveMax, receiveMax(stream.received, account));
       stream.closed |= s.close();

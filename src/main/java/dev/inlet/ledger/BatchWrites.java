@@ -34,7 +34,7 @@ public final class BatchWrites {
   public List<StreamRow> streams() {
     List<StreamRow> rows = new ArrayList<>(streams.size());
     streams.forEach((k, s) -> rows.add(new StreamRow(k.connection().array(), k.streamId(), s.received, s.receiveMax,
-        s.closed)));
+        s.closed, s.stored)));
     return rows;
   }
 
@@ -73,8 +73,10 @@ public final class BatchWrites {
    * @param received unsigned 64-bit
    * @param receiveMax unsigned 64-bit
    * @param closed whether the sender closed it
+   * @param stored whether the stream's row exists already (updated) or is new (inserted)
    */
-  public record StreamRow(byte[] connectionId, long streamId, long received, long receiveMax, boolean closed) {}
+  public record StreamRow(byte[] connectionId, long streamId, long received, long receiveMax, boolean closed,
+      boolean stored) {}
 
   /** A connection's changes in the batch. */
   public static final class ConnectionChange {

@@ -49,7 +49,7 @@ public final class LedgerState {
     if (c == null) {
       throw new IllegalStateException("stream of a connection not in the state");
     }
-    c.streams.put(streamId, new StreamState(received, receiveMax, closed));
+    c.streams.put(streamId, new StreamState(received, receiveMax, closed, true));
   }
 
   /** A credited packet: its sequence on the connection and its amount. */
@@ -97,11 +97,14 @@ public final class LedgerState {
     long received;
     long receiveMax;
     boolean closed;
+    /** Whether the stream has its row in the database (written by a committed batch, or read from it). */
+    boolean stored;
 
-    StreamState(long received, long receiveMax, boolean closed) {
+    StreamState(long received, long receiveMax, boolean closed, boolean stored) {
       this.received = received;
       this.receiveMax = receiveMax;
       this.closed = closed;
+      this.stored = stored;
     }
   }
 }

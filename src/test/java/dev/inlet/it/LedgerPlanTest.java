@@ -19,15 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The ledger's batch statement reaches each connection of a batch through the primary key, however many
- * connections the table holds: a sequential scan of {@code connections} per commit would make every batch as slow
- * as the table is long.
+ * The ledger's batch statement reaches each connection of a batch, and each of its streams, through the primary key,
+ * however many rows the tables hold: a sequential scan of {@code connections} or {@code streams} per commit would
+ * make every batch as slow as the table is long.
  */
 class LedgerPlanTest extends InletPerClass {
   private static final int connections = 50_000;
 
   @Test
-  void aBatchProbesTheConnectionsPrimaryKeyOnALargeTable() throws Exception {
+  void aBatchProbesThePrimaryKeysOfLargeTables() throws Exception {
     inlet.createAccount("plans", null);
     long account = inlet.bean(Accounts.class).findByName("plans").orElseThrow().id();
     long connector = inlet.bean(PostgresAccounts.class).ensureConnectorAccount("USD", 9);
@@ -35,16 +35,20 @@ class LedgerPlanTest extends InletPerClass {
     JdbcClient jdbc = JdbcClient.create(dataSource);
     jdbc.sql("INSERT INTO connections (id, account_id, version) SELECT substring(decode(md5(g::text), 'hex') FROM 1 "
         + "FOR 12), ?, 1 FROM generate_series(1, ?) g").param(account).param(connections).update();
-    jdbc.sql("ANALYZE connections").update();
+    jdbc.sql("INSERT INTO streams (connection_id, stream_id, receive_max) SELECT id, 1, 1000 FROM connections")
+        .update();
+    jdbc.sql("ANALYZE connections, streams").update();
     List<byte[]> ids = jdbc.sql("SELECT id FROM connections WHERE account_id = ? ORDER BY id LIMIT 40")
         .param(account).query(byte[].class).list();
 
-    // A batch decided on cached state, as most are: one paying packet on each of 40 existing connections.
+    // A batch decided on cached state, as most are: one paying packet on each of 40 existing connections, to a
+    // stream each already has.
     LedgerState state = new LedgerState();
     state.account(account, 0, null);
     List<PacketRecord> packets = new ArrayList<>();
     for (byte[] id : ids) {
       state.connection(id, 0, false, 0, 1);
+      state.stream(id, 1, 0, 1000, false);
       packets.add(new PacketRecord(id, account, null, 1, 10, Instant.now().plusSeconds(30), true, false,
           List.of(new StreamCredit(1, 10, false)), List.of()));
     }
@@ -59,7 +63,10 @@ class LedgerPlanTest extends InletPerClass {
         assertThat(plan).as("plan %d:%n%s", run, plan)
             .contains("Update on connections")
             .containsPattern("Index Scan (using|on) connections_pkey")
-            .doesNotContain("Seq Scan on connections");
+            .doesNotContain("Seq Scan on connections")
+            .contains("Update on streams")
+            .containsPattern("Index Scan (using|on) streams_pkey")
+            .doesNotContain("Seq Scan on streams");
       }
     }
   }

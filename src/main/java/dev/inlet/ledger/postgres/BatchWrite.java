@@ -20,8 +20,8 @@ import java.util.Map;
  * packets, one transfer per credited account posting them (two entries: the connector's account debited, the
  * receiving account credited), connection totals, stream totals, account balances and StreamData. The statement
  * checks what the decisions relied on and aborts — writing nothing — when it changed: every connection must
- * still be at the version the decider saw (or not exist yet, for version 0), and every credited account must
- * stay within its receive limit; a credited (connection, sequence) already in the ledger aborts it too. The
+ * still be at the version the decider saw (or not exist yet, for version 0), every stream the writer knows must
+ * have its row, and every credited account must stay within its receive limit; a credited (connection, sequence) already in the ledger aborts it too. The
  * error is {@link #stale} (or a unique violation); the caller then redoes the batch under row locks.
  * Amounts travel as the signed bigint holding their unsigned 64 bits and become numeric in SQL
  * ({@code inlet_u64}, db/V3).
@@ -73,13 +73,18 @@ final class BatchWrite {
       packet AS (
         INSERT INTO packets (connection_id, sequence, amount, transfer_id)
         SELECT u.c, u.q, inlet_u64(u.amount), p.id FROM credit u JOIN posting p USING (account)),
-      stream AS (
-        -- Absolute totals: the connection's version (or row lock) makes this batch their only writer.
+      -- Streams' absolute totals: the connection's version (or row lock) makes this batch their only writer. A
+      -- stream is updated when the writer knows its row, inserted otherwise (a stale guess aborts either way): an
+      -- upsert would lock each row and pay for a speculative insertion first.
+      stream_new AS (
         INSERT INTO streams (connection_id, stream_id, received, receive_max, closed)
         SELECT c, s, inlet_u64(received), inlet_u64(max), closed
+        FROM unnest(?::bytea[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[]) AS u(c, s, received, max, closed)),
+      stream_old AS (
+        UPDATE streams t SET received = inlet_u64(u.received), receive_max = inlet_u64(u.max), closed = u.closed
         FROM unnest(?::bytea[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[]) AS u(c, s, received, max, closed)
-        ON CONFLICT (connection_id, stream_id) DO UPDATE SET received = excluded.received,
-          receive_max = excluded.receive_max, closed = excluded.closed),
+        WHERE t.connection_id = u.c AND t.stream_id = u.s
+        RETURNING 1),
       data AS (
         INSERT INTO stream_data (connection_id, stream_id, "offset", data)
         SELECT * FROM unnest(?::bytea[], ?::bigint[], ?::bigint[], ?::bytea[]) ON CONFLICT DO NOTHING),
@@ -91,6 +96,7 @@ final class BatchWrite {
         RETURNING a.id, a.received, a.receive_limit)
       SELECT a.id, a.received, a.receive_limit
       FROM (SELECT inlet_expect((SELECT count(*) FROM created) + (SELECT count(*) FROM updated), ?, 'connections')
+               AND inlet_expect((SELECT count(*) FROM stream_old), ?, 'streams')
                AND inlet_expect((SELECT count(*) FROM account), ?, 'accounts') AS ok) checked
       LEFT JOIN account a ON checked.ok
       """;
@@ -126,10 +132,14 @@ final class BatchWrite {
     int i = bindConnections(c, st, 1, writes.connections());
     i = bindPackets(c, st, i, writes.packets());
     st.setLong(i++, connectorAccountId);
-    i = bindStreams(c, st, i, writes.streams());
+    List<StreamRow> streams = writes.streams();
+    i = bindStreams(c, st, i, streams, false);
+    i = bindStreams(c, st, i, streams, true);
+    int stored = (int) streams.stream().filter(StreamRow::stored).count();
     i = bindData(c, st, i, writes);
     st.setLong(i++, connectorAccountId);
     st.setInt(i++, writes.connections().size());
+    st.setInt(i++, stored);
     int credited = writes.credits().size();
     // Each credited account and the connector's.
     st.setInt(i, credited == 0 ? 0 : credited + 1);
@@ -194,8 +204,10 @@ final class BatchWrite {
     return i;
   }
 
-  private static int bindStreams(Connection c, PreparedStatement st, int i, List<StreamRow> rows)
+  /** Binds the streams whose {@link StreamRow#stored} is {@code stored}. */
+  private static int bindStreams(Connection c, PreparedStatement st, int i, List<StreamRow> all, boolean stored)
       throws SQLException {
+    List<StreamRow> rows = all.stream().filter(s -> s.stored() == stored).toList();
     int n = rows.size();
     byte[][] connections = new byte[n][];
     Long[] ids = new Long[n];
