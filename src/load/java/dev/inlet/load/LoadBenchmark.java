@@ -20,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -66,6 +67,10 @@ public final class LoadBenchmark {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     System.out.println("Inlet load benchmark, " + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(ZonedDateTime.now()));
     System.out.println("machine: " + Machine.describe(tmp));
+    Histogram idle = Hiccups.idle(5);
+    System.out.printf("idle machine: a thread sleeping 1 ms at a time woke late by p50 %.2f, p99 %.2f, max %.2f ms "
+        + "over 5 s%n", idle.getValueAtPercentile(50) / 1000.0, idle.getValueAtPercentile(99) / 1000.0,
+        idle.getMaxValue() / 1000.0);
     System.out.printf("options: clients=%d connections=%d %s warmup=%ds %s half-load=%s churn-connections=%d "
             + "http-client=%s inlet-jvm-args=%s jfr=%s%n",
         options.clients(), options.connections(),
@@ -165,7 +170,7 @@ public final class LoadBenchmark {
         try (Progress p = new Progress(label, "measured part " + (part + 1), result.measured)) {
           load(driver, pool, result.measured, limits[part], partNanos);
         }
-        result.figures.addCpuSince(start, inlet);
+        result.figures.addSince(start, inlet);
         windows.add(new Instant[] {from, Instant.now()});
         log(label, "measured part %d: %,d fulfilled so far, %,.0f fulfilled/s", part + 1,
             result.measured.fulfilled.sum(), result.measured.fulfilledPerSecond());
@@ -203,7 +208,7 @@ public final class LoadBenchmark {
         PhaseFigures.Start halfStart = PhaseFigures.start(inlet);
         driver.openLoop(halfPool, result.half, halfPool.units(), TimeUnit.SECONDS.toNanos(options.halfLoadSeconds()),
             result.halfRate);
-        result.halfFigures.addCpuSince(halfStart, inlet);
+        result.halfFigures.addSince(halfStart, inlet);
         result.halfFigures.ledger(halfBefore, inlet.metrics());
         log(label, "half load: offered %,.0f/s, %,.0f fulfilled/s, p99 %.2f ms", result.halfRate,
             result.half.fulfilledPerSecond(), result.half.histogram().getValueAtPercentile(99) / 1000.0);

@@ -2,12 +2,13 @@ package dev.inlet.load;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /**
  * What a phase cost, besides the generator's own {@link Stats}: CPU in total ({@link Cpu}) and by thread group of
  * Inlet's JVM, by PostgreSQL process role and by thread group of this generator ({@link ThreadCpu}, user and
- * system seconds), summed over the phase's parts; and the ledger's commits and Inlet's own p99s, from two scrapes
- * of {@code /actuator/prometheus}.
+ * system seconds), and how late a 1 ms sleeper woke ({@link Hiccups}), summed over the phase's parts; and the
+ * ledger's commits and Inlet's own p99s, from two scrapes of {@code /actuator/prometheus}.
  */
 final class PhaseFigures {
   Cpu cpu = Cpu.zero;
@@ -25,17 +26,21 @@ final class PhaseFigures {
    * commit shows here before it shows in the percentiles.
    */
   Metrics.Above slowCommits;
+  /** How late the generator's 1 ms sleeper woke, microseconds. */
+  final Histogram lateWakeups = new Histogram(3);
 
   /** CPU readings at the start of a part. */
   record Start(Cpu cpu, Map<String, double[]> inlet, Map<String, double[]> postgres,
       Map<String, double[]> generator) {}
 
   static Start start(InletProcess process) {
+    Hiccups.since();
     return new Start(Cpu.read(process), process.jvmThreadCpu(), process.postgresProcessCpu(), own());
   }
 
-  /** Adds the CPU used since {@code start}. */
-  void addCpuSince(Start start, InletProcess process) {
+  /** Adds the CPU used, and the sleeper's wake-ups, since {@code start}. */
+  void addSince(Start start, InletProcess process) {
+    lateWakeups.add(Hiccups.since());
     cpu = cpu.plus(Cpu.read(process).minus(start.cpu()));
     ThreadCpu.addTo(inletThreads, ThreadCpu.minus(process.jvmThreadCpu(), start.inlet()));
     ThreadCpu.addTo(postgresProcesses, ThreadCpu.minus(process.postgresProcessCpu(), start.postgres()));

@@ -80,6 +80,10 @@ final class Report {
       Metrics.Above slow = figures.apply(r).slowCommits;
       return slow == null ? "-" : String.format("%,.0f (> %.1f ms)", slow.count(), 1000 * slow.bound());
     });
+    text(rows, results, ratio, "1 ms sleeper woke late p99 / max ms", r -> {
+      Histogram late = figures.apply(r).lateWakeups;
+      return String.format("%.1f / %.1f", late.getValueAtPercentile(99) / 1000.0, late.getMaxValue() / 1000.0);
+    });
     num(rows, results, ratio, "Inlet JVM CPU, cores", r -> figures.apply(r).cpu.inlet() / seconds.apply(r), "%.2f");
     num(rows, results, ratio, "PostgreSQL CPU, cores", r -> figures.apply(r).cpu.postgres() / seconds.apply(r),
         "%.2f");
