@@ -48,7 +48,8 @@ record Options(
         --http-client=raw          client posting the Prepares: raw (the generator's own HTTP/1.1 client on plain
                                    Netty, one event loop) | reactor (Reactor Netty's HttpClient, several times the CPU)
         --inlet-jar=PATH           the Spring Boot jar to start (the Maven profile passes target/inlet-*.jar)
-        --inlet-jvm-args="-Xmx1g"  JVM flags for Inlet, space separated
+        --inlet-jvm-args="-Xmx1g -XX:+UseParallelGC"
+                                   JVM flags for Inlet, space separated (the collector is the image's)
         --jfr=sampling             run Inlet with a JFR recording and print where it spent its time during the
                                    measured phase: sampling (execution samples every 5 ms, nothing else), or
                                    the JDK's default or profile settings; off: no recording
@@ -90,7 +91,7 @@ record Options(
         integer(take(values, "churn-connections", "0")),
         take(values, "http-client", "raw"),
         Path.of(take(values, "inlet-jar", "target/inlet-0.1.0-SNAPSHOT.jar")),
-        List.of(take(values, "inlet-jvm-args", "-Xmx1g").trim().split("\\s+")),
+        List.of(take(values, "inlet-jvm-args", "-Xmx1g -XX:+UseParallelGC").trim().split("\\s+")),
         take(values, "jfr", "sampling"),
         integer(take(values, "max-prebuilt", "3000000")),
         Boolean.parseBoolean(take(values, "keep-data", "false")),

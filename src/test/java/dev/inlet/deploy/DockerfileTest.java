@@ -129,7 +129,7 @@ class DockerfileTest {
     List<Object> entryPoint = execForm(entryPoints.get(0).args());
     assertThat(entryPoint.get(0)).isEqualTo("java");
     assertThat(entryPoint).anySatisfy(a -> assertThat((String) a).startsWith("-XX:MaxRAMPercentage="))
-        .contains("-XX:+ExitOnOutOfMemoryError")
+        .contains("-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError")
         .containsSequence("-jar", "/app/inlet.jar");
     assertThat(of(runtime, "CMD")).isEmpty();
   }
