@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +22,9 @@ import java.util.Map;
  * receiving account credited), connection totals, stream totals, account balances and StreamData. The statement
  * checks what the decisions relied on and aborts — writing nothing — when it changed: every connection must
  * still be at the version the decider saw (or not exist yet, for version 0), every stream the writer knows must
- * have its row, and every credited account must stay within its receive limit; a credited (connection, sequence) already in the ledger aborts it too. The
- * error is {@link #stale} (or a unique violation); the caller then redoes the batch under row locks.
+ * have its row, and every credited account must stay within its receive limit; a credited (connection, sequence)
+ * or a new stream already in the ledger aborts it too. The error is {@link #stale} (or a unique violation); the
+ * caller then redoes the batch under row locks.
  * Amounts travel as the signed bigint holding their unsigned 64 bits and become numeric in SQL
  * ({@code inlet_u64}, db/V3).
  */
@@ -132,14 +134,17 @@ final class BatchWrite {
     int i = bindConnections(c, st, 1, writes.connections());
     i = bindPackets(c, st, i, writes.packets());
     st.setLong(i++, connectorAccountId);
-    List<StreamRow> streams = writes.streams();
-    i = bindStreams(c, st, i, streams, false);
-    i = bindStreams(c, st, i, streams, true);
-    int stored = (int) streams.stream().filter(StreamRow::stored).count();
+    List<StreamRow> created = new ArrayList<>();
+    List<StreamRow> stored = new ArrayList<>();
+    for (StreamRow s : writes.streams()) {
+      (s.stored() ? stored : created).add(s);
+    }
+    i = bindStreams(c, st, i, created);
+    i = bindStreams(c, st, i, stored);
     i = bindData(c, st, i, writes);
     st.setLong(i++, connectorAccountId);
     st.setInt(i++, writes.connections().size());
-    st.setInt(i++, stored);
+    st.setInt(i++, stored.size());
     int credited = writes.credits().size();
     // Each credited account and the connector's.
     st.setInt(i, credited == 0 ? 0 : credited + 1);
@@ -204,10 +209,8 @@ final class BatchWrite {
     return i;
   }
 
-  /** Binds the streams whose {@link StreamRow#stored} is {@code stored}. */
-  private static int bindStreams(Connection c, PreparedStatement st, int i, List<StreamRow> all, boolean stored)
+  private static int bindStreams(Connection c, PreparedStatement st, int i, List<StreamRow> rows)
       throws SQLException {
-    List<StreamRow> rows = all.stream().filter(s -> s.stored() == stored).toList();
     int n = rows.size();
     byte[][] connections = new byte[n][];
     Long[] ids = new Long[n];
