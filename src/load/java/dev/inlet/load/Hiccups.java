@@ -13,7 +13,7 @@ import org.HdrHistogram.Recorder;
 final class Hiccups {
   private static final long sleepNanos = 1_000_000;
   private static final Recorder recorder = new Recorder(3);
-  private static volatile boolean started;
+  private static boolean started;
 
   private Hiccups() {}
 
