@@ -9,13 +9,15 @@ import dev.inlet.ledger.postgres.PostgresLedger;
 import dev.inlet.spsp.SpspHandler;
 import dev.inlet.stream.ReceiverLimits;
 import dev.inlet.stream.StreamReceiver;
-import dev.inlet.transport.IlpOverHttpHandler;
+import dev.inlet.transport.IlpOverHttp;
 import dev.inlet.transport.PacketMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(InletSettings.class)
 class InletConfig {
+  private static final Logger log = LoggerFactory.getLogger(InletConfig.class);
+  /** As long as Spring's default for a shutdown phase: the ledger answers within a commit. */
+  private static final Duration answerTimeoutOnShutdown = Duration.ofSeconds(30);
 
   @Bean
   Secrets secrets(InletSettings settings) {
@@ -74,14 +79,25 @@ class InletConfig {
    * requests in flight and before the ledger drains — so every credited packet is answered.
    */
   @Bean
-  ApplicationListener<ContextClosedEvent> stopReceivingOnShutdown(StreamReceiver receiver) {
-    return event -> receiver.stopAccepting();
+  ApplicationListener<ContextClosedEvent> stopReceivingOnShutdown(StreamReceiver receiver, IlpOverHttp ilp) {
+    return event -> {
+      receiver.stopAccepting();
+      // The web server's graceful shutdown waits only for the requests Reactor Netty serves itself.
+      try {
+        if (!ilp.awaitAnswered(answerTimeoutOnShutdown)) {
+          log.warn("Shutting down with Prepares still unanswered after {}", answerTimeoutOnShutdown);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
   }
 
   @Bean
-  IlpOverHttpHandler ilpOverHttpHandler(StreamReceiver receiver, MeterRegistry registry, Secrets secrets,
-      JsonMapper json) {
-    return new IlpOverHttpHandler(receiver, new PacketMetrics(registry), secrets.connectorToken(), json);
+  IlpOverHttp ilpOverHttp(StreamReceiver receiver, MeterRegistry registry, Secrets secrets, JsonMapper json,
+      InletSettings settings) {
+    return new IlpOverHttp(receiver, new PacketMetrics(registry), secrets.connectorToken(), json,
+        settings.idleTimeout());
   }
 
   @Bean

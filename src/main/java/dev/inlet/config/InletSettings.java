@@ -1,6 +1,7 @@
 package dev.inlet.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -19,6 +20,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param databasePassword password for {@code databaseUrl}, when not in the URL
  * @param dataDir directory of the embedded database and of generated secrets
  * @param defaultAccount account served at {@code /.well-known/pay}
+ * @param idleTimeout a connection that has read nothing for this long while none of its requests is being answered
+ *     is closed
  * @param unsafeNonDurableCommits benchmark baselines only: commit without waiting for the WAL flush
  *     ({@code synchronous_commit=off}), so a crash can lose credits whose Fulfill was already sent
  */
@@ -35,6 +38,7 @@ public record InletSettings(
     Optional<String> databasePassword,
     Path dataDir,
     Optional<String> defaultAccount,
+    Duration idleTimeout,
     boolean unsafeNonDurableCommits) {
 
   /** Unset optional settings bind as null: make them empty, and blank values count as unset. */

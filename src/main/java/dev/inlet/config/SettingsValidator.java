@@ -20,6 +20,9 @@ final class SettingsValidator {
     if (s.assetScale() == null || s.assetScale() < 0 || s.assetScale() > 255) {
       throw new IllegalStateException("INLET_ASSET_SCALE must be from 0 to 255");
     }
+    if (s.idleTimeout() == null || s.idleTimeout().isNegative() || s.idleTimeout().isZero()) {
+      throw new IllegalStateException("INLET_IDLE_TIMEOUT must be a positive duration, such as 60s");
+    }
     s.defaultAccount().filter(name -> !Account.isValidName(name)).ifPresent(name -> {
       throw new IllegalStateException("INLET_DEFAULT_ACCOUNT is not a valid account name: " + name);
     });

@@ -2,14 +2,11 @@ package dev.inlet.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the two requests at once makes the second arrive early every time.
  */
 class HttpKeepAliveTest extends InletPerClass {
-  private static final int answerTimeoutMillis = 5_000;
+  private static final int answerTimeoutMillis = 5_000; // the socket's: a request left unread fails the test
 
   @BeforeAll
   static void createAccount() {
@@ -55,41 +52,11 @@ class HttpKeepAliveTest extends InletPerClass {
     }
   }
 
-  /** A request without a body; {@code headers}, if any, separated by "; ". */
   private static String request(String method, String path, String headers) {
-    return method + " " + path + " HTTP/1.1\r\nHost: localhost:" + inlet.port + "\r\n"
-        + (headers == null ? "" : headers.replace("; ", "\r\n") + "\r\n") + "\r\n";
+    return RawHttp.request(method, path, inlet.port, headers);
   }
 
-  /** Reads one response (they all carry Content-Length) and returns its status. */
   private static int status(InputStream in) throws IOException {
-    String head;
-    try {
-      head = head(in);
-    } catch (SocketTimeoutException e) {
-      throw new AssertionError("no answer within " + answerTimeoutMillis + " ms: the server stopped reading", e);
-    }
-    long length = head.lines()
-        .filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
-        .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).trim()))
-        .findFirst().orElseThrow(() -> new AssertionError("no Content-Length: " + head));
-    in.readNBytes((int) length);
-    return Integer.parseInt(head.split(" ", 3)[1]);
-  }
-
-  private static String head(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (true) {
-      int b = in.read();
-      if (b < 0) {
-        throw new AssertionError("connection closed after: " + head);
-      }
-      head.write(b);
-      byte[] sofar = head.toByteArray();
-      int n = sofar.length;
-      if (n >= 4 && sofar[n - 4] == '\r' && sofar[n - 3] == '\n' && sofar[n - 2] == '\r' && sofar[n - 1] == '\n') {
-        return head.toString(StandardCharsets.US_ASCII);
-      }
-    }
+    return RawHttp.read(in).status();
   }
 }

@@ -13,7 +13,7 @@ import dev.inlet.codec.oer.DecodeException;
 import dev.inlet.codec.stream.StreamCodec;
 import dev.inlet.codec.stream.StreamPacket;
 import dev.inlet.crypto.DecryptionException;
-import dev.inlet.transport.IlpOverHttpHandler;
+import dev.inlet.transport.IlpOverHttp;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.URI;
@@ -124,7 +124,7 @@ class IlpFuzzTest extends InletPerClass {
 
   @Test
   void bodyAbove36KiBIs413() {
-    byte[] body = TestSender.randomBytes(IlpOverHttpHandler.maxPrepareBytes + 1);
+    byte[] body = TestSender.randomBytes(IlpOverHttp.maxPrepareBytes + 1);
 
     assertProblem(inlet.send(ilpRequest(body)), 413);
     // Without a Content-Length (chunked), the limit is enforced while reading.
