@@ -5,7 +5,6 @@ import dev.inlet.codec.ilp.IlpPacket;
 import dev.inlet.codec.ilp.IlpPrepare;
 import dev.inlet.codec.ilp.IlpReject;
 import dev.inlet.codec.oer.DecodeException;
-import dev.inlet.web.BearerAuth;
 import dev.inlet.web.RequestIds;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -17,7 +16,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -56,13 +54,8 @@ final class IlpConnection extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(IlpConnection.class);
   /** Held messages past which the connection stops reading until they have been served. */
   static final int maxHeld = 64;
-  // Header names spelled as WebFlux wrote them.
-  private static final AsciiString requestIdHeader = AsciiString.cached(RequestIds.header);
-  private static final AsciiString contentType = AsciiString.cached("Content-Type");
-  private static final AsciiString wwwAuthenticate = AsciiString.cached("WWW-Authenticate");
   private static final AsciiString octetStream = AsciiString.cached("application/octet-stream");
   private static final AsciiString problemJson = AsciiString.cached("application/problem+json");
-  private static final AsciiString challenge = AsciiString.cached(BearerAuth.challenge);
 
   private final IlpOverHttp ilp;
   /** This handler's request being read or answered, or null. */
@@ -83,25 +76,6 @@ final class IlpConnection extends ChannelDuplexHandler {
 
   IlpConnection(IlpOverHttp ilp) {
     this.ilp = ilp;
-  }
-
-  /** One {@code POST /ilp}. */
-  private static final class Exchange {
-    final String id;
-    final HttpVersion version;
-    boolean keepAlive;
-    /** The body so far; for a refused request, a body of capacity 0 that only counts what it drops. */
-    PrepareBody body;
-    boolean bodyRead;
-    /** Handed to the receiver: its answer will come, and nothing else may answer in its place. */
-    boolean received;
-    boolean answered;
-
-    Exchange(String id, HttpVersion version, boolean keepAlive) {
-      this.id = id;
-      this.version = version;
-      this.keepAlive = keepAlive;
-    }
   }
 
   @Override
@@ -205,7 +179,7 @@ final class IlpConnection extends ChannelDuplexHandler {
   /** A {@code POST /ilp}'s head: answered at once when refused, otherwise its body is read next. */
   private void begin(ChannelHandlerContext ctx, HttpRequest request) {
     HttpHeaders headers = request.headers();
-    String given = headers.get(requestIdHeader);
+    String given = headers.get(Exchange.requestIdHeader);
     String id = RequestIds.sane(given) ? given : ctx.channel().id().asShortText() + '-' + requests;
     Exchange x = new Exchange(id, request.protocolVersion(), HttpUtil.isKeepAlive(request));
     exchange = x;
@@ -344,18 +318,7 @@ final class IlpConnection extends ChannelDuplexHandler {
     if (exchange != x) {
       return; // the connection closed meanwhile
     }
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        Unpooled.wrappedBuffer(body));
-    HttpHeaders headers = response.headers();
-    headers.set(contentType, type).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length).set(requestIdHeader, x.id);
-    if (status == HttpResponseStatus.UNAUTHORIZED) {
-      headers.set(wwwAuthenticate, challenge);
-    }
-    if (!x.keepAlive) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (x.version.equals(HttpVersion.HTTP_1_0)) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-    }
+    FullHttpResponse response = x.response(status, type, body);
     x.answered = true;
     ChannelFuture written = ctx.writeAndFlush(response);
     if (x.bodyRead) {
