@@ -227,24 +227,13 @@ final class IlpConnection extends ChannelDuplexHandler {
     try {
       if (content.decoderResult().isFailure()) {
         // A malformed chunk: nothing after it can be trusted.
-        x.keepAlive = false;
-        x.bodyRead = true;
-        if (!x.answered) {
-          respond(ctx, x, HttpResponseStatus.BAD_REQUEST, problemJson, ilp.problem(HttpStatus.BAD_REQUEST,
-              "malformed-request", "The request body is not valid HTTP/1.1"));
-        }
+        giveUpReading(ctx, x, HttpResponseStatus.BAD_REQUEST, ilp.problem(HttpStatus.BAD_REQUEST,
+            "malformed-request", "The request body is not valid HTTP/1.1"));
         return;
       }
       x.body.append(content.content());
     } catch (PrepareBody.TooLarge e) {
-      x.keepAlive = false;
-      x.bodyRead = true;
-      if (x.answered) {
-        ctx.close();
-        closing = true;
-      } else {
-        respond(ctx, x, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, problemJson, ilp.tooLarge);
-      }
+      giveUpReading(ctx, x, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, ilp.tooLarge);
       return;
     } finally {
       content.release();
@@ -256,6 +245,17 @@ final class IlpConnection extends ChannelDuplexHandler {
       } else {
         answer(ctx, x);
       }
+    }
+  }
+
+  /** Stops reading the body: answers with {@code problem} unless already answered, and closes the connection. */
+  private void giveUpReading(ChannelHandlerContext ctx, Exchange x, HttpResponseStatus status, byte[] problem) {
+    x.keepAlive = false;
+    x.bodyRead = true;
+    if (x.answered) {
+      finish(ctx, x, ctx.newSucceededFuture());
+    } else {
+      respond(ctx, x, status, problemJson, problem);
     }
   }
 
