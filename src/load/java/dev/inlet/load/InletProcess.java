@@ -162,17 +162,13 @@ final class InletProcess implements AutoCloseable {
     return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
-  /** CPU time of the embedded PostgreSQL: the postmaster and its processes (backends, WAL writer, ...). */
+  /**
+   * CPU time of the embedded PostgreSQL: the postmaster and its processes (backends, WAL writer, ...), including
+   * those that have ended (autovacuum workers).
+   */
   Duration postgresCpu() {
-    Optional<ProcessHandle> postmaster = postmaster();
-    if (postmaster.isEmpty()) {
-      return Duration.ZERO;
-    }
-    Duration total = cpu(postmaster.get());
-    for (ProcessHandle child : postmaster.get().descendants().toList()) {
-      total = total.plus(cpu(child));
-    }
-    return total;
+    double seconds = postgresProcessCpu().values().stream().mapToDouble(v -> v[0] + v[1]).sum();
+    return Duration.ofNanos((long) (seconds * 1e9));
   }
 
   /** CPU by thread group of Inlet's JVM, and by process role of its PostgreSQL: see {@link ThreadCpu}. */
@@ -189,10 +185,6 @@ final class InletProcess implements AutoCloseable {
     pids.add(postmaster.get().pid());
     postmaster.get().descendants().forEach(h -> pids.add(h.pid()));
     return ThreadCpu.postgres(pids);
-  }
-
-  private static Duration cpu(ProcessHandle h) {
-    return h.info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   /**

@@ -45,6 +45,7 @@ final class Report {
           r.measured.churnClosed.sum(), r.churnUnits));
     }
     latencies(rows, results, ratio, Result::latency);
+    text(rows, results, ratio, "over 20 ms: share; seconds > 1 %; worst", r -> r.measured.slowSeconds());
     phase(rows, results, ratio, r -> r.figures, r -> r.measured);
     text(rows, results, ratio, "heap after GC start/mid/end",
         r -> String.format("%.1f / %.1f / %.1f MB", r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6));
@@ -55,6 +56,8 @@ final class Report {
       num(rows, results, ratio, "fulfilled packets/s", r -> r.half == null ? 0 : r.half.fulfilledPerSecond(), "%,.0f");
       text(rows, results, ratio, "rejects by code", r -> r.half == null ? "-" : Stats.counts(r.half.rejects));
       latencies(rows, results, ratio, r -> r.half == null ? new Histogram(3) : r.half.histogram());
+      text(rows, results, ratio, "over 20 ms: share; seconds > 1 %; worst",
+          r -> r.half == null ? "-" : r.half.slowSeconds());
       phase(rows, results, ratio, r -> r.halfFigures, r -> r.half == null ? new Stats() : r.half);
     }
     section(rows, "money", results.size(), ratio);

@@ -3,6 +3,8 @@ package dev.inlet.load;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -19,9 +21,49 @@ final class Stats {
   final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
   /** Time under load, summed over the phase's parts. */
   long activeNanos;
+  /** Answers, and answers slower than {@link #slowNanos} (the p99 target), by second since these Stats began. */
+  private final long startNanos = System.nanoTime();
+  private final AtomicIntegerArray answeredBySecond = new AtomicIntegerArray(maxSeconds);
+  private final AtomicIntegerArray slowBySecond = new AtomicIntegerArray(maxSeconds);
+  private static final long slowNanos = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final int maxSeconds = 4096;
+  /** Seconds with fewer answers (a part's first or last) are left out of the per-second shares. */
+  private static final int minAnswersPerSecond = 100;
 
   void latency(long nanos) {
     recorder.recordValue(Math.max(1, nanos / 1_000));
+    int second = (int) ((System.nanoTime() - startNanos) / 1_000_000_000L);
+    if (second < maxSeconds) {
+      answeredBySecond.incrementAndGet(second);
+      if (nanos > slowNanos) {
+        slowBySecond.incrementAndGet(second);
+      }
+    }
+  }
+
+  /**
+   * Whether slow answers (over 20 ms) came steadily or in bursts: their share overall, how many seconds had more than
+   * 1 % of them, and the worst second's share.
+   */
+  String slowSeconds() {
+    long answered = 0;
+    long slow = 0;
+    int seconds = 0;
+    int above = 0;
+    double worst = 0;
+    for (int s = 0; s < maxSeconds; s++) {
+      int n = answeredBySecond.get(s);
+      answered += n;
+      slow += slowBySecond.get(s);
+      if (n >= minAnswersPerSecond) {
+        double share = slowBySecond.get(s) / (double) n;
+        seconds++;
+        above += share > 0.01 ? 1 : 0;
+        worst = Math.max(worst, share);
+      }
+    }
+    return answered == 0 ? "-" : String.format("%.2f%%; %d of %d s; %.1f%%", 100.0 * slow / answered, above, seconds,
+        100 * worst);
   }
 
   void reject(String code) {

@@ -23,7 +23,7 @@ final class ThreadCpu {
     Map<String, double[]> groups = new HashMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : tasks.toList()) {
-        add(groups, task.resolve("stat"), null);
+        add(groups, task.resolve("stat"), null, false);
       }
     } catch (IOException | RuntimeException e) {
       // the process is gone
@@ -31,7 +31,14 @@ final class ThreadCpu {
     return groups;
   }
 
-  /** Process role to CPU seconds (user, system) of the PostgreSQL processes {@code pids}. */
+  /** The role under which the CPU of PostgreSQL processes that have ended is counted. */
+  static final String exitedPostgres = "ended processes (autovacuum workers, ...)";
+
+  /**
+   * Process role to CPU seconds (user, system) of the PostgreSQL processes {@code pids}, the first of them the
+   * postmaster. Processes that ran and ended between two readings, such as autovacuum workers, are counted by the
+   * postmaster's reaped-children times ({@link #exitedPostgres}).
+   */
   static Map<String, double[]> postgres(List<Long> pids) {
     Map<String, double[]> roles = new HashMap<>();
     for (long pid : pids) {
@@ -44,7 +51,10 @@ final class ThreadCpu {
       } catch (IOException | RuntimeException e) {
         continue;
       }
-      add(roles, Path.of("/proc", Long.toString(pid), "stat"), role);
+      add(roles, Path.of("/proc", Long.toString(pid), "stat"), role, false);
+    }
+    if (!pids.isEmpty()) {
+      add(roles, Path.of("/proc", Long.toString(pids.get(0)), "stat"), exitedPostgres, true);
     }
     return roles;
   }
@@ -63,7 +73,8 @@ final class ThreadCpu {
     more.forEach((k, v) -> total.merge(k, v.clone(), (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
   }
 
-  private static void add(Map<String, double[]> groups, Path stat, String group) {
+  /** Adds the process's own times, or with {@code reaped} those of its children that ended and were waited for. */
+  private static void add(Map<String, double[]> groups, Path stat, String group, boolean reaped) {
     try {
       String s = Files.readString(stat);
       int open = s.indexOf('(');
@@ -71,8 +82,10 @@ final class ThreadCpu {
       String name = group != null ? group : s.substring(open + 1, close).replaceAll("\\d+$", "N");
       String[] f = s.substring(close + 2).split(" ");
       // after "pid (comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
-      double user = Long.parseLong(f[11]) / ticksPerSecond;
-      double system = Long.parseLong(f[12]) / ticksPerSecond;
+      // cutime cstime
+      int at = reaped ? 13 : 11;
+      double user = Long.parseLong(f[at]) / ticksPerSecond;
+      double system = Long.parseLong(f[at + 1]) / ticksPerSecond;
       groups.merge(name, new double[] {user, system}, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
     } catch (IOException | RuntimeException e) {
       // the thread or process ended
