@@ -21,14 +21,15 @@ final class Stats {
   final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
   /** Time under load, summed over the phase's parts. */
   long activeNanos;
-  /** Answers, and answers slower than {@link #slowNanos} (the p99 target), by second since these Stats began. */
-  private final long startNanos = System.nanoTime();
-  private final AtomicIntegerArray answeredBySecond = new AtomicIntegerArray(maxSeconds);
-  private final AtomicIntegerArray slowBySecond = new AtomicIntegerArray(maxSeconds);
+  /** Answers slower than this (the p99 target) are counted per second, to tell bursts from a steady tail. */
   private static final long slowNanos = TimeUnit.MILLISECONDS.toNanos(20);
   private static final int maxSeconds = 4096;
   /** Seconds with fewer answers (a part's first or last) are left out of the per-second shares. */
   private static final int minAnswersPerSecond = 100;
+  /** Answers, and answers slower than {@link #slowNanos}, by second since these Stats began. */
+  private final long startNanos = System.nanoTime();
+  private final AtomicIntegerArray answeredBySecond = new AtomicIntegerArray(maxSeconds);
+  private final AtomicIntegerArray slowBySecond = new AtomicIntegerArray(maxSeconds);
 
   void latency(long nanos) {
     recorder.recordValue(Math.max(1, nanos / 1_000));
