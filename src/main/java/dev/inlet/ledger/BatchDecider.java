@@ -4,7 +4,6 @@ import dev.inlet.ledger.BatchWrites.ConnectionChange;
 import dev.inlet.ledger.LedgerState.AccountState;
 import dev.inlet.ledger.LedgerState.ConnectionState;
 import dev.inlet.ledger.LedgerState.DataKey;
-import dev.inlet.ledger.LedgerState.StreamKey;
 import dev.inlet.ledger.LedgerState.StreamState;
 import dev.inlet.ledger.LedgerState.PacketKey;
 import dev.inlet.ledger.PacketOutcome.StreamTotals;
@@ -145,12 +144,14 @@ public final class BatchDecider {
       connection.closed = true;
       change.close = true;
     }
+    if (!p.streams().isEmpty()) {
+      writes.streams.put(key, connection.streams);
+    }
     for (StreamCredit s : p.streams()) {
-      StreamState stream = connection.streams.computeIfAbsent(s.streamId(), k -> new StreamState(0, 0, false, false));
+      StreamState stream = connection.streams.computeIfAbsent(s.streamId(), k -> new StreamState(0, 0, false));
       stream.received += s.amount();
       stream.receiveMax = unsignedMax(stream.receiveMax, receiveMax(stream.received, account));
       stream.closed |= s.close();
-      writes.streams.put(new StreamKey(key, s.streamId()), stream);
     }
     for (DataChunk d : p.data()) {
       if (state.data.add(new DataKey(key, d.streamId(), d.offset()))) {

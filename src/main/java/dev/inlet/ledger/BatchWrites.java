@@ -8,14 +8,15 @@ import java.util.Map;
 
 /**
  * What a decided batch writes: the packets it credits (posted as one transfer per account), each connection's
- * changes, each touched
- * stream's new totals, and each account's credit (the connector's account is debited their sum). Amounts are
+ * changes, the streams of each connection whose streams changed (all of them: they are written whole, in the
+ * connection's row), and each account's credit (the connector's account is debited their sum). Amounts are
  * unsigned 64-bit integers in longs.
  */
 public final class BatchWrites {
   final List<PacketCredit> packets = new ArrayList<>();
   final Map<ByteBuffer, ConnectionChange> connections = new LinkedHashMap<>();
-  final Map<LedgerState.StreamKey, LedgerState.StreamState> streams = new LinkedHashMap<>();
+  /** Per connection whose streams changed, all its streams by id (the decider's live map). */
+  final Map<ByteBuffer, Map<Long, LedgerState.StreamState>> streams = new LinkedHashMap<>();
   final Map<Long, long[]> credits = new LinkedHashMap<>();
   final List<PacketRecord.DataChunk> dataChunks = new ArrayList<>();
   final List<ByteBuffer> dataConnections = new ArrayList<>();
@@ -30,12 +31,18 @@ public final class BatchWrites {
     return connections;
   }
 
-  /** Each touched stream's totals after the batch: connection, stream id, state. */
-  public List<StreamRow> streams() {
-    List<StreamRow> rows = new ArrayList<>(streams.size());
-    streams.forEach((k, s) -> rows.add(new StreamRow(k.connection().array(), k.streamId(), s.received, s.receiveMax,
-        s.closed, s.stored)));
-    return rows;
+  /**
+   * Per connection whose streams changed in the batch, every stream it has after the batch, by ascending stream id.
+   */
+  public Map<ByteBuffer, List<StreamRow>> streams() {
+    Map<ByteBuffer, List<StreamRow>> m = new LinkedHashMap<>();
+    streams.forEach((connection, byId) -> {
+      List<StreamRow> rows = new ArrayList<>(byId.size());
+      byId.forEach((id, s) -> rows.add(new StreamRow(id, s.received, s.receiveMax, s.closed)));
+      rows.sort((a, b) -> Long.compare(a.streamId(), b.streamId()));
+      m.put(connection, rows);
+    });
+    return m;
   }
 
   /** Per receiving account, the amount credited in this batch (unsigned 64-bit). */
@@ -66,17 +73,14 @@ public final class BatchWrites {
   public record PacketCredit(byte[] connectionId, long sequence, long amount, long accountId) {}
 
   /**
-   * A stream's totals after the batch.
+   * A stream's totals after the batch (RFC 0029 §3.4: ids are positive, at most {@code ReceiverLimits.maxStreamId}).
    *
-   * @param connectionId connection
    * @param streamId stream
    * @param received unsigned 64-bit
    * @param receiveMax unsigned 64-bit
    * @param closed whether the sender closed it
-   * @param stored whether the stream's row exists already (updated) or is new (inserted)
    */
-  public record StreamRow(byte[] connectionId, long streamId, long received, long receiveMax, boolean closed,
-      boolean stored) {}
+  public record StreamRow(long streamId, long received, long receiveMax, boolean closed) {}
 
   /** A connection's changes in the batch. */
   public static final class ConnectionChange {

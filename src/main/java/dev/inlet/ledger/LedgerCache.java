@@ -1,7 +1,6 @@
 package dev.inlet.ledger;
 
 import dev.inlet.ledger.LedgerState.ConnectionState;
-import dev.inlet.ledger.LedgerState.StreamState;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,16 +46,13 @@ public final class LedgerCache {
   }
 
   /**
-   * Records a committed batch: every connection it wrote is one version on, every stream it wrote has its row, and
+   * Records a committed batch: every connection it wrote (with its streams) is one version on, and
    * when {@code decided} is a state read under locks (not this cache's), its accounts and connections replace the
    * cached ones.
    */
   public void committed(LedgerState decided, BatchWrites writes) {
     for (ByteBuffer id : writes.connections.keySet()) {
       decided.connections.get(id).version++;
-    }
-    for (StreamState s : writes.streams.values()) {
-      s.stored = true;
     }
     if (decided != state) {
       state.accounts.putAll(decided.accounts);

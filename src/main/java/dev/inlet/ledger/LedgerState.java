@@ -49,7 +49,7 @@ public final class LedgerState {
     if (c == null) {
       throw new IllegalStateException("stream of a connection not in the state");
     }
-    c.streams.put(streamId, new StreamState(received, receiveMax, closed, true));
+    c.streams.put(streamId, new StreamState(received, receiveMax, closed));
   }
 
   /** A credited packet: its sequence on the connection and its amount. */
@@ -62,7 +62,6 @@ public final class LedgerState {
     data.add(new DataKey(ByteBuffer.wrap(connectionId), streamId, offset));
   }
 
-  record StreamKey(ByteBuffer connection, long streamId) {}
 
   record PacketKey(ByteBuffer connection, long sequence) {}
 
@@ -97,14 +96,11 @@ public final class LedgerState {
     long received;
     long receiveMax;
     boolean closed;
-    /** Whether the stream has its row in the database (written by a committed batch, or read from it). */
-    boolean stored;
 
-    StreamState(long received, long receiveMax, boolean closed, boolean stored) {
+    StreamState(long received, long receiveMax, boolean closed) {
       this.received = received;
       this.receiveMax = receiveMax;
       this.closed = closed;
-      this.stored = stored;
     }
   }
 }

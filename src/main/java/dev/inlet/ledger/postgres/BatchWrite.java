@@ -19,12 +19,12 @@ import java.util.Map;
 /**
  * Writes a decided batch in one statement (one round trip; with autocommit on, its commit too): the credited
  * packets, one transfer per credited account posting them (two entries: the connector's account debited, the
- * receiving account credited), connection totals, stream totals, account balances and StreamData. The statement
- * checks what the decisions relied on and aborts — writing nothing — when it changed: every connection must
- * still be at the version the decider saw (or not exist yet, for version 0), every stream the writer knows must
- * have its row, and every credited account must stay within its receive limit; a credited (connection, sequence)
- * or a new stream already in the ledger aborts it too. The error is {@link #stale} (or a unique violation); the
- * caller then redoes the batch under row locks.
+ * receiving account credited), connection totals with their streams' totals (in the connection's row, written
+ * whole: db/V5), account balances and StreamData. The statement checks what the decisions relied on and aborts —
+ * writing nothing — when it changed: every connection must still be at the version the decider saw (or not exist
+ * yet, for version 0), and every credited account must stay within its receive limit; a credited (connection,
+ * sequence) already in the ledger aborts it too. The error is {@link #stale} (or a unique violation); the caller
+ * then redoes the batch under row locks.
  * Amounts travel as the signed bigint holding their unsigned 64 bits and become numeric in SQL
  * ({@code inlet_u64}, db/V3).
  */
@@ -35,19 +35,19 @@ final class BatchWrite {
   static final String sql = """
       WITH conn AS (
         SELECT * FROM unnest(?::bytea[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::text[],
-                             ?::boolean[], ?::int[])
-          AS u(id, account, version, received, fulfilled, rejected, source, close, data)),
+                             ?::boolean[], ?::int[], ?::text[])
+          AS u(id, account, version, received, fulfilled, rejected, source, close, data, streams)),
       created AS (
         INSERT INTO connections AS c (id, account_id, source_address, total_received, packets_fulfilled,
-                                      packets_rejected, last_packet_at, closed_at, data_bytes, version)
+                                      packets_rejected, last_packet_at, closed_at, data_bytes, streams, version)
         SELECT id, account, source, inlet_u64(received), fulfilled, rejected, now(),
-               CASE WHEN close THEN now() END, data, 1
+               CASE WHEN close THEN now() END, data, coalesce(streams::stream_total[], '{}'), 1
         FROM conn WHERE version = 0 ORDER BY id
         -- A row at version 0 was created by this transaction's lock step and holds nothing yet.
         ON CONFLICT (id) DO UPDATE SET source_address = excluded.source_address,
           total_received = excluded.total_received, packets_fulfilled = excluded.packets_fulfilled,
           packets_rejected = excluded.packets_rejected, last_packet_at = excluded.last_packet_at,
-          closed_at = excluded.closed_at, data_bytes = excluded.data_bytes, version = 1
+          closed_at = excluded.closed_at, data_bytes = excluded.data_bytes, streams = excluded.streams, version = 1
         WHERE c.version = 0
         RETURNING c.id),
       updated AS (
@@ -58,7 +58,8 @@ final class BatchWrite {
                                 ELSE now() END,
           source_address = coalesce(u.source, c.source_address),
           closed_at = CASE WHEN u.close THEN coalesce(c.closed_at, now()) ELSE c.closed_at END,
-          data_bytes = c.data_bytes + u.data, version = c.version + 1
+          data_bytes = c.data_bytes + u.data, streams = coalesce(u.streams::stream_total[], c.streams),
+          version = c.version + 1
         FROM conn u
         WHERE c.id = u.id AND u.version > 0 AND c.version = u.version
         RETURNING c.id),
@@ -75,18 +76,6 @@ final class BatchWrite {
       packet AS (
         INSERT INTO packets (connection_id, sequence, amount, transfer_id)
         SELECT u.c, u.q, inlet_u64(u.amount), p.id FROM credit u JOIN posting p USING (account)),
-      -- Streams' absolute totals: the connection's version (or row lock) makes this batch their only writer. A
-      -- stream is updated when the writer knows its row, inserted otherwise (a stale guess aborts either way): an
-      -- upsert would lock each row and pay for a speculative insertion first.
-      stream_new AS (
-        INSERT INTO streams (connection_id, stream_id, received, receive_max, closed)
-        SELECT c, s, inlet_u64(received), inlet_u64(max), closed
-        FROM unnest(?::bytea[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[]) AS u(c, s, received, max, closed)),
-      stream_old AS (
-        UPDATE streams t SET received = inlet_u64(u.received), receive_max = inlet_u64(u.max), closed = u.closed
-        FROM unnest(?::bytea[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[]) AS u(c, s, received, max, closed)
-        WHERE t.connection_id = u.c AND t.stream_id = u.s
-        RETURNING 1),
       data AS (
         INSERT INTO stream_data (connection_id, stream_id, "offset", data)
         SELECT * FROM unnest(?::bytea[], ?::bigint[], ?::bigint[], ?::bytea[]) ON CONFLICT DO NOTHING),
@@ -98,7 +87,6 @@ final class BatchWrite {
         RETURNING a.id, a.received, a.receive_limit)
       SELECT a.id, a.received, a.receive_limit
       FROM (SELECT inlet_expect((SELECT count(*) FROM created) + (SELECT count(*) FROM updated), ?, 'connections')
-               AND inlet_expect((SELECT count(*) FROM stream_old), ?, 'streams')
                AND inlet_expect((SELECT count(*) FROM account), ?, 'accounts') AS ok) checked
       LEFT JOIN account a ON checked.ok
       """;
@@ -131,27 +119,19 @@ final class BatchWrite {
   }
 
   void bindAll(Connection c, PreparedStatement st, BatchWrites writes) throws SQLException {
-    int i = bindConnections(c, st, 1, writes.connections());
+    int i = bindConnections(c, st, 1, writes.connections(), writes.streams());
     i = bindPackets(c, st, i, writes.packets());
     st.setLong(i++, connectorAccountId);
-    List<StreamRow> created = new ArrayList<>();
-    List<StreamRow> stored = new ArrayList<>();
-    for (StreamRow s : writes.streams()) {
-      (s.stored() ? stored : created).add(s);
-    }
-    i = bindStreams(c, st, i, created);
-    i = bindStreams(c, st, i, stored);
     i = bindData(c, st, i, writes);
     st.setLong(i++, connectorAccountId);
     st.setInt(i++, writes.connections().size());
-    st.setInt(i++, stored.size());
     int credited = writes.credits().size();
     // Each credited account and the connector's.
     st.setInt(i, credited == 0 ? 0 : credited + 1);
   }
 
   private static int bindConnections(Connection c, PreparedStatement st, int i,
-      Map<ByteBuffer, ConnectionChange> changes) throws SQLException {
+      Map<ByteBuffer, ConnectionChange> changes, Map<ByteBuffer, List<StreamRow>> streams) throws SQLException {
     int n = changes.size();
     byte[][] ids = new byte[n][];
     Long[] accounts = new Long[n];
@@ -162,6 +142,7 @@ final class BatchWrite {
     String[] sources = new String[n];
     Boolean[] closes = new Boolean[n];
     Integer[] data = new Integer[n];
+    String[] streamTotals = new String[n];
     int k = 0;
     for (Map.Entry<ByteBuffer, ConnectionChange> e : changes.entrySet()) {
       ConnectionChange ch = e.getValue();
@@ -174,6 +155,8 @@ final class BatchWrite {
       sources[k] = ch.sourceAddress();
       closes[k] = ch.close();
       data[k] = ch.dataBytes();
+      List<StreamRow> rows = streams.get(e.getKey());
+      streamTotals[k] = rows == null ? null : streamTotals(rows);
       k++;
     }
     st.setArray(i++, c.createArrayOf("bytea", ids));
@@ -185,7 +168,24 @@ final class BatchWrite {
     st.setArray(i++, c.createArrayOf("text", sources));
     st.setArray(i++, c.createArrayOf("boolean", closes));
     st.setArray(i++, c.createArrayOf("integer", data));
+    st.setArray(i++, c.createArrayOf("text", streamTotals));
     return i;
+  }
+
+  /**
+   * A connection's streams as a {@code stream_total[]} literal, e.g. {@code {"(1,600,1000,f)"}}: amounts as unsigned
+   * decimals. Only digits, commas and t/f: nothing to quote inside.
+   */
+  static String streamTotals(List<StreamRow> rows) {
+    StringBuilder b = new StringBuilder(2 + rows.size() * 48).append('{');
+    for (StreamRow s : rows) {
+      if (b.length() > 1) {
+        b.append(',');
+      }
+      b.append("\"(").append(s.streamId()).append(',').append(Long.toUnsignedString(s.received())).append(',')
+          .append(Long.toUnsignedString(s.receiveMax())).append(',').append(s.closed() ? 't' : 'f').append(")\"");
+    }
+    return b.append('}').toString();
   }
 
   private static int bindPackets(Connection c, PreparedStatement st, int i, List<PacketCredit> packets)
@@ -206,30 +206,6 @@ final class BatchWrite {
     st.setArray(i++, c.createArrayOf("bigint", sequences));
     st.setArray(i++, c.createArrayOf("bigint", amounts));
     st.setArray(i++, c.createArrayOf("bigint", accounts));
-    return i;
-  }
-
-  private static int bindStreams(Connection c, PreparedStatement st, int i, List<StreamRow> rows)
-      throws SQLException {
-    int n = rows.size();
-    byte[][] connections = new byte[n][];
-    Long[] ids = new Long[n];
-    Long[] received = new Long[n];
-    Long[] max = new Long[n];
-    Boolean[] closed = new Boolean[n];
-    for (int k = 0; k < n; k++) {
-      StreamRow s = rows.get(k);
-      connections[k] = s.connectionId();
-      ids[k] = s.streamId();
-      received[k] = s.received();
-      max[k] = s.receiveMax();
-      closed[k] = s.closed();
-    }
-    st.setArray(i++, c.createArrayOf("bytea", connections));
-    st.setArray(i++, c.createArrayOf("bigint", ids));
-    st.setArray(i++, c.createArrayOf("bigint", received));
-    st.setArray(i++, c.createArrayOf("bigint", max));
-    st.setArray(i++, c.createArrayOf("boolean", closed));
     return i;
   }
 
