@@ -76,7 +76,8 @@ public final class LoadBenchmark {
         options.clients(), options.connections(),
         options.packets() > 0 ? "packets=" + options.packets() : "duration=" + options.durationSeconds() + "s",
         options.warmupSeconds(), options.openLoop() ? "rate=" + options.rate() + "/s (open loop)" : "closed loop",
-        options.openLoop() || options.halfLoadSeconds() == 0 ? "off" : options.halfLoadSeconds() + "s",
+        options.openLoop() || options.halfLoadSeconds() == 0 ? "off"
+            : options.halfLoadSeconds() + "s of " + options.halfLoadOf(),
         options.churnConnections(), options.httpClient(), String.join(" ", options.inletJvmArgs()), options.jfr());
     List<Result> results = new ArrayList<>();
     for (boolean nonDurable : options.nonDurableRuns()) {
@@ -192,7 +193,7 @@ public final class LoadBenchmark {
 
       // Latency at half the measured throughput, open loop.
       if (!options.openLoop() && options.halfLoadSeconds() > 0 && result.measured.fulfilledPerSecond() > 0) {
-        result.halfRate = result.measured.fulfilledPerSecond() / 2;
+        result.halfRate = options.halfLoadRate(result.measured.fulfilledPerSecond());
         int seconds = settleSeconds + options.halfLoadSeconds();
         int m = (int) Math.ceil(result.halfRate * seconds * 1.05) + options.clients();
         Pool halfPool = prebuild(label, factory, m, 0, seconds);

@@ -19,6 +19,7 @@ record Options(
     int warmupSeconds,
     double rate,
     int halfLoadSeconds,
+    String halfLoadOf,
     String mode,
     int churnConnections,
     String httpClient,
@@ -40,8 +41,10 @@ record Options(
                                    60 s of load to settle)
         --rate=R                   open loop: offer R packets/s (latency from the intended send time);
                                    without it the load is closed loop (as fast as the clients go)
-        --half-load-seconds=10     closed loop only: afterwards offer half the measured throughput, open loop,
-                                   15 s unmeasured, then this long, and report its latency (0: skip)
+        --half-load-seconds=10     closed loop only: afterwards offer half load, open loop, 15 s unmeasured, then
+                                   this long, and report its latency (0: skip)
+        --half-load-of=target      target: half of the 20,000/s throughput target, 10,000/s (or half the measured
+                                   throughput when that is lower); max: half the measured throughput
         --mode=both                both | durable | baseline (baseline = --inlet.unsafe-non-durable-commits=true)
         --churn-connections=0      also open N more connections via SPSP and pay and close each (ConnectionClose)
                                    during the measured phase
@@ -87,6 +90,7 @@ record Options(
         integer(take(values, "warmup-seconds", "60")),
         Double.parseDouble(take(values, "rate", "0")),
         integer(take(values, "half-load-seconds", "10")),
+        take(values, "half-load-of", "target"),
         take(values, "mode", "both"),
         integer(take(values, "churn-connections", "0")),
         take(values, "http-client", "raw"),
@@ -101,6 +105,9 @@ record Options(
     }
     if (!List.of("both", "durable", "baseline").contains(o.mode)) {
       throw new IllegalArgumentException("--mode is both, durable or baseline");
+    }
+    if (!List.of("target", "max").contains(o.halfLoadOf)) {
+      throw new IllegalArgumentException("--half-load-of is target or max");
     }
     if (!List.of("sampling", "default", "profile", "off").contains(o.jfr)) {
       throw new IllegalArgumentException("--jfr is sampling, default, profile or off");
@@ -117,6 +124,14 @@ record Options(
       throw new IllegalArgumentException("--packets is above --max-prebuilt " + o.maxPrebuilt);
     }
     return o;
+  }
+
+  /** The throughput target, durable fulfilled packets/s; its latency target is at half this load. */
+  static final double targetPerSecond = 20_000;
+
+  /** The half-load phase's rate after a measured throughput of {@code measured} packets/s. */
+  double halfLoadRate(double measured) {
+    return halfLoadOf.equals("max") ? measured / 2 : Math.min(targetPerSecond, measured) / 2;
   }
 
   /** Modes to run, in order: the durable run first, then its non-durable baseline. */

@@ -51,7 +51,9 @@ final class Report {
         r -> String.format("%.1f / %.1f / %.1f MB", r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6));
 
     if (results.stream().anyMatch(r -> r.half != null)) {
-      section(rows, "half load (open loop at half the fulfilled packets/s above)", results.size(), ratio);
+      section(rows, "half load (open loop at half " + (options.halfLoadOf().equals("max")
+          ? "the fulfilled packets/s above)" : "the 20,000/s target, or of the fulfilled packets/s above if lower)"),
+          results.size(), ratio);
       num(rows, results, ratio, "offered packets/s", r -> r.halfRate, "%,.0f");
       num(rows, results, ratio, "fulfilled packets/s", r -> r.half == null ? 0 : r.half.fulfilledPerSecond(), "%,.0f");
       text(rows, results, ratio, "rejects by code", r -> r.half == null ? "-" : Stats.counts(r.half.rejects));
@@ -139,12 +141,14 @@ final class Report {
       double tput = r.measured.fulfilledPerSecond();
       if (!options.openLoop()) {
         System.out.printf("target >= 20,000 fulfilled packets/s durable: %s (%,.0f/s)%n",
-            tput >= 20_000 ? "met" : "NOT met", tput);
+            tput >= Options.targetPerSecond ? "met" : "NOT met", tput);
       }
       if (r.half != null) {
         double p99 = r.half.histogram().getValueAtPercentile(99) / 1000.0;
-        System.out.printf("target p99 < 20 ms at half the max load: %s (p99 %.2f ms at %,.0f/s)%n",
-            p99 < 20 ? "met" : "NOT met", p99, r.halfRate);
+        boolean atTarget = options.halfLoadOf().equals("target") && tput >= Options.targetPerSecond;
+        System.out.printf("target p99 < 20 ms at half %s: %s (p99 %.2f ms at %,.0f/s)%n",
+            atTarget ? "the 20,000/s target load" : "the measured load", p99 < 20 ? "met" : "NOT met", p99,
+            r.halfRate);
       }
       System.out.printf("heap after GC: start %.1f MB, middle %.1f MB, end %.1f MB: %+.1f MB over %,d packets "
               + "(%+.1f bytes per packet)%n", r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6,

@@ -34,7 +34,8 @@ class StreamsMigrationTest {
       migrate(db, "latest");
 
       assertThat(jdbc.sql("SELECT encode(connection_id, 'hex') || ' ' || stream_id || ' ' || received || ' ' "
-          + "|| receive_max || ' ' || closed FROM streams ORDER BY connection_id, stream_id").query(String.class).list())
+          + "|| receive_max || ' ' || closed FROM streams ORDER BY connection_id, stream_id").query(String.class)
+          .list())
           .containsExactly("01 1 600 1000 false", "01 3 18446744073709551615 18446744073709551615 true",
               "02 5 0 7 false");
       assertThat(jdbc.sql("SELECT streams::text FROM connections ORDER BY id").query(String.class).list())
