@@ -1,6 +1,6 @@
 -- Every batch rewrote each connection's row and, beside it, the row of each stream it paid: two row versions per
 -- connection and batch, the stream's a third of the batch statement's cost. A connection's streams (at most 128
--- client streams: ReceiverLimits.maxStreamId, RFC 0029 §3.2) now live in its row, written whole with it, so the
+-- client streams: ReceiverLimits.maxStreamId) now live in its row, written whole with it, so the
 -- version check on the connection row covers them too. Amounts stay uint64.
 CREATE TYPE stream_total AS (
   id          bigint,  -- stream id, > 0

@@ -73,7 +73,7 @@ public final class BatchWrites {
   public record PacketCredit(byte[] connectionId, long sequence, long amount, long accountId) {}
 
   /**
-   * A stream's totals after the batch (RFC 0029 §3.4: ids are positive, at most {@code ReceiverLimits.maxStreamId}).
+   * A stream's totals after the batch (ids are positive, at most {@code ReceiverLimits.maxStreamId}).
    *
    * @param streamId stream
    * @param received unsigned 64-bit
