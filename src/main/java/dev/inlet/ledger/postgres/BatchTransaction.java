@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,11 @@ import java.util.TreeSet;
 
 /**
  * One batch of packets read and decided under row locks, in a fixed number of set-based statements whatever the
- * batch size: lock the accounts, create and lock the connections (both in id order, so replicas cannot deadlock),
- * read their streams, credited sequences and kept data, let {@link BatchDecider} decide every packet, then write
- * it all with {@link BatchWrite}. The connection's row lock guards its streams, credited packets and data: no other
- * transaction writes them meanwhile. This is the ledger's safe path: for batches {@link LedgerCache} cannot
- * decide alone, and for those whose cached decision the database refused.
+ * batch size: lock the accounts, create and lock the connections (both in id order, so replicas cannot deadlock)
+ * and read them with their streams, read credited sequences and kept data, let {@link BatchDecider} decide every
+ * packet, then write it all with {@link BatchWrite}. The connection's row lock guards its streams, credited
+ * packets and data: no other transaction writes them meanwhile. This is the ledger's safe path: for batches
+ * {@link LedgerCache} cannot decide alone, and for those whose cached decision the database refused.
  */
 final class BatchTransaction {
   private final long connectorAccountId;
@@ -57,7 +58,6 @@ final class BatchTransaction {
     byte[][] ids = sortedIds(connections);
     createConnections(c, ids, connections);
     lockConnections(c, ids, state);
-    readStreams(c, ids, state);
     readCredited(c, packets, state);
     readData(c, packets, state);
 
@@ -96,28 +96,29 @@ final class BatchTransaction {
     }
   }
 
+  /**
+   * Locks the batch's connections in id order and reads each with its streams (in its row since db/V5): one row per
+   * stream, or one with no stream for a connection that has none.
+   */
   private static void lockConnections(Connection c, byte[][] ids, LedgerState state) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(
-        "SELECT id, total_received, closed_at IS NOT NULL, data_bytes, version FROM connections WHERE id = ANY (?) "
-            + "ORDER BY id FOR UPDATE")) {
+        "SELECT c.id, c.total_received, c.closed_at IS NOT NULL, c.data_bytes, c.version, s.id, s.received, "
+            + "s.receive_max, s.closed FROM connections c LEFT JOIN LATERAL unnest(c.streams) s ON true "
+            + "WHERE c.id = ANY (?) ORDER BY c.id FOR UPDATE OF c")) {
       st.setArray(1, c.createArrayOf("bytea", ids));
       try (ResultSet rs = st.executeQuery()) {
+        byte[] last = null;
         while (rs.next()) {
-          state.connection(rs.getBytes(1), Uint64.fromNumeric(rs.getBigDecimal(2)), rs.getBoolean(3), rs.getInt(4),
-              rs.getLong(5));
-        }
-      }
-    }
-  }
-
-  private static void readStreams(Connection c, byte[][] ids, LedgerState state) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(
-        "SELECT connection_id, stream_id, received, receive_max, closed FROM streams WHERE connection_id = ANY (?)")) {
-      st.setArray(1, c.createArrayOf("bytea", ids));
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          state.stream(rs.getBytes(1), rs.getLong(2), Uint64.fromNumeric(rs.getBigDecimal(3)),
-              Uint64.fromNumeric(rs.getBigDecimal(4)), rs.getBoolean(5));
+          byte[] id = rs.getBytes(1);
+          if (!Arrays.equals(id, last)) {
+            state.connection(id, Uint64.fromNumeric(rs.getBigDecimal(2)), rs.getBoolean(3), rs.getInt(4),
+                rs.getLong(5));
+            last = id;
+          }
+          if (rs.getObject(6) != null) {
+            state.stream(id, rs.getLong(6), Uint64.fromNumeric(rs.getBigDecimal(7)),
+                Uint64.fromNumeric(rs.getBigDecimal(8)), rs.getBoolean(9));
+          }
         }
       }
     }
