@@ -1,7 +1,8 @@
 package dev.inlet;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -9,21 +10,30 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The shared test vectors ({@code ../shared/vectors}). Surefire passes their directory as {@code inlet.vectors.dir};
- * run another way, the checkout's sibling folder is used.
+ * The test vectors kept in the repository, {@code src/test/resources/vectors/} (where each file comes from: the
+ * README there). Read from the test classpath, so a plain clone has them.
  */
 public final class Vectors {
   private static final JsonMapper json = JsonMapper.builder().build();
+  private static final String directory = "/vectors/";
 
   private Vectors() {}
 
-  /** The whole JSON document in {@code fileName}. */
+  /**
+   * The whole JSON document in {@code fileName}.
+   *
+   * @throws IllegalStateException naming the missing resource when the file is not on the test classpath
+   */
   public static JsonNode file(String fileName) {
-    Path file = Path.of(System.getProperty("inlet.vectors.dir", "../shared/vectors")).resolve(fileName);
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException("test vectors not found at " + file.toAbsolutePath());
+    try (InputStream in = Vectors.class.getResourceAsStream(directory + fileName)) {
+      if (in == null) {
+        throw new IllegalStateException("test vectors not found: classpath resource " + directory + fileName
+            + " (src/test/resources" + directory + fileName + ")");
+      }
+      return json.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("test vectors unreadable: " + directory + fileName, e);
     }
-    return json.readTree(file);
   }
 
   /** Every element of the top-level JSON array in {@code fileName}. */

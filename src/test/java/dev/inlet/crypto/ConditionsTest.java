@@ -9,18 +9,18 @@ import tools.jackson.databind.JsonNode;
 
 class ConditionsTest {
 
-  private static final JsonNode PREPARE = Vectors.file("stream-crypto.json").get("prepare");
+  private final JsonNode prepare = Vectors.file("stream-crypto.json").get("prepare");
 
   @Test
   void vectorFulfillmentFulfilsItsCondition() {
     assertThat(Conditions.fulfills(
-            Vectors.hex(PREPARE.get("fulfillment")), Vectors.hex(PREPARE.get("condition"))))
+            Vectors.hex(prepare.get("fulfillment")), Vectors.hex(prepare.get("condition"))))
         .isTrue();
   }
 
   @Test
   void otherFulfillmentDoesNotFulfil() {
-    assertThat(Conditions.fulfills(new byte[32], Vectors.hex(PREPARE.get("condition")))).isFalse();
+    assertThat(Conditions.fulfills(new byte[32], Vectors.hex(prepare.get("condition")))).isFalse();
   }
 
   @Test

@@ -12,28 +12,28 @@ import tools.jackson.databind.JsonNode;
 
 class ReceiptsTest {
 
-  private static final JsonNode VECTOR = Vectors.file("stream-receipt.json");
-  private static final byte[] NONCE = Vectors.hex(VECTOR.get("nonce"));
-  private static final byte[] SECRET = Vectors.hex(VECTOR.get("secret"));
+  private final JsonNode vector = Vectors.file("stream-receipt.json");
+  private final byte[] nonce = Vectors.hex(vector.get("nonce"));
+  private final byte[] secret = Vectors.hex(vector.get("secret"));
 
   @Test
   void matchesTheVectorByteForByte() {
-    long streamId = VECTOR.get("streamId").asLong();
-    long totalReceived = Long.parseUnsignedLong(VECTOR.get("totalReceived").asString());
-    byte[] receipt = Receipts.receipt(NONCE, SECRET, streamId, totalReceived);
-    assertThat(receipt).hasSize(Receipts.LENGTH).isEqualTo(Vectors.hex(VECTOR.get("receipt")));
-    assertThat(receipt).isEqualTo(Base64.getDecoder().decode(VECTOR.get("receiptBase64").asString()));
+    long streamId = vector.get("streamId").asLong();
+    long totalReceived = Long.parseUnsignedLong(vector.get("totalReceived").asString());
+    byte[] receipt = Receipts.receipt(nonce, secret, streamId, totalReceived);
+    assertThat(receipt).hasSize(Receipts.LENGTH).isEqualTo(Vectors.hex(vector.get("receipt")));
+    assertThat(receipt).isEqualTo(Base64.getDecoder().decode(vector.get("receiptBase64").asString()));
   }
 
   @Test
   void credentialsProduceTheSameReceipt() {
-    assertThat(new ReceiptCredentials(NONCE, SECRET).receipt(1, 1000))
-        .isEqualTo(Vectors.hex(VECTOR.get("receipt")));
+    assertThat(new ReceiptCredentials(nonce, secret).receipt(1, 1000))
+        .isEqualTo(Vectors.hex(vector.get("receipt")));
   }
 
   @Test
   void encodesStreamIdAsOneByteAndTotalAsUnsigned64Bits() {
-    byte[] receipt = Receipts.receipt(NONCE, SECRET, 255, -1L);
+    byte[] receipt = Receipts.receipt(nonce, secret, 255, -1L);
     assertThat(receipt[17]).isEqualTo((byte) 0xFF);
     for (int i = 18; i < 26; i++) {
       assertThat(receipt[i]).isEqualTo((byte) 0xFF);
@@ -43,15 +43,15 @@ class ReceiptsTest {
   @ParameterizedTest
   @ValueSource(longs = {-1, 256, Long.MAX_VALUE})
   void rejectsStreamIdsOutsideUInt8(long streamId) {
-    assertThatThrownBy(() -> Receipts.receipt(NONCE, SECRET, streamId, 0))
+    assertThatThrownBy(() -> Receipts.receipt(nonce, secret, streamId, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void rejectsWrongNonceOrSecretLengths() {
-    assertThatThrownBy(() -> Receipts.receipt(new byte[15], SECRET, 1, 0))
+    assertThatThrownBy(() -> Receipts.receipt(new byte[15], secret, 1, 0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Receipts.receipt(NONCE, new byte[31], 1, 0))
+    assertThatThrownBy(() -> Receipts.receipt(nonce, new byte[31], 1, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

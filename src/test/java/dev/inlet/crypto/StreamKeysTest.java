@@ -12,74 +12,74 @@ import tools.jackson.databind.JsonNode;
 
 class StreamKeysTest {
 
-  private static final JsonNode VECTOR = Vectors.file("stream-crypto.json");
-  private static final JsonNode PREPARE = VECTOR.get("prepare");
-  private static final StreamKeys KEYS = StreamKeys.derive(Vectors.hex(VECTOR.get("sharedSecret")));
+  private final JsonNode vector = Vectors.file("stream-crypto.json");
+  private final JsonNode prepare = vector.get("prepare");
+  private final StreamKeys keys = StreamKeys.derive(Vectors.hex(vector.get("sharedSecret")));
 
   @Test
   void derivesTheVectorKeys() {
-    assertThat(KEYS.encryptionKey()).isEqualTo(Vectors.hex(VECTOR.get("encryptionKey")));
-    assertThat(KEYS.fulfillmentKey()).isEqualTo(Vectors.hex(VECTOR.get("fulfillmentKey")));
+    assertThat(keys.encryptionKey()).isEqualTo(Vectors.hex(vector.get("encryptionKey")));
+    assertThat(keys.fulfillmentKey()).isEqualTo(Vectors.hex(vector.get("fulfillmentKey")));
   }
 
   @Test
   void encryptsTheVectorPrepareWithItsIv() {
-    byte[] encrypted = KEYS.encrypt(Vectors.hex(PREPARE.get("plaintext")), Vectors.hex(PREPARE.get("iv")));
-    assertThat(encrypted).isEqualTo(Vectors.hex(PREPARE.get("encrypted")));
+    byte[] encrypted = keys.encrypt(Vectors.hex(prepare.get("plaintext")), Vectors.hex(prepare.get("iv")));
+    assertThat(encrypted).isEqualTo(Vectors.hex(prepare.get("encrypted")));
   }
 
   @Test
   void decryptsTheVectorPrepare() throws DecryptionException {
-    assertThat(KEYS.decrypt(Vectors.hex(PREPARE.get("encrypted"))))
-        .isEqualTo(Vectors.hex(PREPARE.get("plaintext")));
+    assertThat(keys.decrypt(Vectors.hex(prepare.get("encrypted"))))
+        .isEqualTo(Vectors.hex(prepare.get("plaintext")));
   }
 
   @Test
   void derivesTheVectorFulfillmentAndCondition() {
-    byte[] fulfillment = KEYS.fulfillment(Vectors.hex(PREPARE.get("encrypted")));
-    assertThat(fulfillment).isEqualTo(Vectors.hex(PREPARE.get("fulfillment")));
-    assertThat(Conditions.condition(fulfillment)).isEqualTo(Vectors.hex(PREPARE.get("condition")));
+    byte[] fulfillment = keys.fulfillment(Vectors.hex(prepare.get("encrypted")));
+    assertThat(fulfillment).isEqualTo(Vectors.hex(prepare.get("fulfillment")));
+    assertThat(Conditions.condition(fulfillment)).isEqualTo(Vectors.hex(prepare.get("condition")));
   }
 
   @Test
   void fulfillReplyRoundTripsWithTheWireLayout() throws DecryptionException {
-    byte[] reply = Vectors.hex(VECTOR.get("fulfillResponse").get("plaintext"));
-    byte[] encrypted = KEYS.encrypt(reply);
+    byte[] reply = Vectors.hex(vector.get("fulfillResponse").get("plaintext"));
+    byte[] encrypted = keys.encrypt(reply);
     assertThat(encrypted).hasSize(reply.length + 28);
-    assertThat(KEYS.decrypt(encrypted)).isEqualTo(reply);
+    assertThat(keys.decrypt(encrypted)).isEqualTo(reply);
   }
 
   @Test
   void tagPrecedesCiphertext() throws DecryptionException {
     // Moving the vector's tag behind the ciphertext (the JDK layout) must not decrypt.
-    byte[] wire = Vectors.hex(PREPARE.get("encrypted"));
+    byte[] wire = Vectors.hex(prepare.get("encrypted"));
     byte[] jdkLayout = new byte[wire.length];
     System.arraycopy(wire, 0, jdkLayout, 0, 12);
     System.arraycopy(wire, 28, jdkLayout, 12, wire.length - 28);
     System.arraycopy(wire, 12, jdkLayout, wire.length - 16, 16);
-    assertThatThrownBy(() -> KEYS.decrypt(jdkLayout)).isInstanceOf(DecryptionException.class);
+    assertThatThrownBy(() -> keys.decrypt(jdkLayout)).isInstanceOf(DecryptionException.class);
   }
 
   @Test
   void everyFlippedBitFailsToDecrypt() {
-    byte[] encrypted = Vectors.hex(PREPARE.get("encrypted"));
+    byte[] encrypted = Vectors.hex(prepare.get("encrypted"));
     for (int bit = 0; bit < encrypted.length * 8; bit++) {
       byte[] tampered = encrypted.clone();
       tampered[bit / 8] ^= (byte) (1 << (bit % 8));
-      assertThatThrownBy(() -> KEYS.decrypt(tampered)).isInstanceOf(DecryptionException.class);
+      assertThatThrownBy(() -> keys.decrypt(tampered)).isInstanceOf(DecryptionException.class);
     }
   }
 
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 12, 27})
   void shortInputFailsToDecrypt(int length) {
-    assertThatThrownBy(() -> KEYS.decrypt(new byte[length])).isInstanceOf(DecryptionException.class);
+    assertThatThrownBy(() -> keys.decrypt(new byte[length])).isInstanceOf(DecryptionException.class);
   }
 
   @Test
   void wrongKeyFailsToDecrypt() {
     StreamKeys other = StreamKeys.derive(new byte[32]);
-    assertThatThrownBy(() -> other.decrypt(Vectors.hex(PREPARE.get("encrypted"))))
+    assertThatThrownBy(() -> other.decrypt(Vectors.hex(prepare.get("encrypted"))))
         .isInstanceOf(DecryptionException.class);
   }
 
@@ -89,21 +89,21 @@ class StreamKeysTest {
     for (int length : new int[] {0, 1, 15, 16, 17, 100, 1000, 32767}) {
       byte[] plaintext = new byte[length];
       random.nextBytes(plaintext);
-      byte[] encrypted = KEYS.encrypt(plaintext);
+      byte[] encrypted = keys.encrypt(plaintext);
       assertThat(encrypted).hasSize(length + 28);
-      assertThat(KEYS.decrypt(encrypted)).isEqualTo(plaintext);
+      assertThat(keys.decrypt(encrypted)).isEqualTo(plaintext);
     }
   }
 
   @Test
   void eachEncryptionUsesAFreshIv() {
-    byte[] plaintext = Vectors.hex(PREPARE.get("plaintext"));
-    assertThat(KEYS.encrypt(plaintext)).isNotEqualTo(KEYS.encrypt(plaintext));
+    byte[] plaintext = Vectors.hex(prepare.get("plaintext"));
+    assertThat(keys.encrypt(plaintext)).isNotEqualTo(keys.encrypt(plaintext));
   }
 
   @Test
   void roundTripsConcurrently() throws Exception {
-    byte[] plaintext = Vectors.hex(PREPARE.get("plaintext"));
+    byte[] plaintext = Vectors.hex(prepare.get("plaintext"));
     Runnable work = () -> {
       for (int i = 0; i < 2000; i++) {
         StreamKeys keys = StreamKeys.derive(new byte[] {
@@ -138,7 +138,7 @@ class StreamKeysTest {
 
   @Test
   void rejectsIvsOtherThan12Bytes() {
-    assertThatThrownBy(() -> KEYS.encrypt(new byte[1], new byte[16]))
+    assertThatThrownBy(() -> keys.encrypt(new byte[1], new byte[16]))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
