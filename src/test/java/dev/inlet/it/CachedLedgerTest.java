@@ -39,7 +39,7 @@ class CachedLedgerTest extends InletPerClass {
     DataSource dataSource = inlet.bean(DataSource.class);
     long connector = inlet.bean(PostgresAccounts.class).ensureConnectorAccount("USD", 2);
     inletLedger = inlet.bean(PostgresLedger.class);
-    otherReplica = new PostgresLedger(dataSource, connector, 16_384, Clock.systemUTC(),
+    otherReplica = new PostgresLedger(dataSource, connector, 16_384, 1_000, Clock.systemUTC(),
         new LedgerMetrics(new SimpleMeterRegistry(), "USD", 2));
     jdbc = JdbcClient.create(dataSource);
   }
