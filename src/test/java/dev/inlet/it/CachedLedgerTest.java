@@ -120,6 +120,27 @@ class CachedLedgerTest extends InletPerClass {
     assertThat(inlet.balance("limited")).isEqualTo(100);
   }
 
+  @Test
+  void aBatchBreakingARuleOfMoneyFailsUnavailableAndCreditsNothing() throws Exception {
+    long account = account("broken", null);
+    byte[] connection = connectionId();
+    apply(inletLedger, connection, account, 1, 10);
+    double violations = inlet.bean(MeterRegistry.class).get("inlet.ledger.invariant.violations").counter().count();
+    // Shares that do not add up to the amount: what only a bug in the receiver could send.
+    PacketRecord broken = new PacketRecord(connection, account, null, 2, 10, Instant.now().plusSeconds(30), true,
+        false, List.of(new StreamCredit(1, 9, false)), List.of());
+
+    assertThat(inletLedger.apply(broken).get(30, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.UNAVAILABLE);
+    assertThat(inlet.bean(MeterRegistry.class).get("inlet.ledger.invariant.violations").counter().count())
+        .isEqualTo(violations + 1);
+    assertThat(inlet.balance("broken")).isEqualTo(10);
+    // The cache forgot what the failed batch decided: the next packet is credited on the true totals.
+    PacketOutcome next = apply(inletLedger, connection, account, 3, 5);
+    assertThat(next.outcome()).isEqualTo(Outcome.FULFILLED);
+    assertThat(next.streams().get(0).received()).isEqualTo(15);
+    assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
+  }
+
   private static long account(String name, String limit) {
     inlet.createAccount(name, limit);
     return inlet.bean(Accounts.class).findByName(name).orElseThrow().id();

@@ -52,8 +52,8 @@ final class BatchInvariants {
         fulfilledPaying++;
       }
     }
-    require(fulfilledPaying == changes.packets.size(), "packets fulfilled with money are the packets credited",
-        fulfilledPaying, changes.packets.size());
+    require(changes.packets.size() == fulfilledPaying, "packets fulfilled with money are the packets credited",
+        changes.packets.size(), fulfilledPaying);
 
     long creditedTotal = 0;
     Map<Long, long[]> byAccount = new HashMap<>();
