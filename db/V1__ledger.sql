@@ -112,7 +112,24 @@ BEGIN
 END
 $$;
 
--- A batch as the ledger writer's one statement takes it (BatchStatement): three arrays of these, one text literal
+-- Aborts the statement (and so everything it wrote) when a rule of money is broken: violation names it, null when
+-- the rule holds. SQLSTATE IN500 (SqlStates.invariantViolated; class IN is Inlet's own, unused by PostgreSQL) is a
+-- bug, never a stale cache: the writer fails the batch (UNAVAILABLE, no Fulfill), counts it in
+-- inlet_ledger_invariant_violations_total and does not retry. Raised before the commit, so no credit of a rejected
+-- packet is ever durable.
+CREATE FUNCTION inlet_invariant(violation text) RETURNS boolean
+  LANGUAGE plpgsql VOLATILE
+  AS $$
+BEGIN
+  IF violation IS NOT NULL THEN
+    RAISE EXCEPTION 'inlet: ledger invariant violated: %', violation
+      USING ERRCODE = 'IN500';
+  END IF;
+  RETURN true;
+END
+$$;
+
+-- A batch as the ledger writer's one statement takes it (BatchStatement): four arrays of these, one text literal
 -- each, instead of a parameter per column. Amounts are unsigned 64-bit integers as plain numeric, written in decimal
 -- and exact up to 2^64-1; the uint64 columns they go into check the bound.
 
@@ -144,4 +161,11 @@ CREATE TYPE data_chunk AS (
   stream_id     bigint,
   "offset"      bigint,
   data          bytea
+);
+
+-- An account's credit in a batch as the decider computed it: the statement aborts (IN500) unless the packets it
+-- posts credit each account exactly this, and no other account.
+CREATE TYPE account_credit AS (
+  account_id bigint,
+  amount     numeric
 );

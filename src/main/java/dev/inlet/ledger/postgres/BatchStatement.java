@@ -28,21 +28,29 @@ import java.util.Map;
  * already in the ledger aborts it too. The error is {@link SqlStates#staleBatch} (or
  * {@link SqlStates#uniqueViolation}); the caller then redoes the batch under row locks.
  *
- * <p>Its inputs are six typed values (db/V1): the connector's account and the two counts the statement must reach,
- * then the batch as three arrays of composite types — {@code connection_change[]}, {@code packet_credit[]},
- * {@code data_chunk[]} — each bound as one array literal ({@link PgLiterals}). Amounts are unsigned 64-bit integers
- * written as decimals into {@code numeric} fields, so 2^64-1 arrives exact.
+ * <p>It checks the rules of money too, before anything is committed, and aborts — writing nothing — when one is
+ * broken: the packets it posts must credit each account exactly the credit the decider computed
+ * ({@link BatchChanges#credits()}), and no other account, and the balance changes it applies must sum to zero. The
+ * error is {@link SqlStates#invariantViolated}: a bug, not a stale cache, so the caller fails the batch and does not
+ * redo it. A rejected packet's credit is thus never durable (a STREAM sender would pay it again).
+ *
+ * <p>Its inputs are six typed values (db/V1): the connector's account and the number of connections the statement
+ * must write, then the batch as four arrays of composite types — {@code connection_change[]},
+ * {@code packet_credit[]}, {@code account_credit[]} (the decider's per-account credits), {@code data_chunk[]} — each
+ * bound as one array literal ({@link PgLiterals}). Amounts are unsigned 64-bit integers written as decimals into
+ * {@code numeric} fields, so 2^64-1 arrives exact. The checks add a join of the batch's few accounts, nothing per
+ * packet.
  */
 final class BatchStatement {
   private static final int connectorParam = 1;
   private static final int connectionCountParam = 2;
-  private static final int accountCountParam = 3;
-  private static final int connectionsParam = 4;
-  private static final int creditsParam = 5;
+  private static final int connectionsParam = 3;
+  private static final int creditsParam = 4;
+  private static final int expectedParam = 5;
   private static final int dataParam = 6;
 
   static final String sql = """
-      WITH batch AS (SELECT ?::bigint AS connector, ?::int AS connections, ?::int AS accounts),
+      WITH batch AS (SELECT ?::bigint AS connector, ?::int AS connections),
       conn AS (SELECT * FROM unnest(?::connection_change[])),
       created AS (
         INSERT INTO connections AS c (id, account_id, source_address, total_received, packets_fulfilled,
@@ -71,6 +79,7 @@ final class BatchStatement {
         WHERE c.id = u.id AND u.version > 0 AND c.version = u.version
         RETURNING c.id),
       credit AS (SELECT * FROM unnest(?::packet_credit[])),
+      expected AS (SELECT * FROM unnest(?::account_credit[])),
       posting AS (
         SELECT account_id AS account, nextval('transfers_id_seq') AS id, sum(amount) AS amount, count(*) AS packets
         FROM credit GROUP BY account_id),
@@ -92,9 +101,25 @@ final class BatchStatement {
         WHERE a.id = b.id AND (a.receive_limit IS NULL OR a.received + b.received <= a.receive_limit)
         RETURNING a.id, a.received, a.receive_limit, b.amount)
       SELECT a.id, a.received, a.receive_limit, a.amount
-      FROM (SELECT inlet_expect((SELECT count(*) FROM created) + (SELECT count(*) FROM updated),
-                                (SELECT connections FROM batch), 'connections')
-               AND inlet_expect((SELECT count(*) FROM account), (SELECT accounts FROM batch), 'accounts') AS ok) checked
+      FROM (SELECT CASE WHEN
+        -- The packets posted credit each account exactly the decider's credit, and no other account (IN500).
+        inlet_invariant((SELECT string_agg(format('account %s posted %s, expected %s', id,
+                                                  coalesce(posted::text, 'nothing'),
+                                                  coalesce(decided::text, 'nothing')), '; ' ORDER BY id)
+                         FROM (SELECT coalesce(p.account, e.account_id) AS id, p.amount AS posted, e.amount AS decided
+                               FROM posting p FULL JOIN expected e ON e.account_id = p.account) j
+                         WHERE posted IS DISTINCT FROM decided))
+      THEN CASE WHEN
+        -- Nothing changed behind the cache (IN409): every connection written at its version, every posting
+        -- applied within its account's receive limit, and the connector debited.
+        inlet_expect((SELECT count(*) FROM created) + (SELECT count(*) FROM updated),
+                     (SELECT connections FROM batch), 'connections')
+        AND inlet_expect((SELECT count(*) FROM account),
+                         (SELECT CASE WHEN count(*) > 0 THEN count(*) + 1 ELSE 0 END FROM posting), 'accounts')
+      -- Only then, with every row applied: the balance changes sum to zero (IN500).
+      THEN inlet_invariant((SELECT 'the entries sum to ' || sum(amount) || ', not zero' FROM account
+                            HAVING sum(amount) <> 0))
+      END END AS ok) checked
       LEFT JOIN account a ON checked.ok
       """;
 
@@ -105,13 +130,16 @@ final class BatchStatement {
   }
 
   /**
-   * Runs the statement on {@code c} and checks what it returned ({@link #checkReturned}).
+   * Runs the statement on {@code c}, which checks the batch's rules of money before anything is committed, then
+   * checks what it returned against the batch again ({@link #checkReturned}).
    *
    * @return each account the batch credited, and the connector's when any was, with its totals after the batch
    * @throws SQLException {@link SqlStates#staleBatch} or {@link SqlStates#uniqueViolation} when the batch must be
-   *     redone under locks; any other failure of the database
-   * @throws InvariantViolation when the statement's totals disagree with the batch (with autocommit on, the
-   *     statement has committed by then: the caller fails the batch all the same and the ledger check shows it)
+   *     redone under locks; {@link SqlStates#invariantViolated} when its postings disagree with the decider's credits
+   *     or its entries do not sum to zero (nothing written; a bug, not to be redone); any other failure of the
+   *     database
+   * @throws InvariantViolation when what the statement returned disagrees with the batch although the statement
+   *     checked the same in the database: only a misbehaving database or driver can do that
    */
   List<AccountTotals> execute(Connection c, BatchChanges changes) throws SQLException {
     List<AccountTotals> totals = new ArrayList<>(changes.credits().size() + 1);
@@ -132,21 +160,21 @@ final class BatchStatement {
   }
 
   void bindAll(PreparedStatement st, BatchChanges changes) throws SQLException {
-    int credited = changes.credits().size();
     st.setLong(connectorParam, connectorAccountId);
     st.setInt(connectionCountParam, changes.connections().size());
-    // Each credited account and the connector's.
-    st.setInt(accountCountParam, credited == 0 ? 0 : credited + 1);
     // Types.OTHER: sent untyped, so the server parses the literal straight into the cast's composite array type.
     st.setObject(connectionsParam, connections(changes.connections(), changes.streams()), Types.OTHER);
     st.setObject(creditsParam, credits(changes.packets()), Types.OTHER);
+    st.setObject(expectedParam, accountCredits(changes.credits()), Types.OTHER);
     st.setObject(dataParam, data(changes.data()), Types.OTHER);
   }
 
   /**
    * The statement's answer against the batch: each credited account was credited its packets' sum and stayed within
    * its receive limit, no other account moved, and the connector was debited what the accounts were credited — the
-   * entries sum to zero.
+   * entries sum to zero. The statement checked all of it before its commit ({@link SqlStates#invariantViolated});
+   * this second line, over the few rows returned, can only find a database or driver that broke its word — on the
+   * cached path after the commit, so the batch fails and {@code /admin/ledger/check} shows what was written.
    *
    * @throws InvariantViolation naming the first disagreement
    */
@@ -230,6 +258,20 @@ final class BatchStatement {
       PgLiterals.byteaField(b, p.connectionId());
       b.append(',').append(p.sequence()).append(',').append(Long.toUnsignedString(p.amount())).append(',')
           .append(p.accountId());
+      PgLiterals.closeRecord(b);
+    }
+    return PgLiterals.closeArray(b);
+  }
+
+  /**
+   * The decider's per-account credits as an {@code account_credit[]} literal: account, amount (unsigned). Only digits
+   * and commas inside each element.
+   */
+  static String accountCredits(Map<Long, Long> credits) {
+    StringBuilder b = new StringBuilder(2 + credits.size() * 40).append('{');
+    for (Map.Entry<Long, Long> e : credits.entrySet()) {
+      PgLiterals.openRecord(b);
+      b.append(e.getKey()).append(',').append(Long.toUnsignedString(e.getValue()));
       PgLiterals.closeRecord(b);
     }
     return PgLiterals.closeArray(b);

@@ -25,7 +25,7 @@ import java.util.TreeSet;
  * One batch of packets read and decided under row locks, in a fixed number of set-based statements whatever the
  * batch size: lock the accounts, create and lock the connections (both in id order, so replicas cannot deadlock)
  * and read them with their streams, read credited sequences and kept data, let {@link BatchDecider} decide every
- * packet, then write it all with {@link BatchWrite}. The connection's row lock guards its streams, credited
+ * packet, then write it all with {@link BatchStatement}. The connection's row lock guards its streams, credited
  * packets and data: no other transaction writes them meanwhile. This is the ledger's safe path: for batches
  * {@link LedgerCache} cannot decide alone, and for those whose cached decision the database refused.
  */

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * right); the others, and any the database refuses as stale, are read and decided under row locks
  * ({@link BatchTransaction}). Futures complete after the commit returns, or with {@link Outcome#UNAVAILABLE} when it
  * fails: the database unreachable (within the pool's connection timeout, {@code DatabaseConfig}), a packet it
- * refuses, or a broken rule of money ({@link InvariantViolation}, logged as an error) — never with a Fulfill.
+ * refuses, or a broken rule of money ({@link InvariantViolation}, logged as an error) — never with a Fulfill. The
+ * batch statement checks the rules of money before its commit ({@link SqlStates#invariantViolated}), so a batch
+ * failed for one has written nothing.
  */
 public final class PostgresLedger implements Ledger, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresLedger.class);
@@ -184,6 +186,11 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
       try {
         return attempt == 1 && cached != null ? writeCached(packets, cached) : writeLocked(packets);
       } catch (SQLException e) {
+        if (SqlStates.invariantViolated.equals(e.getSQLState())) {
+          // The statement refused a batch that breaks a rule of money and wrote nothing: a bug, which redoing the
+          // batch cannot mend. Failed as a whole (UNAVAILABLE), counted and logged by commit.
+          throw new InvariantViolation("the batch statement refused the batch: " + e.getMessage(), e);
+        }
         boolean redo = attempt == 1 && cached != null ? !SqlStates.unreachable(e) : SqlStates.retryLocked(e);
         if (!redo || attempt >= maxWriteAttempts) {
           throw e;

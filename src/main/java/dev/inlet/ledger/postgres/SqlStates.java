@@ -5,14 +5,21 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 
 /**
- * The SQLSTATEs the ledger adapter acts on, in one place. {@link #staleBatch} is Inlet's own, raised by
- * {@code inlet_expect} (db/V1); the others are PostgreSQL's (Appendix A, "PostgreSQL Error Codes").
+ * The SQLSTATEs the ledger adapter acts on, in one place. {@link #staleBatch} and {@link #invariantViolated} are
+ * Inlet's own (class {@code IN}, which PostgreSQL does not use), raised by {@code inlet_expect} and
+ * {@code inlet_invariant} (db/V1); the others are PostgreSQL's (Appendix A, "PostgreSQL Error Codes").
  */
 final class SqlStates {
   private SqlStates() {}
 
   /** The batch statement found a row changed behind the writer's cache: nothing written, redo under locks. */
   static final String staleBatch = "IN409";
+  /**
+   * The batch statement found a rule of money broken — its postings disagree with the decider's credits, or its
+   * entries do not sum to zero: nothing written, and a bug, so never retried (an
+   * {@link dev.inlet.ledger.batch.InvariantViolation}).
+   */
+  static final String invariantViolated = "IN500";
   /** unique_violation: a (connection, sequence) credited behind the writer's cache; redo under locks. */
   static final String uniqueViolation = "23505";
   /** serialization_failure: retried. */

@@ -13,16 +13,19 @@ import dev.inlet.ledger.batch.BatchChanges.PacketCredit;
 import dev.inlet.ledger.batch.BatchDecider;
 import dev.inlet.ledger.batch.InvariantViolation;
 import dev.inlet.ledger.batch.LedgerState;
+import dev.inlet.ledger.batch.TamperedChanges;
 import dev.inlet.ledger.postgres.BatchStatement.AccountTotals;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,11 +33,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The batch statement's typed inputs reach PostgreSQL unchanged, whatever bytes and characters they hold, with
- * amounts exact up to 2^64-1; and what the statement returns is checked against the batch it was given.
+ * amounts exact up to 2^64-1; the statement refuses, writing nothing, a batch whose postings disagree with the
+ * decider's credits; and what the statement returns is checked against the batch it was given.
  */
 class BatchStatementTest {
   static final long connector = 1;
   static final long account = 2;
+  static final long otherAccount = 3;
   static final String maxUint64 = "18446744073709551615";
   static EmbeddedPostgres pg;
 
@@ -42,6 +47,14 @@ class BatchStatementTest {
   static void database() throws Exception {
     pg = EmbeddedPostgres.builder().start();
     Flyway.configure().dataSource(pg.getPostgresDatabase()).locations("classpath:db/migration").load().migrate();
+    try (Connection c = pg.getPostgresDatabase().getConnection(); PreparedStatement st = c.prepareStatement(
+        "INSERT INTO accounts (id, name, kind, asset_code, asset_scale) VALUES (?, 'connector', 'connector', 'USD', 2),"
+            + " (?, 'receiver', 'receiving', 'USD', 2), (?, 'other', 'receiving', 'USD', 2)")) {
+      st.setLong(1, connector);
+      st.setLong(2, account);
+      st.setLong(3, otherAccount);
+      st.executeUpdate();
+    }
   }
 
   @AfterAll
@@ -113,6 +126,67 @@ class BatchStatementTest {
     assertThat(BatchStatement.connections(Map.of(), Map.of())).isEqualTo("{}");
     assertThat(query("SELECT count(*) FROM unnest(?::packet_credit[])", BatchStatement.credits(List.of()), 1))
         .containsExactly("0");
+  }
+
+  @Test
+  void creditsThatDisagreeWithThePostingsAbortTheStatementAndWriteNothing() throws Exception {
+    byte[] id = {7, 7, 7};
+    Map<Consumer<BatchChanges>, String> tampered = new java.util.LinkedHashMap<>();
+    tampered.put(b -> TamperedChanges.credit(b, account, 31), "account 2 posted 30, expected 31");
+    tampered.put(b -> TamperedChanges.credit(b, otherAccount, 5), "account 3 posted nothing, expected 5");
+    tampered.put(b -> TamperedChanges.uncredit(b, account), "account 2 posted 30, expected nothing");
+    String before = ledgerRows();
+    for (Map.Entry<Consumer<BatchChanges>, String> t : tampered.entrySet()) {
+      BatchChanges batch = decideNew(id, 30);
+      t.getKey().accept(batch);
+      try (Connection c = pg.getPostgresDatabase().getConnection()) {
+        c.setAutoCommit(true);
+        assertThatThrownBy(() -> new BatchStatement(connector).execute(c, batch))
+            .isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo(SqlStates.invariantViolated))
+            .hasMessageContaining("inlet: ledger invariant violated: " + t.getValue());
+      }
+      // The statement was its own transaction: aborted, it left no packet, transfer, entry, connection, stream
+      // data or balance behind.
+      assertThat(ledgerRows()).as(t.getValue()).isEqualTo(before);
+    }
+
+    // The same batch as decided is written: the check, not the batch, refused the others.
+    try (Connection c = pg.getPostgresDatabase().getConnection()) {
+      c.setAutoCommit(true);
+      assertThat(new BatchStatement(connector).execute(c, decideNew(id, 30))).containsExactlyInAnyOrder(
+          new AccountTotals(account, 30, null, new BigDecimal(30)),
+          new AccountTotals(connector, 0, null, new BigDecimal(-30)));
+    }
+    assertThat(ledgerRows()).isNotEqualTo(before);
+    try (Connection c = pg.getPostgresDatabase().getConnection(); PreparedStatement st = c.prepareStatement(
+        "SELECT (SELECT count(*) FROM packets WHERE connection_id = ?),"
+            + " (SELECT sum(amount) FROM entries WHERE account_id = ?), (SELECT sum(amount) FROM entries)")) {
+      st.setBytes(1, id);
+      st.setLong(2, account);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(1);
+        assertThat(rs.getLong(2)).isEqualTo(30);
+        assertThat(rs.getLong(3)).isZero();
+      }
+    }
+  }
+
+  @Test
+  void theInvariantCheckRaisesItsOwnSqlState() throws Exception {
+    assertThat(query("SELECT inlet_invariant(?)", null, 1)).containsExactly("t");
+    assertThatThrownBy(() -> query("SELECT inlet_invariant(?)", "the entries sum to 1, not zero", 1))
+        .isInstanceOfSatisfying(SQLException.class,
+            e -> assertThat(e.getSQLState()).isEqualTo(SqlStates.invariantViolated).isNotEqualTo(SqlStates.staleBatch))
+        .hasMessageContaining("inlet: ledger invariant violated: the entries sum to 1, not zero");
+  }
+
+  @Test
+  void accountCreditsBindAsTheirType() throws Exception {
+    assertThat(query("SELECT account_id, amount::text FROM unnest(?::account_credit[])",
+        BatchStatement.accountCredits(Map.of(account, -1L)), 2)).containsExactly("2 " + maxUint64);
+    assertThat(BatchStatement.accountCredits(Map.of())).isEqualTo("{}");
   }
 
   @Test
@@ -195,6 +269,32 @@ class BatchStatementTest {
     BatchChanges changes = new BatchChanges();
     new BatchDecider(100).decide(packets, state, changes);
     return changes;
+  }
+
+  /** One packet of {@code amount} on a connection not in the database yet, with StreamData, decided. */
+  private static BatchChanges decideNew(byte[] connection, long amount) {
+    LedgerState state = new LedgerState();
+    state.account(account, 0, null);
+    state.connection(connection, 0, false, 0, 0);
+    PacketRecord p = new PacketRecord(connection, account, "test.sender", 1, amount, Instant.now().plusSeconds(30),
+        true, false, List.of(new StreamCredit(1, amount, false)), List.of(new DataChunk(1, 0, new byte[] {1, 2})));
+    BatchChanges changes = new BatchChanges();
+    new BatchDecider(100).decide(List.of(p), state, changes);
+    assertThat(changes.data()).as("the batch keeps StreamData").hasSize(1);
+    return changes;
+  }
+
+  /** Rows of every ledger table, and every account's balance and total received. */
+  private static String ledgerRows() throws Exception {
+    try (Connection c = pg.getPostgresDatabase().getConnection(); java.sql.Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM packets) || ' '"
+            + " || (SELECT count(*) FROM transfers) || ' ' || (SELECT count(*) FROM entries) || ' '"
+            + " || (SELECT count(*) FROM connections) || ' '"
+            + " || (SELECT count(*) FROM stream_data) || ' '"
+            + " || (SELECT string_agg(id || ':' || balance || ':' || received, ',' ORDER BY id) FROM accounts)")) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   private static PacketRecord packet(byte[] connection, String source, long amount, List<StreamCredit> streams) {
