@@ -9,8 +9,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The project's layering: the protocol core (codec, crypto, stream, the ledger's interface) is pure Java with no
- * Spring, no reactive runtime and no JDBC, and dependencies point inward to it.
+ * The project's layering: the protocol core (codec, crypto, stream, the ledger's interface and its batch engine) is
+ * pure Java with no Spring, no reactive runtime and no JDBC, and dependencies point inward to it; the ledger's batch
+ * engine is used by its PostgreSQL adapter alone.
  */
 class ArchitectureTest {
   private static final JavaClasses main = new ClassFileImporter()
@@ -28,7 +29,7 @@ class ArchitectureTest {
   @Test
   void protocolCoreHasNoFrameworkNoDatabaseAndNoWeb() {
     noClasses().that().resideInAnyPackage("dev.inlet.codec..", "dev.inlet.crypto..", "dev.inlet.stream..")
-        .or().resideInAPackage("dev.inlet.ledger")
+        .or().resideInAnyPackage("dev.inlet.ledger", "dev.inlet.ledger.batch..")
         .should().dependOnClassesThat()
         .resideInAnyPackage("org.springframework..", "reactor..", "io.netty..", "java.sql..", "javax.sql..",
             "tools.jackson..", "com.zaxxer..")
@@ -46,6 +47,28 @@ class ArchitectureTest {
         .should().dependOnClassesThat()
         .resideInAnyPackage("dev.inlet.spsp..", "dev.inlet.transport..", "dev.inlet.admin..", "dev.inlet.web..",
             "dev.inlet.config..")
+        .check(main);
+  }
+
+  @Test
+  void onlyTheLedgerAdapterUsesTheBatchEngine() {
+    classes().that().resideInAPackage("dev.inlet.ledger.batch..")
+        .should().onlyBeAccessed().byClassesThat()
+        .resideInAnyPackage("dev.inlet.ledger.batch..", "dev.inlet.ledger.postgres..")
+        .check(main);
+    noClasses().that().resideOutsideOfPackages("dev.inlet.ledger.batch..", "dev.inlet.ledger.postgres..")
+        .should().dependOnClassesThat().resideInAPackage("dev.inlet.ledger.batch..")
+        .check(main);
+  }
+
+  @Test
+  void theBatchEngineIsPureJava() {
+    classes().that().resideInAPackage("dev.inlet.ledger.batch..")
+        .should().onlyDependOnClassesThat()
+        .resideInAnyPackage("dev.inlet.ledger..", "java.lang..", "java.util..", "java.nio..", "java.time..")
+        .check(main);
+    noClasses().that().resideInAPackage("dev.inlet.ledger.batch..")
+        .should().dependOnClassesThat().resideInAPackage("dev.inlet.ledger.postgres..")
         .check(main);
   }
 

@@ -4,6 +4,7 @@ import dev.inlet.crypto.ConnectionToken;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.crypto.InvalidTokenException;
 import dev.inlet.crypto.ReceiptCredentials;
+import dev.inlet.crypto.Receipts;
 import dev.inlet.crypto.TargetKind;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +25,8 @@ final class BcConnectionTokens {
   private static final byte VERSION = 1;
   private static final int HEADER_LENGTH = 1;
   private static final int BASE_PLAINTEXT_LENGTH = 1 + Long.BYTES;
-  private static final int NONCE_LENGTH = 16;
-  private static final int SECRET_LENGTH = 32;
   private static final int SHORT_LENGTH = HEADER_LENGTH + BcPrimitives.OVERHEAD + BASE_PLAINTEXT_LENGTH;
-  private static final int LONG_LENGTH = SHORT_LENGTH + NONCE_LENGTH + SECRET_LENGTH;
+  private static final int LONG_LENGTH = SHORT_LENGTH + Receipts.nonceBytes + Receipts.secretBytes;
   private static final int SHORT_CHARS = (SHORT_LENGTH * 4 + 2) / 3;
   private static final int LONG_CHARS = (LONG_LENGTH * 4 + 2) / 3;
 
@@ -39,7 +38,7 @@ final class BcConnectionTokens {
 
   /** @param serverSecret at least 32 bytes, as main's */
   BcConnectionTokens(byte[] serverSecret) {
-    if (serverSecret.length < ConnectionTokens.MIN_SERVER_SECRET_LENGTH) {
+    if (serverSecret.length < ConnectionTokens.minServerSecretBytes) {
       throw new IllegalArgumentException("server secret must be at least 32 bytes, got " + serverSecret.length);
     }
     this.tokenKey = new KeyParameter(BcPrimitives.deriveKey(serverSecret, "inlet connection token key"));
@@ -76,8 +75,8 @@ final class BcConnectionTokens {
     long targetId = plaintext.getLong();
     Optional<ReceiptCredentials> receipts = Optional.empty();
     if (plaintext.hasRemaining()) {
-      byte[] nonce = new byte[NONCE_LENGTH];
-      byte[] secret = new byte[SECRET_LENGTH];
+      byte[] nonce = new byte[Receipts.nonceBytes];
+      byte[] secret = new byte[Receipts.secretBytes];
       plaintext.get(nonce).get(secret);
       receipts = Optional.of(new ReceiptCredentials(nonce, secret));
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -23,6 +24,17 @@ class DatabaseConfig {
   private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
   /** Pool size: the ledger writer holds one connection; reads (admin, SPSP) share the rest. */
   private static final int poolSize = 8;
+  /**
+   * Longest anyone waits for a pooled connection (HikariCP's default is 30 s). The ledger writer asks for one per
+   * batch: with the database down, a Prepare is then rejected T00 within about this long — well inside the Prepare's
+   * expiry window (30 s from common senders, less after each connector hop) — instead of being held until it
+   * expires, and the connector can retry elsewhere. Several times a healthy pool's worst wait.
+   */
+  static final Duration connectionTimeout = Duration.ofSeconds(2);
+  /** Longest the liveness check of an idle connection may take; HikariCP requires less than the above. */
+  static final Duration validationTimeout = Duration.ofSeconds(1);
+  // No socketTimeout on purpose: it would cut off a commit in flight, whose outcome the ledger could then not know,
+  // and the admin ledger check legitimately reads whole tables. A database that hangs mid-statement holds the writer.
 
   @Bean(destroyMethod = "close")
   EmbeddedDatabase embeddedDatabase(InletSettings settings) {
@@ -63,6 +75,11 @@ class DatabaseConfig {
     }
     config.setPoolName("inlet");
     config.setMaximumPoolSize(poolSize);
+    config.setConnectionTimeout(connectionTimeout.toMillis());
+    config.setValidationTimeout(validationTimeout.toMillis());
+    // The driver's TCP connect timeout (seconds; its default is 10), so that an attempt to reach a host that drops
+    // packets ends with the wait above instead of outliving it.
+    config.addDataSourceProperty("connectTimeout", connectionTimeout.toSeconds());
     if (embedded.postgres() != null) {
       config.setJdbcUrl(embedded.postgres().getJdbcUrl("postgres", "postgres"));
     } else {

@@ -55,8 +55,8 @@ class InletConfig {
   PostgresLedger ledger(DataSource dataSource, PostgresAccounts accounts, InletSettings settings,
       MeterRegistry registry) {
     long connector = accounts.ensureConnectorAccount(settings.assetCode(), settings.assetScale());
-    return new PostgresLedger(dataSource, connector, ReceiverLimits.maxDataBytesPerConnection, Clock.systemUTC(),
-        new LedgerMetrics(registry, settings.assetCode(), settings.assetScale()));
+    return new PostgresLedger(dataSource, connector, ReceiverLimits.maxDataBytesPerConnection,
+        ReceiverLimits.maxCachedConnections, Clock.systemUTC(), new LedgerMetrics(registry, settings.assetCode(), settings.assetScale()));
   }
 
   /** {@code inlet_connections_open}: connections not closed with a packet in the last five minutes. */

@@ -27,13 +27,13 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ConnectionTokens {
 
-  /** Minimum server secret length in bytes. */
-  public static final int MIN_SERVER_SECRET_LENGTH = 32;
+  /** Minimum server secret length, bytes: the key size of HMAC-SHA256, from which both keys are derived. */
+  public static final int minServerSecretBytes = 32;
 
   private static final byte VERSION = 1;
   private static final int HEADER_LENGTH = 1;
   private static final int BASE_PLAINTEXT_LENGTH = 1 + Long.BYTES;
-  private static final int RECEIPTS_LENGTH = Receipts.NONCE_LENGTH + Receipts.SECRET_LENGTH;
+  private static final int RECEIPTS_LENGTH = Receipts.nonceBytes + Receipts.secretBytes;
   private static final int SHORT_LENGTH = HEADER_LENGTH + Gcm.OVERHEAD + BASE_PLAINTEXT_LENGTH;
   private static final int LONG_LENGTH = SHORT_LENGTH + RECEIPTS_LENGTH;
   private static final int SHORT_CHARS = base64Length(SHORT_LENGTH);
@@ -50,9 +50,9 @@ public final class ConnectionTokens {
    * @throws IllegalArgumentException if the secret is shorter than 32 bytes
    */
   public ConnectionTokens(byte[] serverSecret) {
-    if (serverSecret.length < MIN_SERVER_SECRET_LENGTH) {
+    if (serverSecret.length < minServerSecretBytes) {
       throw new IllegalArgumentException(
-          "server secret must be at least 32 bytes, got " + serverSecret.length);
+          "server secret must be at least " + minServerSecretBytes + " bytes, got " + serverSecret.length);
     }
     this.tokenKey = Primitives.aesKey(Primitives.deriveKey(serverSecret, "inlet connection token key"));
     this.secretKey = Primitives.hmacKey(Primitives.deriveKey(serverSecret, "inlet shared secret"));
@@ -77,8 +77,8 @@ public final class ConnectionTokens {
         ByteBuffer.allocate(BASE_PLAINTEXT_LENGTH + (receiptNonce == null ? 0 : RECEIPTS_LENGTH));
     plaintext.put(kind.code()).putLong(targetId);
     if (receiptNonce != null) {
-      if (receiptNonce.length != Receipts.NONCE_LENGTH
-          || receiptSecret.length != Receipts.SECRET_LENGTH) {
+      if (receiptNonce.length != Receipts.nonceBytes
+          || receiptSecret.length != Receipts.secretBytes) {
         throw new IllegalArgumentException("receipt nonce must be 16 bytes and secret 32 bytes");
       }
       plaintext.put(receiptNonce).put(receiptSecret);
@@ -129,8 +129,8 @@ public final class ConnectionTokens {
     long targetId = plaintext.getLong();
     Optional<ReceiptCredentials> receipts = Optional.empty();
     if (plaintext.hasRemaining()) {
-      byte[] nonce = new byte[Receipts.NONCE_LENGTH];
-      byte[] secret = new byte[Receipts.SECRET_LENGTH];
+      byte[] nonce = new byte[Receipts.nonceBytes];
+      byte[] secret = new byte[Receipts.secretBytes];
       plaintext.get(nonce).get(secret);
       receipts = Optional.of(new ReceiptCredentials(nonce, secret));
     }

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 public interface Ledger {
 
   /**
-   * Applies one packet: credits its amount when {@link PacketRecord#fulfill()} holds and every limit allows it,
+   * Applies one packet: credits its amount when {@link PacketRecord#fulfillable()} holds and every limit allows it,
    * otherwise records the rejection. A retried packet (same connection, sequence and amount) is reported as
    * {@link Outcome#DUPLICATE} and credits nothing.
    *

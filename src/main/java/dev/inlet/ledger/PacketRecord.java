@@ -12,7 +12,8 @@ import java.util.List;
  * @param sequence STREAM sequence, 1..2^31
  * @param amount the ILP Prepare amount, unsigned 64-bit, asset's smallest unit
  * @param expiresAt the Prepare's expiry: the ledger refuses to credit a packet too close to it
- * @param fulfill whether the receiver wants to fulfil (false: record the rejection only)
+ * @param fulfillable whether the receiver would fulfil it, every STREAM rule met (false: the ledger records the
+ *     rejection only)
  * @param closeConnection close the connection (ConnectionClose from the sender, or a protocol violation)
  * @param streams each stream named by {@code StreamMoney} or {@code StreamClose}, with its share of the amount
  * @param data {@code StreamData} chunks to keep with the connection
@@ -24,7 +25,7 @@ public record PacketRecord(
     long sequence,
     long amount,
     Instant expiresAt,
-    boolean fulfill,
+    boolean fulfillable,
     boolean closeConnection,
     List<StreamCredit> streams,
     List<DataChunk> data) {

@@ -12,11 +12,17 @@ import dev.inlet.ledger.postgres.PostgresAccounts;
 import dev.inlet.ledger.postgres.PostgresLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +32,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * The ledger writer decides most batches on its cache and writes them in one statement; these tests change the
  * database behind that cache — a second writer on the same PostgreSQL, as a second replica has, and retried
- * sequences — and check the statement notices, the batch is redone under locks, and no total goes wrong.
+ * sequences — and check the statement notices, the batch is redone under locks, and no total goes wrong; and a
+ * batch breaking a rule of money, caught by the decider or by the statement itself, is rejected and not written.
  */
 class CachedLedgerTest extends InletPerClass {
   private static final SecureRandom random = new SecureRandom();
@@ -39,7 +46,7 @@ class CachedLedgerTest extends InletPerClass {
     DataSource dataSource = inlet.bean(DataSource.class);
     long connector = inlet.bean(PostgresAccounts.class).ensureConnectorAccount("USD", 2);
     inletLedger = inlet.bean(PostgresLedger.class);
-    otherReplica = new PostgresLedger(dataSource, connector, 16_384, Clock.systemUTC(),
+    otherReplica = new PostgresLedger(dataSource, connector, 16_384, 1_000, Clock.systemUTC(),
         new LedgerMetrics(new SimpleMeterRegistry(), "USD", 2));
     jdbc = JdbcClient.create(dataSource);
   }
@@ -118,6 +125,110 @@ class CachedLedgerTest extends InletPerClass {
     assertThat(apply(inletLedger, connectionId(), account, 1, 20).outcome()).isEqualTo(Outcome.LIMIT_EXCEEDED);
     assertThat(apply(inletLedger, connectionId(), account, 1, 10).outcome()).isEqualTo(Outcome.FULFILLED);
     assertThat(inlet.balance("limited")).isEqualTo(100);
+  }
+
+  @Test
+  void aBatchBreakingARuleOfMoneyFailsUnavailableAndCreditsNothing() throws Exception {
+    long account = account("broken", null);
+    byte[] connection = connectionId();
+    apply(inletLedger, connection, account, 1, 10);
+    double violations = inlet.bean(MeterRegistry.class).get("inlet.ledger.invariant.violations").counter().count();
+    // Shares that do not add up to the amount: what only a bug in the receiver could send.
+    PacketRecord broken = new PacketRecord(connection, account, null, 2, 10, Instant.now().plusSeconds(30), true,
+        false, List.of(new StreamCredit(1, 9, false)), List.of());
+
+    assertThat(inletLedger.apply(broken).get(30, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.UNAVAILABLE);
+    assertThat(inlet.bean(MeterRegistry.class).get("inlet.ledger.invariant.violations").counter().count())
+        .isEqualTo(violations + 1);
+    // Rejected and not written: no packet row, entry, connection or stream total moved.
+    assertThat(inlet.balance("broken")).isEqualTo(10);
+    assertThat(written(connection, account)).isEqualTo("packets 1, entries 1, connection 10, stream 10");
+    // The cache forgot what the failed batch decided: the next packet is credited on the true totals.
+    PacketOutcome next = apply(inletLedger, connection, account, 3, 5);
+    assertThat(next.outcome()).isEqualTo(Outcome.FULFILLED);
+    assertThat(next.streams().get(0).received()).isEqualTo(15);
+    assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aBatchTheStatementRefusesForARuleOfMoneyIsRejectedAndNotWritten() throws Exception {
+    long account = account("refused", null);
+    byte[] connection = connectionId();
+    AtomicBoolean tamper = new AtomicBoolean();
+    AtomicInteger tamperedStatements = new AtomicInteger();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    long connector = inlet.bean(PostgresAccounts.class).ensureConnectorAccount("USD", 2);
+    PostgresLedger writer = new PostgresLedger(tampering(inlet.bean(DataSource.class), tamper, tamperedStatements),
+        connector, 16_384, 1_000, Clock.systemUTC(), new LedgerMetrics(registry, "USD", 2));
+    try {
+      apply(writer, connection, account, 1, 10);
+      // Decided on the cache: the next batch is one autocommit statement, its own transaction.
+      assertThat(apply(writer, connection, account, 2, 10).outcome()).isEqualTo(Outcome.FULFILLED);
+      assertThat(registry.get("inlet.ledger.batches").tag("path", "cached").counter().count()).isEqualTo(1);
+      String before = written(connection, account);
+
+      // The statement sees each account's decided credit one more than its packets post: what only a bug could do.
+      tamper.set(true);
+      assertThat(apply(writer, connection, account, 3, 10).outcome()).isEqualTo(Outcome.UNAVAILABLE);
+      tamper.set(false);
+      assertThat(tamperedStatements.get()).as("refused once, not redone under locks").isEqualTo(1);
+      assertThat(registry.get("inlet.ledger.invariant.violations").counter().count()).isEqualTo(1);
+      // Rejected and not written: the statement aborted before its commit.
+      assertThat(written(connection, account)).isEqualTo(before)
+          .isEqualTo("packets 2, entries 2, connection 20, stream 20");
+      assertThat(inlet.balance("refused")).isEqualTo(20);
+      // The sender pays the rejected amount again; it is credited once, on the true totals.
+      PacketOutcome again = apply(writer, connection, account, 4, 10);
+      assertThat(again.outcome()).isEqualTo(Outcome.FULFILLED);
+      assertThat(again.streams().get(0).received()).isEqualTo(30);
+      assertThat(inlet.balance("refused")).isEqualTo(30);
+      assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
+    } finally {
+      writer.close();
+    }
+  }
+
+  /** Credited packets of the connection, entries of the account, and the connection's and its stream 1's totals. */
+  private String written(byte[] connection, long account) {
+    return "packets " + jdbc.sql("SELECT count(*) FROM packets WHERE connection_id = ?").param(connection)
+        .query(Long.class).single()
+        + ", entries " + jdbc.sql("SELECT count(*) FROM entries WHERE account_id = ?").param(account)
+        .query(Long.class).single()
+        + ", connection " + jdbc.sql("SELECT total_received FROM connections WHERE id = ?").param(connection)
+        .query(Long.class).single()
+        + ", stream " + streamReceived(connection);
+  }
+
+  /**
+   * {@code real}, except that while {@code tamper} is set the ledger's batch statement takes each account's decided
+   * credit plus one ({@code account_credit[]}), counted in {@code tampered}.
+   */
+  private static DataSource tampering(DataSource real, AtomicBoolean tamper, AtomicInteger tampered) {
+    String decided = "unnest(?::account_credit[])";
+    String wrong = "(SELECT account_id, amount + 1 AS amount FROM unnest(?::account_credit[])) wrong";
+    ClassLoader loader = CachedLedgerTest.class.getClassLoader();
+    return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[] {DataSource.class}, (ds, dsMethod, dsArgs) -> {
+      Object result = forward(real, dsMethod, dsArgs);
+      if (!(result instanceof Connection c)) {
+        return result;
+      }
+      return Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, (conn, method, args) -> {
+        if (method.getName().equals("prepareStatement") && args.length == 1 && tamper.get()
+            && ((String) args[0]).contains(decided)) {
+          tampered.incrementAndGet();
+          return c.prepareStatement(((String) args[0]).replace(decided, wrong));
+        }
+        return forward(c, method, args);
+      });
+    });
+  }
+
+  private static Object forward(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   private static long account(String name, String limit) {

@@ -3,11 +3,11 @@ package dev.inlet.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.inlet.ledger.Accounts;
-import dev.inlet.ledger.BatchDecider;
-import dev.inlet.ledger.BatchWrites;
-import dev.inlet.ledger.LedgerState;
 import dev.inlet.ledger.PacketRecord;
 import dev.inlet.ledger.PacketRecord.StreamCredit;
+import dev.inlet.ledger.batch.BatchChanges;
+import dev.inlet.ledger.batch.BatchDecider;
+import dev.inlet.ledger.batch.LedgerState;
 import dev.inlet.ledger.postgres.BatchPlans;
 import dev.inlet.ledger.postgres.PostgresAccounts;
 import java.sql.Connection;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The ledger's batch statement reaches each connection of a batch (and with it its streams, db/V5) through the
+ * The ledger's batch statement reaches each connection of a batch (and with it its streams, in its row) through the
  * primary key, however many rows the table holds: a sequential scan of {@code connections} per commit would make
  * every batch as slow as the table is long.
  */
@@ -51,7 +51,7 @@ class LedgerPlanTest extends InletPerClass {
       packets.add(new PacketRecord(id, account, null, 1, 10, Instant.now().plusSeconds(30), true, false,
           List.of(new StreamCredit(1, 10, false)), List.of()));
     }
-    BatchWrites writes = new BatchWrites();
+    BatchChanges writes = new BatchChanges();
     new BatchDecider(1024).decide(packets, state, writes);
     assertThat(writes.connections()).hasSize(ids.size());
 

@@ -1,12 +1,13 @@
 package dev.inlet.ledger.postgres;
 
-import dev.inlet.ledger.BatchDecider;
-import dev.inlet.ledger.BatchWrites;
-import dev.inlet.ledger.LedgerCache;
-import dev.inlet.ledger.LedgerState;
 import dev.inlet.ledger.PacketOutcome;
 import dev.inlet.ledger.PacketRecord;
 import dev.inlet.ledger.PacketRecord.DataChunk;
+import dev.inlet.ledger.batch.BatchChanges;
+import dev.inlet.ledger.batch.BatchDecider;
+import dev.inlet.ledger.batch.InvariantViolation;
+import dev.inlet.ledger.batch.LedgerState;
+import dev.inlet.ledger.postgres.BatchStatement.AccountTotals;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -24,29 +25,28 @@ import java.util.TreeSet;
  * One batch of packets read and decided under row locks, in a fixed number of set-based statements whatever the
  * batch size: lock the accounts, create and lock the connections (both in id order, so replicas cannot deadlock)
  * and read them with their streams, read credited sequences and kept data, let {@link BatchDecider} decide every
- * packet, then write it all with {@link BatchWrite}. The connection's row lock guards its streams, credited
+ * packet, then write it all with {@link BatchStatement}. The connection's row lock guards its streams, credited
  * packets and data: no other transaction writes them meanwhile. This is the ledger's safe path: for batches
  * {@link LedgerCache} cannot decide alone, and for those whose cached decision the database refused.
  */
 final class BatchTransaction {
   private final long connectorAccountId;
   private final BatchDecider decider;
-  private final BatchWrite write;
 
-  BatchTransaction(long connectorAccountId, BatchDecider decider, BatchWrite write) {
+  BatchTransaction(long connectorAccountId, BatchDecider decider) {
     this.connectorAccountId = connectorAccountId;
     this.decider = decider;
-    this.write = write;
   }
 
   /**
-   * Applies {@code packets} on {@code c} (autocommit off); the caller commits.
+   * Locks and reads what {@code packets} touch on {@code c} (autocommit off) and decides them; the caller writes
+   * {@code changes} and commits.
    *
    * @param state empty: filled with what the batch read and then decided
-   * @param writes empty: filled with what the batch wrote
+   * @param changes empty: filled with what the batch changes
    */
-  List<PacketOutcome> execute(Connection c, List<PacketRecord> packets, LedgerState state, BatchWrites writes,
-      LedgerCache cache) throws SQLException {
+  List<PacketOutcome> lockAndDecide(Connection c, List<PacketRecord> packets, LedgerState state,
+      BatchChanges changes) throws SQLException {
     Map<ByteBuffer, Long> connections = new LinkedHashMap<>();
     TreeSet<Long> accounts = new TreeSet<>();
     accounts.add(connectorAccountId);
@@ -61,10 +61,22 @@ final class BatchTransaction {
     readCredited(c, packets, state);
     readData(c, packets, state);
 
-    List<PacketOutcome> outcomes = decider.decide(packets, state, writes);
+    return decider.decide(packets, state, changes);
+  }
 
-    write.execute(c, writes, cache);
-    return outcomes;
+  /**
+   * Under the batch's row locks nobody else credits its accounts: each credited account's total in the database
+   * after the statement is exactly the total the decider reached from the locked read.
+   *
+   * @throws InvariantViolation when one differs
+   */
+  void checkReceived(LedgerState state, List<AccountTotals> totals) {
+    for (AccountTotals a : totals) {
+      if (a.id() != connectorAccountId && state.received(a.id()) != a.received()) {
+        throw new InvariantViolation("account " + a.id() + " received " + Long.toUnsignedString(a.received())
+            + " in the database but " + Long.toUnsignedString(state.received(a.id())) + " as decided under locks");
+      }
+    }
   }
 
   private static void lockAccounts(Connection c, TreeSet<Long> ids, LedgerState state) throws SQLException {
@@ -129,7 +141,7 @@ final class BatchTransaction {
     List<byte[]> connections = new ArrayList<>();
     List<Long> sequences = new ArrayList<>();
     for (PacketRecord p : packets) {
-      if (p.fulfill() && p.amount() != 0) {
+      if (p.fulfillable() && p.amount() != 0) {
         connections.add(p.connectionId());
         sequences.add(p.sequence());
       }

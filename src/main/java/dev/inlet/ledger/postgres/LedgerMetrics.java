@@ -8,8 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The ledger's metrics: commit batch size and latency ({@code inlet_ledger_batch_packets},
- * {@code inlet_ledger_commit_seconds}), batches by path ({@code inlet_ledger_batches_total{path=cached|locked}}) and the amount received per asset ({@code inlet_received_amount_total},
- * in the asset's smallest unit — a metric only: as a double it is exact up to 2^53, the ledger itself is exact).
+ * {@code inlet_ledger_commit_seconds}), batches by path ({@code inlet_ledger_batches_total{path=cached|locked}}),
+ * batches failed on a broken rule of money ({@code inlet_ledger_invariant_violations_total}: any is a bug; alert on
+ * it) and the amount received per asset ({@code inlet_received_amount_total}, in the asset's smallest unit — a metric
+ * only: as a double it is exact up to 2^53, the ledger itself is exact).
  */
 public final class LedgerMetrics {
   private final DistributionSummary batchPackets;
@@ -17,6 +19,7 @@ public final class LedgerMetrics {
   private final Counter received;
   private final Counter cachedBatches;
   private final Counter lockedBatches;
+  private final Counter invariantViolations;
 
   public LedgerMetrics(MeterRegistry registry, String assetCode, int assetScale) {
     this.batchPackets = DistributionSummary.builder("inlet.ledger.batch.packets")
@@ -34,6 +37,9 @@ public final class LedgerMetrics {
         .register(registry);
     this.cachedBatches = batches(registry, "cached");
     this.lockedBatches = batches(registry, "locked");
+    this.invariantViolations = Counter.builder("inlet.ledger.invariant.violations")
+        .description("Ledger batches failed because a rule of money did not hold: a bug")
+        .register(registry);
   }
 
   private static Counter batches(MeterRegistry registry, String path) {
@@ -45,6 +51,10 @@ public final class LedgerMetrics {
 
   void batch(boolean cached) {
     (cached ? cachedBatches : lockedBatches).increment();
+  }
+
+  void invariantViolated() {
+    invariantViolations.increment();
   }
 
   void committed(int packets, long nanos, double amount) {

@@ -1,17 +1,20 @@
 package dev.inlet.ledger.postgres;
 
-import dev.inlet.ledger.BatchDecider;
-import dev.inlet.ledger.BatchWrites;
 import dev.inlet.ledger.Ledger;
-import dev.inlet.ledger.LedgerCache;
-import dev.inlet.ledger.LedgerState;
 import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.PacketOutcome;
 import dev.inlet.ledger.PacketRecord;
+import dev.inlet.ledger.batch.BatchChanges;
+import dev.inlet.ledger.batch.BatchDecider;
+import dev.inlet.ledger.batch.InvariantViolation;
+import dev.inlet.ledger.batch.LedgerCache;
+import dev.inlet.ledger.batch.LedgerState;
+import dev.inlet.ledger.postgres.BatchStatement.AccountTotals;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -27,9 +30,13 @@ import org.slf4j.LoggerFactory;
  * The PostgreSQL ledger with group commit: packets queue up while the previous batch commits, then the next batch
  * is applied at once — one WAL flush for the batch, not one per packet. A single writer thread owns the database
  * work, so no Netty event loop ever waits on JDBC. Most batches are decided on the writer's {@link LedgerCache}
- * and written by one autocommit statement ({@link BatchWrite}: one round trip, which checks the cache was right);
- * the others, and any the database refuses, are read and decided under row locks ({@link BatchTransaction}).
- * Futures complete after the commit returns (or with {@link Outcome#UNAVAILABLE} when it fails: nothing credited).
+ * and written by one autocommit statement ({@link BatchStatement}: one round trip, which checks the cache was
+ * right); the others, and any the database refuses as stale, are read and decided under row locks
+ * ({@link BatchTransaction}). Futures complete after the commit returns, or with {@link Outcome#UNAVAILABLE} when it
+ * fails: the database unreachable (within the pool's connection timeout, {@code DatabaseConfig}), a packet it
+ * refuses, or a broken rule of money ({@link InvariantViolation}, logged as an error) — never with a Fulfill. The
+ * batch statement checks the rules of money before its commit ({@link SqlStates#invariantViolated}), so a batch
+ * failed for one has written nothing.
  */
 public final class PostgresLedger implements Ledger, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresLedger.class);
@@ -39,17 +46,18 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
   public static final int maxBatchPackets = 1_024;
   /** A packet this close to its expiry when its batch starts is not credited: the Fulfill could arrive too late. */
   public static final Duration minExpiryMarginAtCommit = Duration.ofMillis(500);
-  /** Serialization failures and deadlocks between replicas are retried this many times. */
-  private static final int maxRetries = 5;
-
-  /** Connections whose state the writer keeps between batches. */
-  public static final int maxCachedConnections = 50_000;
+  /**
+   * Writes of one batch at most: the cached write, then under row locks, again while replicas' serialization
+   * failures or deadlocks get in the way. Past it the batch fails.
+   */
+  static final int maxWriteAttempts = 5;
 
   private final DataSource dataSource;
+  private final long connectorAccountId;
   private final BatchDecider decider;
-  private final BatchWrite write;
+  private final BatchStatement statement;
   private final BatchTransaction transaction;
-  private final LedgerCache cache = new LedgerCache(maxCachedConnections);
+  private final LedgerCache cache;
   private final Clock clock;
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(maxQueuedPackets);
   private final Thread writer;
@@ -61,15 +69,18 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
    * @param dataSource the database (migrated)
    * @param connectorAccountId the connector's account, debited for every credit
    * @param maxDataBytesPerConnection bound on StreamData kept per connection
+   * @param maxCachedConnections connections whose state the writer keeps between batches
    * @param metrics where commit sizes, latencies and received amounts are reported
    */
-  public PostgresLedger(DataSource dataSource, long connectorAccountId, int maxDataBytesPerConnection, Clock clock,
-      LedgerMetrics metrics) {
+  public PostgresLedger(DataSource dataSource, long connectorAccountId, int maxDataBytesPerConnection,
+      int maxCachedConnections, Clock clock, LedgerMetrics metrics) {
     this.dataSource = dataSource;
     this.metrics = metrics;
+    this.connectorAccountId = connectorAccountId;
     this.decider = new BatchDecider(maxDataBytesPerConnection);
-    this.write = new BatchWrite(connectorAccountId);
-    this.transaction = new BatchTransaction(connectorAccountId, decider, write);
+    this.statement = new BatchStatement(connectorAccountId);
+    this.transaction = new BatchTransaction(connectorAccountId, decider);
+    this.cache = new LedgerCache(maxCachedConnections);
     this.clock = clock;
     this.writer = new Thread(this::run, "inlet-ledger-writer");
     writer.start();
@@ -133,88 +144,128 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     if (live.isEmpty()) {
       return;
     }
-    try {
-      long started = System.nanoTime();
-      List<PacketOutcome> outcomes = execute(live);
-      metrics.committed(live.size(), System.nanoTime() - started, received(live, outcomes));
-      complete(live, outcomes);
-    } catch (SQLException e) {
-      if (live.size() == 1) {
-        log.error("Ledger could not apply a packet (SQLState {})", e.getSQLState(), e);
-        live.get(0).result.complete(PacketOutcome.of(Outcome.UNAVAILABLE));
-        return;
-      }
-      // One bad packet must not fail the others: apply them one by one.
-      log.warn("Ledger batch of {} failed (SQLState {}); applying packets singly", live.size(), e.getSQLState());
-      for (Pending p : live) {
-        commit(List.of(p));
+    // A batch the database refuses is applied again packet by packet, so that one bad packet cannot fail the
+    // others: a work list, not recursion, of at most 1 + live.size() groups.
+    ArrayDeque<List<Pending>> groups = new ArrayDeque<>();
+    groups.add(live);
+    while (!groups.isEmpty()) {
+      List<Pending> group = groups.poll();
+      try {
+        long started = System.nanoTime();
+        List<PacketOutcome> outcomes = execute(group);
+        metrics.committed(group.size(), System.nanoTime() - started, received(group, outcomes));
+        complete(group, outcomes);
+      } catch (SQLException e) {
+        if (group.size() == 1 || SqlStates.unreachable(e)) {
+          // Unreachable: every packet would wait out the pool's timeout again; the connector retries instead.
+          log.error("Ledger could not apply {} packets (SQLState {})", group.size(), e.getSQLState(), e);
+          fail(group);
+        } else {
+          log.warn("Ledger batch of {} failed (SQLState {}); applying packets singly", group.size(), e.getSQLState());
+          group.forEach(p -> groups.add(List.of(p)));
+        }
+      } catch (InvariantViolation e) {
+        log.error("LEDGER INVARIANT VIOLATED, failing a batch of {} packets: {}", group.size(), e.getMessage(), e);
+        metrics.invariantViolated();
+        fail(group);
       }
     }
   }
 
-  private List<PacketOutcome> execute(List<Pending> live) throws SQLException {
-    List<PacketRecord> packets = live.stream().map(Pending::packet).toList();
-    LedgerState cached = cache.prepare(packets);
-    if (cached != null) {
-      boolean committed = false;
-      try (Connection c = dataSource.getConnection()) {
-        BatchWrites writes = new BatchWrites();
-        List<PacketOutcome> outcomes = decider.decide(packets, cached, writes);
-        c.setAutoCommit(true);
-        write.execute(c, writes, cache);
+  /**
+   * Decides and writes one batch: on the cache when it can, and under row locks when it cannot or when the database
+   * refused the cached write as stale; in a bounded loop, never by recursion.
+   */
+  private List<PacketOutcome> execute(List<Pending> group) throws SQLException {
+    List<PacketRecord> packets = new ArrayList<>(group.size());
+    for (Pending p : group) {
+      packets.add(p.packet);
+    }
+    LedgerState cached = cache.stateFor(packets);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return attempt == 1 && cached != null ? writeCached(packets, cached) : writeLocked(packets);
+      } catch (SQLException e) {
+        if (SqlStates.invariantViolated.equals(e.getSQLState())) {
+          // The statement refused a batch that breaks a rule of money and wrote nothing: a bug, which redoing the
+          // batch cannot mend. Failed as a whole (UNAVAILABLE), counted and logged by commit.
+          throw new InvariantViolation("the batch statement refused the batch: " + e.getMessage(), e);
+        }
+        boolean redo = attempt == 1 && cached != null ? !SqlStates.unreachable(e) : SqlStates.retryLocked(e);
+        if (!redo || attempt >= maxWriteAttempts) {
+          throw e;
+        }
+        if (!SqlStates.staleBatch.equals(e.getSQLState()) && !SqlStates.uniqueViolation.equals(e.getSQLState())) {
+          log.debug("Ledger write failed (SQLState {}); redoing the batch under locks", e.getSQLState(), e);
+        }
+      }
+    }
+  }
+
+  /** The batch decided on the cache and written by one autocommit statement: one round trip. */
+  private List<PacketOutcome> writeCached(List<PacketRecord> packets, LedgerState cached) throws SQLException {
+    boolean committed = false;
+    try (Connection c = dataSource.getConnection()) {
+      BatchChanges changes = new BatchChanges();
+      List<PacketOutcome> outcomes = decider.decide(packets, cached, changes);
+      c.setAutoCommit(true);
+      remember(statement.execute(c, changes));
+      committed = true;
+      commits.increment();
+      metrics.batch(true);
+      cache.committed(cached, changes);
+      return outcomes;
+    } finally {
+      // The decider changed the cache as it went: whatever did not commit must not be remembered.
+      if (!committed) {
+        cache.forget(packets);
+      }
+    }
+  }
+
+  /** The batch read and decided under row locks, in one transaction. */
+  private List<PacketOutcome> writeLocked(List<PacketRecord> packets) throws SQLException {
+    LedgerState state = new LedgerState();
+    BatchChanges changes = new BatchChanges();
+    boolean committed = false;
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        List<PacketOutcome> outcomes = transaction.lockAndDecide(c, packets, state, changes);
+        List<AccountTotals> totals = statement.execute(c, changes);
+        transaction.checkReceived(state, totals);
+        remember(totals);
+        c.commit();
         committed = true;
         commits.increment();
-        metrics.batch(true);
-        cache.committed(cached, writes);
+        metrics.batch(false);
+        cache.committed(state, changes);
         return outcomes;
-      } catch (SQLException e) {
-        // Stale cache (another replica, a restart, a retried sequence): nothing was written; redo under locks.
-        if (!BatchWrite.stale.equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
-          log.debug("Cached ledger write failed (SQLState {}); redoing the batch under locks", e.getSQLState(), e);
-        }
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
       } finally {
-        // The decider changed the cache as it went: whatever did not commit must not be remembered.
-        if (!committed) {
-          cache.forget(packets);
-        }
+        c.setAutoCommit(true);
+      }
+    } finally {
+      // The write refreshed cached accounts before the commit: forget them when it did not happen.
+      if (!committed) {
+        cache.forget(packets);
       }
     }
-    return executeLocked(packets);
   }
 
-  private List<PacketOutcome> executeLocked(List<PacketRecord> packets) throws SQLException {
-    for (int attempt = 1; ; attempt++) {
-      LedgerState state = new LedgerState();
-      BatchWrites writes = new BatchWrites();
-      boolean committed = false;
-      try (Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          List<PacketOutcome> outcomes = transaction.execute(c, packets, state, writes, cache);
-          c.commit();
-          committed = true;
-          commits.increment();
-          metrics.batch(false);
-          cache.committed(state, writes);
-          return outcomes;
-        } catch (SQLException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-      } catch (SQLException e) {
-        boolean retryable = "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
-        if (!retryable || attempt >= maxRetries) {
-          throw e;
-        }
-      } finally {
-        // The write refreshed cached accounts before the commit: forget them when it did not happen.
-        if (!committed) {
-          cache.forget(packets);
-        }
+  /** Each credited account's totals as the database has them now (another replica may have credited it too). */
+  private void remember(List<AccountTotals> totals) {
+    for (AccountTotals a : totals) {
+      if (a.id() != connectorAccountId) {
+        cache.account(a.id(), a.received(), a.receiveLimit());
       }
     }
+  }
+
+  private static void fail(List<Pending> group) {
+    group.forEach(p -> p.result.complete(PacketOutcome.of(Outcome.UNAVAILABLE)));
   }
 
   /** Sum of the amounts credited (not retried) in a committed batch; unsigned, saturating for the metric. */

@@ -1,22 +1,28 @@
-package dev.inlet.ledger;
+package dev.inlet.ledger.batch;
 
-import dev.inlet.ledger.BatchWrites.ConnectionChange;
-import dev.inlet.ledger.LedgerState.AccountState;
-import dev.inlet.ledger.LedgerState.ConnectionState;
-import dev.inlet.ledger.LedgerState.DataKey;
-import dev.inlet.ledger.LedgerState.StreamState;
-import dev.inlet.ledger.LedgerState.PacketKey;
+import dev.inlet.ledger.Outcome;
+import dev.inlet.ledger.PacketOutcome;
 import dev.inlet.ledger.PacketOutcome.StreamTotals;
+import dev.inlet.ledger.PacketRecord;
 import dev.inlet.ledger.PacketRecord.DataChunk;
 import dev.inlet.ledger.PacketRecord.StreamCredit;
+import dev.inlet.ledger.batch.BatchChanges.ConnectionChange;
+import dev.inlet.ledger.batch.BatchChanges.KeptData;
+import dev.inlet.ledger.batch.BatchChanges.PacketCredit;
+import dev.inlet.ledger.batch.LedgerState.AccountState;
+import dev.inlet.ledger.batch.LedgerState.ConnectionState;
+import dev.inlet.ledger.batch.LedgerState.DataKey;
+import dev.inlet.ledger.batch.LedgerState.PacketKey;
+import dev.inlet.ledger.batch.LedgerState.StreamState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ledger's rules, applied to a batch of packets in order against the state read under the batch's locks
- * (RFC 0029 §4.4–4.6 for the STREAM limits). Pure: it decides every packet's {@link Outcome} and collects what the
- * batch writes, so the database sees a handful of set-based statements per batch instead of several per packet.
+ * The ledger's rules, applied to a batch of packets in order against the state read under the batch's locks or kept
+ * by {@link LedgerCache} (RFC 0029 §4.4–4.6 for the STREAM limits). Pure: it decides every packet's {@link Outcome}
+ * and collects what the batch changes, so the database sees a handful of set-based statements per batch instead of
+ * several per packet; before returning it checks the decided batch ({@link BatchInvariants}).
  *
  * <p>Per packet: a closed connection takes nothing; a packet the receiver already declined is only counted; a
  * credited sequence is a retry (same amount: fulfil again, credit nothing) or a reuse; then no account,
@@ -38,27 +44,29 @@ public final class BatchDecider {
    * Decides {@code packets} in order, updating {@code state} as it goes.
    *
    * @param state every account and connection of the batch, and their known streams, credited packets and data
-   * @param writes collects what to write
+   * @param changes empty: collects what the batch changes
    * @return one outcome per packet, same order
-   * @throws IllegalStateException when the state lacks a packet's account or connection (a bug, not input)
+   * @throws InvariantViolation when the state lacks a packet's account or connection, or the decided batch breaks
+   *     a rule of money ({@link BatchInvariants}): a bug, not input; nothing of the batch may be written
    */
-  public List<PacketOutcome> decide(List<PacketRecord> packets, LedgerState state, BatchWrites writes) {
+  public List<PacketOutcome> decide(List<PacketRecord> packets, LedgerState state, BatchChanges changes) {
     List<PacketOutcome> outcomes = new ArrayList<>(packets.size());
     for (PacketRecord p : packets) {
-      outcomes.add(decide(p, state, writes));
+      outcomes.add(decide(p, state, changes));
     }
+    BatchInvariants.checkDecided(packets, outcomes, changes);
     return outcomes;
   }
 
-  private PacketOutcome decide(PacketRecord p, LedgerState state, BatchWrites writes) {
+  private PacketOutcome decide(PacketRecord p, LedgerState state, BatchChanges changes) {
     ByteBuffer key = ByteBuffer.wrap(p.connectionId());
     AccountState account = state.accounts.get(p.accountId());
     ConnectionState connection = state.connections.get(key);
     if (account == null || connection == null) {
-      throw new IllegalStateException("batch state lacks the account or connection of a packet");
+      throw new InvariantViolation("batch state lacks the account or connection of a packet");
     }
     ConnectionChange change =
-        writes.connections.computeIfAbsent(key, k -> new ConnectionChange(p.accountId(), connection.version));
+        changes.connections.computeIfAbsent(key, k -> new ConnectionChange(p.accountId(), connection.version));
     if (p.sourceAddress() != null) {
       change.sourceAddress = p.sourceAddress();
     }
@@ -67,7 +75,7 @@ public final class BatchDecider {
     PacketKey credit = new PacketKey(key, p.sequence());
     if (connection.closed) {
       outcome = Outcome.CONNECTION_CLOSED;
-    } else if (!p.fulfill()) {
+    } else if (!p.fulfillable()) {
       outcome = Outcome.REJECTED;
     } else if (p.amount() != 0 && state.credited.containsKey(credit)) {
       outcome = state.credited.get(credit) == p.amount() ? Outcome.DUPLICATE : Outcome.SEQUENCE_REUSED;
@@ -91,12 +99,12 @@ public final class BatchDecider {
         // Past ConnectionMaxData is a FlowControlError: it closes the connection (RFC 0029 §4.5).
         if (p.closeConnection() || outcome == Outcome.DATA_LIMIT) {
           connection.closed = true;
-          change.close = true;
+          change.closes = true;
         }
       }
       return new PacketOutcome(outcome, totals(p, connection, account));
     }
-    credit(p, key, state, writes, account, connection, change, newBytes);
+    credit(p, key, state, changes, account, connection, change, newBytes);
     return new PacketOutcome(Outcome.FULFILLED, totals(p, connection, account));
   }
 
@@ -126,14 +134,14 @@ public final class BatchDecider {
     return bytes;
   }
 
-  private static void credit(PacketRecord p, ByteBuffer key, LedgerState state, BatchWrites writes,
+  private static void credit(PacketRecord p, ByteBuffer key, LedgerState state, BatchChanges changes,
       AccountState account, ConnectionState connection, ConnectionChange change, int newBytes) {
     long amount = p.amount();
     if (amount != 0) {
       state.credited.put(new PacketKey(key, p.sequence()), amount);
-      writes.packets.add(new BatchWrites.PacketCredit(p.connectionId(), p.sequence(), amount, p.accountId()));
+      changes.packets.add(new PacketCredit(p.connectionId(), p.sequence(), amount, p.accountId()));
       account.received += amount;
-      writes.credits.computeIfAbsent(p.accountId(), id -> new long[1])[0] += amount;
+      changes.credits.computeIfAbsent(p.accountId(), id -> new long[1])[0] += amount;
     }
     connection.totalReceived += amount;
     connection.dataBytes += newBytes;
@@ -142,10 +150,10 @@ public final class BatchDecider {
     change.dataBytes += newBytes;
     if (p.closeConnection()) {
       connection.closed = true;
-      change.close = true;
+      change.closes = true;
     }
     if (!p.streams().isEmpty()) {
-      writes.streams.put(key, connection.streams);
+      changes.streams.put(key, connection.streams);
     }
     for (StreamCredit s : p.streams()) {
       StreamState stream = connection.streams.computeIfAbsent(s.streamId(), k -> new StreamState(0, 0, false));
@@ -155,8 +163,7 @@ public final class BatchDecider {
     }
     for (DataChunk d : p.data()) {
       if (state.data.add(new DataKey(key, d.streamId(), d.offset()))) {
-        writes.dataChunks.add(d);
-        writes.dataConnections.add(key);
+        changes.data.add(new KeptData(p.connectionId(), d));
       }
     }
   }

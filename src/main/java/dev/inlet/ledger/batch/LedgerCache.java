@@ -1,6 +1,7 @@
-package dev.inlet.ledger;
+package dev.inlet.ledger.batch;
 
-import dev.inlet.ledger.LedgerState.ConnectionState;
+import dev.inlet.ledger.PacketRecord;
+import dev.inlet.ledger.batch.LedgerState.ConnectionState;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class LedgerCache {
    * account is not cached, or a packet carries {@code StreamData} (which chunks are kept is not cached). A
    * connection not cached is taken to be new (version 0); the writing statement refuses it if it exists.
    */
-  public LedgerState prepare(List<PacketRecord> packets) {
+  public LedgerState stateFor(List<PacketRecord> packets) {
     state.credited.clear();
     state.data.clear();
     for (PacketRecord p : packets) {
@@ -50,8 +51,8 @@ public final class LedgerCache {
    * when {@code decided} is a state read under locks (not this cache's), its accounts and connections replace the
    * cached ones.
    */
-  public void committed(LedgerState decided, BatchWrites writes) {
-    for (ByteBuffer id : writes.connections.keySet()) {
+  public void committed(LedgerState decided, BatchChanges changes) {
+    for (ByteBuffer id : changes.connections.keySet()) {
       decided.connections.get(id).version++;
     }
     if (decided != state) {

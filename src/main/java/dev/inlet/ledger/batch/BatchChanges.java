@@ -1,5 +1,6 @@
-package dev.inlet.ledger;
+package dev.inlet.ledger.batch;
 
+import dev.inlet.ledger.PacketRecord.DataChunk;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,21 +8,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a decided batch writes: the packets it credits (posted as one transfer per account), each connection's
- * changes, the streams of each connection whose streams changed (all of them: they are written whole, in the
- * connection's row), and each account's credit (the connector's account is debited their sum). Amounts are
- * unsigned 64-bit integers in longs.
+ * What a decided batch changes in the ledger, filled by {@link BatchDecider}: the packets it credits (posted as one
+ * transfer per account), each connection's changes, the streams of each connection whose streams changed (all of
+ * them: they are written whole, in the connection's row), each account's credit (the connector's account is debited
+ * their sum) and the {@code StreamData} to keep. Amounts are unsigned 64-bit integers in longs, in the asset's
+ * smallest unit. The ledger adapter writes it in one statement.
  */
-public final class BatchWrites {
+public final class BatchChanges {
   final List<PacketCredit> packets = new ArrayList<>();
   final Map<ByteBuffer, ConnectionChange> connections = new LinkedHashMap<>();
   /** Per connection whose streams changed, all its streams by id (the decider's live map). */
   final Map<ByteBuffer, Map<Long, LedgerState.StreamState>> streams = new LinkedHashMap<>();
+  /** Per account, its credit in this batch (a one-element array: summed in place without boxing). */
   final Map<Long, long[]> credits = new LinkedHashMap<>();
-  final List<PacketRecord.DataChunk> dataChunks = new ArrayList<>();
-  final List<ByteBuffer> dataConnections = new ArrayList<>();
+  final List<KeptData> data = new ArrayList<>();
 
-  /** The packets credited, in order. */
+  /** The packets credited, in order (each with a non-zero amount). */
   public List<PacketCredit> packets() {
     return packets;
   }
@@ -45,21 +47,16 @@ public final class BatchWrites {
     return m;
   }
 
-  /** Per receiving account, the amount credited in this batch (unsigned 64-bit). */
+  /** Per receiving account, the amount credited in this batch (unsigned 64-bit, non-zero). */
   public Map<Long, Long> credits() {
     Map<Long, Long> m = new LinkedHashMap<>();
     credits.forEach((id, sum) -> m.put(id, sum[0]));
     return m;
   }
 
-  /** {@code StreamData} chunks to keep, with the connection of each at the same index of {@link #dataConnections}. */
-  public List<PacketRecord.DataChunk> dataChunks() {
-    return dataChunks;
-  }
-
-  /** The connection of each chunk in {@link #dataChunks()}. */
-  public List<ByteBuffer> dataConnections() {
-    return dataConnections;
+  /** {@code StreamData} chunks to keep, each with its connection, in order. */
+  public List<KeptData> data() {
+    return data;
   }
 
   /**
@@ -67,7 +64,7 @@ public final class BatchWrites {
    *
    * @param connectionId connection
    * @param sequence STREAM sequence
-   * @param amount unsigned 64-bit
+   * @param amount unsigned 64-bit, non-zero
    * @param accountId the account credited
    */
   public record PacketCredit(byte[] connectionId, long sequence, long amount, long accountId) {}
@@ -82,6 +79,14 @@ public final class BatchWrites {
    */
   public record StreamRow(long streamId, long received, long receiveMax, boolean closed) {}
 
+  /**
+   * A {@code StreamData} chunk to keep.
+   *
+   * @param connectionId the connection it came on
+   * @param chunk stream, offset and bytes
+   */
+  public record KeptData(byte[] connectionId, DataChunk chunk) {}
+
   /** A connection's changes in the batch. */
   public static final class ConnectionChange {
     private final long accountId;
@@ -90,7 +95,7 @@ public final class BatchWrites {
     int fulfilled;
     int rejected;
     String sourceAddress;
-    boolean close;
+    boolean closes;
     int dataBytes;
 
     ConnectionChange(long accountId, long version) {
@@ -128,9 +133,9 @@ public final class BatchWrites {
       return sourceAddress;
     }
 
-    /** Whether the connection closes. */
-    public boolean close() {
-      return close;
+    /** Whether the batch closes the connection. */
+    public boolean closes() {
+      return closes;
     }
 
     /** StreamData bytes newly kept. */

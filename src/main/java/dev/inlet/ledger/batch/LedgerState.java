@@ -1,4 +1,4 @@
-package dev.inlet.ledger;
+package dev.inlet.ledger.batch;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -42,14 +42,27 @@ public final class LedgerState {
   /**
    * A stream of a connection given before by {@link #connection}.
    *
-   * @throws IllegalStateException when the connection is unknown
+   * @throws InvariantViolation when the connection is unknown
    */
   public void stream(byte[] connectionId, long streamId, long received, long receiveMax, boolean closed) {
     ConnectionState c = connections.get(ByteBuffer.wrap(connectionId));
     if (c == null) {
-      throw new IllegalStateException("stream of a connection not in the state");
+      throw new InvariantViolation("stream of a connection not in the state");
     }
     c.streams.put(streamId, new StreamState(received, receiveMax, closed));
+  }
+
+  /**
+   * An account's total ever credited, unsigned 64-bit: as read, plus what the packets decided so far credited.
+   *
+   * @throws InvariantViolation when the account is not in the state
+   */
+  public long received(long accountId) {
+    AccountState a = accounts.get(accountId);
+    if (a == null) {
+      throw new InvariantViolation("account " + accountId + " not in the batch state");
+    }
+    return a.received;
   }
 
   /** A credited packet: its sequence on the connection and its amount. */

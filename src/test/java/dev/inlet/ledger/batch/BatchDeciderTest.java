@@ -1,8 +1,11 @@
-package dev.inlet.ledger;
+package dev.inlet.ledger.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inlet.ledger.Outcome;
+import dev.inlet.ledger.PacketOutcome;
 import dev.inlet.ledger.PacketOutcome.StreamTotals;
+import dev.inlet.ledger.PacketRecord;
 import dev.inlet.ledger.PacketRecord.DataChunk;
 import dev.inlet.ledger.PacketRecord.StreamCredit;
 import java.time.Instant;
@@ -16,33 +19,33 @@ class BatchDeciderTest {
   static final long maxUint64 = -1L;
 
   final BatchDecider decider = new BatchDecider(100);
-  final BatchWrites writes = new BatchWrites();
+  final BatchChanges changes = new BatchChanges();
 
   @Test
   void aRetryInTheSameBatchIsFulfilledAgainButCreditedOnce() {
     LedgerState state = state(0, null);
-    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 50), pay(1, 50), pay(1, 51)), state, writes);
+    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 50), pay(1, 50), pay(1, 51)), state, changes);
     assertThat(outcomes).extracting(PacketOutcome::outcome)
         .containsExactly(Outcome.FULFILLED, Outcome.DUPLICATE, Outcome.SEQUENCE_REUSED);
-    assertThat(writes.packets()).hasSize(1);
-    assertThat(writes.credits()).containsEntry(account, 50L);
+    assertThat(changes.packets()).hasSize(1);
+    assertThat(changes.credits()).containsEntry(account, 50L);
   }
 
   @Test
   void aSequenceCreditedInAnEarlierBatchIsADuplicate() {
     LedgerState state = state(50, null);
     state.credited(connection, 1, 50);
-    assertThat(decider.decide(List.of(pay(1, 50)), state, writes).get(0).outcome()).isEqualTo(Outcome.DUPLICATE);
-    assertThat(writes.packets()).isEmpty();
+    assertThat(decider.decide(List.of(pay(1, 50)), state, changes).get(0).outcome()).isEqualTo(Outcome.DUPLICATE);
+    assertThat(changes.packets()).isEmpty();
   }
 
   @Test
   void theReceiveLimitHoldsPacketByPacket() {
     LedgerState state = state(0, 1000L);
-    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 600), pay(2, 600), pay(3, 400)), state, writes);
+    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 600), pay(2, 600), pay(3, 400)), state, changes);
     assertThat(outcomes).extracting(PacketOutcome::outcome)
         .containsExactly(Outcome.FULFILLED, Outcome.LIMIT_EXCEEDED, Outcome.FULFILLED);
-    assertThat(writes.credits()).containsEntry(account, 1000L);
+    assertThat(changes.credits()).containsEntry(account, 1000L);
     // Advertised: what the stream has plus what the account may still take.
     assertThat(outcomes.get(0).streams()).containsExactly(new StreamTotals(1, 600, 1000));
     assertThat(outcomes.get(1).streams()).containsExactly(new StreamTotals(1, 600, 1000));
@@ -52,18 +55,18 @@ class BatchDeciderTest {
   @Test
   void noTotalPassesTwoToTheSixtyFourMinusOne() {
     LedgerState state = state(maxUint64 - 1, null);
-    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 1), pay(2, 1)), state, writes);
+    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 1), pay(2, 1)), state, changes);
     assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.OVERFLOW);
-    assertThat(writes.credits()).containsEntry(account, 1L);
+    assertThat(changes.credits()).containsEntry(account, 1L);
   }
 
   @Test
   void aClosedStreamTakesNoMoreMoney() {
     LedgerState state = state(0, null);
     PacketRecord close = packet(1, 0, true, false, List.of(new StreamCredit(1, 0, true)), List.of());
-    List<PacketOutcome> outcomes = decider.decide(List.of(close, pay(2, 10)), state, writes);
+    List<PacketOutcome> outcomes = decider.decide(List.of(close, pay(2, 10)), state, changes);
     assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.STREAM_CLOSED);
-    assertThat(writes.packets()).isEmpty();
+    assertThat(changes.packets()).isEmpty();
   }
 
   @Test
@@ -71,12 +74,12 @@ class BatchDeciderTest {
     LedgerState state = state(0, null);
     PacketRecord data = packet(1, 0, true, false, List.of(), List.of(new DataChunk(1, 0, new byte[60])));
     PacketRecord more = packet(2, 0, true, false, List.of(), List.of(new DataChunk(3, 0, new byte[60])));
-    List<PacketOutcome> outcomes = decider.decide(List.of(data, data, more, pay(3, 5)), state, writes);
+    List<PacketOutcome> outcomes = decider.decide(List.of(data, data, more, pay(3, 5)), state, changes);
     assertThat(outcomes).extracting(PacketOutcome::outcome)
         .containsExactly(Outcome.FULFILLED, Outcome.FULFILLED, Outcome.DATA_LIMIT, Outcome.CONNECTION_CLOSED);
-    assertThat(writes.dataChunks()).hasSize(1);
-    assertThat(writes.connections().values()).singleElement().satisfies(c -> {
-      assertThat(c.close()).isTrue();
+    assertThat(changes.data()).hasSize(1);
+    assertThat(changes.connections().values()).singleElement().satisfies(c -> {
+      assertThat(c.closes()).isTrue();
       assertThat(c.dataBytes()).isEqualTo(60);
       assertThat(c.fulfilled()).isEqualTo(2);
       assertThat(c.rejected()).isEqualTo(2);
@@ -88,11 +91,11 @@ class BatchDeciderTest {
     LedgerState state = state(0, null);
     state.stream(connection, 1, 40, maxUint64, false);
     PacketRecord probe = packet(1, 10, false, false, List.of(new StreamCredit(1, 10, false)), List.of());
-    PacketOutcome outcome = decider.decide(List.of(probe), state, writes).get(0);
+    PacketOutcome outcome = decider.decide(List.of(probe), state, changes).get(0);
     assertThat(outcome.outcome()).isEqualTo(Outcome.REJECTED);
     assertThat(outcome.streams()).containsExactly(new StreamTotals(1, 40, maxUint64));
-    assertThat(writes.streams()).isEmpty();
-    assertThat(writes.connections().values()).singleElement().satisfies(c -> assertThat(c.rejected()).isEqualTo(1));
+    assertThat(changes.streams()).isEmpty();
+    assertThat(changes.connections().values()).singleElement().satisfies(c -> assertThat(c.rejected()).isEqualTo(1));
   }
 
   @Test
@@ -101,7 +104,7 @@ class BatchDeciderTest {
     assertThat(BatchDecider.receiveMax(5, nearTop)).isEqualTo(maxUint64);
     LedgerState state = state(0, 100L);
     state.stream(connection, 1, 0, 500, false); // advertised when the limit was higher
-    PacketOutcome outcome = decider.decide(List.of(pay(1, 10)), state, writes).get(0);
+    PacketOutcome outcome = decider.decide(List.of(pay(1, 10)), state, changes).get(0);
     assertThat(outcome.streams()).containsExactly(new StreamTotals(1, 10, 500));
   }
 

@@ -1,0 +1,303 @@
+package dev.inlet.ledger.postgres;
+
+import dev.inlet.ledger.PacketRecord.DataChunk;
+import dev.inlet.ledger.batch.BatchChanges;
+import dev.inlet.ledger.batch.BatchChanges.ConnectionChange;
+import dev.inlet.ledger.batch.BatchChanges.KeptData;
+import dev.inlet.ledger.batch.BatchChanges.PacketCredit;
+import dev.inlet.ledger.batch.BatchChanges.StreamRow;
+import dev.inlet.ledger.batch.InvariantViolation;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a decided batch in one statement (one round trip; with autocommit on, its commit too): the credited
+ * packets, one transfer per credited account posting them (two entries: the connector's account debited, the
+ * receiving account credited), connection totals with their streams' totals (in the connection's row, written
+ * whole), account balances and StreamData. The statement checks what the decisions relied on and aborts — writing
+ * nothing — when it changed: every connection must still be at the version the decider saw (or not exist yet, for
+ * version 0), and every credited account must stay within its receive limit; a credited (connection, sequence)
+ * already in the ledger aborts it too. The error is {@link SqlStates#staleBatch} (or
+ * {@link SqlStates#uniqueViolation}); the caller then redoes the batch under row locks.
+ *
+ * <p>It checks the rules of money too, before anything is committed, and aborts — writing nothing — when one is
+ * broken: the packets it posts must credit each account exactly the credit the decider computed
+ * ({@link BatchChanges#credits()}), and no other account, and the balance changes it applies must sum to zero. The
+ * error is {@link SqlStates#invariantViolated}: a bug, not a stale cache, so the caller fails the batch and does not
+ * redo it. A rejected packet's credit is thus never durable (a STREAM sender would pay it again).
+ *
+ * <p>Its inputs are six typed values (db/V1): the connector's account and the number of connections the statement
+ * must write, then the batch as four arrays of composite types — {@code connection_change[]},
+ * {@code packet_credit[]}, {@code account_credit[]} (the decider's per-account credits), {@code data_chunk[]} — each
+ * bound as one array literal ({@link PgLiterals}). Amounts are unsigned 64-bit integers written as decimals into
+ * {@code numeric} fields, so 2^64-1 arrives exact. The checks add a join of the batch's few accounts, nothing per
+ * packet.
+ */
+final class BatchStatement {
+  private static final int connectorParam = 1;
+  private static final int connectionCountParam = 2;
+  private static final int connectionsParam = 3;
+  private static final int creditsParam = 4;
+  private static final int expectedParam = 5;
+  private static final int dataParam = 6;
+
+  static final String sql = """
+      WITH batch AS (SELECT ?::bigint AS connector, ?::int AS connections),
+      conn AS (SELECT * FROM unnest(?::connection_change[])),
+      created AS (
+        INSERT INTO connections AS c (id, account_id, source_address, total_received, packets_fulfilled,
+                                      packets_rejected, last_packet_at, closed_at, data_bytes, streams, version)
+        SELECT id, account_id, source_address, received, fulfilled, rejected, now(),
+               CASE WHEN closes THEN now() END, data_bytes, coalesce(streams, '{}'), 1
+        FROM conn WHERE version = 0 ORDER BY id
+        -- A row at version 0 was created by this transaction's lock step and holds nothing yet.
+        ON CONFLICT (id) DO UPDATE SET source_address = excluded.source_address,
+          total_received = excluded.total_received, packets_fulfilled = excluded.packets_fulfilled,
+          packets_rejected = excluded.packets_rejected, last_packet_at = excluded.last_packet_at,
+          closed_at = excluded.closed_at, data_bytes = excluded.data_bytes, streams = excluded.streams, version = 1
+        WHERE c.version = 0
+        RETURNING c.id),
+      updated AS (
+        UPDATE connections c SET total_received = c.total_received + u.received,
+          packets_fulfilled = c.packets_fulfilled + u.fulfilled, packets_rejected = c.packets_rejected + u.rejected,
+          -- To the minute: most updates then change no indexed column and stay heap-only.
+          last_packet_at = CASE WHEN c.last_packet_at > now() - interval '1 minute' THEN c.last_packet_at
+                                ELSE now() END,
+          source_address = coalesce(u.source_address, c.source_address),
+          closed_at = CASE WHEN u.closes THEN coalesce(c.closed_at, now()) ELSE c.closed_at END,
+          data_bytes = c.data_bytes + u.data_bytes, streams = coalesce(u.streams, c.streams),
+          version = c.version + 1
+        FROM conn u
+        WHERE c.id = u.id AND u.version > 0 AND c.version = u.version
+        RETURNING c.id),
+      credit AS (SELECT * FROM unnest(?::packet_credit[])),
+      expected AS (SELECT * FROM unnest(?::account_credit[])),
+      posting AS (
+        SELECT account_id AS account, nextval('transfers_id_seq') AS id, sum(amount) AS amount, count(*) AS packets
+        FROM credit GROUP BY account_id),
+      transfer AS (
+        INSERT INTO transfers (id, amount, packets) SELECT id, amount, packets FROM posting),
+      entry AS (
+        INSERT INTO entries (transfer_id, account_id, amount)
+        SELECT id, account, amount FROM posting UNION ALL SELECT id, (SELECT connector FROM batch), -amount FROM posting),
+      packet AS (
+        INSERT INTO packets (connection_id, sequence, amount, transfer_id)
+        SELECT u.connection_id, u.sequence, u.amount, p.id FROM credit u JOIN posting p ON p.account = u.account_id),
+      data AS (
+        INSERT INTO stream_data (connection_id, stream_id, "offset", data)
+        SELECT * FROM unnest(?::data_chunk[]) ON CONFLICT DO NOTHING),
+      account AS (
+        UPDATE accounts a SET balance = a.balance + b.amount, received = a.received + b.received
+        FROM (SELECT account AS id, amount, amount AS received FROM posting UNION ALL
+              SELECT (SELECT connector FROM batch), -sum(amount), 0 FROM posting HAVING count(*) > 0) b
+        WHERE a.id = b.id AND (a.receive_limit IS NULL OR a.received + b.received <= a.receive_limit)
+        RETURNING a.id, a.received, a.receive_limit, b.amount)
+      SELECT a.id, a.received, a.receive_limit, a.amount
+      FROM (SELECT CASE WHEN
+        -- The packets posted credit each account exactly the decider's credit, and no other account (IN500).
+        inlet_invariant((SELECT string_agg(format('account %s posted %s, expected %s', id,
+                                                  coalesce(posted::text, 'nothing'),
+                                                  coalesce(decided::text, 'nothing')), '; ' ORDER BY id)
+                         FROM (SELECT coalesce(p.account, e.account_id) AS id, p.amount AS posted, e.amount AS decided
+                               FROM posting p FULL JOIN expected e ON e.account_id = p.account) j
+                         WHERE posted IS DISTINCT FROM decided))
+      THEN CASE WHEN
+        -- Nothing changed behind the cache (IN409): every connection written at its version, every posting
+        -- applied within its account's receive limit, and the connector debited.
+        inlet_expect((SELECT count(*) FROM created) + (SELECT count(*) FROM updated),
+                     (SELECT connections FROM batch), 'connections')
+        AND inlet_expect((SELECT count(*) FROM account),
+                         (SELECT CASE WHEN count(*) > 0 THEN count(*) + 1 ELSE 0 END FROM posting), 'accounts')
+      -- Only then, with every row applied: the balance changes sum to zero (IN500).
+      THEN inlet_invariant((SELECT 'the entries sum to ' || sum(amount) || ', not zero' FROM account
+                            HAVING sum(amount) <> 0))
+      END END AS ok) checked
+      LEFT JOIN account a ON checked.ok
+      """;
+
+  private final long connectorAccountId;
+
+  BatchStatement(long connectorAccountId) {
+    this.connectorAccountId = connectorAccountId;
+  }
+
+  /**
+   * Runs the statement on {@code c}, which checks the batch's rules of money before anything is committed, then
+   * checks what it returned against the batch again ({@link #checkReturned}).
+   *
+   * @return each account the batch credited, and the connector's when any was, with its totals after the batch
+   * @throws SQLException {@link SqlStates#staleBatch} or {@link SqlStates#uniqueViolation} when the batch must be
+   *     redone under locks; {@link SqlStates#invariantViolated} when its postings disagree with the decider's credits
+   *     or its entries do not sum to zero (nothing written; a bug, not to be redone); any other failure of the
+   *     database
+   * @throws InvariantViolation when what the statement returned disagrees with the batch although the statement
+   *     checked the same in the database: only a misbehaving database or driver can do that
+   */
+  List<AccountTotals> execute(Connection c, BatchChanges changes) throws SQLException {
+    List<AccountTotals> totals = new ArrayList<>(changes.credits().size() + 1);
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      bindAll(st, changes);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          if (rs.getObject(1) != null) {
+            BigDecimal limit = rs.getBigDecimal(3);
+            totals.add(new AccountTotals(rs.getLong(1), Uint64.fromNumeric(rs.getBigDecimal(2)),
+                limit == null ? null : Uint64.fromNumeric(limit), rs.getBigDecimal(4)));
+          }
+        }
+      }
+    }
+    checkReturned(changes, totals, connectorAccountId);
+    return totals;
+  }
+
+  void bindAll(PreparedStatement st, BatchChanges changes) throws SQLException {
+    st.setLong(connectorParam, connectorAccountId);
+    st.setInt(connectionCountParam, changes.connections().size());
+    // Types.OTHER: sent untyped, so the server parses the literal straight into the cast's composite array type.
+    st.setObject(connectionsParam, connections(changes.connections(), changes.streams()), Types.OTHER);
+    st.setObject(creditsParam, credits(changes.packets()), Types.OTHER);
+    st.setObject(expectedParam, accountCredits(changes.credits()), Types.OTHER);
+    st.setObject(dataParam, data(changes.data()), Types.OTHER);
+  }
+
+  /**
+   * The statement's answer against the batch: each credited account was credited its packets' sum and stayed within
+   * its receive limit, no other account moved, and the connector was debited what the accounts were credited — the
+   * entries sum to zero. The statement checked all of it before its commit ({@link SqlStates#invariantViolated});
+   * this second line, over the few rows returned, can only find a database or driver that broke its word — on the
+   * cached path after the commit, so the batch fails and {@code /admin/ledger/check} shows what was written.
+   *
+   * @throws InvariantViolation naming the first disagreement
+   */
+  static void checkReturned(BatchChanges changes, List<AccountTotals> totals, long connectorAccountId) {
+    Map<Long, Long> credits = changes.credits();
+    int expectedRows = credits.isEmpty() ? 0 : credits.size() + 1;
+    if (totals.size() != expectedRows) {
+      throw new InvariantViolation("the batch statement returned " + totals.size() + " accounts, expected "
+          + expectedRows);
+    }
+    BigDecimal sum = BigDecimal.ZERO;
+    for (AccountTotals a : totals) {
+      sum = sum.add(a.change());
+      if (a.id() == connectorAccountId) {
+        continue;
+      }
+      Long credit = credits.get(a.id());
+      if (credit == null || a.change().compareTo(Uint64.toNumeric(credit)) != 0) {
+        throw new InvariantViolation("the batch statement credited account " + a.id() + " with " + a.change()
+            + ", expected " + (credit == null ? "nothing" : Long.toUnsignedString(credit)));
+      }
+      if (a.receiveLimit() != null && Long.compareUnsigned(a.received(), a.receiveLimit()) > 0) {
+        throw new InvariantViolation("account " + a.id() + " received " + Long.toUnsignedString(a.received())
+            + ", past its receive limit " + Long.toUnsignedString(a.receiveLimit()));
+      }
+    }
+    if (sum.signum() != 0) {
+      throw new InvariantViolation("the batch statement's entries sum to " + sum + ", not zero");
+    }
+  }
+
+  /**
+   * The batch's connections as a {@code connection_change[]} literal: per connection its id, account, the version
+   * the batch was decided on, amount received (unsigned decimal), packets fulfilled and rejected, source address
+   * (empty: unchanged), whether it closes, StreamData bytes kept, and all its streams when they changed (empty:
+   * unchanged).
+   */
+  static String connections(Map<ByteBuffer, ConnectionChange> changes, Map<ByteBuffer, List<StreamRow>> streams) {
+    StringBuilder b = new StringBuilder(2 + changes.size() * 160).append('{');
+    for (Map.Entry<ByteBuffer, ConnectionChange> e : changes.entrySet()) {
+      ConnectionChange ch = e.getValue();
+      PgLiterals.openRecord(b);
+      PgLiterals.byteaField(b, e.getKey().array());
+      b.append(',').append(ch.accountId()).append(',').append(ch.version()).append(',')
+          .append(Long.toUnsignedString(ch.received())).append(',').append(ch.fulfilled()).append(',')
+          .append(ch.rejected()).append(',');
+      if (ch.sourceAddress() != null) {
+        PgLiterals.textField(b, ch.sourceAddress());
+      }
+      b.append(',').append(ch.closes() ? 't' : 'f').append(',').append(ch.dataBytes()).append(',');
+      List<StreamRow> rows = streams.get(e.getKey());
+      if (rows != null) {
+        PgLiterals.textField(b, streamTotals(rows));
+      }
+      PgLiterals.closeRecord(b);
+    }
+    return PgLiterals.closeArray(b);
+  }
+
+  /**
+   * A connection's streams as a {@code stream_total[]} literal, e.g. {@code {"(1,600,1000,f)"}}: amounts as unsigned
+   * decimals. Only digits, commas and t/f inside each element.
+   */
+  static String streamTotals(List<StreamRow> rows) {
+    StringBuilder b = new StringBuilder(2 + rows.size() * 48).append('{');
+    for (StreamRow s : rows) {
+      if (b.length() > 1) {
+        b.append(',');
+      }
+      b.append("\"(").append(s.streamId()).append(',').append(Long.toUnsignedString(s.received())).append(',')
+          .append(Long.toUnsignedString(s.receiveMax())).append(',').append(s.closed() ? 't' : 'f').append(")\"");
+    }
+    return b.append('}').toString();
+  }
+
+  /** The credited packets as a {@code packet_credit[]} literal: connection, sequence, amount (unsigned), account. */
+  static String credits(List<PacketCredit> packets) {
+    StringBuilder b = new StringBuilder(2 + packets.size() * 72).append('{');
+    for (PacketCredit p : packets) {
+      PgLiterals.openRecord(b);
+      PgLiterals.byteaField(b, p.connectionId());
+      b.append(',').append(p.sequence()).append(',').append(Long.toUnsignedString(p.amount())).append(',')
+          .append(p.accountId());
+      PgLiterals.closeRecord(b);
+    }
+    return PgLiterals.closeArray(b);
+  }
+
+  /**
+   * The decider's per-account credits as an {@code account_credit[]} literal: account, amount (unsigned). Only digits
+   * and commas inside each element.
+   */
+  static String accountCredits(Map<Long, Long> credits) {
+    StringBuilder b = new StringBuilder(2 + credits.size() * 40).append('{');
+    for (Map.Entry<Long, Long> e : credits.entrySet()) {
+      PgLiterals.openRecord(b);
+      b.append(e.getKey()).append(',').append(Long.toUnsignedString(e.getValue()));
+      PgLiterals.closeRecord(b);
+    }
+    return PgLiterals.closeArray(b);
+  }
+
+  /** The StreamData to keep as a {@code data_chunk[]} literal: connection, stream, offset, bytes. */
+  static String data(List<KeptData> kept) {
+    StringBuilder b = new StringBuilder(2 + kept.size() * 96).append('{');
+    for (KeptData k : kept) {
+      DataChunk d = k.chunk();
+      PgLiterals.openRecord(b);
+      PgLiterals.byteaField(b, k.connectionId());
+      b.append(',').append(d.streamId()).append(',').append(d.offset()).append(',');
+      PgLiterals.byteaField(b, d.data());
+      PgLiterals.closeRecord(b);
+    }
+    return PgLiterals.closeArray(b);
+  }
+
+  /**
+   * An account's row after the batch statement.
+   *
+   * @param id account
+   * @param received everything ever credited, unsigned 64-bit
+   * @param receiveLimit its receive limit, unsigned 64-bit, or null
+   * @param change what the batch added to its balance: the credit, or for the connector minus all credits
+   */
+  record AccountTotals(long id, long received, Long receiveLimit, BigDecimal change) {}
+}
