@@ -14,6 +14,13 @@ import java.util.Optional;
  * canonical encoding lets one packet have exactly one byte form.
  */
 public final class IlpCodec {
+  /**
+   * Largest encoded Prepare, bytes (33,857): type (1), envelope length prefix (3), amount (8), expiresAt (17),
+   * executionCondition (32), then destination and data at their largest ({@link IlpAddress#maxBytes},
+   * {@link IlpPacket#maxDataBytes}), each after a 3-byte length prefix. No valid Prepare is longer.
+   */
+  public static final int maxPrepareBytes = 1 + 3 + 8 + 17 + 32 + 3 + IlpAddress.maxBytes + 3 + IlpPacket.maxDataBytes;
+
   private IlpCodec() {}
 
   /**
@@ -112,9 +119,9 @@ public final class IlpCodec {
   private static byte[] readData(OerReader r) throws DecodeException {
     int offset = r.position();
     int length = r.readLengthPrefix();
-    if (length > IlpPacket.MAX_DATA_BYTES) {
+    if (length > IlpPacket.maxDataBytes) {
       throw new DecodeException(
-          "data is " + length + " bytes, over the " + IlpPacket.MAX_DATA_BYTES + " byte limit", offset);
+          "data is " + length + " bytes, over the " + IlpPacket.maxDataBytes + " byte limit", offset);
     }
     return r.readBytes(length);
   }

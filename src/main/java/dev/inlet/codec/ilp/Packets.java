@@ -20,9 +20,9 @@ final class Packets {
 
   static byte[] requireData(byte[] data) {
     Objects.requireNonNull(data, "data");
-    if (data.length > IlpPacket.MAX_DATA_BYTES) {
+    if (data.length > IlpPacket.maxDataBytes) {
       throw new IllegalArgumentException(
-          "data is " + data.length + " bytes, over the " + IlpPacket.MAX_DATA_BYTES + " byte limit");
+          "data is " + data.length + " bytes, over the " + IlpPacket.maxDataBytes + " byte limit");
     }
     return data;
   }

@@ -13,7 +13,7 @@ public final class OerReader {
   /** Largest var-uint handled as a number: 8 bytes, i.e. an unsigned 64-bit value held in a long. */
   private static final int MAX_VAR_UINT_BYTES = 8;
   /** Longest length-of-length accepted; RFC 0030 caps lengths at 2^64 - 1 (8 bytes). */
-  private static final int MAX_LENGTH_OF_LENGTH = 8;
+  private static final int maxLengthOfLengthBytes = 8;
 
   private final byte[] buf;
   private final int limit;
@@ -87,7 +87,7 @@ public final class OerReader {
     if (n == 0) {
       throw new DecodeException("indefinite length form (0x80) is not allowed", start);
     }
-    if (n > MAX_LENGTH_OF_LENGTH) {
+    if (n > maxLengthOfLengthBytes) {
       throw new DecodeException("length-of-length " + n + " exceeds 8 bytes", start);
     }
     require(n, "long-form length");

@@ -45,10 +45,20 @@ class IlpCodecTest {
             IlpErrorCode.T04_INSUFFICIENT_LIQUIDITY,
             Optional.of(IlpAddress.of("g.connector")),
             "pas de liquidité ✓",
-            filled(IlpPacket.MAX_DATA_BYTES, 7));
+            filled(IlpPacket.maxDataBytes, 7));
     for (IlpPacket packet : new IlpPacket[] {PREPARE, fulfill, reject}) {
       assertThat(IlpCodec.decode(IlpCodec.encode(packet))).isEqualTo(packet);
     }
+  }
+
+  @Test
+  void theLargestPrepareIsExactlyMaxPrepareBytes() throws DecodeException {
+    String segment = "a".repeat(IlpAddress.maxBytes - "example.".length());
+    IlpPrepare largest = new IlpPrepare(-1L, Instant.parse("2026-01-02T03:04:05.678Z"), CONDITION,
+        IlpAddress.of("example." + segment), filled(IlpPacket.maxDataBytes, 1));
+    byte[] bytes = IlpCodec.encode(largest);
+    assertThat(bytes).hasSize(IlpCodec.maxPrepareBytes);
+    assertThat(IlpCodec.decodePrepare(bytes)).isEqualTo(largest);
   }
 
   @Test
@@ -221,7 +231,7 @@ class IlpCodecTest {
 
   @Test
   void rejectsDataLongerThanTheLimit() {
-    byte[] ok = IlpCodec.encode(new IlpFulfill(CONDITION, new byte[IlpPacket.MAX_DATA_BYTES]));
+    byte[] ok = IlpCodec.encode(new IlpFulfill(CONDITION, new byte[IlpPacket.maxDataBytes]));
     // Grow the data by one byte: contents length and data length both gain one.
     byte[] tooLong = Arrays.copyOf(ok, ok.length + 1);
     assertThat(HEX.formatHex(ok, 0, 4)).isEqualTo("0d828022");
@@ -243,7 +253,7 @@ class IlpCodecTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new IlpFulfill(new byte[33], empty))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new IlpFulfill(CONDITION, new byte[IlpPacket.MAX_DATA_BYTES + 1]))
+    assertThatThrownBy(() -> new IlpFulfill(CONDITION, new byte[IlpPacket.maxDataBytes + 1]))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
