@@ -21,12 +21,12 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * contents and derives byte-identical shared secrets.
  */
 final class BcConnectionTokens {
-  private static final byte VERSION = 1;
+  private static final byte tokenVersion = 1;
   private static final int HEADER_LENGTH = 1;
   private static final int BASE_PLAINTEXT_LENGTH = 1 + Long.BYTES;
   private static final int NONCE_LENGTH = 16;
   private static final int SECRET_LENGTH = 32;
-  private static final int SHORT_LENGTH = HEADER_LENGTH + BcPrimitives.OVERHEAD + BASE_PLAINTEXT_LENGTH;
+  private static final int SHORT_LENGTH = HEADER_LENGTH + BcPrimitives.overhead + BASE_PLAINTEXT_LENGTH;
   private static final int LONG_LENGTH = SHORT_LENGTH + NONCE_LENGTH + SECRET_LENGTH;
   private static final int SHORT_CHARS = (SHORT_LENGTH * 4 + 2) / 3;
   private static final int LONG_CHARS = (LONG_LENGTH * 4 + 2) / 3;
@@ -60,7 +60,7 @@ final class BcConnectionTokens {
     if (!ENCODER.encodeToString(raw).equals(token)) {
       throw new InvalidTokenException("token is not canonical base64url");
     }
-    if (raw[0] != VERSION) {
+    if (raw[0] != tokenVersion) {
       throw new InvalidTokenException("unknown token version " + raw[0]);
     }
     ByteBuffer plaintext;
@@ -81,7 +81,7 @@ final class BcConnectionTokens {
       plaintext.get(nonce).get(secret);
       receipts = Optional.of(new ReceiptCredentials(nonce, secret));
     }
-    byte[] connectionId = Arrays.copyOfRange(raw, HEADER_LENGTH, HEADER_LENGTH + BcPrimitives.IV_LENGTH);
+    byte[] connectionId = Arrays.copyOfRange(raw, HEADER_LENGTH, HEADER_LENGTH + BcPrimitives.ivLength);
     return new ConnectionToken(connectionId, kind, targetId, receipts);
   }
 

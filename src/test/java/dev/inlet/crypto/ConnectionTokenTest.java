@@ -10,16 +10,16 @@ import org.junit.jupiter.api.Test;
 class ConnectionTokenTest {
 
   private static final byte[] ID = Vectors.hex("000102030405060708090a0b");
-  private static final ReceiptCredentials RECEIPTS =
+  private static final ReceiptCredentials receipts =
       new ReceiptCredentials(new byte[16], Vectors.hex("ff".repeat(32)));
 
   @Test
   void equalityIsByContent() {
-    ConnectionToken a = new ConnectionToken(ID.clone(), TargetKind.ACCOUNT, 1, Optional.of(RECEIPTS));
+    ConnectionToken a = new ConnectionToken(ID.clone(), TargetKind.ACCOUNT, 1, Optional.of(receipts));
     ConnectionToken b = new ConnectionToken(ID.clone(), TargetKind.ACCOUNT, 1,
         Optional.of(new ReceiptCredentials(new byte[16], Vectors.hex("ff".repeat(32)))));
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
-    assertThat(a).isNotEqualTo(new ConnectionToken(ID, TargetKind.INVOICE, 1, Optional.of(RECEIPTS)));
+    assertThat(a).isNotEqualTo(new ConnectionToken(ID, TargetKind.INVOICE, 1, Optional.of(receipts)));
     assertThat(a).isNotEqualTo(new ConnectionToken(ID, TargetKind.ACCOUNT, 1, Optional.empty()));
   }
 
@@ -34,7 +34,7 @@ class ConnectionTokenTest {
 
   @Test
   void toStringHidesTheReceiptSecret() {
-    String text = new ConnectionToken(ID, TargetKind.ACCOUNT, 1, Optional.of(RECEIPTS)).toString();
+    String text = new ConnectionToken(ID, TargetKind.ACCOUNT, 1, Optional.of(receipts)).toString();
     assertThat(text).contains("000102030405060708090a0b").doesNotContain("ffff");
   }
 
