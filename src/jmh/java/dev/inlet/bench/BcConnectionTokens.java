@@ -22,24 +22,24 @@ import org.bouncycastle.crypto.params.KeyParameter;
  */
 final class BcConnectionTokens {
   private static final byte tokenVersion = 1;
-  private static final int HEADER_LENGTH = 1;
-  private static final int BASE_PLAINTEXT_LENGTH = 1 + Long.BYTES;
-  private static final int NONCE_LENGTH = 16;
-  private static final int SECRET_LENGTH = 32;
-  private static final int SHORT_LENGTH = HEADER_LENGTH + BcPrimitives.overhead + BASE_PLAINTEXT_LENGTH;
-  private static final int LONG_LENGTH = SHORT_LENGTH + NONCE_LENGTH + SECRET_LENGTH;
-  private static final int SHORT_CHARS = (SHORT_LENGTH * 4 + 2) / 3;
-  private static final int LONG_CHARS = (LONG_LENGTH * 4 + 2) / 3;
+  private static final int headerBytes = 1;
+  private static final int basePlaintextBytes = 1 + Long.BYTES;
+  private static final int nonceBytes = 16;
+  private static final int secretBytes = 32;
+  private static final int shortBytes = headerBytes + BcPrimitives.overhead + basePlaintextBytes;
+  private static final int longBytes = shortBytes + nonceBytes + secretBytes;
+  private static final int shortChars = (shortBytes * 4 + 2) / 3;
+  private static final int longChars = (longBytes * 4 + 2) / 3;
 
-  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+  private static final Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder decoder = Base64.getUrlDecoder();
 
   private final KeyParameter tokenKey;
   private final KeyParameter secretKey;
 
   /** @param serverSecret at least 32 bytes, as main's */
   BcConnectionTokens(byte[] serverSecret) {
-    if (serverSecret.length < ConnectionTokens.MIN_SERVER_SECRET_LENGTH) {
+    if (serverSecret.length < ConnectionTokens.minServerSecretBytes) {
       throw new IllegalArgumentException("server secret must be at least 32 bytes, got " + serverSecret.length);
     }
     this.tokenKey = new KeyParameter(BcPrimitives.deriveKey(serverSecret, "inlet connection token key"));
@@ -48,16 +48,16 @@ final class BcConnectionTokens {
 
   /** As {@link ConnectionTokens#open}. */
   ConnectionToken open(String token) throws InvalidTokenException {
-    if (token.length() != SHORT_CHARS && token.length() != LONG_CHARS) {
+    if (token.length() != shortChars && token.length() != longChars) {
       throw new InvalidTokenException("token has the wrong length: " + token.length());
     }
     byte[] raw;
     try {
-      raw = DECODER.decode(token);
+      raw = decoder.decode(token);
     } catch (IllegalArgumentException e) {
       throw new InvalidTokenException("token is not base64url");
     }
-    if (!ENCODER.encodeToString(raw).equals(token)) {
+    if (!encoder.encodeToString(raw).equals(token)) {
       throw new InvalidTokenException("token is not canonical base64url");
     }
     if (raw[0] != tokenVersion) {
@@ -65,7 +65,7 @@ final class BcConnectionTokens {
     }
     ByteBuffer plaintext;
     try {
-      plaintext = ByteBuffer.wrap(BcPrimitives.open(tokenKey, raw, HEADER_LENGTH));
+      plaintext = ByteBuffer.wrap(BcPrimitives.open(tokenKey, raw, headerBytes));
     } catch (InvalidCipherTextException e) {
       throw new InvalidTokenException("token authentication failed");
     }
@@ -76,12 +76,12 @@ final class BcConnectionTokens {
     long targetId = plaintext.getLong();
     Optional<ReceiptCredentials> receipts = Optional.empty();
     if (plaintext.hasRemaining()) {
-      byte[] nonce = new byte[NONCE_LENGTH];
-      byte[] secret = new byte[SECRET_LENGTH];
+      byte[] nonce = new byte[nonceBytes];
+      byte[] secret = new byte[secretBytes];
       plaintext.get(nonce).get(secret);
       receipts = Optional.of(new ReceiptCredentials(nonce, secret));
     }
-    byte[] connectionId = Arrays.copyOfRange(raw, HEADER_LENGTH, HEADER_LENGTH + BcPrimitives.ivLength);
+    byte[] connectionId = Arrays.copyOfRange(raw, headerBytes, headerBytes + BcPrimitives.ivLength);
     return new ConnectionToken(connectionId, kind, targetId, receipts);
   }
 

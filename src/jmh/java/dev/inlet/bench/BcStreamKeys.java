@@ -11,7 +11,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * Keys are held as {@link KeyParameter}s built once, as {@code StreamKeys} holds its {@code SecretKeySpec}s.
  */
 final class BcStreamKeys {
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+  private static final ThreadLocal<SecureRandom> randoms = ThreadLocal.withInitial(SecureRandom::new);
 
   private final KeyParameter aesKey;
   private final KeyParameter hmacKey;
@@ -30,7 +30,7 @@ final class BcStreamKeys {
   /** 12 bytes from this thread's {@link SecureRandom}, as main's {@code Primitives.randomBytes}. */
   static byte[] randomIv() {
     byte[] iv = new byte[BcPrimitives.ivLength];
-    RANDOM.get().nextBytes(iv);
+    randoms.get().nextBytes(iv);
     return iv;
   }
 

@@ -47,7 +47,7 @@ final class Fixtures {
   }
 
   static byte[] sharedSecret() {
-    return bytes(StreamKeys.SHARED_SECRET_LENGTH, 1);
+    return bytes(StreamKeys.sharedSecretBytes, 1);
   }
 
   static byte[] serverSecret() {

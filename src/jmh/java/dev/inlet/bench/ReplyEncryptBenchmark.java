@@ -38,7 +38,7 @@ public class ReplyEncryptBenchmark extends BenchmarkSettings {
 
   private byte[] encodeReply() {
     return StreamCodec.encode(
-        new StreamPacket(StreamPacket.VERSION, IlpPacketType.FULFILL, Fixtures.sequence, Fixtures.amount, frames));
+        new StreamPacket(StreamPacket.supportedVersion, IlpPacketType.FULFILL, Fixtures.sequence, Fixtures.amount, frames));
   }
 
   @Benchmark

@@ -1,5 +1,6 @@
 package dev.inlet.config;
 
+import dev.inlet.crypto.ConnectionTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,8 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public record Secrets(byte[] serverSecret, String adminToken, String connectorToken) {
   private static final Logger log = LoggerFactory.getLogger(Secrets.class);
-  /** Minimum server secret length, bytes: the key size of HMAC-SHA256. */
-  public static final int minServerSecretBytes = 32;
   private static final SecureRandom random = new SecureRandom();
 
   /**
@@ -42,9 +41,9 @@ public record Secrets(byte[] serverSecret, String adminToken, String connectorTo
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("INLET_SERVER_SECRET must be base64 (standard alphabet)");
     }
-    if (serverSecret.length < minServerSecretBytes) {
+    if (serverSecret.length < ConnectionTokens.minServerSecretBytes) {
       throw new IllegalStateException(
-          "INLET_SERVER_SECRET must decode to at least " + minServerSecretBytes + " bytes");
+          "INLET_SERVER_SECRET must decode to at least " + ConnectionTokens.minServerSecretBytes + " bytes");
     }
     return new Secrets(
         serverSecret,

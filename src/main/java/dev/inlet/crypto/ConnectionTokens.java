@@ -28,19 +28,19 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ConnectionTokens {
 
   /** Minimum server secret length in bytes. */
-  public static final int MIN_SERVER_SECRET_LENGTH = 32;
+  public static final int minServerSecretBytes = 32;
 
-  private static final byte VERSION = 1;
-  private static final int HEADER_LENGTH = 1;
-  private static final int BASE_PLAINTEXT_LENGTH = 1 + Long.BYTES;
-  private static final int RECEIPTS_LENGTH = Receipts.NONCE_LENGTH + Receipts.SECRET_LENGTH;
-  private static final int SHORT_LENGTH = HEADER_LENGTH + Gcm.OVERHEAD + BASE_PLAINTEXT_LENGTH;
-  private static final int LONG_LENGTH = SHORT_LENGTH + RECEIPTS_LENGTH;
-  private static final int SHORT_CHARS = base64Length(SHORT_LENGTH);
-  private static final int LONG_CHARS = base64Length(LONG_LENGTH);
+  private static final byte tokenVersion = 1;
+  private static final int headerBytes = 1;
+  private static final int basePlaintextBytes = 1 + Long.BYTES;
+  private static final int receiptsBytes = Receipts.nonceBytes + Receipts.secretBytes;
+  private static final int shortBytes = headerBytes + Gcm.overheadBytes + basePlaintextBytes;
+  private static final int longBytes = shortBytes + receiptsBytes;
+  private static final int shortChars = base64Length(shortBytes);
+  private static final int longChars = base64Length(longBytes);
 
-  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+  private static final Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder unbase64 = Base64.getUrlDecoder();
 
   private final SecretKeySpec tokenKey;
   private final SecretKeySpec secretKey;
@@ -50,7 +50,7 @@ public final class ConnectionTokens {
    * @throws IllegalArgumentException if the secret is shorter than 32 bytes
    */
   public ConnectionTokens(byte[] serverSecret) {
-    if (serverSecret.length < MIN_SERVER_SECRET_LENGTH) {
+    if (serverSecret.length < minServerSecretBytes) {
       throw new IllegalArgumentException(
           "server secret must be at least 32 bytes, got " + serverSecret.length);
     }
@@ -74,20 +74,20 @@ public final class ConnectionTokens {
       throw new IllegalArgumentException("receipt nonce and secret must be given together");
     }
     ByteBuffer plaintext =
-        ByteBuffer.allocate(BASE_PLAINTEXT_LENGTH + (receiptNonce == null ? 0 : RECEIPTS_LENGTH));
+        ByteBuffer.allocate(basePlaintextBytes + (receiptNonce == null ? 0 : receiptsBytes));
     plaintext.put(kind.code()).putLong(targetId);
     if (receiptNonce != null) {
-      if (receiptNonce.length != Receipts.NONCE_LENGTH
-          || receiptSecret.length != Receipts.SECRET_LENGTH) {
+      if (receiptNonce.length != Receipts.nonceBytes
+          || receiptSecret.length != Receipts.secretBytes) {
         throw new IllegalArgumentException("receipt nonce must be 16 bytes and secret 32 bytes");
       }
       plaintext.put(receiptNonce).put(receiptSecret);
     }
-    byte[] token = new byte[HEADER_LENGTH + Gcm.OVERHEAD + plaintext.capacity()];
-    token[0] = VERSION;
-    System.arraycopy(Primitives.randomBytes(Gcm.IV_LENGTH), 0, token, HEADER_LENGTH, Gcm.IV_LENGTH);
-    Gcm.seal(tokenKey, plaintext.array(), token, HEADER_LENGTH);
-    return ENCODER.encodeToString(token);
+    byte[] token = new byte[headerBytes + Gcm.overheadBytes + plaintext.capacity()];
+    token[0] = tokenVersion;
+    System.arraycopy(Primitives.randomBytes(Gcm.ivBytes), 0, token, headerBytes, Gcm.ivBytes);
+    Gcm.seal(tokenKey, plaintext.array(), token, headerBytes);
+    return base64.encodeToString(token);
   }
 
   /**
@@ -99,26 +99,26 @@ public final class ConnectionTokens {
    *     an unknown version or kind, or fails authentication (altered, or another server secret)
    */
   public ConnectionToken open(String token) throws InvalidTokenException {
-    if (token.length() != SHORT_CHARS && token.length() != LONG_CHARS) {
+    if (token.length() != shortChars && token.length() != longChars) {
       throw new InvalidTokenException("token has the wrong length: " + token.length());
     }
     byte[] raw;
     try {
-      raw = DECODER.decode(token);
+      raw = unbase64.decode(token);
     } catch (IllegalArgumentException e) {
       throw new InvalidTokenException("token is not base64url");
     }
     // The decoder ignores the unused low bits of the last character and accepts padding, so only a
     // round trip proves the string is the one this server issued (the shared secret hashes the string).
-    if (!ENCODER.encodeToString(raw).equals(token)) {
+    if (!base64.encodeToString(raw).equals(token)) {
       throw new InvalidTokenException("token is not canonical base64url");
     }
-    if (raw[0] != VERSION) {
+    if (raw[0] != tokenVersion) {
       throw new InvalidTokenException("unknown token version " + raw[0]);
     }
     ByteBuffer plaintext;
     try {
-      plaintext = ByteBuffer.wrap(Gcm.open(tokenKey, raw, HEADER_LENGTH));
+      plaintext = ByteBuffer.wrap(Gcm.open(tokenKey, raw, headerBytes));
     } catch (AEADBadTagException e) {
       throw new InvalidTokenException("token authentication failed");
     }
@@ -129,12 +129,12 @@ public final class ConnectionTokens {
     long targetId = plaintext.getLong();
     Optional<ReceiptCredentials> receipts = Optional.empty();
     if (plaintext.hasRemaining()) {
-      byte[] nonce = new byte[Receipts.NONCE_LENGTH];
-      byte[] secret = new byte[Receipts.SECRET_LENGTH];
+      byte[] nonce = new byte[Receipts.nonceBytes];
+      byte[] secret = new byte[Receipts.secretBytes];
       plaintext.get(nonce).get(secret);
       receipts = Optional.of(new ReceiptCredentials(nonce, secret));
     }
-    byte[] connectionId = Arrays.copyOfRange(raw, HEADER_LENGTH, HEADER_LENGTH + Gcm.IV_LENGTH);
+    byte[] connectionId = Arrays.copyOfRange(raw, headerBytes, headerBytes + Gcm.ivBytes);
     return new ConnectionToken(connectionId, kind, targetId, receipts);
   }
 

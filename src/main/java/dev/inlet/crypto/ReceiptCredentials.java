@@ -14,10 +14,10 @@ public record ReceiptCredentials(byte[] nonce, byte[] secret) {
 
   /** @throws IllegalArgumentException if the nonce is not 16 bytes or the secret not 32 */
   public ReceiptCredentials {
-    if (nonce.length != Receipts.NONCE_LENGTH) {
+    if (nonce.length != Receipts.nonceBytes) {
       throw new IllegalArgumentException("receipt nonce must be 16 bytes, got " + nonce.length);
     }
-    if (secret.length != Receipts.SECRET_LENGTH) {
+    if (secret.length != Receipts.secretBytes) {
       throw new IllegalArgumentException("receipt secret must be 32 bytes, got " + secret.length);
     }
     nonce = nonce.clone();

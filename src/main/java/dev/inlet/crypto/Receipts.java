@@ -12,17 +12,17 @@ import java.nio.ByteBuffer;
 public final class Receipts {
 
   /** Receipt format version. */
-  public static final int VERSION = 1;
+  public static final int receiptVersion = 1;
   /** Receipt nonce length in bytes. */
-  public static final int NONCE_LENGTH = 16;
+  public static final int nonceBytes = 16;
   /** Receipt secret length in bytes. */
-  public static final int SECRET_LENGTH = 32;
+  public static final int secretBytes = 32;
   /** Largest stream id a receipt can carry: RFC 0039 encodes it as a UInt8. */
-  public static final long MAX_STREAM_ID = 0xFF;
+  public static final long maxStreamId = 0xFF;
   /** Encoded receipt length in bytes. */
-  public static final int LENGTH = 1 + NONCE_LENGTH + 1 + Long.BYTES + Primitives.SHA256_LENGTH;
+  public static final int lengthBytes = 1 + nonceBytes + 1 + Long.BYTES + Primitives.sha256Bytes;
 
-  private static final int SIGNED_LENGTH = LENGTH - Primitives.SHA256_LENGTH;
+  private static final int signedBytes = lengthBytes - Primitives.sha256Bytes;
 
   private Receipts() {}
 
@@ -39,23 +39,23 @@ public final class Receipts {
    *     outside 0..255
    */
   public static byte[] receipt(byte[] nonce, byte[] secret, long streamId, long totalReceived) {
-    if (nonce.length != NONCE_LENGTH) {
+    if (nonce.length != nonceBytes) {
       throw new IllegalArgumentException("receipt nonce must be 16 bytes, got " + nonce.length);
     }
-    if (secret.length != SECRET_LENGTH) {
+    if (secret.length != secretBytes) {
       throw new IllegalArgumentException("receipt secret must be 32 bytes, got " + secret.length);
     }
-    if (streamId < 0 || streamId > MAX_STREAM_ID) {
+    if (streamId < 0 || streamId > maxStreamId) {
       throw new IllegalArgumentException("receipt stream id must be 0..255, got " + streamId);
     }
-    byte[] receipt = new byte[LENGTH];
+    byte[] receipt = new byte[lengthBytes];
     ByteBuffer.wrap(receipt)
-        .put((byte) VERSION)
+        .put((byte) receiptVersion)
         .put(nonce)
         .put((byte) streamId)
         .putLong(totalReceived);
-    byte[] hmac = Primitives.hmacSha256(Primitives.hmacKey(secret), receipt, 0, SIGNED_LENGTH);
-    System.arraycopy(hmac, 0, receipt, SIGNED_LENGTH, hmac.length);
+    byte[] hmac = Primitives.hmacSha256(Primitives.hmacKey(secret), receipt, 0, signedBytes);
+    System.arraycopy(hmac, 0, receipt, signedBytes, hmac.length);
     return receipt;
   }
 }

@@ -1,6 +1,7 @@
 package dev.inlet.spsp;
 
 import dev.inlet.crypto.ConnectionTokens;
+import dev.inlet.crypto.Receipts;
 import dev.inlet.crypto.TargetKind;
 import dev.inlet.ledger.Account;
 import dev.inlet.ledger.Accounts;
@@ -27,8 +28,6 @@ import reactor.core.scheduler.Schedulers;
 public final class SpspHandler {
   /** The SPSP v4 media type. */
   public static final MediaType spspMediaType = MediaType.parseMediaType("application/spsp4+json");
-  private static final int receiptNonceBytes = 16;
-  private static final int receiptSecretBytes = 32;
 
   private final Accounts accounts;
   private final ConnectionTokens tokens;
@@ -66,8 +65,8 @@ public final class SpspHandler {
     byte[] nonce;
     byte[] secret;
     try {
-      nonce = header(request, "Receipt-Nonce", receiptNonceBytes);
-      secret = header(request, "Receipt-Secret", receiptSecretBytes);
+      nonce = header(request, "Receipt-Nonce", Receipts.nonceBytes);
+      secret = header(request, "Receipt-Secret", Receipts.secretBytes);
     } catch (IllegalArgumentException e) {
       return Problems.respond(HttpStatus.BAD_REQUEST, "invalid-receipt-headers", e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.inlet.stream;
 
+import dev.inlet.crypto.Receipts;
 import java.time.Duration;
 
 /** The bounds the STREAM receiver advertises and enforces (RFC 0029 §3.3, §4.4.4, §4.5, §5.1.3). */
@@ -10,7 +11,7 @@ public final class ReceiverLimits {
    * Largest stream id a sender may open ({@code ConnectionMaxStreamId}); 128 client streams. Also the largest a
    * receipt can name: RFC 0039 writes the stream id as one byte.
    */
-  public static final long maxStreamId = 255;
+  public static final long maxStreamId = Receipts.maxStreamId;
   /** {@code StreamData} bytes kept per connection, across its streams ({@code ConnectionMaxData}). */
   public static final int maxDataBytesPerConnection = 16_384;
   /** A connection ends after 2^31 packets: AES-GCM's safe limit for one key, shared by both ends. */

@@ -31,7 +31,7 @@ class ConnectionTokensTest {
     assertThat(opened.kind()).isEqualTo(TargetKind.ACCOUNT);
     assertThat(opened.targetId()).isEqualTo(42);
     assertThat(opened.receipts()).isEmpty();
-    assertThat(opened.connectionId()).hasSize(ConnectionToken.CONNECTION_ID_LENGTH);
+    assertThat(opened.connectionId()).hasSize(ConnectionToken.connectionIdBytes);
     assertThat(token).hasSize(51).matches("[A-Za-z0-9_-]+");
   }
 

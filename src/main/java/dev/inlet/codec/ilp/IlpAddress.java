@@ -18,7 +18,7 @@ public record IlpAddress(String value) {
   /** Maximum address length in bytes (RFC 0015 "Address Requirements"). */
   public static final int maxBytes = 1023;
 
-  private static final String[] SCHEMES = {
+  private static final String[] schemes = {
     "g", "private", "example", "peer", "self", "test", "test1", "test2", "test3", "local"
   };
 
@@ -136,7 +136,7 @@ public record IlpAddress(String value) {
   }
 
   private static boolean isScheme(String s, int length) {
-    for (String scheme : SCHEMES) {
+    for (String scheme : schemes) {
       if (scheme.length() == length && s.startsWith(scheme)) {
         return true;
       }

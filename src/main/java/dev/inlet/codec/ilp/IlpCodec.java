@@ -77,9 +77,9 @@ public final class IlpCodec {
   private static IlpPrepare readPrepare(OerReader r) throws DecodeException {
     long amount = r.readUint64();
     int expiryOffset = r.position();
-    r.skip(IlpTimestamp.LENGTH);
+    r.skip(IlpTimestamp.lengthBytes);
     Instant expiresAt = IlpTimestamp.parse(r.array(), expiryOffset);
-    byte[] condition = r.readBytes(Packets.HASH_BYTES);
+    byte[] condition = r.readBytes(Packets.hashBytes);
     IlpAddress destination = IlpAddress.read(r);
     byte[] data = readData(r);
     r.requireEnd("the ILP Prepare fields");
@@ -87,7 +87,7 @@ public final class IlpCodec {
   }
 
   private static IlpFulfill readFulfill(OerReader r) throws DecodeException {
-    byte[] fulfillment = r.readBytes(Packets.HASH_BYTES);
+    byte[] fulfillment = r.readBytes(Packets.hashBytes);
     byte[] data = readData(r);
     r.requireEnd("the ILP Fulfill fields");
     return new IlpFulfill(fulfillment, data);
@@ -127,7 +127,7 @@ public final class IlpCodec {
   }
 
   private static byte[] encodePrepare(IlpPrepare p) {
-    int contents = 8 + IlpTimestamp.LENGTH + Packets.HASH_BYTES
+    int contents = 8 + IlpTimestamp.lengthBytes + Packets.hashBytes
         + varSize(p.destination().value().length()) + varSize(p.data().length);
     OerWriter w = envelope(IlpPacketType.PREPARE, contents);
     w.writeUint64(p.amount());
@@ -139,7 +139,7 @@ public final class IlpCodec {
   }
 
   private static byte[] encodeFulfill(IlpFulfill f) {
-    OerWriter w = envelope(IlpPacketType.FULFILL, Packets.HASH_BYTES + varSize(f.data().length));
+    OerWriter w = envelope(IlpPacketType.FULFILL, Packets.hashBytes + varSize(f.data().length));
     w.writeBytes(f.fulfillment());
     w.writeVarOctetString(f.data());
     return w.toByteArray();

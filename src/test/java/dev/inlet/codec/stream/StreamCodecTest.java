@@ -92,7 +92,7 @@ class StreamCodecTest {
 
   @Test
   void rejectsMoreFramesThanMaxFrames() throws DecodeException {
-    int limit = StreamCodec.MAX_FRAMES;
+    int limit = StreamCodec.maxFrames;
     // Unknown empty frames (type ff, length 0) are the smallest frames there are.
     String atLimit = prepareHeader + twoByteVarUint(limit) + "ff00".repeat(limit);
     assertThat(decodeHex(atLimit).frames()).isEmpty();
