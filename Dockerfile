@@ -1,7 +1,7 @@
 # Inlet container image.
 #
 #   docker build -t inlet:0.1.0 .
-#   docker run -p 8080:8080 -v inlet-data:/var/lib/inlet inlet:0.1.0
+#   docker run -p 8080:8080 -p 8081:8081 -v inlet-data:/var/lib/inlet inlet:0.1.0
 #
 # Nothing secret is baked in: the server secret and the tokens come from the environment at run time (or, with
 # the embedded database, are generated into the data volume on first start). Base images are pinned to exact
@@ -41,14 +41,16 @@ RUN groupadd --system --gid 10001 inlet \
 COPY --from=build /build/inlet.jar /app/inlet.jar
 COPY --from=build /build/healthcheck/ /app/healthcheck/
 
-# Not secrets: where the embedded database and generated secrets live, and the port.
+# Not secrets: where the embedded database and generated secrets live, and the ports: SPSP and the admin API on
+# 8080, ILP-over-HTTP (POST /ilp, for the upstream connector only: publish it to the connector alone) on 8081.
 ENV INLET_DATA_DIR=/var/lib/inlet \
-    SERVER_PORT=8080
+    SERVER_PORT=8080 \
+    INLET_ILP_PORT=8081
 
 # The embedded database and the generated secrets. With INLET_DATABASE_URL set only nothing durable is written
 # here. The embedded PostgreSQL also unpacks its binaries under /tmp, which must be writable.
 VOLUME ["/var/lib/inlet"]
-EXPOSE 8080
+EXPOSE 8080 8081
 
 USER 10001:10001
 WORKDIR /var/lib/inlet

@@ -22,16 +22,16 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * contents and derives byte-identical shared secrets.
  */
 final class BcConnectionTokens {
-  private static final byte VERSION = 1;
-  private static final int HEADER_LENGTH = 1;
-  private static final int BASE_PLAINTEXT_LENGTH = 1 + Long.BYTES;
-  private static final int SHORT_LENGTH = HEADER_LENGTH + BcPrimitives.OVERHEAD + BASE_PLAINTEXT_LENGTH;
-  private static final int LONG_LENGTH = SHORT_LENGTH + Receipts.nonceBytes + Receipts.secretBytes;
-  private static final int SHORT_CHARS = (SHORT_LENGTH * 4 + 2) / 3;
-  private static final int LONG_CHARS = (LONG_LENGTH * 4 + 2) / 3;
+  private static final byte tokenVersion = 1;
+  private static final int headerBytes = 1;
+  private static final int basePlaintextBytes = 1 + Long.BYTES;
+  private static final int shortBytes = headerBytes + BcPrimitives.overhead + basePlaintextBytes;
+  private static final int longBytes = shortBytes + Receipts.nonceBytes + Receipts.secretBytes;
+  private static final int shortChars = (shortBytes * 4 + 2) / 3;
+  private static final int longChars = (longBytes * 4 + 2) / 3;
 
-  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+  private static final Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder decoder = Base64.getUrlDecoder();
 
   private final KeyParameter tokenKey;
   private final KeyParameter secretKey;
@@ -47,24 +47,24 @@ final class BcConnectionTokens {
 
   /** As {@link ConnectionTokens#open}. */
   ConnectionToken open(String token) throws InvalidTokenException {
-    if (token.length() != SHORT_CHARS && token.length() != LONG_CHARS) {
+    if (token.length() != shortChars && token.length() != longChars) {
       throw new InvalidTokenException("token has the wrong length: " + token.length());
     }
     byte[] raw;
     try {
-      raw = DECODER.decode(token);
+      raw = decoder.decode(token);
     } catch (IllegalArgumentException e) {
       throw new InvalidTokenException("token is not base64url");
     }
-    if (!ENCODER.encodeToString(raw).equals(token)) {
+    if (!encoder.encodeToString(raw).equals(token)) {
       throw new InvalidTokenException("token is not canonical base64url");
     }
-    if (raw[0] != VERSION) {
+    if (raw[0] != tokenVersion) {
       throw new InvalidTokenException("unknown token version " + raw[0]);
     }
     ByteBuffer plaintext;
     try {
-      plaintext = ByteBuffer.wrap(BcPrimitives.open(tokenKey, raw, HEADER_LENGTH));
+      plaintext = ByteBuffer.wrap(BcPrimitives.open(tokenKey, raw, headerBytes));
     } catch (InvalidCipherTextException e) {
       throw new InvalidTokenException("token authentication failed");
     }
@@ -80,7 +80,7 @@ final class BcConnectionTokens {
       plaintext.get(nonce).get(secret);
       receipts = Optional.of(new ReceiptCredentials(nonce, secret));
     }
-    byte[] connectionId = Arrays.copyOfRange(raw, HEADER_LENGTH, HEADER_LENGTH + BcPrimitives.IV_LENGTH);
+    byte[] connectionId = Arrays.copyOfRange(raw, headerBytes, headerBytes + BcPrimitives.ivLength);
     return new ConnectionToken(connectionId, kind, targetId, receipts);
   }
 

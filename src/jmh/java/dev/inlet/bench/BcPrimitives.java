@@ -17,26 +17,26 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * STREAM layout {@code IV(12) | tag(16) | ciphertext} with the bytes before {@code offset} as associated data.
  */
 final class BcPrimitives {
-  static final int IV_LENGTH = 12;
-  static final int TAG_LENGTH = 16;
-  static final int OVERHEAD = IV_LENGTH + TAG_LENGTH;
-  static final int SHA256_LENGTH = 32;
+  static final int ivLength = 12;
+  static final int tagLength = 16;
+  static final int overhead = ivLength + tagLength;
+  static final int sha256Length = 32;
 
-  private static final int TAG_BITS = TAG_LENGTH * 8;
+  private static final int tagBits = tagLength * 8;
 
-  private static final ThreadLocal<HMac> HMAC = ThreadLocal.withInitial(() -> new HMac(new SHA256Digest()));
-  private static final ThreadLocal<SHA256Digest> SHA256 = ThreadLocal.withInitial(SHA256Digest::new);
-  private static final ThreadLocal<GCMModeCipher> AES_GCM =
+  private static final ThreadLocal<HMac> hmac = ThreadLocal.withInitial(() -> new HMac(new SHA256Digest()));
+  private static final ThreadLocal<SHA256Digest> sha256Digest = ThreadLocal.withInitial(SHA256Digest::new);
+  private static final ThreadLocal<GCMModeCipher> aesGcm =
       ThreadLocal.withInitial(() -> GCMBlockCipher.newInstance(AESEngine.newInstance()));
 
   private BcPrimitives() {}
 
-  /** HMAC-SHA256 of {@code data[offset .. offset+length)}; returns 32 bytes. */
+  /** hmac-sha256Digest of {@code data[offset .. offset+length)}; returns 32 bytes. */
   static byte[] hmacSha256(KeyParameter key, byte[] data, int offset, int length) {
-    HMac mac = HMAC.get();
+    HMac mac = hmac.get();
     mac.init(key);
     mac.update(data, offset, length);
-    byte[] out = new byte[SHA256_LENGTH];
+    byte[] out = new byte[sha256Length];
     mac.doFinal(out, 0);
     return out;
   }
@@ -45,16 +45,16 @@ final class BcPrimitives {
     return hmacSha256(key, data, 0, data.length);
   }
 
-  /** Main's key-derivation step: HMAC-SHA256 keyed by raw bytes over an ASCII label. */
+  /** Main's key-derivation step: hmac-sha256Digest keyed by raw bytes over an ASCII label. */
   static byte[] deriveKey(byte[] secret, String label) {
     return hmacSha256(new KeyParameter(secret), label.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** SHA-256 of {@code data}; returns 32 bytes. */
   static byte[] sha256(byte[] data) {
-    SHA256Digest digest = SHA256.get();
+    SHA256Digest digest = sha256Digest.get();
     digest.update(data, 0, data.length);
-    byte[] out = new byte[SHA256_LENGTH];
+    byte[] out = new byte[sha256Length];
     digest.doFinal(out, 0);
     return out;
   }
@@ -65,10 +65,10 @@ final class BcPrimitives {
    */
   static void seal(KeyParameter key, byte[] plaintext, byte[] out, int offset) {
     int n = plaintext.length;
-    int tagAt = offset + IV_LENGTH;
-    int ciphertextAt = tagAt + TAG_LENGTH;
-    GCMModeCipher cipher = AES_GCM.get();
-    cipher.init(true, new AEADParameters(key, TAG_BITS, Arrays.copyOfRange(out, offset, tagAt)));
+    int tagAt = offset + ivLength;
+    int ciphertextAt = tagAt + tagLength;
+    GCMModeCipher cipher = aesGcm.get();
+    cipher.init(true, new AEADParameters(key, tagBits, Arrays.copyOfRange(out, offset, tagAt)));
     if (offset > 0) {
       cipher.processAADBytes(out, 0, offset);
     }
@@ -78,9 +78,9 @@ final class BcPrimitives {
     } catch (InvalidCipherTextException e) {
       throw new IllegalStateException("AES-GCM encryption failed", e);
     }
-    byte[] tag = Arrays.copyOfRange(out, tagAt + n, tagAt + n + TAG_LENGTH);
+    byte[] tag = Arrays.copyOfRange(out, tagAt + n, tagAt + n + tagLength);
     System.arraycopy(out, tagAt, out, ciphertextAt, n);
-    System.arraycopy(tag, 0, out, tagAt, TAG_LENGTH);
+    System.arraycopy(tag, 0, out, tagAt, tagLength);
   }
 
   /**
@@ -89,20 +89,20 @@ final class BcPrimitives {
    * @throws InvalidCipherTextException if the envelope is shorter than 28 bytes or fails authentication
    */
   static byte[] open(KeyParameter key, byte[] data, int offset) throws InvalidCipherTextException {
-    int tagAt = offset + IV_LENGTH;
-    int ciphertextAt = tagAt + TAG_LENGTH;
+    int tagAt = offset + ivLength;
+    int ciphertextAt = tagAt + tagLength;
     int n = data.length - ciphertextAt;
     if (n < 0) {
       throw new InvalidCipherTextException("shorter than IV and tag");
     }
     byte[] plaintext = new byte[n];
-    GCMModeCipher cipher = AES_GCM.get();
-    cipher.init(false, new AEADParameters(key, TAG_BITS, Arrays.copyOfRange(data, offset, tagAt)));
+    GCMModeCipher cipher = aesGcm.get();
+    cipher.init(false, new AEADParameters(key, tagBits, Arrays.copyOfRange(data, offset, tagAt)));
     if (offset > 0) {
       cipher.processAADBytes(data, 0, offset);
     }
     int written = cipher.processBytes(data, ciphertextAt, n, plaintext, 0);
-    written += cipher.processBytes(data, tagAt, TAG_LENGTH, plaintext, written);
+    written += cipher.processBytes(data, tagAt, tagLength, plaintext, written);
     cipher.doFinal(plaintext, written);
     return plaintext;
   }

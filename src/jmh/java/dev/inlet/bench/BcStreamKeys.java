@@ -11,7 +11,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * Keys are held as {@link KeyParameter}s built once, as {@code StreamKeys} holds its {@code SecretKeySpec}s.
  */
 final class BcStreamKeys {
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+  private static final ThreadLocal<SecureRandom> randoms = ThreadLocal.withInitial(SecureRandom::new);
 
   private final KeyParameter aesKey;
   private final KeyParameter hmacKey;
@@ -29,22 +29,22 @@ final class BcStreamKeys {
 
   /** 12 bytes from this thread's {@link SecureRandom}, as main's {@code Primitives.randomBytes}. */
   static byte[] randomIv() {
-    byte[] iv = new byte[BcPrimitives.IV_LENGTH];
-    RANDOM.get().nextBytes(iv);
+    byte[] iv = new byte[BcPrimitives.ivLength];
+    randoms.get().nextBytes(iv);
     return iv;
   }
 
   /** With a caller-chosen IV: only to check this against main's output. */
   byte[] encrypt(byte[] plaintext, byte[] iv) {
-    byte[] out = new byte[BcPrimitives.OVERHEAD + plaintext.length];
-    System.arraycopy(iv, 0, out, 0, BcPrimitives.IV_LENGTH);
+    byte[] out = new byte[BcPrimitives.overhead + plaintext.length];
+    System.arraycopy(iv, 0, out, 0, BcPrimitives.ivLength);
     BcPrimitives.seal(aesKey, plaintext, out, 0);
     return out;
   }
 
   /** As {@link StreamKeys#decrypt(byte[])}. */
   byte[] decrypt(byte[] data) throws DecryptionException {
-    if (data.length < BcPrimitives.OVERHEAD) {
+    if (data.length < BcPrimitives.overhead) {
       throw new DecryptionException("encrypted data must be at least 28 bytes, got " + data.length);
     }
     try {

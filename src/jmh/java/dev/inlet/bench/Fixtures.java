@@ -27,27 +27,27 @@ import java.util.Random;
  */
 final class Fixtures {
   /** 40 characters (Inlet's own addresses, {@code <address>.<account>.<51-character token>}, are longer). */
-  static final IlpAddress DESTINATION = IlpAddress.of("g.inlet.alice.AeTRpa92xK3mQ7vLw0ZbN5cUfH");
+  static final IlpAddress destination = IlpAddress.of("g.inlet.alice.AeTRpa92xK3mQ7vLw0ZbN5cUfH");
   /** The sender's address in {@code ConnectionNewAddress}, sized so the encrypted STREAM packet is 100 bytes. */
-  static final IlpAddress SENDER = IlpAddress.of("g.wallet.bob.4f1c9e2a7b3d8c6e5a0f1b2c3d4e5f6a7");
-  static final long SEQUENCE = 1;
-  static final long AMOUNT = 100_000;
-  static final long MIN_AMOUNT = 99_000;
-  static final int ENCRYPTED_DATA_BYTES = 100;
+  static final IlpAddress senderAddress = IlpAddress.of("g.wallet.bob.4f1c9e2a7b3d8c6e5a0f1b2c3d4e5f6a7");
+  static final long sequence = 1;
+  static final long amount = 100_000;
+  static final long minAmount = 99_000;
+  static final int encryptedDataBytes = 100;
 
-  private static final long SEED = 0x1e7_5eed;
+  private static final long seed = 0x1e7_5eed;
 
   private Fixtures() {}
 
   /** @return {@code length} bytes, the same on every run for a given {@code salt} */
   static byte[] bytes(int length, int salt) {
     byte[] b = new byte[length];
-    new Random(SEED + salt).nextBytes(b);
+    new Random(seed + salt).nextBytes(b);
     return b;
   }
 
   static byte[] sharedSecret() {
-    return bytes(StreamKeys.SHARED_SECRET_LENGTH, 1);
+    return bytes(StreamKeys.sharedSecretBytes, 1);
   }
 
   static byte[] serverSecret() {
@@ -56,8 +56,8 @@ final class Fixtures {
 
   /** A sender's first packet: its address, its asset, and money for stream 1. */
   static StreamPacket streamPrepare() {
-    return new StreamPacket(IlpPacketType.PREPARE, SEQUENCE, MIN_AMOUNT, List.of(
-        new ConnectionNewAddress(SENDER),
+    return new StreamPacket(IlpPacketType.PREPARE, sequence, minAmount, List.of(
+        new ConnectionNewAddress(senderAddress),
         new ConnectionAssetDetails("USD", 9),
         new StreamMoney(1, 1)));
   }
@@ -68,19 +68,19 @@ final class Fixtures {
         new ConnectionAssetDetails("USD", 9),
         new ConnectionMaxStreamId(255),
         new ConnectionMaxData(16_384),
-        new StreamMaxMoney(1, -1L, AMOUNT));
+        new StreamMaxMoney(1, -1L, amount));
   }
 
   /** The ILP Prepare carrying {@code encryptedData}, with the condition the receiver can fulfil. */
   static IlpPrepare ilpPrepare(StreamKeys keys, byte[] encryptedData) {
     byte[] condition = Conditions.condition(keys.fulfillment(encryptedData));
-    return new IlpPrepare(AMOUNT, Instant.parse("2030-01-01T00:00:30.123Z"), condition, DESTINATION, encryptedData);
+    return new IlpPrepare(amount, Instant.parse("2030-01-01T00:00:30.123Z"), condition, destination, encryptedData);
   }
 
   /** Encrypts {@link #streamPrepare()} under {@code keys} and checks its size. */
   static byte[] encryptedPrepare(StreamKeys keys) {
     byte[] data = keys.encrypt(StreamCodec.encode(streamPrepare()));
-    check("encrypted STREAM Prepare length", ENCRYPTED_DATA_BYTES, data.length);
+    check("encrypted STREAM Prepare length", encryptedDataBytes, data.length);
     return data;
   }
 

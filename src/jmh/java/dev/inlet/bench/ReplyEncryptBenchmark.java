@@ -30,7 +30,7 @@ public class ReplyEncryptBenchmark extends BenchmarkSettings {
     byte[] plaintext = encodeReply();
     // Same key, IV and plaintext must give the same bytes: BouncyCastle re-encrypts under the IV main drew.
     byte[] fromJdk = jdkKeys.encrypt(plaintext);
-    byte[] fromBc = bcKeys.encrypt(plaintext, Arrays.copyOf(fromJdk, BcPrimitives.IV_LENGTH));
+    byte[] fromBc = bcKeys.encrypt(plaintext, Arrays.copyOf(fromJdk, BcPrimitives.ivLength));
     Fixtures.check("encrypted STREAM reply", fromJdk, fromBc);
     Fixtures.check("decrypted STREAM reply", plaintext, jdkKeys.decrypt(bouncyCastle()));
     Fixtures.check("decrypted STREAM reply", plaintext, bcKeys.decrypt(jdk()));
@@ -38,7 +38,7 @@ public class ReplyEncryptBenchmark extends BenchmarkSettings {
 
   private byte[] encodeReply() {
     return StreamCodec.encode(
-        new StreamPacket(StreamPacket.VERSION, IlpPacketType.FULFILL, Fixtures.SEQUENCE, Fixtures.AMOUNT, frames));
+        new StreamPacket(StreamPacket.supportedVersion, IlpPacketType.FULFILL, Fixtures.sequence, Fixtures.amount, frames));
   }
 
   @Benchmark

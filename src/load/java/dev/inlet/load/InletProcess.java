@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Inlet as a child process ({@code java -jar} on the Spring Boot jar) with its embedded PostgreSQL in a fresh
  * data directory, and what the benchmark reads from it: readiness, admin API, Prometheus figures, CPU time (of
- * the JVM and of the PostgreSQL processes), heap after a full GC, and a JFR recording.
+ * the JVM and of the PostgreSQL processes), heap after a full GC, and a JFR recording. It is given two ports: the web
+ * server's and the ILP-over-HTTP listener's ({@code --inlet.ilp-port}); an older jar that serves {@code /ilp} on its
+ * web server's port ignores the second, and {@link #ilpPort} then says the first.
  */
 final class InletProcess implements AutoCloseable {
   static final String adminToken = "load-admin-token";
@@ -35,14 +37,18 @@ final class InletProcess implements AutoCloseable {
   private final Process process;
   private final Path dataDir;
   private final int port;
+  private final int ilpPort;
   private final Path log;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Long postmasterPid;
 
-  private InletProcess(Process process, Path dataDir, int port, Path log) {
+  private Boolean ownIlpPort;
+
+  private InletProcess(Process process, Path dataDir, int port, int ilpPort, Path log) {
     this.process = process;
     this.dataDir = dataDir;
     this.port = port;
+    this.ilpPort = ilpPort;
     this.log = log;
   }
 
@@ -57,6 +63,10 @@ final class InletProcess implements AutoCloseable {
       throw new IllegalStateException("No Inlet jar at " + jar.toAbsolutePath() + ": build it first (mvn package)");
     }
     int port = freePort();
+    int ilpPort = freePort();
+    while (ilpPort == port) {
+      ilpPort = freePort();
+    }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
@@ -86,6 +96,7 @@ final class InletProcess implements AutoCloseable {
     command.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
         "--server.address=127.0.0.1",
         "--server.port=" + port,
+        "--inlet.ilp-port=" + ilpPort,
         "--inlet.data-dir=" + dataDir,
         "--inlet.admin-token=" + adminToken,
         "--inlet.connector-token=" + connectorToken,
@@ -95,11 +106,28 @@ final class InletProcess implements AutoCloseable {
     }
     Path log = dataDir.resolve("inlet.log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    return new InletProcess(process, dataDir, port, log);
+    return new InletProcess(process, dataDir, port, ilpPort, log);
   }
 
+  /** The web server's port: SPSP, admin API, actuator. */
   int port() {
     return port;
+  }
+
+  /**
+   * Where {@code POST /ilp} is served: the ILP-over-HTTP listener's port, or the web server's for a jar from before
+   * that listener (nothing listens on the port it was given). Known once {@link #awaitReady} has returned.
+   */
+  int ilpPort() {
+    if (ownIlpPort == null) {
+      throw new IllegalStateException("not ready yet");
+    }
+    return ownIlpPort ? ilpPort : port;
+  }
+
+  /** Whether {@code /ilp} has a listener of its own (a jar of the current kind). */
+  boolean ownIlpPort() {
+    return ilpPort() == ilpPort;
   }
 
   long pid() {
@@ -115,6 +143,7 @@ final class InletProcess implements AutoCloseable {
       }
       try {
         if (get("/actuator/health/readiness", null).statusCode() == 200) {
+          ownIlpPort = listening(ilpPort);
           return;
         }
       } catch (IOException e) {
@@ -298,6 +327,16 @@ final class InletProcess implements AutoCloseable {
 
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  /** Whether something accepts connections on {@code port} of 127.0.0.1. */
+  private static boolean listening(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2_000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

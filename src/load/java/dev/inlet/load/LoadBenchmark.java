@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * loop at a fixed rate), then — closed loop only — offers half the throughput it measured and reports that
  * latency too. It prints throughput, rejects, latency percentiles, CPU time, heap after GC (start, taken before the
  * warm-up's last seconds; middle; end) and a JFR summary, and checks that the ledger credited exactly what was
- * fulfilled: otherwise the run fails.
+ * fulfilled: otherwise the run fails. With {@code --ab-jar} it compares two jars instead: durable runs of a baseline
+ * jar and of the current one, alternately, for {@code --ab-rounds} rounds ({@link AbReport}).
  */
 public final class LoadBenchmark {
   static final String account = "bench";
@@ -80,31 +81,68 @@ public final class LoadBenchmark {
             : options.halfLoadSeconds() + "s of " + options.halfLoadOf(),
         options.churnConnections(), options.httpClient(), String.join(" ", options.inletJvmArgs()), options.jfr());
     List<Result> results = new ArrayList<>();
+    if (options.abJar() != null) {
+      // A/B: durable runs, baseline and current alternately, so that a drift of the machine hits both alike.
+      for (int round = 1; round <= options.abRounds(); round++) {
+        awaitQuiet(null);
+        results.add(runMode(false, options.abJar(), AbReport.baseline + " " + round));
+        awaitQuiet(null);
+        results.add(runMode(false, options.inletJar(), AbReport.current + " " + round));
+      }
+      AbReport.print(results, options);
+      return results.stream().allMatch(Result::passed);
+    }
     for (boolean nonDurable : options.nonDurableRuns()) {
       awaitQuiet(null);
-      results.add(runMode(nonDurable));
+      results.add(runMode(nonDurable, options.inletJar(), nonDurable ? "non-durable" : "durable"));
     }
     Report.print(results, options);
     return results.stream().allMatch(Result::passed);
   }
 
-  private Result runMode(boolean nonDurable) throws Exception {
-    String label = nonDurable ? "non-durable" : "durable";
+  /**
+   * One run: Inlet from {@code jar} on a fresh database, loaded and checked.
+   *
+   * @param label names the run in the output (durable, non-durable, or an A/B round's side)
+   */
+  private Result runMode(boolean nonDurable, Path jar, String label) throws Exception {
     Result result = new Result(label);
-    Path data = Files.createTempDirectory("inlet-load-" + label + "-");
-    log(label, "starting Inlet (%s) with data in %s", nonDurable
+    Path data = Files.createTempDirectory("inlet-load-" + label.replaceAll("[^A-Za-z0-9-]", "-") + "-");
+    log(label, "starting Inlet %s (%s) with data in %s", jar, nonDurable
         ? "--inlet.unsafe-non-durable-commits=true: synchronous_commit=off"
         : "durable: fsync=on, synchronous_commit=on", data);
     long t0 = System.nanoTime();
-    InletProcess inlet = InletProcess.start(options.inletJar(), options.inletJvmArgs(), data, nonDurable,
+    InletProcess inlet = InletProcess.start(jar, options.inletJvmArgs(), data, nonDurable,
         options.jfrOn() ? options.jfr() : null);
     Thread stopOnExit = new Thread(inlet::close, "stop-inlet");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
-    boolean rawClient = options.httpClient().equals("raw");
-    try (ReactorHttp http = new ReactorHttp(inlet.port(), options.clients(), InletProcess.connectorToken);
-        RawIlpClient raw = rawClient ? new RawIlpClient(inlet.port(), options.clients()) : null) {
+    try {
       inlet.awaitReady(Duration.ofSeconds(180));
-      log(label, "Inlet ready in %.1f s (pid %d, port %d)", (System.nanoTime() - t0) / 1e9, inlet.pid(), inlet.port());
+      log(label, "Inlet ready in %.1f s (pid %d, port %d, POST /ilp on %s)", (System.nanoTime() - t0) / 1e9,
+          inlet.pid(), inlet.port(), inlet.ownIlpPort() ? "its own port " + inlet.ilpPort()
+              : "the same port (a jar from before the ILP-over-HTTP listener)");
+      load(inlet, result, label, data);
+    } catch (Exception e) {
+      result.failures.add("run failed: " + e);
+      System.err.println("[" + label + "] " + e + "\nInlet log tail:\n" + inlet.logTail());
+    } finally {
+      inlet.close();
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+      if (!options.keepData()) {
+        deleteTree(data);
+      } else {
+        log(label, "data kept in %s", data);
+      }
+    }
+    return result;
+  }
+
+  /** The phases of one run on a ready Inlet. */
+  private void load(InletProcess inlet, Result result, String label, Path data) throws Exception {
+    boolean rawClient = options.httpClient().equals("raw");
+    try (ReactorHttp http = new ReactorHttp(inlet.port(), inlet.ilpPort(), options.clients(),
+        InletProcess.connectorToken);
+        RawIlpClient raw = rawClient ? new RawIlpClient(inlet.ilpPort(), options.clients()) : null) {
       long t2 = System.nanoTime();
       int walSegments = inlet.reserveWal(walReserveSegments);
       log(label, "WAL: %d segments of 16 MiB created and recycled in %.1f s (%d in pg_wal)", walReserveSegments,
@@ -118,7 +156,7 @@ public final class LoadBenchmark {
       List<PacketFactory.Connection> churn = openConnections(http, options.churnConnections());
       log(label, "opened %d STREAM connections via SPSP (GET /%s)%s in %.1f s", connections.size(), account,
           churn.isEmpty() ? "" : " and " + churn.size() + " churn connections", (System.nanoTime() - t1) / 1e9);
-      PacketFactory factory = new PacketFactory(connections, churn, inlet.port(), InletProcess.connectorToken);
+      PacketFactory factory = new PacketFactory(connections, churn, inlet.ilpPort(), InletProcess.connectorToken);
       Driver driver = new Driver(raw != null ? raw : http, options.clients());
 
       // Warm-up: not measured, but its money counts in the ledger check.
@@ -217,19 +255,7 @@ public final class LoadBenchmark {
 
       check(inlet, result);
       log(label, "ledger check %s", result.passed() ? "PASS" : "FAIL: " + String.join("; ", result.failures));
-    } catch (Exception e) {
-      result.failures.add("run failed: " + e);
-      System.err.println("[" + label + "] " + e + "\nInlet log tail:\n" + inlet.logTail());
-    } finally {
-      inlet.close();
-      Runtime.getRuntime().removeShutdownHook(stopOnExit);
-      if (!options.keepData()) {
-        deleteTree(data);
-      } else {
-        log(label, "data kept in %s", data);
-      }
     }
-    return result;
   }
 
   /**

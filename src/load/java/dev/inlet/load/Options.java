@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The benchmark's options, {@code --key=value}. Arguments may also arrive as one string with spaces (Maven's
@@ -28,7 +29,9 @@ record Options(
     String jfr,
     int maxPrebuilt,
     boolean keepData,
-    int waitForQuietSeconds) {
+    int waitForQuietSeconds,
+    Path abJar,
+    int abRounds) {
 
   static final String usage = """
       Inlet load benchmark: starts Inlet (durable, then non-durable), loads it over ILP-over-HTTP, checks the ledger.
@@ -60,6 +63,11 @@ record Options(
         --keep-data=false          keep Inlet's temporary data directories
         --wait-for-quiet-seconds=0 before each mode and each measured phase, wait up to this long for other
                                    processes to leave the CPU idle (the benchmark warns when they do not)
+        --ab-jar=PATH              A/B instead of the modes: durable runs of this baseline jar and of --inlet-jar,
+                                   alternately, then each round's throughput and half-load p99 and the ratio
+                                   current/baseline. A baseline that serves /ilp on its web port (before the
+                                   ILP-over-HTTP listener) is detected and loaded there.
+        --ab-rounds=2              A/B rounds (each: baseline, then current)
       """;
 
   static Options parse(String[] raw) {
@@ -99,7 +107,9 @@ record Options(
         take(values, "jfr", "sampling"),
         integer(take(values, "max-prebuilt", "3000000")),
         Boolean.parseBoolean(take(values, "keep-data", "false")),
-        integer(take(values, "wait-for-quiet-seconds", "0")));
+        integer(take(values, "wait-for-quiet-seconds", "0")),
+        Optional.ofNullable(values.remove("ab-jar")).map(Path::of).orElse(null),
+        integer(take(values, "ab-rounds", "2")));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet() + "\n" + usage);
     }
@@ -117,7 +127,7 @@ record Options(
     }
     if (o.clients < 1 || o.connections < 1 || o.durationSeconds < 1 || o.warmupSeconds < 0 || o.packets < 0
         || o.rate < 0 || o.halfLoadSeconds < 0 || o.churnConnections < 0 || o.maxPrebuilt < 1000
-        || o.waitForQuietSeconds < 0) {
+        || o.waitForQuietSeconds < 0 || o.abRounds < 1) {
       throw new IllegalArgumentException("an option is out of range\n" + usage);
     }
     if (o.packets > o.maxPrebuilt) {

@@ -32,7 +32,11 @@ final class ReactorHttp implements IlpTransport, AutoCloseable {
   private final HttpClient ilp;
   private final EventExecutor pacer = new DefaultEventExecutor(new DefaultThreadFactory("load-pacer", true));
 
-  ReactorHttp(int port, int clients, String connectorToken) {
+  /**
+   * @param port the web server's port (SPSP queries)
+   * @param ilpPort where {@code POST /ilp} is served
+   */
+  ReactorHttp(int port, int ilpPort, int clients, String connectorToken) {
     this.pool = ConnectionProvider.builder("inlet-load")
         .maxConnections(clients)
         .pendingAcquireMaxCount(-1)
@@ -46,7 +50,7 @@ final class ReactorHttp implements IlpTransport, AutoCloseable {
         .port(port)
         .keepAlive(true)
         .responseTimeout(Duration.ofSeconds(60));
-    this.ilp = client.headers(h -> h
+    this.ilp = client.port(ilpPort).headers(h -> h
         .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + connectorToken)
         .set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream"));
   }

@@ -9,10 +9,13 @@ import dev.inlet.ledger.postgres.PostgresLedger;
 import dev.inlet.spsp.SpspHandler;
 import dev.inlet.stream.ReceiverLimits;
 import dev.inlet.stream.StreamReceiver;
+import dev.inlet.transport.IlpHttpServer;
 import dev.inlet.transport.IlpOverHttp;
 import dev.inlet.transport.PacketMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -24,6 +27,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the receiver: pure protocol core, PostgreSQL ledger, and the HTTP handlers around them. */
@@ -75,16 +79,16 @@ class InletConfig {
   }
 
   /**
-   * On shutdown the receiver stops taking Prepares first — before the web server's graceful shutdown waits for the
-   * requests in flight and before the ledger drains — so every credited packet is answered.
+   * On shutdown the receiver stops taking Prepares first — before the ILP-over-HTTP listener and the web server stop
+   * and before the ledger drains — and the Prepares it took are answered, so every credited packet is answered. The
+   * listener, still open meanwhile, writes those answers; it stops next ({@link IlpHttpServer#stop}).
    */
   @Bean
-  ApplicationListener<ContextClosedEvent> stopReceivingOnShutdown(StreamReceiver receiver, IlpOverHttp ilp) {
+  ApplicationListener<ContextClosedEvent> stopReceivingOnShutdown(StreamReceiver receiver) {
     return event -> {
       receiver.stopAccepting();
-      // The web server's graceful shutdown waits only for the requests Reactor Netty serves itself.
       try {
-        if (!ilp.awaitAnswered(answerTimeoutOnShutdown)) {
+        if (!receiver.awaitIdle(answerTimeoutOnShutdown)) {
           log.warn("Shutting down with Prepares still unanswered after {}", answerTimeoutOnShutdown);
         }
       } catch (InterruptedException e) {
@@ -97,7 +101,16 @@ class InletConfig {
   IlpOverHttp ilpOverHttp(StreamReceiver receiver, MeterRegistry registry, Secrets secrets, JsonMapper json,
       InletSettings settings) {
     return new IlpOverHttp(receiver, new PacketMetrics(registry), secrets.connectorToken(), json,
-        settings.idleTimeout());
+        settings.idleTimeout(), settings.ilpRequestTimeout());
+  }
+
+  /** ILP-over-HTTP on its own port ({@code INLET_ILP_PORT}), on the web server's interface ({@code server.address}). */
+  @Bean
+  IlpHttpServer ilpHttpServer(IlpOverHttp ilp, InletSettings settings, Environment environment)
+      throws UnknownHostException {
+    String address = environment.getProperty("server.address");
+    return new IlpHttpServer(ilp, address == null || address.isBlank() ? null : InetAddress.getByName(address),
+        settings.ilpPort());
   }
 
   @Bean

@@ -21,7 +21,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param dataDir directory of the embedded database and of generated secrets
  * @param defaultAccount account served at {@code /.well-known/pay}
  * @param idleTimeout a connection that has read nothing for this long while none of its requests is being answered
- *     is closed
+ *     is closed: on the ILP-over-HTTP port, and on the web server's ({@code server.netty.idle-timeout} follows it)
+ * @param ilpPort TCP port of the ILP-over-HTTP listener ({@code POST /ilp}, RFC 0035); 0 for any free port
+ * @param ilpRequestTimeout on the ILP-over-HTTP port, a request's head and whole body must arrive within this from
+ *     its first byte, else 408 and the connection closes
  * @param unsafeNonDurableCommits benchmark baselines only: commit without waiting for the WAL flush
  *     ({@code synchronous_commit=off}), so a crash can lose credits whose Fulfill was already sent
  */
@@ -39,6 +42,8 @@ public record InletSettings(
     Path dataDir,
     Optional<String> defaultAccount,
     Duration idleTimeout,
+    Integer ilpPort,
+    Duration ilpRequestTimeout,
     boolean unsafeNonDurableCommits) {
 
   /** Unset optional settings bind as null: make them empty, and blank values count as unset. */

@@ -2,14 +2,11 @@ package dev.inlet.config;
 
 import dev.inlet.admin.AdminHandler;
 import dev.inlet.spsp.SpspHandler;
-import dev.inlet.transport.IlpOverHttp;
 import dev.inlet.web.BearerAuth;
 import java.time.Duration;
 import java.util.List;
-import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsWebFilter;
@@ -18,26 +15,12 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-/** Every HTTP route of Inlet, in one place. */
+/**
+ * Every WebFlux route of Inlet, in one place: SPSP and the admin API. {@code POST /ilp} has its own listener
+ * ({@link dev.inlet.transport.IlpHttpServer}).
+ */
 @Configuration(proxyBeanMethods = false)
 class Routes {
-
-  /**
-   * {@code POST /ilp} on Netty's pipeline, on the same port and ahead of Reactor Netty and WebFlux, which get every
-   * other request: the per-packet path goes through no dispatcher, filter, observation, codec or per-request
-   * Reactor Netty machinery. Its handler also owns the idle timeout ({@code inlet.idle-timeout}), which Reactor
-   * Netty's own ({@code server.netty.idle-timeout}) would apply without seeing the {@code /ilp} requests.
-   *
-   * @throws IllegalStateException if {@code server.netty.idle-timeout} is set
-   */
-  @Bean
-  NettyServerCustomizer ilpRoute(IlpOverHttp ilp, Environment environment) {
-    if (environment.containsProperty("server.netty.idle-timeout")) {
-      throw new IllegalStateException(
-          "server.netty.idle-timeout (SERVER_NETTY_IDLE_TIMEOUT) is not used: set INLET_IDLE_TIMEOUT instead");
-    }
-    return server -> server.doOnChannelInit((observer, channel, remote) -> ilp.install(channel.pipeline()));
-  }
 
   @Bean
   RouterFunction<ServerResponse> adminRoutes(AdminHandler admin, Secrets secrets) {

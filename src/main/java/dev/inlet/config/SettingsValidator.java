@@ -23,6 +23,12 @@ final class SettingsValidator {
     if (s.idleTimeout() == null || s.idleTimeout().isNegative() || s.idleTimeout().isZero()) {
       throw new IllegalStateException("INLET_IDLE_TIMEOUT must be a positive duration, such as 60s");
     }
+    if (s.ilpPort() == null || s.ilpPort() < 0 || s.ilpPort() > 65535) {
+      throw new IllegalStateException("INLET_ILP_PORT must be a TCP port from 0 (any free port) to 65535");
+    }
+    if (s.ilpRequestTimeout() == null || s.ilpRequestTimeout().isNegative() || s.ilpRequestTimeout().isZero()) {
+      throw new IllegalStateException("INLET_ILP_REQUEST_TIMEOUT must be a positive duration, such as 10s");
+    }
     s.defaultAccount().filter(name -> !Account.isValidName(name)).ifPresent(name -> {
       throw new IllegalStateException("INLET_DEFAULT_ACCOUNT is not a valid account name: " + name);
     });

@@ -6,7 +6,7 @@ import java.security.MessageDigest;
 public final class Conditions {
 
   /** Length in bytes of a fulfillment and of a condition. */
-  public static final int LENGTH = 32;
+  public static final int lengthBytes = 32;
 
   private Conditions() {}
 
@@ -33,7 +33,7 @@ public final class Conditions {
   }
 
   private static void requireLength(byte[] value, String name) {
-    if (value.length != LENGTH) {
+    if (value.length != lengthBytes) {
       throw new IllegalArgumentException(name + " must be 32 bytes, got " + value.length);
     }
   }

@@ -18,11 +18,11 @@ public record ConnectionToken(
     byte[] connectionId, TargetKind kind, long targetId, Optional<ReceiptCredentials> receipts) {
 
   /** Connection id length in bytes. */
-  public static final int CONNECTION_ID_LENGTH = 12;
+  public static final int connectionIdBytes = 12;
 
   /** @throws IllegalArgumentException if the connection id is not 12 bytes */
   public ConnectionToken {
-    if (connectionId.length != CONNECTION_ID_LENGTH) {
+    if (connectionId.length != connectionIdBytes) {
       throw new IllegalArgumentException("connection id must be 12 bytes, got " + connectionId.length);
     }
     connectionId = connectionId.clone();

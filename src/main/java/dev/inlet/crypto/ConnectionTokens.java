@@ -30,17 +30,17 @@ public final class ConnectionTokens {
   /** Minimum server secret length, bytes: the key size of HMAC-SHA256, from which both keys are derived. */
   public static final int minServerSecretBytes = 32;
 
-  private static final byte VERSION = 1;
-  private static final int HEADER_LENGTH = 1;
-  private static final int BASE_PLAINTEXT_LENGTH = 1 + Long.BYTES;
-  private static final int RECEIPTS_LENGTH = Receipts.nonceBytes + Receipts.secretBytes;
-  private static final int SHORT_LENGTH = HEADER_LENGTH + Gcm.OVERHEAD + BASE_PLAINTEXT_LENGTH;
-  private static final int LONG_LENGTH = SHORT_LENGTH + RECEIPTS_LENGTH;
-  private static final int SHORT_CHARS = base64Length(SHORT_LENGTH);
-  private static final int LONG_CHARS = base64Length(LONG_LENGTH);
+  private static final byte tokenVersion = 1;
+  private static final int headerBytes = 1;
+  private static final int basePlaintextBytes = 1 + Long.BYTES;
+  private static final int receiptsBytes = Receipts.nonceBytes + Receipts.secretBytes;
+  private static final int shortBytes = headerBytes + Gcm.overheadBytes + basePlaintextBytes;
+  private static final int longBytes = shortBytes + receiptsBytes;
+  private static final int shortChars = base64Length(shortBytes);
+  private static final int longChars = base64Length(longBytes);
 
-  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+  private static final Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder unbase64 = Base64.getUrlDecoder();
 
   private final SecretKeySpec tokenKey;
   private final SecretKeySpec secretKey;
@@ -74,7 +74,7 @@ public final class ConnectionTokens {
       throw new IllegalArgumentException("receipt nonce and secret must be given together");
     }
     ByteBuffer plaintext =
-        ByteBuffer.allocate(BASE_PLAINTEXT_LENGTH + (receiptNonce == null ? 0 : RECEIPTS_LENGTH));
+        ByteBuffer.allocate(basePlaintextBytes + (receiptNonce == null ? 0 : receiptsBytes));
     plaintext.put(kind.code()).putLong(targetId);
     if (receiptNonce != null) {
       if (receiptNonce.length != Receipts.nonceBytes
@@ -83,11 +83,11 @@ public final class ConnectionTokens {
       }
       plaintext.put(receiptNonce).put(receiptSecret);
     }
-    byte[] token = new byte[HEADER_LENGTH + Gcm.OVERHEAD + plaintext.capacity()];
-    token[0] = VERSION;
-    System.arraycopy(Primitives.randomBytes(Gcm.IV_LENGTH), 0, token, HEADER_LENGTH, Gcm.IV_LENGTH);
-    Gcm.seal(tokenKey, plaintext.array(), token, HEADER_LENGTH);
-    return ENCODER.encodeToString(token);
+    byte[] token = new byte[headerBytes + Gcm.overheadBytes + plaintext.capacity()];
+    token[0] = tokenVersion;
+    System.arraycopy(Primitives.randomBytes(Gcm.ivBytes), 0, token, headerBytes, Gcm.ivBytes);
+    Gcm.seal(tokenKey, plaintext.array(), token, headerBytes);
+    return base64.encodeToString(token);
   }
 
   /**
@@ -99,26 +99,26 @@ public final class ConnectionTokens {
    *     an unknown version or kind, or fails authentication (altered, or another server secret)
    */
   public ConnectionToken open(String token) throws InvalidTokenException {
-    if (token.length() != SHORT_CHARS && token.length() != LONG_CHARS) {
+    if (token.length() != shortChars && token.length() != longChars) {
       throw new InvalidTokenException("token has the wrong length: " + token.length());
     }
     byte[] raw;
     try {
-      raw = DECODER.decode(token);
+      raw = unbase64.decode(token);
     } catch (IllegalArgumentException e) {
       throw new InvalidTokenException("token is not base64url");
     }
     // The decoder ignores the unused low bits of the last character and accepts padding, so only a
     // round trip proves the string is the one this server issued (the shared secret hashes the string).
-    if (!ENCODER.encodeToString(raw).equals(token)) {
+    if (!base64.encodeToString(raw).equals(token)) {
       throw new InvalidTokenException("token is not canonical base64url");
     }
-    if (raw[0] != VERSION) {
+    if (raw[0] != tokenVersion) {
       throw new InvalidTokenException("unknown token version " + raw[0]);
     }
     ByteBuffer plaintext;
     try {
-      plaintext = ByteBuffer.wrap(Gcm.open(tokenKey, raw, HEADER_LENGTH));
+      plaintext = ByteBuffer.wrap(Gcm.open(tokenKey, raw, headerBytes));
     } catch (AEADBadTagException e) {
       throw new InvalidTokenException("token authentication failed");
     }
@@ -134,7 +134,7 @@ public final class ConnectionTokens {
       plaintext.get(nonce).get(secret);
       receipts = Optional.of(new ReceiptCredentials(nonce, secret));
     }
-    byte[] connectionId = Arrays.copyOfRange(raw, HEADER_LENGTH, HEADER_LENGTH + Gcm.IV_LENGTH);
+    byte[] connectionId = Arrays.copyOfRange(raw, headerBytes, headerBytes + Gcm.ivBytes);
     return new ConnectionToken(connectionId, kind, targetId, receipts);
   }
 

@@ -15,17 +15,17 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class Gcm {
 
-  static final int IV_LENGTH = 12;
-  static final int TAG_LENGTH = 16;
-  static final int OVERHEAD = IV_LENGTH + TAG_LENGTH;
+  static final int ivBytes = 12;
+  static final int tagBytes = 16;
+  static final int overheadBytes = ivBytes + tagBytes;
 
-  private static final int TAG_BITS = TAG_LENGTH * 8;
+  private static final int tagBits = tagBytes * 8;
 
   private Gcm() {}
 
   /**
    * Encrypts {@code plaintext} into {@code out[offset ..]}, which must already hold the 12-byte IV
-   * at {@code offset} and have room for {@link #OVERHEAD} + plaintext bytes; {@code out[0 .. offset)}
+   * at {@code offset} and have room for {@link #overheadBytes} + plaintext bytes; {@code out[0 .. offset)}
    * is the associated data.
    *
    * @throws IllegalStateException if the JDK refuses, e.g. the same key and IV were just used on this
@@ -33,11 +33,11 @@ final class Gcm {
    */
   static void seal(SecretKeySpec key, byte[] plaintext, byte[] out, int offset) {
     int n = plaintext.length;
-    int tagAt = offset + IV_LENGTH;
-    int ciphertextAt = tagAt + TAG_LENGTH;
+    int tagAt = offset + ivBytes;
+    int ciphertextAt = tagAt + tagBytes;
     Cipher cipher = Primitives.aesGcm(key);
     try {
-      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, out, offset, IV_LENGTH));
+      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(tagBits, out, offset, ivBytes));
       if (offset > 0) {
         cipher.updateAAD(out, 0, offset);
       }
@@ -46,9 +46,9 @@ final class Gcm {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM encryption failed", e);
     }
-    byte[] tag = Arrays.copyOfRange(out, tagAt + n, tagAt + n + TAG_LENGTH);
+    byte[] tag = Arrays.copyOfRange(out, tagAt + n, tagAt + n + tagBytes);
     System.arraycopy(out, tagAt, out, ciphertextAt, n);
-    System.arraycopy(tag, 0, out, tagAt, TAG_LENGTH);
+    System.arraycopy(tag, 0, out, tagAt, tagBytes);
   }
 
   /**
@@ -59,8 +59,8 @@ final class Gcm {
    * @throws AEADBadTagException if the envelope is shorter than 28 bytes or fails authentication
    */
   static byte[] open(SecretKeySpec key, byte[] data, int offset) throws AEADBadTagException {
-    int tagAt = offset + IV_LENGTH;
-    int ciphertextAt = tagAt + TAG_LENGTH;
+    int tagAt = offset + ivBytes;
+    int ciphertextAt = tagAt + tagBytes;
     int n = data.length - ciphertextAt;
     if (n < 0) {
       throw new AEADBadTagException("shorter than IV and tag");
@@ -68,13 +68,13 @@ final class Gcm {
     byte[] plaintext = new byte[n];
     Cipher cipher = Primitives.aesGcm(key);
     try {
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, offset, IV_LENGTH));
+      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(tagBits, data, offset, ivBytes));
       if (offset > 0) {
         cipher.updateAAD(data, 0, offset);
       }
       // Feed ciphertext then tag: the JDK expects them in that order and reads straight from data.
       int written = cipher.update(data, ciphertextAt, n, plaintext, 0);
-      cipher.doFinal(data, tagAt, TAG_LENGTH, plaintext, written);
+      cipher.doFinal(data, tagAt, tagBytes, plaintext, written);
     } catch (AEADBadTagException e) {
       throw e;
     } catch (GeneralSecurityException e) {

@@ -17,34 +17,34 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class Primitives {
 
-  static final String HMAC_SHA256 = "HmacSHA256";
-  static final int SHA256_LENGTH = 32;
+  static final String hmacSha256Algorithm = "HmacSHA256";
+  static final int sha256Bytes = 32;
 
-  private static final ThreadLocal<Mac> MAC =
-      ThreadLocal.withInitial(() -> engine(() -> Mac.getInstance(HMAC_SHA256)));
-  private static final ThreadLocal<MessageDigest> SHA256 =
+  private static final ThreadLocal<Mac> macs =
+      ThreadLocal.withInitial(() -> engine(() -> Mac.getInstance(hmacSha256Algorithm)));
+  private static final ThreadLocal<MessageDigest> sha256Digests =
       ThreadLocal.withInitial(() -> engine(() -> MessageDigest.getInstance("SHA-256")));
   /** AES-GCM ciphers each thread keeps, one per recently used key (connections interleave packet by packet). */
-  static final int AES_GCM_KEYS_PER_THREAD = 256;
-  private static final ThreadLocal<Map<SecretKeySpec, Cipher>> AES_GCM =
-      ThreadLocal.withInitial(() -> new LinkedHashMap<>(2 * AES_GCM_KEYS_PER_THREAD, 0.75f, true) {
+  static final int aesGcmKeysPerThread = 256;
+  private static final ThreadLocal<Map<SecretKeySpec, Cipher>> aesGcmCiphers =
+      ThreadLocal.withInitial(() -> new LinkedHashMap<>(2 * aesGcmKeysPerThread, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<SecretKeySpec, Cipher> eldest) {
-          return size() > AES_GCM_KEYS_PER_THREAD;
+          return size() > aesGcmKeysPerThread;
         }
       });
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+  private static final ThreadLocal<SecureRandom> randoms = ThreadLocal.withInitial(SecureRandom::new);
 
   private Primitives() {}
 
-  /** HMAC-SHA256 of {@code data} under {@code key}; returns 32 bytes. */
+  /** HMAC-sha256Digests of {@code data} under {@code key}; returns 32 bytes. */
   static byte[] hmacSha256(SecretKeySpec key, byte[] data) {
     return hmacSha256(key, data, 0, data.length);
   }
 
-  /** HMAC-SHA256 of {@code data[offset .. offset+length)} under {@code key}; returns 32 bytes. */
+  /** HMAC-sha256Digests of {@code data[offset .. offset+length)} under {@code key}; returns 32 bytes. */
   static byte[] hmacSha256(SecretKeySpec key, byte[] data, int offset, int length) {
-    Mac mac = MAC.get();
+    Mac mac = macs.get();
     try {
       mac.init(key);
     } catch (InvalidKeyException e) {
@@ -54,13 +54,13 @@ final class Primitives {
     return mac.doFinal();
   }
 
-  /** HMAC-SHA256 keyed by raw bytes with an ASCII label as the message: the key-derivation step. */
+  /** HMAC-sha256Digests keyed by raw bytes with an ASCII label as the message: the key-derivation step. */
   static byte[] deriveKey(byte[] secret, String label) {
     return hmacSha256(hmacKey(secret), label.getBytes(StandardCharsets.US_ASCII));
   }
 
   static SecretKeySpec hmacKey(byte[] key) {
-    return new SecretKeySpec(key, HMAC_SHA256);
+    return new SecretKeySpec(key, hmacSha256Algorithm);
   }
 
   static SecretKeySpec aesKey(byte[] key) {
@@ -69,7 +69,7 @@ final class Primitives {
 
   /** SHA-256 of {@code data}; returns 32 bytes. */
   static byte[] sha256(byte[] data) {
-    return SHA256.get().digest(data);
+    return sha256Digests.get().digest(data);
   }
 
   /**
@@ -78,12 +78,12 @@ final class Primitives {
    * which otherwise cost more than the packet's encryption itself.
    */
   static Cipher aesGcm(SecretKeySpec key) {
-    return AES_GCM.get().computeIfAbsent(key, k -> engine(() -> Cipher.getInstance("AES/GCM/NoPadding")));
+    return aesGcmCiphers.get().computeIfAbsent(key, k -> engine(() -> Cipher.getInstance("AES/GCM/NoPadding")));
   }
 
   static byte[] randomBytes(int length) {
     byte[] bytes = new byte[length];
-    RANDOM.get().nextBytes(bytes);
+    randoms.get().nextBytes(bytes);
     return bytes;
   }
 

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 public final class Receipts {
 
   /** Receipt format version. */
-  public static final int VERSION = 1;
+  public static final int receiptVersion = 1;
   /** Receipt nonce length in bytes. */
   public static final int nonceBytes = 16;
   /** Receipt secret length in bytes. */
@@ -20,9 +20,9 @@ public final class Receipts {
   /** Largest stream id a receipt can carry: RFC 0039 encodes it as a UInt8. */
   public static final long maxStreamId = 0xFF;
   /** Encoded receipt length in bytes. */
-  public static final int LENGTH = 1 + nonceBytes + 1 + Long.BYTES + Primitives.SHA256_LENGTH;
+  public static final int lengthBytes = 1 + nonceBytes + 1 + Long.BYTES + Primitives.sha256Bytes;
 
-  private static final int SIGNED_LENGTH = LENGTH - Primitives.SHA256_LENGTH;
+  private static final int signedBytes = lengthBytes - Primitives.sha256Bytes;
 
   private Receipts() {}
 
@@ -48,14 +48,14 @@ public final class Receipts {
     if (streamId < 0 || streamId > maxStreamId) {
       throw new IllegalArgumentException("receipt stream id must be 0..255, got " + streamId);
     }
-    byte[] receipt = new byte[LENGTH];
+    byte[] receipt = new byte[lengthBytes];
     ByteBuffer.wrap(receipt)
-        .put((byte) VERSION)
+        .put((byte) receiptVersion)
         .put(nonce)
         .put((byte) streamId)
         .putLong(totalReceived);
-    byte[] hmac = Primitives.hmacSha256(Primitives.hmacKey(secret), receipt, 0, SIGNED_LENGTH);
-    System.arraycopy(hmac, 0, receipt, SIGNED_LENGTH, hmac.length);
+    byte[] hmac = Primitives.hmacSha256(Primitives.hmacKey(secret), receipt, 0, signedBytes);
+    System.arraycopy(hmac, 0, receipt, signedBytes, hmac.length);
     return receipt;
   }
 }

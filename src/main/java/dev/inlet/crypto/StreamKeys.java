@@ -10,10 +10,10 @@ import javax.crypto.spec.SecretKeySpec;
 public final class StreamKeys {
 
   /** Recommended and required shared-secret length in bytes (RFC 0029 §4.1). */
-  public static final int SHARED_SECRET_LENGTH = 32;
+  public static final int sharedSecretBytes = 32;
 
-  private static final String ENCRYPTION_LABEL = "ilp_stream_encryption";
-  private static final String FULFILLMENT_LABEL = "ilp_stream_fulfillment";
+  private static final String encryptionLabel = "ilp_stream_encryption";
+  private static final String fulfillmentLabel = "ilp_stream_fulfillment";
 
   private final byte[] encryptionKey;
   private final byte[] fulfillmentKey;
@@ -35,12 +35,12 @@ public final class StreamKeys {
    * @throws IllegalArgumentException if the secret is not 32 bytes
    */
   public static StreamKeys derive(byte[] sharedSecret) {
-    if (sharedSecret.length != SHARED_SECRET_LENGTH) {
+    if (sharedSecret.length != sharedSecretBytes) {
       throw new IllegalArgumentException("shared secret must be 32 bytes, got " + sharedSecret.length);
     }
     return new StreamKeys(
-        Primitives.deriveKey(sharedSecret, ENCRYPTION_LABEL),
-        Primitives.deriveKey(sharedSecret, FULFILLMENT_LABEL));
+        Primitives.deriveKey(sharedSecret, encryptionLabel),
+        Primitives.deriveKey(sharedSecret, fulfillmentLabel));
   }
 
   /** @return a copy of the AES-256 encryption key, 32 bytes */
@@ -60,7 +60,7 @@ public final class StreamKeys {
    * @return {@code IV(12) | tag(16) | ciphertext}, plaintext length + 28 bytes
    */
   public byte[] encrypt(byte[] plaintext) {
-    return encrypt(plaintext, Primitives.randomBytes(Gcm.IV_LENGTH));
+    return encrypt(plaintext, Primitives.randomBytes(Gcm.ivBytes));
   }
 
   /**
@@ -71,11 +71,11 @@ public final class StreamKeys {
    * @throws IllegalArgumentException if the IV is not 12 bytes
    */
   byte[] encrypt(byte[] plaintext, byte[] iv) {
-    if (iv.length != Gcm.IV_LENGTH) {
+    if (iv.length != Gcm.ivBytes) {
       throw new IllegalArgumentException("IV must be 12 bytes, got " + iv.length);
     }
-    byte[] out = new byte[Gcm.OVERHEAD + plaintext.length];
-    System.arraycopy(iv, 0, out, 0, Gcm.IV_LENGTH);
+    byte[] out = new byte[Gcm.overheadBytes + plaintext.length];
+    System.arraycopy(iv, 0, out, 0, Gcm.ivBytes);
     Gcm.seal(aesKey, plaintext, out, 0);
     return out;
   }
@@ -88,7 +88,7 @@ public final class StreamKeys {
    * @throws DecryptionException if the data is shorter than 28 bytes or fails authentication
    */
   public byte[] decrypt(byte[] data) throws DecryptionException {
-    if (data.length < Gcm.OVERHEAD) {
+    if (data.length < Gcm.overheadBytes) {
       throw new DecryptionException("encrypted data must be at least 28 bytes, got " + data.length);
     }
     try {

@@ -92,7 +92,7 @@ final class Replies {
   /** A STREAM reply, encoded for the ILP packet type that carries it. */
   record Reply(long sequence, long amount, List<StreamFrame> frames) {
     byte[] stream(IlpPacketType carrier) {
-      return StreamCodec.encode(new StreamPacket(StreamPacket.VERSION, carrier, sequence, amount, frames));
+      return StreamCodec.encode(new StreamPacket(StreamPacket.supportedVersion, carrier, sequence, amount, frames));
     }
   }
 }

@@ -20,10 +20,12 @@ import dev.inlet.ledger.PacketOutcome;
 import dev.inlet.ledger.PacketRecord;
 import dev.inlet.stream.ConnectionCredentials.Credentials;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The STREAM receiver (RFC 0029 §4–6): turns each ILP Prepare addressed to one of its connections into a Fulfill
@@ -32,6 +34,9 @@ import java.util.concurrent.RejectedExecutionException;
  * a Fulfill for the credited packet, an F99 Reject with an encrypted STREAM reply for what it declines (too little
  * money, an unfulfillable probe, a broken limit), R00 for a Prepare about to expire. Every reply that can be
  * encrypted carries the amount that arrived and each stream's totals and limit.
+ *
+ * <p>It also knows how many Prepares it has taken and not yet answered, so that whatever transport feeds it can shut
+ * down without losing an answer: {@link #stopAccepting}, then {@link #awaitIdle}, then close the transport.
  */
 public final class StreamReceiver {
   private final IlpAddress address;
@@ -40,6 +45,8 @@ public final class StreamReceiver {
   private final Replies replies;
   private final Clock clock;
   private volatile boolean accepting = true;
+  /** Prepares taken whose answer is not built yet. */
+  private final AtomicInteger unanswered = new AtomicInteger();
 
   /**
    * @param address this receiver's ILP address (connections live below it)
@@ -65,6 +72,47 @@ public final class StreamReceiver {
    *     the ledger is not needed)
    */
   public CompletableFuture<IlpPacket> receive(IlpPrepare prepare, Executor replyOn) {
+    // Counted before the check: awaitIdle, which runs after stopAccepting, then sees every Prepare that passed it.
+    unanswered.incrementAndGet();
+    CompletableFuture<IlpPacket> reply;
+    try {
+      reply = decide(prepare, replyOn);
+    } catch (RuntimeException e) {
+      unanswered.decrementAndGet();
+      throw e;
+    }
+    reply.whenComplete((packet, error) -> unanswered.decrementAndGet());
+    return reply;
+  }
+
+  /**
+   * Stops taking Prepares: from now on each is rejected T00 without reaching the ledger, so that a response lost
+   * to a closing connection can never hide a credit. Prepares already taken still complete.
+   */
+  public void stopAccepting() {
+    accepting = false;
+  }
+
+  /**
+   * Waits until every Prepare taken has its answer (the future {@link #receive} returned has completed), or
+   * {@code timeout} passes. For shutdown, after {@link #stopAccepting}: the transport must still write the answers
+   * that complete meanwhile, and close only then.
+   *
+   * @return whether none is left unanswered
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (unanswered.get() > 0) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
+  }
+
+  private CompletableFuture<IlpPacket> decide(IlpPrepare prepare, Executor replyOn) {
     if (!accepting) {
       // T-family: the connector may retry on another replica; nothing was credited.
       return done(replies.reject(IlpErrorCode.T00_INTERNAL_ERROR, "Receiver is shutting down"));
@@ -89,14 +137,6 @@ public final class StreamReceiver {
         plan.streams(), plan.data());
     return ledger.apply(record).handleAsync((outcome, error) -> answer(prepare, packet, plan, connection,
         fulfillment, decline, error == null ? outcome : PacketOutcome.of(Outcome.UNAVAILABLE)), orInline(replyOn));
-  }
-
-  /**
-   * Stops taking Prepares: from now on each is rejected T00 without reaching the ledger, so that a response lost
-   * to a closing connection can never hide a credit. Prepares already taken still complete.
-   */
-  public void stopAccepting() {
-    accepting = false;
   }
 
   /** Why the receiver declines a packet before the ledger sees it, or null when it would fulfil it. */

@@ -25,8 +25,12 @@ public final class Problems {
         .bodyValue(problem(status, slug, detail));
   }
 
-  /** Largest rest of a refused body that the server still reads (and drops) to keep the connection. */
-  static final long maxBodyDrained = 1024 * 1024;
+  /**
+   * Largest rest of a refused body, bytes, that a server of Inlet's (WebFlux's or ILP-over-HTTP's) still reads and
+   * drops to keep the connection: closing on unread bytes resets it, and a client still sending then loses the
+   * answer. Beyond this, that risk is the sender's.
+   */
+  public static final long maxDrainedBodyBytes = 1024 * 1024;
 
   /**
    * 413: the body is larger than the route takes. Reactor Netty reads and drops the rest of the body, so the
@@ -36,7 +40,7 @@ public final class Problems {
   public static Mono<ServerResponse> tooLarge(ServerRequest request, String slug, String detail) {
     long declared = request.headers().contentLength().orElse(-1);
     ServerResponse.BodyBuilder response = ServerResponse.status(HttpStatus.CONTENT_TOO_LARGE);
-    if (declared < 0 || declared > maxBodyDrained) {
+    if (declared < 0 || declared > maxDrainedBodyBytes) {
       response.header(HttpHeaders.CONNECTION, "close");
     }
     return response.contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -3,7 +3,7 @@ package dev.inlet.web;
 import org.slf4j.MDC;
 
 /**
- * Request ids, shared by the WebFlux routes ({@link RequestIdFilter}) and the Reactor Netty {@code /ilp} route: the
+ * Request ids, shared by the WebFlux routes ({@link RequestIdFilter}) and the ILP-over-HTTP listener's {@code /ilp}: the
  * caller's {@code X-Request-Id} when it is a sane token, otherwise the server's own; echoed in the response and put
  * in the logging MDC as {@code request_id} around each log call.
  */

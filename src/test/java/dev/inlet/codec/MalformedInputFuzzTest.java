@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * pushed through both codecs; any other throwable fails the test.
  */
 class MalformedInputFuzzTest {
-  private static final int CASES = 20_000;
+  private static final int cases = 20_000;
 
   @FunctionalInterface
   private interface Decoder {
@@ -47,7 +47,7 @@ class MalformedInputFuzzTest {
   private static void assertOnlyDecodeException(List<byte[]> seeds, Decoder decoder, Random random) {
     int decoded = 0;
     int rejected = 0;
-    for (int i = 0; i < CASES; i++) {
+    for (int i = 0; i < cases; i++) {
       byte[] input =
           i % 5 == 0 ? randomBytes(random) : mutate(seeds.get(random.nextInt(seeds.size())), random);
       try {
@@ -59,7 +59,7 @@ class MalformedInputFuzzTest {
         throw new AssertionError("input " + HexFormat.of().formatHex(input) + " threw " + t, t);
       }
     }
-    assertThat(decoded + rejected).isEqualTo(CASES);
+    assertThat(decoded + rejected).isEqualTo(cases);
     assertThat(rejected).as("most mutations are invalid").isPositive();
   }
 

@@ -15,14 +15,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ConnectionTokensTest {
 
-  private static final String ALPHABET =
+  private static final String alphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  private static final byte[] SERVER_SECRET = Vectors.hex(
+  private static final byte[] serverSecret = Vectors.hex(
       "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
-  private static final byte[] NONCE = filled(16, 0x11);
-  private static final byte[] SECRET = filled(32, 0x22);
+  private static final byte[] nonce = filled(16, 0x11);
+  private static final byte[] receiptSecret = filled(32, 0x22);
 
-  private final ConnectionTokens tokens = new ConnectionTokens(SERVER_SECRET);
+  private final ConnectionTokens tokens = new ConnectionTokens(serverSecret);
 
   @Test
   void roundTripsWithoutReceipts() throws InvalidTokenException {
@@ -31,17 +31,17 @@ class ConnectionTokensTest {
     assertThat(opened.kind()).isEqualTo(TargetKind.ACCOUNT);
     assertThat(opened.targetId()).isEqualTo(42);
     assertThat(opened.receipts()).isEmpty();
-    assertThat(opened.connectionId()).hasSize(ConnectionToken.CONNECTION_ID_LENGTH);
+    assertThat(opened.connectionId()).hasSize(ConnectionToken.connectionIdBytes);
     assertThat(token).hasSize(51).matches("[A-Za-z0-9_-]+");
   }
 
   @Test
   void roundTripsWithReceipts() throws InvalidTokenException {
-    String token = tokens.issue(TargetKind.INVOICE, Long.MAX_VALUE, NONCE, SECRET);
+    String token = tokens.issue(TargetKind.INVOICE, Long.MAX_VALUE, nonce, receiptSecret);
     ConnectionToken opened = tokens.open(token);
     assertThat(opened.kind()).isEqualTo(TargetKind.INVOICE);
     assertThat(opened.targetId()).isEqualTo(Long.MAX_VALUE);
-    assertThat(opened.receipts()).contains(new ReceiptCredentials(NONCE, SECRET));
+    assertThat(opened.receipts()).contains(new ReceiptCredentials(nonce, receiptSecret));
     assertThat(token).hasSize(115).matches("[A-Za-z0-9_-]+");
   }
 
@@ -54,9 +54,9 @@ class ConnectionTokensTest {
 
   @Test
   void opensTheSameContentsTwice() throws InvalidTokenException {
-    String token = tokens.issue(TargetKind.VOUCHER, 9, NONCE, SECRET);
+    String token = tokens.issue(TargetKind.VOUCHER, 9, nonce, receiptSecret);
     assertThat(tokens.open(token)).isEqualTo(tokens.open(token));
-    assertThat(new ConnectionTokens(SERVER_SECRET).open(token)).isEqualTo(tokens.open(token));
+    assertThat(new ConnectionTokens(serverSecret).open(token)).isEqualTo(tokens.open(token));
   }
 
   @Test
@@ -64,7 +64,7 @@ class ConnectionTokensTest {
     Set<String> seen = new HashSet<>();
     Set<String> connectionIds = new HashSet<>();
     for (int i = 0; i < 1000; i++) {
-      String token = tokens.issue(TargetKind.ACCOUNT, 1, NONCE, SECRET);
+      String token = tokens.issue(TargetKind.ACCOUNT, 1, nonce, receiptSecret);
       seen.add(token);
       connectionIds.add(tokens.open(token).connectionIdHex());
     }
@@ -75,12 +75,12 @@ class ConnectionTokensTest {
   @Test
   void opensATokenBuiltIndependently() throws InvalidTokenException {
     // Built outside Java (Python `cryptography` AESGCM) from the documented layout, key labels and
-    // SERVER_SECRET, with IV a0..ab: pins the token format against silent change.
+    // serverSecret, with IV a0..ab: pins the token format against silent change.
     String token = "AaChoqOkpaanqKmqq2hiq0rJrc3Wlxddj_r7W-Y15HF7mYKnFm973_EvmO_8qUR8o3yh4VPOU3he3-3lIR-jO93bG8BLmmciPgJ1Cb8kg0qcyaDRE68";
     ConnectionToken opened = tokens.open(token);
     assertThat(opened).isEqualTo(new ConnectionToken(
         Vectors.hex("a0a1a2a3a4a5a6a7a8a9aaab"), TargetKind.INVOICE, 123456789,
-        Optional.of(new ReceiptCredentials(NONCE, SECRET))));
+        Optional.of(new ReceiptCredentials(nonce, receiptSecret))));
     assertThat(tokens.sharedSecret(token)).isEqualTo(
         Vectors.hex("644bd40a944135e198d8f78f6e651b369e48e4c79cc80a494ed0662bd7100be8"));
   }
@@ -95,9 +95,9 @@ class ConnectionTokensTest {
   void everySingleCharacterMutationFails() {
     for (String token : new String[] {
         tokens.issue(TargetKind.ACCOUNT, 42, null, null),
-        tokens.issue(TargetKind.VOUCHER, 42, NONCE, SECRET)}) {
+        tokens.issue(TargetKind.VOUCHER, 42, nonce, receiptSecret)}) {
       for (int i = 0; i < token.length(); i++) {
-        for (char c : (ALPHABET + "=+/.~ é").toCharArray()) {
+        for (char c : (alphabet + "=+/.~ é").toCharArray()) {
           if (c == token.charAt(i)) {
             continue;
           }
@@ -122,7 +122,7 @@ class ConnectionTokensTest {
 
   @Test
   void everyFlippedBitOfTheDecodedTokenFails() {
-    byte[] raw = Base64.getUrlDecoder().decode(tokens.issue(TargetKind.INVOICE, 5, NONCE, SECRET));
+    byte[] raw = Base64.getUrlDecoder().decode(tokens.issue(TargetKind.INVOICE, 5, nonce, receiptSecret));
     for (int bit = 0; bit < raw.length * 8; bit++) {
       byte[] tampered = raw.clone();
       tampered[bit / 8] ^= (byte) (1 << (bit % 8));
@@ -136,7 +136,7 @@ class ConnectionTokensTest {
     String a = tokens.issue(TargetKind.ACCOUNT, 1, null, null);
     String b = tokens.issue(TargetKind.ACCOUNT, 1, null, null);
     assertThat(tokens.sharedSecret(a)).hasSize(32).isEqualTo(tokens.sharedSecret(a));
-    assertThat(new ConnectionTokens(SERVER_SECRET).sharedSecret(a)).isEqualTo(tokens.sharedSecret(a));
+    assertThat(new ConnectionTokens(serverSecret).sharedSecret(a)).isEqualTo(tokens.sharedSecret(a));
     assertThat(tokens.sharedSecret(a)).isNotEqualTo(tokens.sharedSecret(b));
     assertThat(new ConnectionTokens(filled(32, 0x01)).sharedSecret(a))
         .isNotEqualTo(tokens.sharedSecret(a));
@@ -144,7 +144,7 @@ class ConnectionTokensTest {
 
   @Test
   void sharedSecretIsPinned() {
-    // openssl dgst -sha256 -mac HMAC -macopt hexkey:<HMAC(SERVER_SECRET, "inlet shared secret")>
+    // openssl dgst -sha256 -mac HMAC -macopt hexkey:<HMAC(serverSecret, "inlet shared secret")>
     assertThat(tokens.sharedSecret("AQ_pinned-token-0123456789")).isEqualTo(Vectors.hex(
         "ee420c32b373152684f3c0dcee22a65700896f3b72a2a1730a8023d19725a863"));
   }
@@ -170,13 +170,13 @@ class ConnectionTokensTest {
 
   @Test
   void rejectsHalfOrMalformedReceiptCredentials() {
-    assertThatThrownBy(() -> tokens.issue(TargetKind.ACCOUNT, 1, NONCE, null))
+    assertThatThrownBy(() -> tokens.issue(TargetKind.ACCOUNT, 1, nonce, null))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> tokens.issue(TargetKind.ACCOUNT, 1, null, SECRET))
+    assertThatThrownBy(() -> tokens.issue(TargetKind.ACCOUNT, 1, null, receiptSecret))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> tokens.issue(TargetKind.ACCOUNT, 1, new byte[15], SECRET))
+    assertThatThrownBy(() -> tokens.issue(TargetKind.ACCOUNT, 1, new byte[15], receiptSecret))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> tokens.issue(TargetKind.ACCOUNT, 1, NONCE, new byte[33]))
+    assertThatThrownBy(() -> tokens.issue(TargetKind.ACCOUNT, 1, nonce, new byte[33]))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -21,7 +21,7 @@ class ReceiptsTest {
     long streamId = vector.get("streamId").asLong();
     long totalReceived = Long.parseUnsignedLong(vector.get("totalReceived").asString());
     byte[] receipt = Receipts.receipt(nonce, secret, streamId, totalReceived);
-    assertThat(receipt).hasSize(Receipts.LENGTH).isEqualTo(Vectors.hex(vector.get("receipt")));
+    assertThat(receipt).hasSize(Receipts.lengthBytes).isEqualTo(Vectors.hex(vector.get("receipt")));
     assertThat(receipt).isEqualTo(Base64.getDecoder().decode(vector.get("receiptBase64").asString()));
   }
 

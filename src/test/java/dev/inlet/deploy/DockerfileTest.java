@@ -90,8 +90,11 @@ class DockerfileTest {
   }
 
   @Test
-  void declaresPortDataVolumeAndDataDir() {
-    assertThat(of(runtime, "EXPOSE")).extracting(Instruction::args).contains("8080");
+  void declaresPortsDataVolumeAndDataDir() {
+    // SPSP and admin on 8080, ILP-over-HTTP on its own port.
+    assertThat(of(runtime, "EXPOSE")).extracting(Instruction::args).contains("8080 8081");
+    assertThat(of(runtime, "ENV")).extracting(Instruction::args).anySatisfy(v ->
+        assertThat(v).contains("INLET_ILP_PORT=8081"));
     assertThat(of(runtime, "VOLUME")).extracting(Instruction::args).anySatisfy(v ->
         assertThat(v).contains("/var/lib/inlet"));
     assertThat(of(runtime, "ENV")).extracting(Instruction::args).anySatisfy(v ->

@@ -142,11 +142,33 @@ class HelmChartTest {
         .containsEntry("secretName", "inlet-tls");
     Map<String, Object> rule = map(listAt(ingress, "spec", "rules").get(0));
     assertThat(rule.get("host")).isEqualTo("pay.example.org");
-    Map<String, Object> path = map(listAt(rule, "http", "paths").get(0));
+    List<Object> paths = listAt(rule, "http", "paths");
+    assertThat(paths).hasSize(1);
+    Map<String, Object> path = map(paths.get(0));
     assertThat(path.get("path")).isEqualTo("/");
     assertThat(path.get("pathType")).isEqualTo("Prefix");
     assertThat(at(path, "backend", "service", "name")).isEqualTo(at(m.one("Service"), "metadata", "name"));
     assertThat(at(path, "backend", "service", "port", "name")).isEqualTo("http");
+  }
+
+  @Test
+  void theIlpPortIsAClusterInternalServicePortThatTheIngressNeverRoutesTo() {
+    Manifests m = render(Map.of("ingress.enabled", true, "ingress.host", "pay.example.org"));
+    Map<String, Object> service = m.one("Service");
+    assertThat(at(service, "spec", "type")).isEqualTo("ClusterIP");
+    assertThat(list(at(service, "spec", "ports"))).containsExactly(
+        Map.of("name", "http", "port", 80, "targetPort", "http", "protocol", "TCP"),
+        Map.of("name", "ilp", "port", 8081, "targetPort", "ilp", "protocol", "TCP"));
+    // Every backend of the Ingress is the public port http, by name, never ilp nor its number.
+    Map<String, Object> ingress = m.one("Ingress");
+    assertThat(ingress.get("spec").toString()).doesNotContain("ilp", "8081");
+    for (Object rule : listAt(ingress, "spec", "rules")) {
+      for (Object path : listAt(rule, "http", "paths")) {
+        assertThat(at(path, "backend", "service", "port")).isEqualTo(Map.of("name", "http"));
+      }
+    }
+    assertThat(at(ingress, "spec", "defaultBackend")).isNull();
+    assertThat(env(m.one("Deployment")).get("INLET_ILP_PORT")).containsEntry("value", "8081");
   }
 
   @Test
@@ -181,6 +203,7 @@ class HelmChartTest {
 
     assertThat(list(container.get("ports"))).containsExactly(
         Map.of("name", "http", "containerPort", 8080, "protocol", "TCP"),
+        Map.of("name", "ilp", "containerPort", 8081, "protocol", "TCP"),
         Map.of("name", "management", "containerPort", 9090, "protocol", "TCP"));
     assertThat(env(deployment).get("SERVER_PORT")).containsEntry("value", "8080");
     // Actuator on its own port: the Service and the Ingress (port http) never expose it.

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * SIGTERM while packets are in flight: Inlet stops taking new Prepares, finishes and commits those it has, then
- * exits. Afterwards every Fulfill the sender got is credited, and nothing is credited that the sender was not
+ * SIGTERM while packets are in flight on the ILP-over-HTTP port: Inlet stops taking new Prepares, finishes and
+ * commits those it has, writes their answers, then closes the listener and exits. Afterwards every Fulfill the sender got is credited, and nothing is credited that the sender was not
  * told about.
  */
 class GracefulShutdownTest {
@@ -40,7 +40,8 @@ class GracefulShutdownTest {
   @Test
   void everyFulfilledPacketIsCreditedAndNoCreditedPacketIsUnanswered() throws Exception {
     int port = freePort();
-    Process inlet = startProcess(port);
+    int ilpPort = freePort();
+    Process inlet = startProcess(port, ilpPort);
     try {
       awaitHealthy(port);
       String admin = "Bearer " + TestInlet.adminToken;
@@ -68,7 +69,7 @@ class GracefulShutdownTest {
             byte[] body = IlpCodec.encode(sender.prepare(amount, seq, 0, new StreamMoney(1, 1)));
             HttpResponse<byte[]> response;
             try {
-              response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ilp"))
+              response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ilpPort + "/ilp"))
                   .header("Authorization", "Bearer " + TestInlet.connectorToken)
                   .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
@@ -106,11 +107,12 @@ class GracefulShutdownTest {
     }
   }
 
-  private Process startProcess(int port) throws IOException {
+  private Process startProcess(int port, int ilpPort) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.inlet.InletApplication"));
-    Map.of("server.port", String.valueOf(port), "inlet.data-dir", dataDir.toString(),
+    Map.of("server.port", String.valueOf(port), "inlet.ilp-port", String.valueOf(ilpPort),
+            "inlet.data-dir", dataDir.toString(),
             "inlet.admin-token", TestInlet.adminToken, "inlet.connector-token", TestInlet.connectorToken,
             "inlet.ilp-address", TestInlet.ilpAddress)
         .forEach((k, v) -> command.add("--" + k + "=" + v));

@@ -145,19 +145,27 @@ class HttpApiTest extends InletPerClass {
   }
 
   @Test
-  void ilpIsOnlyPostAndKeepsItsRequestIds() {
-    HttpResponse<String> traced = postIlp("/ilp", "trace-me-7");
+  void ilpIsOnlyPostOnItsOwnPortAndKeepsItsRequestIds() {
+    HttpResponse<String> traced = postIlp(inlet.ilpUrl(), "trace-me-7");
     assertProblem(traced, 400, "urn:inlet:problem:invalid-ilp-prepare");
     assertThat(traced.headers().firstValue("X-Request-Id")).hasValue("trace-me-7");
-    String first = postIlp("/ilp?x=1", "not a sane id").headers().firstValue("X-Request-Id").orElseThrow();
-    String second = postIlp("/ilp", null).headers().firstValue("X-Request-Id").orElseThrow();
+    String first = postIlp(inlet.ilpUrl("/ilp?x=1"), "not a sane id").headers().firstValue("X-Request-Id")
+        .orElseThrow();
+    String second = postIlp(inlet.ilpUrl(), null).headers().firstValue("X-Request-Id").orElseThrow();
     assertThat(first).isNotEqualTo(second).matches("[A-Za-z0-9._-]{1,64}");
-    // Other methods and paths are WebFlux's, as before the route left it: no 405, and GET /ilp is SPSP's.
-    assertProblem(inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/ilp")))), 404,
-        "urn:inlet:problem:unknown-account");
-    assertProblem(inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/ilp")))
-        .PUT(HttpRequest.BodyPublishers.ofString("x"))), 404, "urn:inlet:problem:not-found");
-    assertProblem(postIlp("/ilp/", null), 404, "urn:inlet:problem:not-found");
+    // Its port serves POST /ilp and nothing else.
+    HttpResponse<String> get = inlet.send(HttpRequest.newBuilder(URI.create(inlet.ilpUrl())));
+    assertProblem(get, 405, "urn:inlet:problem:method-not-allowed");
+    assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+    assertProblem(inlet.send(HttpRequest.newBuilder(URI.create(inlet.ilpUrl()))
+        .PUT(HttpRequest.BodyPublishers.ofString("x"))), 405, "urn:inlet:problem:method-not-allowed");
+    assertProblem(postIlp(inlet.ilpUrl("/ilp/"), null), 404, "urn:inlet:problem:not-found");
+    assertProblem(inlet.send(HttpRequest.newBuilder(URI.create(inlet.ilpUrl("/dave")))), 404,
+        "urn:inlet:problem:not-found");
+    assertProblem(inlet.send(HttpRequest.newBuilder(URI.create(inlet.ilpUrl("/actuator/health")))), 404,
+        "urn:inlet:problem:not-found");
+    // And the public port no longer serves it.
+    assertProblem(postIlp(inlet.url("/ilp"), null), 404, "urn:inlet:problem:not-found");
   }
 
   @Test
@@ -167,9 +175,9 @@ class HttpApiTest extends InletPerClass {
     assertThat(TestInlet.json.readTree(r.body()).get("status").asString()).isEqualTo("UP");
   }
 
-  /** An empty POST with the connector's token and, unless null, an {@code X-Request-Id}. */
-  private static HttpResponse<String> postIlp(String path, String requestId) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(inlet.url(path)))
+  /** An empty POST to {@code url} with the connector's token and, unless null, an {@code X-Request-Id}. */
+  private static HttpResponse<String> postIlp(String url, String requestId) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
         .header("Authorization", "Bearer " + TestInlet.connectorToken)
         .POST(HttpRequest.BodyPublishers.noBody());
     if (requestId != null) {

@@ -21,9 +21,10 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.io.ClassPathResource;
 
 /**
- * Idle connections are closed ({@code inlet.idle-timeout}, 60 s in application.yaml): a client that opens
- * connections and sends nothing, or stops after an answer, cannot hold the server's sockets forever. A request
- * waiting for the ledger is not idle: the timeout counts only while no answer is pending.
+ * Idle connections are closed ({@code inlet.idle-timeout}, 60 s in application.yaml), on the ILP-over-HTTP port and
+ * on the web server's (whose {@code server.netty.idle-timeout} follows it): a client that opens connections and sends
+ * nothing, or stops after an answer, cannot hold the server's sockets forever. A request waiting for the ledger is
+ * not idle: the timeout counts only while no answer is pending.
  */
 class IdleConnectionTest {
   @TempDir
@@ -38,21 +39,21 @@ class IdleConnectionTest {
   @Test
   void connectionsIdleForTheTimeoutAreClosed() throws Exception {
     try (TestInlet inlet = TestInlet.start(dataDir, Map.of("inlet.idle-timeout", "1s"))) {
-      // Never a request.
-      try (Socket socket = new Socket("localhost", inlet.port)) {
-        assertClosedWithin(socket, Duration.ofSeconds(10));
-      }
-      // Kept alive after an answer, then silent.
-      try (Socket socket = new Socket("localhost", inlet.port)) {
-        socket.getOutputStream().write(("GET /no/such/page HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-        socket.setSoTimeout(5_000);
-        byte[] answer = new byte[12];
-        assertThat(socket.getInputStream().readNBytes(answer, 0, 12)).isEqualTo(12);
-        assertThat(new String(answer, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 404");
-        InputStream in = socket.getInputStream();
-        in.skip(in.available());
-        assertClosedWithin(socket, Duration.ofSeconds(10));
+      for (int port : new int[] {inlet.port, inlet.ilpPort}) {
+        // Never a request.
+        try (Socket socket = new Socket("localhost", port)) {
+          assertClosedWithin(socket, Duration.ofSeconds(10));
+        }
+        // Kept alive after an answer, then silent.
+        try (Socket socket = new Socket("localhost", port)) {
+          socket.getOutputStream().write(("GET /no/such/page HTTP/1.1\r\nHost: localhost\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          socket.setSoTimeout(5_000);
+          RawHttp.Response answer = RawHttp.read(socket.getInputStream());
+          assertThat(answer.status()).as("port %d", port).isEqualTo(404);
+          assertThat(answer.header("Connection")).isNull();
+          assertClosedWithin(socket, Duration.ofSeconds(10));
+        }
       }
     }
   }
@@ -62,10 +63,10 @@ class IdleConnectionTest {
     try (TestInlet inlet = TestInlet.start(dataDir, Map.of("inlet.idle-timeout", "1s"))) {
       inlet.createAccount("ida", null);
       TestSender sender = TestSender.open(inlet, "ida");
-      byte[] request = RawHttp.request("POST", "/ilp", inlet.port, "Authorization: Bearer " + TestInlet.connectorToken,
+      byte[] request = RawHttp.request("POST", "/ilp", inlet.ilpPort, "Authorization: Bearer " + TestInlet.connectorToken,
           IlpCodec.encode(sender.prepare(10, 1, 0, new StreamMoney(1, 1))));
       try (Connection db = inlet.bean(DataSource.class).getConnection(); Socket socket = new Socket("localhost",
-          inlet.port)) {
+          inlet.ilpPort)) {
         // A real slow ledger: the batch that credits the account waits for this transaction's row lock.
         db.setAutoCommit(false);
         db.createStatement().execute("SELECT 1 FROM accounts WHERE name = 'ida' FOR UPDATE");
@@ -86,9 +87,9 @@ class IdleConnectionTest {
   }
 
   @Test
-  void reactorNettysOwnIdleTimeoutIsRefused() {
-    assertThatThrownBy(() -> TestInlet.start(dataDir, Map.of("server.netty.idle-timeout", "5s")).close())
-        .hasStackTraceContaining("INLET_IDLE_TIMEOUT");
+  void theWebServersIdleTimeoutFollowsInlets() throws Exception {
+    var yaml = new YamlPropertySourceLoader().load("application", new ClassPathResource("application.yaml"));
+    assertThat(yaml.get(0).getProperty("server.netty.idle-timeout")).hasToString("${inlet.idle-timeout}");
   }
 
   /** Reads until the server closes: the rest of any answer, then end of stream, within {@code limit}. */

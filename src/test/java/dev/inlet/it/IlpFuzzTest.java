@@ -13,7 +13,6 @@ import dev.inlet.codec.oer.DecodeException;
 import dev.inlet.codec.stream.StreamCodec;
 import dev.inlet.codec.stream.StreamPacket;
 import dev.inlet.crypto.DecryptionException;
-import dev.inlet.transport.IlpOverHttp;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.URI;
@@ -106,9 +105,9 @@ class IlpFuzzTest extends InletPerClass {
   @Test
   void noBearerTokenIs401() {
     byte[] body = TestSender.randomBytes(100);
-    HttpResponse<String> none = inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/ilp")))
+    HttpResponse<String> none = inlet.send(HttpRequest.newBuilder(URI.create(inlet.ilpUrl()))
         .POST(BodyPublishers.ofByteArray(body)));
-    HttpResponse<String> wrong = inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/ilp")))
+    HttpResponse<String> wrong = inlet.send(HttpRequest.newBuilder(URI.create(inlet.ilpUrl()))
         .header("Authorization", "Bearer " + TestInlet.adminToken)
         .POST(BodyPublishers.ofByteArray(body)));
 
@@ -123,8 +122,8 @@ class IlpFuzzTest extends InletPerClass {
   }
 
   @Test
-  void bodyAbove36KiBIs413() {
-    byte[] body = TestSender.randomBytes(IlpOverHttp.maxPrepareBytes + 1);
+  void bodyLongerThanTheLargestPrepareIs413() {
+    byte[] body = TestSender.randomBytes(IlpCodec.maxPrepareBytes + 1);
 
     assertProblem(inlet.send(ilpRequest(body)), 413);
     // Without a Content-Length (chunked), the limit is enforced while reading.
@@ -285,7 +284,7 @@ class IlpFuzzTest extends InletPerClass {
   }
 
   private static HttpRequest.Builder ilpRequest(BodyPublisher body) {
-    return HttpRequest.newBuilder(URI.create(inlet.url("/ilp")))
+    return HttpRequest.newBuilder(URI.create(inlet.ilpUrl()))
         .timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + TestInlet.connectorToken)
         .header("Content-Type", "application/octet-stream")

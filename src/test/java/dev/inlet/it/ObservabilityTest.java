@@ -29,7 +29,7 @@ class ObservabilityTest {
     try (TestInlet inlet = TestInlet.start(dataDir, settings)) {
       inlet.createAccount("heidi", null);
       StreamConnectionDetails details = QuiltSender.resolve("$localhost:" + inlet.port + "/heidi");
-      QuiltSender.payTo(inlet.url("/ilp"), TestInlet.connectorToken, details, 50_000, 10_000,
+      QuiltSender.payTo(inlet.ilpUrl(), TestInlet.connectorToken, details, 50_000, 10_000,
           Duration.ofSeconds(30));
 
       HttpResponse<String> metrics = inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/actuator/prometheus"))));

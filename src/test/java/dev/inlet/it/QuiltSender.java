@@ -48,7 +48,7 @@ final class QuiltSender {
    */
   static SendMoneyResult pay(TestInlet inlet, String paymentPointer, long amount, long maxPacketAmount,
       Duration timeout) throws Exception {
-    return payTo(inlet.url("/ilp"), TestInlet.connectorToken, resolve(paymentPointer), amount, maxPacketAmount,
+    return payTo(inlet.ilpUrl(), TestInlet.connectorToken, resolve(paymentPointer), amount, maxPacketAmount,
         timeout);
   }
 

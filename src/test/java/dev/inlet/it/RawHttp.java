@@ -63,6 +63,12 @@ final class RawHttp {
     return new Response(status, head, body);
   }
 
+  /** Reads one response's head only: the answer to a HEAD request, which has no body whatever its headers say. */
+  static Response readHead(InputStream in) throws IOException {
+    String head = head(in);
+    return new Response(Integer.parseInt(head.split(" ", 3)[1]), head, new byte[0]);
+  }
+
   private static String head(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     while (true) {

@@ -52,7 +52,7 @@ class ReplicasTest {
     first.createAccount("ivan", null);
     StreamConnectionDetails details = QuiltSender.resolve("$localhost:" + first.port + "/ivan");
 
-    SendMoneyResult result = QuiltSender.payTo(List.of(first.url("/ilp"), second.url("/ilp")),
+    SendMoneyResult result = QuiltSender.payTo(List.of(first.ilpUrl(), second.ilpUrl()),
         TestInlet.connectorToken, details, 400_000, 10_000, Duration.ofSeconds(60));
 
     assertThat(result.successfulPayment()).isTrue();
@@ -66,7 +66,7 @@ class ReplicasTest {
     second.createAccount("judy", "150000");
     StreamConnectionDetails details = QuiltSender.resolve("$localhost:" + second.port + "/judy");
 
-    SendMoneyResult result = QuiltSender.payTo(List.of(first.url("/ilp"), second.url("/ilp")),
+    SendMoneyResult result = QuiltSender.payTo(List.of(first.ilpUrl(), second.ilpUrl()),
         TestInlet.connectorToken, details, 400_000, 10_000, Duration.ofSeconds(8));
 
     long balance = first.balance("judy");

@@ -46,7 +46,7 @@ class RestartTest {
       assertThat(inlet.balance("carol")).isEqualTo(70_000L);
       assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
       // The same server secret: credentials issued before the restart still open.
-      QuiltSender.payTo(inlet.url("/ilp"), TestInlet.connectorToken, beforeRestart, 5_000, 10_000, Duration.ofSeconds(30));
+      QuiltSender.payTo(inlet.ilpUrl(), TestInlet.connectorToken, beforeRestart, 5_000, 10_000, Duration.ofSeconds(30));
       assertThat(inlet.balance("carol")).isEqualTo(75_000L);
     }
   }

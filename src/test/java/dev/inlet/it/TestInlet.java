@@ -1,6 +1,7 @@
 package dev.inlet.it;
 
 import dev.inlet.InletApplication;
+import dev.inlet.transport.IlpHttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,7 +19,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Inlet started for real (embedded PostgreSQL in {@code dataDir}, random port), with an HTTP client for it. */
+/**
+ * Inlet started for real (embedded PostgreSQL in {@code dataDir}, random ports: the web server's and the
+ * ILP-over-HTTP listener's), with an HTTP client for it.
+ */
 final class TestInlet implements AutoCloseable {
   static final String adminToken = "test-admin-token";
   static final String connectorToken = "test-connector-token";
@@ -28,13 +32,17 @@ final class TestInlet implements AutoCloseable {
   private final ConfigurableApplicationContext context;
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  /** The web server's port: SPSP, admin API, actuator. */
   final int port;
+  /** The ILP-over-HTTP listener's port: {@code POST /ilp}. */
+  final int ilpPort;
   /** The admin token in force: the configured one, or the one Inlet generated into its data directory. */
   final String admin;
 
   private TestInlet(ConfigurableApplicationContext context, String admin) {
     this.context = context;
     this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+    this.ilpPort = context.getBean(IlpHttpServer.class).port();
     this.admin = admin;
   }
 
@@ -42,6 +50,7 @@ final class TestInlet implements AutoCloseable {
   static TestInlet start(Path dataDir, Map<String, String> extra) {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("server.port", "0");
+    props.put("inlet.ilp-port", "0");
     props.put("inlet.data-dir", dataDir.toString());
     props.put("inlet.admin-token", adminToken);
     props.put("inlet.connector-token", connectorToken);
@@ -75,6 +84,16 @@ final class TestInlet implements AutoCloseable {
 
   String url(String path) {
     return "http://localhost:" + port + path;
+  }
+
+  /** The ILP-over-HTTP endpoint, {@code http://localhost:<ilpPort>/ilp}. */
+  String ilpUrl() {
+    return ilpUrl("/ilp");
+  }
+
+  /** A path on the ILP-over-HTTP listener. */
+  String ilpUrl(String path) {
+    return "http://localhost:" + ilpPort + path;
   }
 
   /** An admin GET: status and body. */
@@ -114,7 +133,7 @@ final class TestInlet implements AutoCloseable {
   /** POSTs raw bytes to {@code /ilp} as the connector. */
   HttpResponse<byte[]> postIlp(byte[] body) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url("/ilp")))
+      return http.send(HttpRequest.newBuilder(URI.create(ilpUrl()))
               .header("Authorization", "Bearer " + connectorToken)
               .header("Content-Type", "application/octet-stream")
               .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),

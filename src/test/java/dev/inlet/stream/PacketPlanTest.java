@@ -49,6 +49,6 @@ class PacketPlanTest {
   }
 
   private static StreamPacket packet(long sequence, StreamFrame... frames) {
-    return new StreamPacket(StreamPacket.VERSION, IlpPacketType.PREPARE, sequence, 0, new ArrayList<>(List.of(frames)));
+    return new StreamPacket(StreamPacket.supportedVersion, IlpPacketType.PREPARE, sequence, 0, new ArrayList<>(List.of(frames)));
   }
 }

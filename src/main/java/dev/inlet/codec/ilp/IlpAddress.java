@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * An ILP address (RFC 0015): an allocation scheme ({@code g}, {@code private}, {@code example},
  * {@code peer}, {@code self}, {@code test}, {@code test1..3}, {@code local}) followed by one or more
- * {@code .}-separated segments of {@code [a-zA-Z0-9_~-]+}, at most {@value #MAX_LENGTH} bytes in all.
+ * {@code .}-separated segments of {@code [a-zA-Z0-9_~-]+}, at most {@value #maxBytes} bytes in all.
  * Addresses are case-sensitive and pure ASCII, so the string length equals the encoded byte length.
  *
  * @param value the address text, e.g. {@code g.acme.bob}
@@ -16,9 +16,9 @@ import java.nio.charset.StandardCharsets;
  */
 public record IlpAddress(String value) {
   /** Maximum address length in bytes (RFC 0015 "Address Requirements"). */
-  public static final int MAX_LENGTH = 1023;
+  public static final int maxBytes = 1023;
 
-  private static final String[] SCHEMES = {
+  private static final String[] schemes = {
     "g", "private", "example", "peer", "self", "test", "test1", "test2", "test3", "local"
   };
 
@@ -88,7 +88,7 @@ public record IlpAddress(String value) {
    * {@code g.inlet.tok}.
    *
    * @throws IllegalArgumentException if {@code segment} is not a single valid segment or the result is
-   *     longer than {@value #MAX_LENGTH} bytes
+   *     longer than {@value #maxBytes} bytes
    */
   public IlpAddress with(String segment) {
     if (segment.isEmpty() || segment.indexOf('.') >= 0) {
@@ -108,8 +108,8 @@ public record IlpAddress(String value) {
       return "ILP address is null";
     }
     int length = s.length();
-    if (length > MAX_LENGTH) {
-      return "ILP address is " + length + " bytes, over the " + MAX_LENGTH + " byte limit";
+    if (length > maxBytes) {
+      return "ILP address is " + length + " bytes, over the " + maxBytes + " byte limit";
     }
     int dot = s.indexOf('.');
     if (dot < 0 || !isScheme(s, dot)) {
@@ -136,7 +136,7 @@ public record IlpAddress(String value) {
   }
 
   private static boolean isScheme(String s, int length) {
-    for (String scheme : SCHEMES) {
+    for (String scheme : schemes) {
       if (scheme.length() == length && s.startsWith(scheme)) {
         return true;
       }

@@ -14,6 +14,13 @@ import java.util.Optional;
  * canonical encoding lets one packet have exactly one byte form.
  */
 public final class IlpCodec {
+  /**
+   * Largest encoded Prepare, bytes (33,857): type (1), envelope length prefix (3), amount (8), expiresAt (17),
+   * executionCondition (32), then destination and data at their largest ({@link IlpAddress#maxBytes},
+   * {@link IlpPacket#maxDataBytes}), each after a 3-byte length prefix. No valid Prepare is longer.
+   */
+  public static final int maxPrepareBytes = 1 + 3 + 8 + 17 + 32 + 3 + IlpAddress.maxBytes + 3 + IlpPacket.maxDataBytes;
+
   private IlpCodec() {}
 
   /**
@@ -70,9 +77,9 @@ public final class IlpCodec {
   private static IlpPrepare readPrepare(OerReader r) throws DecodeException {
     long amount = r.readUint64();
     int expiryOffset = r.position();
-    r.skip(IlpTimestamp.LENGTH);
+    r.skip(IlpTimestamp.lengthBytes);
     Instant expiresAt = IlpTimestamp.parse(r.array(), expiryOffset);
-    byte[] condition = r.readBytes(Packets.HASH_BYTES);
+    byte[] condition = r.readBytes(Packets.hashBytes);
     IlpAddress destination = IlpAddress.read(r);
     byte[] data = readData(r);
     r.requireEnd("the ILP Prepare fields");
@@ -80,7 +87,7 @@ public final class IlpCodec {
   }
 
   private static IlpFulfill readFulfill(OerReader r) throws DecodeException {
-    byte[] fulfillment = r.readBytes(Packets.HASH_BYTES);
+    byte[] fulfillment = r.readBytes(Packets.hashBytes);
     byte[] data = readData(r);
     r.requireEnd("the ILP Fulfill fields");
     return new IlpFulfill(fulfillment, data);
@@ -88,15 +95,15 @@ public final class IlpCodec {
 
   private static IlpReject readReject(OerReader r) throws DecodeException {
     int codeOffset = r.position();
-    r.skip(IlpErrorCode.LENGTH);
+    r.skip(IlpErrorCode.codeLength);
     byte[] buf = r.array();
-    for (int i = codeOffset; i < codeOffset + IlpErrorCode.LENGTH; i++) {
+    for (int i = codeOffset; i < codeOffset + IlpErrorCode.codeLength; i++) {
       if (buf[i] < 0) {
         throw new DecodeException("ILP error code has a non-ASCII byte", i);
       }
     }
     IlpErrorCode code =
-        new IlpErrorCode(new String(buf, codeOffset, IlpErrorCode.LENGTH, StandardCharsets.US_ASCII));
+        new IlpErrorCode(new String(buf, codeOffset, IlpErrorCode.codeLength, StandardCharsets.US_ASCII));
     int triggeredByOffset = r.position();
     String triggeredBy = r.readVarString(StandardCharsets.ISO_8859_1);
     Optional<IlpAddress> address =
@@ -112,15 +119,15 @@ public final class IlpCodec {
   private static byte[] readData(OerReader r) throws DecodeException {
     int offset = r.position();
     int length = r.readLengthPrefix();
-    if (length > IlpPacket.MAX_DATA_BYTES) {
+    if (length > IlpPacket.maxDataBytes) {
       throw new DecodeException(
-          "data is " + length + " bytes, over the " + IlpPacket.MAX_DATA_BYTES + " byte limit", offset);
+          "data is " + length + " bytes, over the " + IlpPacket.maxDataBytes + " byte limit", offset);
     }
     return r.readBytes(length);
   }
 
   private static byte[] encodePrepare(IlpPrepare p) {
-    int contents = 8 + IlpTimestamp.LENGTH + Packets.HASH_BYTES
+    int contents = 8 + IlpTimestamp.lengthBytes + Packets.hashBytes
         + varSize(p.destination().value().length()) + varSize(p.data().length);
     OerWriter w = envelope(IlpPacketType.PREPARE, contents);
     w.writeUint64(p.amount());
@@ -132,7 +139,7 @@ public final class IlpCodec {
   }
 
   private static byte[] encodeFulfill(IlpFulfill f) {
-    OerWriter w = envelope(IlpPacketType.FULFILL, Packets.HASH_BYTES + varSize(f.data().length));
+    OerWriter w = envelope(IlpPacketType.FULFILL, Packets.hashBytes + varSize(f.data().length));
     w.writeBytes(f.fulfillment());
     w.writeVarOctetString(f.data());
     return w.toByteArray();
@@ -141,7 +148,7 @@ public final class IlpCodec {
   private static byte[] encodeReject(IlpReject r) {
     String triggeredBy = r.triggeredBy().map(IlpAddress::value).orElse("");
     byte[] message = r.message().getBytes(StandardCharsets.UTF_8);
-    int contents = IlpErrorCode.LENGTH + varSize(triggeredBy.length()) + varSize(message.length)
+    int contents = IlpErrorCode.codeLength + varSize(triggeredBy.length()) + varSize(message.length)
         + varSize(r.data().length);
     OerWriter w = envelope(IlpPacketType.REJECT, contents);
     w.writeAscii(r.code().code());

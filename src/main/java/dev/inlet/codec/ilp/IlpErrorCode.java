@@ -53,10 +53,10 @@ public record IlpErrorCode(String code) {
   public static final IlpErrorCode R99_APPLICATION_ERROR = new IlpErrorCode("R99");
 
   /** Length of every error code in characters (and bytes). */
-  public static final int LENGTH = 3;
+  public static final int codeLength = 3;
 
   public IlpErrorCode {
-    if (code == null || code.length() != LENGTH || !isAscii(code)) {
+    if (code == null || code.length() != codeLength || !isAscii(code)) {
       throw new IllegalArgumentException("ILP error code must be 3 ASCII characters: " + code);
     }
   }

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * ILP Fulfill, type 13 (RFC 0027 "ILP Fulfill").
  *
  * @param fulfillment 32-byte preimage of the Prepare's execution condition
- * @param data end-to-end data, at most {@link IlpPacket#MAX_DATA_BYTES} bytes
+ * @param data end-to-end data, at most {@link IlpPacket#maxDataBytes} bytes
  * @throws IllegalArgumentException if a field is out of range; NullPointerException if one is null
  */
 public record IlpFulfill(byte[] fulfillment, byte[] data) implements IlpPacket {

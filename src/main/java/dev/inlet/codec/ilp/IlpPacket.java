@@ -9,11 +9,11 @@ public sealed interface IlpPacket permits IlpPrepare, IlpFulfill, IlpReject {
    * Largest {@code data} field accepted or produced, in bytes. RFC 0027 leaves it open; the JS
    * reference STREAM implementation never sends more, and a receiver bounding it bounds its work.
    */
-  int MAX_DATA_BYTES = 32767;
+  int maxDataBytes = 32767;
 
   /** Which of the three packet types this is. */
   IlpPacketType type();
 
-  /** End-to-end data (for STREAM: the encrypted STREAM packet); at most {@link #MAX_DATA_BYTES}. */
+  /** End-to-end data (for STREAM: the encrypted STREAM packet); at most {@link #maxDataBytes}. */
   byte[] data();
 }

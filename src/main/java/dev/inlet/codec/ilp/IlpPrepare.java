@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param expiresAt expiry, truncated to whole milliseconds, year 0000..9999 (the wire format's range)
  * @param executionCondition SHA-256 digest of the fulfillment, 32 bytes
  * @param destination receiver's ILP address
- * @param data end-to-end data, at most {@link IlpPacket#MAX_DATA_BYTES} bytes
+ * @param data end-to-end data, at most {@link IlpPacket#maxDataBytes} bytes
  * @throws IllegalArgumentException if a field is out of range; NullPointerException if one is null
  */
 public record IlpPrepare(

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param triggeredBy address of the party that produced the error; empty when the wire field is the
  *     empty string, which connectors send when they do not know their own address
  * @param message human-readable UTF-8 diagnostic, may be empty
- * @param data end-to-end data, at most {@link IlpPacket#MAX_DATA_BYTES} bytes
+ * @param data end-to-end data, at most {@link IlpPacket#maxDataBytes} bytes
  * @throws IllegalArgumentException if data is too long; NullPointerException if a field is null
  */
 public record IlpReject(

@@ -17,10 +17,10 @@ import java.time.ZoneOffset;
  */
 final class IlpTimestamp {
   /** Encoded length in bytes. */
-  static final int LENGTH = 17;
+  static final int lengthBytes = 17;
 
-  private static final Instant MIN = LocalDateTime.of(0, 1, 1, 0, 0).toInstant(ZoneOffset.UTC);
-  private static final Instant MAX =
+  private static final Instant earliest = LocalDateTime.of(0, 1, 1, 0, 0).toInstant(ZoneOffset.UTC);
+  private static final Instant latest =
       LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_000_000).toInstant(ZoneOffset.UTC);
 
   private IlpTimestamp() {}
@@ -30,7 +30,7 @@ final class IlpTimestamp {
    * @throws IllegalArgumentException otherwise
    */
   static Instant requireEncodable(Instant t) {
-    if (t.isBefore(MIN) || t.isAfter(MAX)) {
+    if (t.isBefore(earliest) || t.isAfter(latest)) {
       throw new IllegalArgumentException("expiresAt outside years 0000..9999: " + t);
     }
     return t;
@@ -42,7 +42,7 @@ final class IlpTimestamp {
    * @throws DecodeException if a byte is not a digit or a field is out of range
    */
   static Instant parse(byte[] b, int off) throws DecodeException {
-    for (int i = 0; i < LENGTH; i++) {
+    for (int i = 0; i < lengthBytes; i++) {
       int c = b[off + i];
       if (c < '0' || c > '9') {
         throw new DecodeException("expiresAt has a non-digit character", off + i);

@@ -6,13 +6,13 @@ import java.util.Objects;
 /** Argument checks shared by the packet records' constructors. */
 final class Packets {
   /** Size of an execution condition and of a fulfillment: a SHA-256 digest and its preimage. */
-  static final int HASH_BYTES = 32;
+  static final int hashBytes = 32;
 
   private Packets() {}
 
   static byte[] requireHash(byte[] bytes, String name) {
     Objects.requireNonNull(bytes, name);
-    if (bytes.length != HASH_BYTES) {
+    if (bytes.length != hashBytes) {
       throw new IllegalArgumentException(name + " must be 32 bytes, was " + bytes.length);
     }
     return bytes;
@@ -20,9 +20,9 @@ final class Packets {
 
   static byte[] requireData(byte[] data) {
     Objects.requireNonNull(data, "data");
-    if (data.length > IlpPacket.MAX_DATA_BYTES) {
+    if (data.length > IlpPacket.maxDataBytes) {
       throw new IllegalArgumentException(
-          "data is " + data.length + " bytes, over the " + IlpPacket.MAX_DATA_BYTES + " byte limit");
+          "data is " + data.length + " bytes, over the " + IlpPacket.maxDataBytes + " byte limit");
     }
     return data;
   }

@@ -11,9 +11,9 @@ import java.util.Objects;
  */
 public final class OerReader {
   /** Largest var-uint handled as a number: 8 bytes, i.e. an unsigned 64-bit value held in a long. */
-  private static final int MAX_VAR_UINT_BYTES = 8;
+  private static final int maxVarUintBytes = 8;
   /** Longest length-of-length accepted; RFC 0030 caps lengths at 2^64 - 1 (8 bytes). */
-  private static final int MAX_LENGTH_OF_LENGTH = 8;
+  private static final int maxLengthOfLengthBytes = 8;
 
   private final byte[] buf;
   private final int limit;
@@ -87,7 +87,7 @@ public final class OerReader {
     if (n == 0) {
       throw new DecodeException("indefinite length form (0x80) is not allowed", start);
     }
-    if (n > MAX_LENGTH_OF_LENGTH) {
+    if (n > maxLengthOfLengthBytes) {
       throw new DecodeException("length-of-length " + n + " exceeds 8 bytes", start);
     }
     require(n, "long-form length");
@@ -134,7 +134,7 @@ public final class OerReader {
   public long readVarUint() throws DecodeException {
     int start = pos;
     int length = readLengthPrefix();
-    if (length > MAX_VAR_UINT_BYTES) {
+    if (length > maxVarUintBytes) {
       throw new DecodeException("var-uint of " + length + " bytes does not fit in 64 bits", start);
     }
     return readVarUintBody(length, start);
@@ -150,7 +150,7 @@ public final class OerReader {
   public long readVarUintSaturating() throws DecodeException {
     int start = pos;
     int length = readLengthPrefix();
-    if (length <= MAX_VAR_UINT_BYTES) {
+    if (length <= maxVarUintBytes) {
       return readVarUintBody(length, start);
     }
     if (buf[pos] == 0) {

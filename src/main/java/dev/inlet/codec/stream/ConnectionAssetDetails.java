@@ -14,7 +14,7 @@ import java.util.Objects;
 public record ConnectionAssetDetails(String sourceAssetCode, int sourceAssetScale)
     implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x07;
+  public static final int typeCode = 0x07;
 
   public ConnectionAssetDetails {
     Objects.requireNonNull(sourceAssetCode, "sourceAssetCode");
@@ -25,6 +25,6 @@ public record ConnectionAssetDetails(String sourceAssetCode, int sourceAssetScal
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 }

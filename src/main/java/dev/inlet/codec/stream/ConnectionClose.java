@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 public record ConnectionClose(StreamErrorCode errorCode, String message) implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x01;
+  public static final int typeCode = 0x01;
 
   public ConnectionClose {
     Objects.requireNonNull(errorCode, "errorCode");
@@ -19,6 +19,6 @@ public record ConnectionClose(StreamErrorCode errorCode, String message) impleme
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 }

@@ -9,10 +9,10 @@ package dev.inlet.codec.stream;
  */
 public record ConnectionMaxData(long maxOffset) implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x03;
+  public static final int typeCode = 0x03;
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 }

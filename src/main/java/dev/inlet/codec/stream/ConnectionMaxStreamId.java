@@ -8,10 +8,10 @@ package dev.inlet.codec.stream;
  */
 public record ConnectionMaxStreamId(long maxStreamId) implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x05;
+  public static final int typeCode = 0x05;
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 }

@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public record ConnectionNewAddress(Optional<IlpAddress> sourceAccount) implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x02;
+  public static final int typeCode = 0x02;
 
   public ConnectionNewAddress {
     Objects.requireNonNull(sourceAccount, "sourceAccount");
@@ -27,6 +27,6 @@ public record ConnectionNewAddress(Optional<IlpAddress> sourceAccount) implement
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 }

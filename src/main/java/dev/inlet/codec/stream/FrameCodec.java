@@ -28,26 +28,26 @@ final class FrameCodec {
 
   private static StreamFrame readKnown(int type, OerReader r) throws DecodeException {
     return switch (type) {
-      case ConnectionClose.TYPE -> new ConnectionClose(errorCode(r), utf8(r));
-      case ConnectionNewAddress.TYPE -> new ConnectionNewAddress(optionalAddress(r));
-      case ConnectionMaxData.TYPE -> new ConnectionMaxData(r.readVarUint());
-      case ConnectionDataBlocked.TYPE -> new ConnectionDataBlocked(r.readVarUint());
-      case ConnectionMaxStreamId.TYPE -> new ConnectionMaxStreamId(r.readVarUint());
-      case ConnectionStreamIdBlocked.TYPE -> new ConnectionStreamIdBlocked(r.readVarUint());
-      case ConnectionAssetDetails.TYPE -> new ConnectionAssetDetails(utf8(r), r.readUint8());
-      case StreamClose.TYPE -> new StreamClose(r.readVarUint(), errorCode(r), utf8(r));
-      case StreamMoney.TYPE -> new StreamMoney(r.readVarUint(), r.readVarUint());
+      case ConnectionClose.typeCode -> new ConnectionClose(errorCode(r), utf8(r));
+      case ConnectionNewAddress.typeCode -> new ConnectionNewAddress(optionalAddress(r));
+      case ConnectionMaxData.typeCode -> new ConnectionMaxData(r.readVarUint());
+      case ConnectionDataBlocked.typeCode -> new ConnectionDataBlocked(r.readVarUint());
+      case ConnectionMaxStreamId.typeCode -> new ConnectionMaxStreamId(r.readVarUint());
+      case ConnectionStreamIdBlocked.typeCode -> new ConnectionStreamIdBlocked(r.readVarUint());
+      case ConnectionAssetDetails.typeCode -> new ConnectionAssetDetails(utf8(r), r.readUint8());
+      case StreamClose.typeCode -> new StreamClose(r.readVarUint(), errorCode(r), utf8(r));
+      case StreamMoney.typeCode -> new StreamMoney(r.readVarUint(), r.readVarUint());
       // receiveMax saturates at MaxUInt64 rather than failing: RFC 0029 section 5.1.4.
-      case StreamMaxMoney.TYPE ->
+      case StreamMaxMoney.typeCode ->
           new StreamMaxMoney(r.readVarUint(), r.readVarUintSaturating(), r.readVarUint());
       // sendMax saturates at MaxUInt64 rather than failing: RFC 0029 section 5.1.4.
-      case StreamMoneyBlocked.TYPE ->
+      case StreamMoneyBlocked.typeCode ->
           new StreamMoneyBlocked(r.readVarUint(), r.readVarUintSaturating(), r.readVarUint());
-      case StreamData.TYPE ->
+      case StreamData.typeCode ->
           new StreamData(r.readVarUint(), r.readVarUint(), r.readVarOctetString());
-      case StreamMaxData.TYPE -> new StreamMaxData(r.readVarUint(), r.readVarUint());
-      case StreamDataBlocked.TYPE -> new StreamDataBlocked(r.readVarUint(), r.readVarUint());
-      case StreamReceipt.TYPE -> new StreamReceipt(r.readVarUint(), r.readVarOctetString());
+      case StreamMaxData.typeCode -> new StreamMaxData(r.readVarUint(), r.readVarUint());
+      case StreamDataBlocked.typeCode -> new StreamDataBlocked(r.readVarUint(), r.readVarUint());
+      case StreamReceipt.typeCode -> new StreamReceipt(r.readVarUint(), r.readVarOctetString());
       default -> null;
     };
   }

@@ -12,7 +12,7 @@ import java.util.Objects;
 public record StreamClose(long streamId, StreamErrorCode errorCode, String message)
     implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x10;
+  public static final int typeCode = 0x10;
 
   public StreamClose {
     Objects.requireNonNull(errorCode, "errorCode");
@@ -21,6 +21,6 @@ public record StreamClose(long streamId, StreamErrorCode errorCode, String messa
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 }

@@ -17,10 +17,10 @@ public final class StreamCodec {
    * Most frames accepted in one packet. A 32 KB plaintext could hold about 16,000 empty frames; real
    * endpoints send a handful, so this caps the work a hostile packet can cause.
    */
-  public static final int MAX_FRAMES = 1024;
+  public static final int maxFrames = 1024;
 
   /** Smallest possible encoded frame: a type byte and a one-byte length prefix. */
-  private static final int MIN_FRAME_BYTES = 2;
+  private static final int minFrameBytes = 2;
 
   private StreamCodec() {}
 
@@ -30,13 +30,13 @@ public final class StreamCodec {
    *
    * @throws DecodeException if the version is not 1, the ILP packet type is not 12/13/14, a var-uint
    *     other than a saturating amount exceeds 64 bits, the frame count is larger than the bytes left
-   *     could hold or than {@link #MAX_FRAMES}, or a known frame is malformed or has bytes left over
+   *     could hold or than {@link #maxFrames}, or a known frame is malformed or has bytes left over
    *     inside its own length
    */
   public static StreamPacket decode(byte[] plaintext) throws DecodeException {
     OerReader r = new OerReader(plaintext);
     int version = r.readUint8();
-    if (version != StreamPacket.VERSION) {
+    if (version != StreamPacket.supportedVersion) {
       throw new DecodeException("unsupported STREAM version " + version, 0);
     }
     int typeCode = r.readUint8();
@@ -49,13 +49,13 @@ public final class StreamCodec {
     int countOffset = r.position();
     long count = r.readVarUint();
     // Checked before allocating anything sized by the count.
-    if (Long.compareUnsigned(count, r.remaining() / MIN_FRAME_BYTES) > 0) {
+    if (Long.compareUnsigned(count, r.remaining() / minFrameBytes) > 0) {
       throw new DecodeException(
           "frame count " + Long.toUnsignedString(count) + " exceeds what the " + r.remaining()
               + " bytes left could hold", countOffset);
     }
-    if (count > MAX_FRAMES) {
-      throw new DecodeException("frame count " + count + " exceeds " + MAX_FRAMES, countOffset);
+    if (count > maxFrames) {
+      throw new DecodeException("frame count " + count + " exceeds " + maxFrames, countOffset);
     }
     List<StreamFrame> frames = new ArrayList<>((int) count);
     for (int i = 0; i < count; i++) {

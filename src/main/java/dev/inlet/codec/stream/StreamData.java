@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public record StreamData(long streamId, long offset, byte[] data) implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x14;
+  public static final int typeCode = 0x14;
 
   public StreamData {
     Objects.requireNonNull(data, "data");
@@ -20,7 +20,7 @@ public record StreamData(long streamId, long offset, byte[] data) implements Str
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 
   @Override

@@ -9,10 +9,10 @@ package dev.inlet.codec.stream;
  */
 public record StreamDataBlocked(long streamId, long maxOffset) implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x16;
+  public static final int typeCode = 0x16;
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 }

@@ -9,10 +9,10 @@ package dev.inlet.codec.stream;
  */
 public record StreamMaxData(long streamId, long maxOffset) implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x15;
+  public static final int typeCode = 0x15;
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 }

@@ -12,10 +12,10 @@ package dev.inlet.codec.stream;
 public record StreamMaxMoney(long streamId, long receiveMax, long totalReceived)
     implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x12;
+  public static final int typeCode = 0x12;
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 }

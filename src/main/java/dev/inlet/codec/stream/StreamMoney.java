@@ -9,10 +9,10 @@ package dev.inlet.codec.stream;
  */
 public record StreamMoney(long streamId, long shares) implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x11;
+  public static final int typeCode = 0x11;
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 }

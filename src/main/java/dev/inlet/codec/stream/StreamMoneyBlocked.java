@@ -12,10 +12,10 @@ package dev.inlet.codec.stream;
 public record StreamMoneyBlocked(long streamId, long sendMax, long totalSent)
     implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x13;
+  public static final int typeCode = 0x13;
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 }

@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * A decrypted STREAM packet (RFC 0029 section 5.2).
  *
- * @param version protocol version, always {@value #VERSION}
+ * @param version protocol version, always {@value #supportedVersion}
  * @param ilpPacketType the ILP packet type that must carry this packet; a receiver must discard a
  *     packet that arrived on another type
  * @param sequence the sender's packet number; a reply repeats the Prepare's (unsigned 64-bit)
@@ -21,10 +21,10 @@ import java.util.Objects;
 public record StreamPacket(
     int version, IlpPacketType ilpPacketType, long sequence, long prepareAmount, List<StreamFrame> frames) {
   /** The only STREAM version defined. */
-  public static final int VERSION = 1;
+  public static final int supportedVersion = 1;
 
   public StreamPacket {
-    if (version != VERSION) {
+    if (version != supportedVersion) {
       throw new IllegalArgumentException("STREAM version must be 1, was " + version);
     }
     Objects.requireNonNull(ilpPacketType, "ilpPacketType");
@@ -34,7 +34,7 @@ public record StreamPacket(
   /** A version-1 packet. */
   public StreamPacket(
       IlpPacketType ilpPacketType, long sequence, long prepareAmount, List<StreamFrame> frames) {
-    this(VERSION, ilpPacketType, sequence, prepareAmount, frames);
+    this(supportedVersion, ilpPacketType, sequence, prepareAmount, frames);
   }
 
   @Override

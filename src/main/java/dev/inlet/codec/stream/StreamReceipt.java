@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 public record StreamReceipt(long streamId, byte[] receipt) implements StreamFrame {
   /** Frame type id on the wire. */
-  public static final int TYPE = 0x17;
+  public static final int typeCode = 0x17;
 
   public StreamReceipt {
     Objects.requireNonNull(receipt, "receipt");
@@ -22,7 +22,7 @@ public record StreamReceipt(long streamId, byte[] receipt) implements StreamFram
 
   @Override
   public int type() {
-    return TYPE;
+    return typeCode;
   }
 
   @Override

@@ -14,13 +14,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class IlpCodecTest {
-  private static final HexFormat HEX = HexFormat.of();
-  private static final byte[] CONDITION = filled(32, 0xab);
-  private static final IlpPrepare PREPARE =
+  private static final HexFormat hexFormat = HexFormat.of();
+  private static final byte[] condition = filled(32, 0xab);
+  private static final IlpPrepare samplePrepare =
       new IlpPrepare(
           107,
           Instant.parse("2026-01-02T03:04:05.678Z"),
-          CONDITION,
+          condition,
           IlpAddress.of("example.inlet.alice.tok"),
           "hello".getBytes(StandardCharsets.US_ASCII));
 
@@ -32,7 +32,7 @@ class IlpCodecTest {
 
   /** A Prepare with the 17 expiry bytes replaced by {@code expiry}. */
   private static byte[] prepareWithExpiry(String expiry) {
-    byte[] bytes = IlpCodec.encode(PREPARE);
+    byte[] bytes = IlpCodec.encode(samplePrepare);
     System.arraycopy(expiry.getBytes(StandardCharsets.ISO_8859_1), 0, bytes, 2 + 8, 17);
     return bytes;
   }
@@ -45,15 +45,25 @@ class IlpCodecTest {
             IlpErrorCode.T04_INSUFFICIENT_LIQUIDITY,
             Optional.of(IlpAddress.of("g.connector")),
             "pas de liquidité ✓",
-            filled(IlpPacket.MAX_DATA_BYTES, 7));
-    for (IlpPacket packet : new IlpPacket[] {PREPARE, fulfill, reject}) {
+            filled(IlpPacket.maxDataBytes, 7));
+    for (IlpPacket packet : new IlpPacket[] {samplePrepare, fulfill, reject}) {
       assertThat(IlpCodec.decode(IlpCodec.encode(packet))).isEqualTo(packet);
     }
   }
 
   @Test
+  void theLargestPrepareIsExactlyMaxPrepareBytes() throws DecodeException {
+    String segment = "a".repeat(IlpAddress.maxBytes - "example.".length());
+    IlpPrepare largest = new IlpPrepare(-1L, Instant.parse("2026-01-02T03:04:05.678Z"), condition,
+        IlpAddress.of("example." + segment), filled(IlpPacket.maxDataBytes, 1));
+    byte[] bytes = IlpCodec.encode(largest);
+    assertThat(bytes).hasSize(IlpCodec.maxPrepareBytes);
+    assertThat(IlpCodec.decodePrepare(bytes)).isEqualTo(largest);
+  }
+
+  @Test
   void decodePrepareReturnsThePrepare() throws DecodeException {
-    assertThat(IlpCodec.decodePrepare(IlpCodec.encode(PREPARE))).isEqualTo(PREPARE);
+    assertThat(IlpCodec.decodePrepare(IlpCodec.encode(samplePrepare))).isEqualTo(samplePrepare);
   }
 
   @Test
@@ -66,21 +76,21 @@ class IlpCodecTest {
 
   @Test
   void emptyTriggeredByDecodesAsEmptyOptional() throws DecodeException {
-    IlpReject reject = (IlpReject) IlpCodec.decode(HEX.parseHex("0e06" + "463939" + "00" + "00" + "00"));
+    IlpReject reject = (IlpReject) IlpCodec.decode(hexFormat.parseHex("0e06" + "463939" + "00" + "00" + "00"));
     assertThat(reject.triggeredBy()).isEmpty();
     assertThat(reject.message()).isEmpty();
-    assertThat(HEX.formatHex(IlpCodec.encode(reject))).isEqualTo("0e06463939000000");
+    assertThat(hexFormat.formatHex(IlpCodec.encode(reject))).isEqualTo("0e06463939000000");
   }
 
   @Test
   void acceptsAnyThreeAsciiCharactersAsErrorCode() throws DecodeException {
-    IlpReject reject = (IlpReject) IlpCodec.decode(HEX.parseHex("0e06" + "5a2d21" + "000000"));
+    IlpReject reject = (IlpReject) IlpCodec.decode(hexFormat.parseHex("0e06" + "5a2d21" + "000000"));
     assertThat(reject.code().code()).isEqualTo("Z-!");
   }
 
   @Test
   void rejectsNonAsciiErrorCode() {
-    assertThatThrownBy(() -> IlpCodec.decode(HEX.parseHex("0e06" + "46c339" + "000000")))
+    assertThatThrownBy(() -> IlpCodec.decode(hexFormat.parseHex("0e06" + "46c339" + "000000")))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("non-ASCII")
         .hasMessageContaining("offset 3");
@@ -88,7 +98,7 @@ class IlpCodecTest {
 
   @Test
   void rejectsTruncatedPacketsAtEveryLength() {
-    byte[] full = IlpCodec.encode(PREPARE);
+    byte[] full = IlpCodec.encode(samplePrepare);
     for (int length = 0; length < full.length; length++) {
       byte[] truncated = Arrays.copyOf(full, length);
       assertThatThrownBy(() -> IlpCodec.decode(truncated))
@@ -99,7 +109,7 @@ class IlpCodecTest {
 
   @Test
   void rejectsTruncatedContentsInsideAConsistentEnvelope() {
-    byte[] full = IlpCodec.encode(PREPARE);
+    byte[] full = IlpCodec.encode(samplePrepare);
     for (int contents = 0; contents < full.length - 2; contents++) {
       byte[] cut = Arrays.copyOf(full, 2 + contents);
       cut[1] = (byte) contents;
@@ -111,7 +121,7 @@ class IlpCodecTest {
 
   @Test
   void rejectsJunkAfterTheEnvelope() {
-    byte[] full = IlpCodec.encode(PREPARE);
+    byte[] full = IlpCodec.encode(samplePrepare);
     byte[] withJunk = Arrays.copyOf(full, full.length + 1);
     assertThatThrownBy(() -> IlpCodec.decode(withJunk))
         .isInstanceOf(DecodeException.class)
@@ -120,7 +130,7 @@ class IlpCodecTest {
 
   @Test
   void rejectsJunkAfterTheLastFieldInsideTheEnvelope() {
-    byte[] fulfill = HEX.parseHex("0d22" + "cd".repeat(32) + "00" + "00");
+    byte[] fulfill = hexFormat.parseHex("0d22" + "cd".repeat(32) + "00" + "00");
     assertThatThrownBy(() -> IlpCodec.decode(fulfill))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("after the ILP Fulfill fields");
@@ -129,7 +139,7 @@ class IlpCodecTest {
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 11, 15, 255})
   void rejectsUnknownPacketTypes(int type) {
-    byte[] bytes = HEX.parseHex("0000");
+    byte[] bytes = hexFormat.parseHex("0000");
     bytes[0] = (byte) type;
     assertThatThrownBy(() -> IlpCodec.decode(bytes))
         .isInstanceOf(DecodeException.class)
@@ -139,7 +149,7 @@ class IlpCodecTest {
   @ParameterizedTest
   @ValueSource(strings = {"0d8105", "0d80", "0d820022", "0d89010000000000000000", "0dff"})
   void rejectsBadEnvelopeLengthPrefixes(String hex) {
-    byte[] bytes = HEX.parseHex(hex + "00".repeat(40));
+    byte[] bytes = hexFormat.parseHex(hex + "00".repeat(40));
     assertThatThrownBy(() -> IlpCodec.decode(bytes)).isInstanceOf(DecodeException.class);
   }
 
@@ -184,7 +194,7 @@ class IlpCodecTest {
   void encodingTruncatesExpiryToWholeMilliseconds() {
     IlpPrepare p =
         new IlpPrepare(
-            1, Instant.parse("2017-12-24T16:14:32.279912Z"), CONDITION, IlpAddress.of("g.a"), new byte[0]);
+            1, Instant.parse("2017-12-24T16:14:32.279912Z"), condition, IlpAddress.of("g.a"), new byte[0]);
     assertThat(p.expiresAt()).isEqualTo(Instant.parse("2017-12-24T16:14:32.279Z"));
     String ascii = new String(IlpCodec.encode(p), 10, 17, StandardCharsets.US_ASCII);
     assertThat(ascii).isEqualTo("20171224161432279");
@@ -195,7 +205,7 @@ class IlpCodecTest {
     assertThatThrownBy(
             () ->
                 new IlpPrepare(
-                    1, Instant.parse("+10000-01-01T00:00:00Z"), CONDITION, IlpAddress.of("g.a"), new byte[0]))
+                    1, Instant.parse("+10000-01-01T00:00:00Z"), condition, IlpAddress.of("g.a"), new byte[0]))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -203,10 +213,10 @@ class IlpCodecTest {
   @ValueSource(strings = {"", "g", "x.a", "g..a", "g.a b", "g.\u00e9"})
   void rejectsInvalidDestinationAddresses(String destination) {
     byte[] address = destination.getBytes(StandardCharsets.ISO_8859_1);
-    String hex = "0c" + HEX.toHexDigits((byte) (8 + 17 + 32 + 1 + address.length + 1))
-        + "0000000000000001" + HEX.formatHex("20260102030405678".getBytes(StandardCharsets.US_ASCII))
-        + "ab".repeat(32) + HEX.toHexDigits((byte) address.length) + HEX.formatHex(address) + "00";
-    assertThatThrownBy(() -> IlpCodec.decode(HEX.parseHex(hex)))
+    String hex = "0c" + hexFormat.toHexDigits((byte) (8 + 17 + 32 + 1 + address.length + 1))
+        + "0000000000000001" + hexFormat.formatHex("20260102030405678".getBytes(StandardCharsets.US_ASCII))
+        + "ab".repeat(32) + hexFormat.toHexDigits((byte) address.length) + hexFormat.formatHex(address) + "00";
+    assertThatThrownBy(() -> IlpCodec.decode(hexFormat.parseHex(hex)))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("ILP address")
         .hasMessageContaining("offset 59");
@@ -214,19 +224,19 @@ class IlpCodecTest {
 
   @Test
   void rejectsInvalidTriggeredByAddress() {
-    assertThatThrownBy(() -> IlpCodec.decode(HEX.parseHex("0e07" + "463939" + "0178" + "0000")))
+    assertThatThrownBy(() -> IlpCodec.decode(hexFormat.parseHex("0e07" + "463939" + "0178" + "0000")))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("ILP address");
   }
 
   @Test
   void rejectsDataLongerThanTheLimit() {
-    byte[] ok = IlpCodec.encode(new IlpFulfill(CONDITION, new byte[IlpPacket.MAX_DATA_BYTES]));
+    byte[] ok = IlpCodec.encode(new IlpFulfill(condition, new byte[IlpPacket.maxDataBytes]));
     // Grow the data by one byte: contents length and data length both gain one.
     byte[] tooLong = Arrays.copyOf(ok, ok.length + 1);
-    assertThat(HEX.formatHex(ok, 0, 4)).isEqualTo("0d828022");
+    assertThat(hexFormat.formatHex(ok, 0, 4)).isEqualTo("0d828022");
     tooLong[3] = 0x23;
-    assertThat(HEX.formatHex(ok, 36, 39)).isEqualTo("827fff");
+    assertThat(hexFormat.formatHex(ok, 36, 39)).isEqualTo("827fff");
     tooLong[37] = (byte) 0x80;
     tooLong[38] = 0x00;
     assertThatThrownBy(() -> IlpCodec.decode(tooLong))
@@ -243,7 +253,7 @@ class IlpCodecTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new IlpFulfill(new byte[33], empty))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new IlpFulfill(CONDITION, new byte[IlpPacket.MAX_DATA_BYTES + 1]))
+    assertThatThrownBy(() -> new IlpFulfill(condition, new byte[IlpPacket.maxDataBytes + 1]))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Every entry of the shared ilp-packets.json, decoded and encoded both ways. */
 class IlpPacketVectorsTest {
-  private static final HexFormat HEX = HexFormat.of();
+  private static final HexFormat hexFormat = HexFormat.of();
 
   static Stream<Arguments> vectors() {
     return Vectors.entries("ilp-packets.json").stream()
@@ -28,7 +28,7 @@ class IlpPacketVectorsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("vectors")
   void decodesToTheListedFields(String name, JsonNode vector) throws DecodeException {
-    IlpPacket decoded = IlpCodec.decode(HEX.parseHex(vector.get("hex").asString()));
+    IlpPacket decoded = IlpCodec.decode(hexFormat.parseHex(vector.get("hex").asString()));
     assertThat(decoded.type().code()).isEqualTo(vector.get("type").asInt());
     assertPacketFields(decoded, vector.get("fields"));
   }
@@ -37,18 +37,18 @@ class IlpPacketVectorsTest {
   @MethodSource("vectors")
   void encodesTheListedFieldsToTheListedBytes(String name, JsonNode vector) {
     IlpPacket packet = fromFields(vector.get("type").asInt(), vector.get("fields"));
-    assertThat(HEX.formatHex(IlpCodec.encode(packet))).isEqualTo(vector.get("hex").asString());
+    assertThat(hexFormat.formatHex(IlpCodec.encode(packet))).isEqualTo(vector.get("hex").asString());
   }
 
   private static void assertPacketFields(IlpPacket decoded, JsonNode f) {
     if (decoded instanceof IlpPrepare p) {
       assertThat(Long.toUnsignedString(p.amount())).isEqualTo(f.get("amount").asString());
       assertThat(p.expiresAt()).isEqualTo(timestamp(f.get("expiresAt").asString()));
-      assertThat(HEX.formatHex(p.executionCondition()))
+      assertThat(hexFormat.formatHex(p.executionCondition()))
           .isEqualTo(f.get("executionCondition").asString());
       assertThat(p.destination().value()).isEqualTo(f.get("destination").asString());
     } else if (decoded instanceof IlpFulfill ff) {
-      assertThat(HEX.formatHex(ff.fulfillment())).isEqualTo(f.get("fulfillment").asString());
+      assertThat(hexFormat.formatHex(ff.fulfillment())).isEqualTo(f.get("fulfillment").asString());
     } else {
       IlpReject r = (IlpReject) decoded;
       assertThat(r.code().code()).isEqualTo(f.get("code").asString());
@@ -56,21 +56,21 @@ class IlpPacketVectorsTest {
           .isEqualTo(f.get("triggeredBy").asString());
       assertThat(r.message()).isEqualTo(f.get("message").asString());
     }
-    assertThat(HEX.formatHex(decoded.data())).isEqualTo(f.get("data").asString());
+    assertThat(hexFormat.formatHex(decoded.data())).isEqualTo(f.get("data").asString());
   }
 
   private static IlpPacket fromFields(int type, JsonNode f) {
-    byte[] data = HEX.parseHex(f.get("data").asString());
+    byte[] data = hexFormat.parseHex(f.get("data").asString());
     switch (type) {
       case 12:
         return new IlpPrepare(
             Long.parseUnsignedLong(f.get("amount").asString()),
             timestamp(f.get("expiresAt").asString()),
-            HEX.parseHex(f.get("executionCondition").asString()),
+            hexFormat.parseHex(f.get("executionCondition").asString()),
             IlpAddress.of(f.get("destination").asString()),
             data);
       case 13:
-        return new IlpFulfill(HEX.parseHex(f.get("fulfillment").asString()), data);
+        return new IlpFulfill(hexFormat.parseHex(f.get("fulfillment").asString()), data);
       default:
         String triggeredBy = f.get("triggeredBy").asString();
         return new IlpReject(

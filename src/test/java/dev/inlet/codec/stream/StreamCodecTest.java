@@ -15,11 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class StreamCodecTest {
-  private static final HexFormat HEX = HexFormat.of();
+  private static final HexFormat hexFormat = HexFormat.of();
   /** version 1, Prepare, sequence 0, amount 0: the header every hand-written packet below starts with. */
-  private static final String HEADER = "010c" + "0100" + "0100";
+  private static final String prepareHeader = "010c" + "0100" + "0100";
 
-  private static final StreamPacket EVERY_FRAME =
+  private static final StreamPacket everyFrame =
       new StreamPacket(
           IlpPacketType.FULFILL,
           7,
@@ -42,33 +42,33 @@ class StreamCodecTest {
               new StreamReceipt(1, new byte[58])));
 
   private static StreamPacket decodeHex(String hex) throws DecodeException {
-    return StreamCodec.decode(HEX.parseHex(hex));
+    return StreamCodec.decode(hexFormat.parseHex(hex));
   }
 
   private static String twoByteVarUint(int value) {
-    return "02" + HEX.toHexDigits((short) value);
+    return "02" + hexFormat.toHexDigits((short) value);
   }
 
   @Test
   void roundTripsEveryFrameType() throws DecodeException {
-    assertThat(StreamCodec.decode(StreamCodec.encode(EVERY_FRAME))).isEqualTo(EVERY_FRAME);
+    assertThat(StreamCodec.decode(StreamCodec.encode(everyFrame))).isEqualTo(everyFrame);
   }
 
   @Test
   void skipsUnknownFrameTypesByTheirLength() throws DecodeException {
-    StreamPacket packet = decodeHex(HEADER + "0103" + "ff03aabbcc" + "0800" + "11040101" + "0105");
+    StreamPacket packet = decodeHex(prepareHeader + "0103" + "ff03aabbcc" + "0800" + "11040101" + "0105");
     assertThat(packet.frames()).containsExactly(new StreamMoney(1, 5));
   }
 
   @Test
   void ignoresPaddingAfterTheLastFrame() throws DecodeException {
-    StreamPacket packet = decodeHex(HEADER + "0101" + "11040101" + "0105" + "000000000000ffff");
+    StreamPacket packet = decodeHex(prepareHeader + "0101" + "11040101" + "0105" + "000000000000ffff");
     assertThat(packet.frames()).containsExactly(new StreamMoney(1, 5));
   }
 
   @Test
   void rejectsJunkInsideAFramesLength() {
-    assertThatThrownBy(() -> decodeHex(HEADER + "0101" + "1105" + "01010105" + "00"))
+    assertThatThrownBy(() -> decodeHex(prepareHeader + "0101" + "1105" + "01010105" + "00"))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("unexpected bytes after the contents of frame type 17");
   }
@@ -76,27 +76,27 @@ class StreamCodecTest {
   @Test
   void rejectsAFrameWhoseFieldsRunPastItsLength() {
     // StreamMoney claims 3 bytes but its second var-uint needs 2 more; the next bytes are not borrowed.
-    assertThatThrownBy(() -> decodeHex(HEADER + "0101" + "1103" + "0101" + "01" + "05" + "0000"))
+    assertThatThrownBy(() -> decodeHex(prepareHeader + "0101" + "1103" + "0101" + "01" + "05" + "0000"))
         .isInstanceOf(DecodeException.class);
   }
 
   @Test
   void rejectsFrameCountLargerThanTheRemainingBytesCouldHold() {
-    assertThatThrownBy(() -> decodeHex(HEADER + "0104" + "11040101" + "0105"))
+    assertThatThrownBy(() -> decodeHex(prepareHeader + "0104" + "11040101" + "0105"))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("frame count 4 exceeds what the 6 bytes left could hold");
-    assertThatThrownBy(() -> decodeHex(HEADER + "08ffffffffffffffff" + "0000"))
+    assertThatThrownBy(() -> decodeHex(prepareHeader + "08ffffffffffffffff" + "0000"))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("18446744073709551615");
   }
 
   @Test
   void rejectsMoreFramesThanMaxFrames() throws DecodeException {
-    int limit = StreamCodec.MAX_FRAMES;
+    int limit = StreamCodec.maxFrames;
     // Unknown empty frames (type ff, length 0) are the smallest frames there are.
-    String atLimit = HEADER + twoByteVarUint(limit) + "ff00".repeat(limit);
+    String atLimit = prepareHeader + twoByteVarUint(limit) + "ff00".repeat(limit);
     assertThat(decodeHex(atLimit).frames()).isEmpty();
-    String overLimit = HEADER + twoByteVarUint(limit + 1) + "ff00".repeat(limit + 1);
+    String overLimit = prepareHeader + twoByteVarUint(limit + 1) + "ff00".repeat(limit + 1);
     assertThatThrownBy(() -> decodeHex(overLimit))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("exceeds " + limit);
@@ -105,7 +105,7 @@ class StreamCodecTest {
   @ParameterizedTest
   @ValueSource(ints = {0, 2, 255})
   void rejectsVersionsOtherThan1(int version) {
-    byte[] bytes = HEX.parseHex(HEADER + "0100");
+    byte[] bytes = hexFormat.parseHex(prepareHeader + "0100");
     bytes[0] = (byte) version;
     assertThatThrownBy(() -> StreamCodec.decode(bytes))
         .isInstanceOf(DecodeException.class)
@@ -115,7 +115,7 @@ class StreamCodecTest {
   @ParameterizedTest
   @ValueSource(ints = {0, 11, 15, 255})
   void rejectsIlpPacketTypesOtherThan12To14(int type) {
-    byte[] bytes = HEX.parseHex(HEADER + "0100");
+    byte[] bytes = hexFormat.parseHex(prepareHeader + "0100");
     bytes[1] = (byte) type;
     assertThatThrownBy(() -> StreamCodec.decode(bytes))
         .isInstanceOf(DecodeException.class)
@@ -129,56 +129,56 @@ class StreamCodecTest {
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("does not fit in 64 bits");
     // StreamMaxMoney.totalReceived does not saturate; only receiveMax does (RFC 0029 section 5.1.4).
-    assertThatThrownBy(() -> decodeHex(HEADER + "0101" + "120e" + "0101" + "0100" + tooBig))
+    assertThatThrownBy(() -> decodeHex(prepareHeader + "0101" + "120e" + "0101" + "0100" + tooBig))
         .isInstanceOf(DecodeException.class);
-    assertThatThrownBy(() -> decodeHex(HEADER + "0101" + "110c" + "0101" + tooBig))
+    assertThatThrownBy(() -> decodeHex(prepareHeader + "0101" + "110c" + "0101" + tooBig))
         .isInstanceOf(DecodeException.class);
   }
 
   @Test
   void saturatesOversizedReceiveMaxAndSendMax() throws DecodeException {
     String huge = "0a" + "ff".repeat(10);
-    assertThat(decodeHex(HEADER + "0101" + "120f" + "0101" + huge + "0100").frames())
+    assertThat(decodeHex(prepareHeader + "0101" + "120f" + "0101" + huge + "0100").frames())
         .containsExactly(new StreamMaxMoney(1, -1L, 0));
-    assertThat(decodeHex(HEADER + "0101" + "130f" + "0101" + huge + "0100").frames())
+    assertThat(decodeHex(prepareHeader + "0101" + "130f" + "0101" + huge + "0100").frames())
         .containsExactly(new StreamMoneyBlocked(1, -1L, 0));
   }
 
   @Test
   void rejectsNonCanonicalVarUintInAFrame() {
-    assertThatThrownBy(() -> decodeHex(HEADER + "0101" + "1105" + "020001" + "0105"))
+    assertThatThrownBy(() -> decodeHex(prepareHeader + "0101" + "1105" + "020001" + "0105"))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("leading zero");
   }
 
   @Test
   void keepsUnknownErrorCodes() throws DecodeException {
-    StreamPacket packet = decodeHex(HEADER + "0101" + "0102" + "ee00");
+    StreamPacket packet = decodeHex(prepareHeader + "0101" + "0102" + "ee00");
     ConnectionClose close = (ConnectionClose) packet.frames().get(0);
     assertThat(close.errorCode().code()).isEqualTo(0xee);
     assertThat(close.errorCode().name()).isEqualTo("Unknown(0xee)");
     assertThat(StreamErrorCode.FLOW_CONTROL_ERROR.name()).isEqualTo("FlowControlError");
-    assertThat(HEX.formatHex(StreamCodec.encode(packet))).isEqualTo(HEADER + "0101" + "0102" + "ee00");
+    assertThat(hexFormat.formatHex(StreamCodec.encode(packet))).isEqualTo(prepareHeader + "0101" + "0102" + "ee00");
   }
 
   @Test
   void readsEmptyConnectionNewAddressAsNoAddress() throws DecodeException {
     // Quilt's sender announces "no address" as an empty string.
-    StreamPacket packet = decodeHex(HEADER + "0101" + "0201" + "00");
+    StreamPacket packet = decodeHex(prepareHeader + "0101" + "0201" + "00");
     assertThat(packet.frames()).containsExactly(new ConnectionNewAddress(Optional.empty()));
-    assertThat(HEX.formatHex(StreamCodec.encode(packet))).isEqualTo(HEADER + "0101" + "0201" + "00");
+    assertThat(hexFormat.formatHex(StreamCodec.encode(packet))).isEqualTo(prepareHeader + "0101" + "0201" + "00");
   }
 
   @Test
   void rejectsInvalidAddressInConnectionNewAddress() {
-    assertThatThrownBy(() -> decodeHex(HEADER + "0101" + "0204" + "03782e61"))
+    assertThatThrownBy(() -> decodeHex(prepareHeader + "0101" + "0204" + "03782e61"))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("ILP address");
   }
 
   @Test
   void rejectsTruncatedPacketsAtEveryLength() {
-    byte[] full = StreamCodec.encode(EVERY_FRAME);
+    byte[] full = StreamCodec.encode(everyFrame);
     for (int length = 0; length < full.length; length++) {
       byte[] truncated = Arrays.copyOf(full, length);
       assertThatThrownBy(() -> StreamCodec.decode(truncated))
@@ -189,10 +189,10 @@ class StreamCodecTest {
 
   @Test
   void rejectsFramesWithBadLengthPrefixes() {
-    assertThatThrownBy(() -> decodeHex(HEADER + "0101" + "14" + "8104" + "01010100"))
+    assertThatThrownBy(() -> decodeHex(prepareHeader + "0101" + "14" + "8104" + "01010100"))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("short form");
-    assertThatThrownBy(() -> decodeHex(HEADER + "0101" + "14" + "20" + "01010100"))
+    assertThatThrownBy(() -> decodeHex(prepareHeader + "0101" + "14" + "20" + "01010100"))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("exceeds");
   }

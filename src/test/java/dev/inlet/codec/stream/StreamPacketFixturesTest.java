@@ -18,15 +18,15 @@ import tools.jackson.databind.JsonNode;
 
 /** All 53 StreamPacketFixtures.json entries (RFC 0029 test vectors), decoded and encoded. */
 class StreamPacketFixturesTest {
-  private static final String FILE = "StreamPacketFixtures.json";
+  private static final String file = "StreamPacketFixtures.json";
 
   static Stream<Arguments> fixtures() {
-    return Vectors.entries(FILE).stream().map(f -> Arguments.of(f.get("name").asString(), f));
+    return Vectors.entries(file).stream().map(f -> Arguments.of(f.get("name").asString(), f));
   }
 
   @Test
   void fixtureFileHasAll53Entries() {
-    assertThat(Vectors.entries(FILE)).hasSize(53);
+    assertThat(Vectors.entries(file)).hasSize(53);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,0 +1,79 @@
+package dev.inlet.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The A/B comparison ({@code --ab-jar}): per round, the baseline's and the current jar's durable throughput (fulfilled
+ * packets/s, closed loop) and half-load p99 (ms), then the means and the ratio current/baseline. Results come in
+ * pairs, baseline first, labelled {@value #baseline} and {@value #current} with the round number.
+ */
+final class AbReport {
+  static final String baseline = "baseline";
+  static final String current = "current";
+
+  private AbReport() {}
+
+  static void print(List<Result> results, Options options) {
+    System.out.println();
+    System.out.printf("A/B: baseline %s, current %s, durable, %d clients, %d rounds%n", options.abJar(),
+        options.inletJar(), options.clients(), options.abRounds());
+    System.out.printf("%-12s %16s %16s %16s %16s%n", "", "baseline /s", "current /s", "baseline p99 ms",
+        "current p99 ms");
+    List<Result> base = new ArrayList<>();
+    List<Result> cur = new ArrayList<>();
+    for (int i = 0; i + 1 < results.size(); i += 2) {
+      Result b = results.get(i);
+      Result c = results.get(i + 1);
+      base.add(b);
+      cur.add(c);
+      System.out.printf("%-12s %16s %16s %16s %16s  current/baseline %s%n", "round " + (i / 2 + 1),
+          rate(b), rate(c), p99(b), p99(c), ratio(rate(c, b)));
+    }
+    double baseRate = mean(base, AbReport::throughput);
+    double curRate = mean(cur, AbReport::throughput);
+    System.out.printf("%-12s %,16.0f %,16.0f %16s %16s%n", "mean", baseRate, curRate,
+        format(mean(base, AbReport::halfP99)), format(mean(cur, AbReport::halfP99)));
+    System.out.printf("current/baseline: throughput %s, half-load p99 %s%n", ratio(curRate / baseRate),
+        ratio(mean(cur, AbReport::halfP99) / mean(base, AbReport::halfP99)));
+    for (Result r : results) {
+      if (!r.passed()) {
+        System.out.println("FAILED " + r.label + ": " + String.join("; ", r.failures));
+      }
+    }
+  }
+
+  private static double throughput(Result r) {
+    return r.measured.fulfilledPerSecond();
+  }
+
+  /** Half-load p99 in ms, NaN without a half-load phase. */
+  private static double halfP99(Result r) {
+    return r.half == null ? Double.NaN : r.half.histogram().getValueAtPercentile(99) / 1000.0;
+  }
+
+  private static String rate(Result r) {
+    return String.format("%,.0f", throughput(r));
+  }
+
+  private static double rate(Result c, Result b) {
+    return throughput(c) / throughput(b);
+  }
+
+  private static String p99(Result r) {
+    return format(halfP99(r));
+  }
+
+  private static String format(double ms) {
+    return Double.isNaN(ms) ? "-" : String.format("%.2f", ms);
+  }
+
+  private static String ratio(double r) {
+    return Double.isNaN(r) || Double.isInfinite(r) ? "-" : String.format("%.3f", r);
+  }
+
+  private static double mean(List<Result> results, ToDoubleFunction<Result> figure) {
+    return results.stream().mapToDouble(figure).average().orElse(Double.NaN);
+  }
+}
