@@ -16,7 +16,9 @@ import dev.inlet.ledger.batch.LedgerState.PacketKey;
 import dev.inlet.ledger.batch.LedgerState.StreamState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The ledger's rules, applied to a batch of packets in order against the state read under the batch's locks or kept
@@ -124,10 +126,16 @@ public final class BatchDecider {
     return null;
   }
 
+  /** Bytes of the packet's chunks not kept yet; a chunk the packet carries twice is kept once, so counted once. */
   private static int newDataBytes(PacketRecord p, ByteBuffer key, LedgerState state) {
+    if (p.data().isEmpty()) {
+      return 0;
+    }
+    Set<DataKey> counted = new HashSet<>();
     int bytes = 0;
     for (DataChunk d : p.data()) {
-      if (!state.data.contains(new DataKey(key, d.streamId(), d.offset()))) {
+      DataKey k = new DataKey(key, d.streamId(), d.offset());
+      if (!state.data.contains(k) && counted.add(k)) {
         bytes += d.data().length;
       }
     }

@@ -87,6 +87,20 @@ class BatchDeciderTest {
   }
 
   @Test
+  void aChunkSentTwiceInOnePacketIsKeptAndCountedOnce() {
+    LedgerState state = state(0, null);
+    DataChunk chunk = new DataChunk(1, 0, new byte[40]);
+    PacketRecord twice = packet(1, 0, true, false, List.of(), List.of(chunk, chunk));
+    PacketRecord more = packet(2, 0, true, false, List.of(), List.of(new DataChunk(1, 40, new byte[60])));
+    List<PacketOutcome> outcomes = decider.decide(List.of(twice, more), state, changes);
+    // 40 bytes kept, not 80: the next 60 still fit the bound of 100.
+    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.FULFILLED);
+    assertThat(changes.data()).hasSize(2);
+    assertThat(changes.connections().values()).singleElement()
+        .satisfies(c -> assertThat(c.dataBytes()).isEqualTo(100));
+  }
+
+  @Test
   void aDeclinedPacketIsCountedAndReportsTheStreamAsItIs() {
     LedgerState state = state(0, null);
     state.stream(connection, 1, 40, maxUint64, false);
