@@ -55,7 +55,8 @@ import org.junit.jupiter.api.Test;
  * fixed seeds and checks that the generator reaches every outcome of the batch rules and the amount edges.
  *
  * <p>Not covered here: the {@code LedgerCache} path (the same decider on state kept in memory; its stale batches are
- * refused by the database), expiry and database failures, the SQL itself, and states the writer cannot reach (a
+ * refused by the database, and batches it cannot decide — money on a closed connection — are read under locks;
+ * {@code LedgerCacheTest}), expiry and database failures, the SQL itself, and states the writer cannot reach (a
  * stream holding more than its connection, a connection more than its account: the generator keeps those sums).
  */
 class BatchRulesModelTest {
@@ -155,7 +156,7 @@ class BatchRulesModelTest {
         Snapshot after = ledger.snapshot();
         compareSnapshots(b, model.snapshot(), after);
         checkInvariants(b, scenario.world, ledger, before, after, decided);
-        coverage.count(batch, decided, after);
+        coverage.count(batch, decided, before, after);
       }
       return null;
     } catch (AssertionError | RuntimeException e) {
@@ -911,13 +912,22 @@ class BatchRulesModelTest {
   static final class Coverage {
     static final List<String> edgeNames = List.of("credit of 2^64-1", "credit of 2^63", "account reaches 2^64-1",
         "account reaches its limit exactly", "stream reaches 2^64-1", "duplicate from an earlier batch",
-        "duplicate in the same batch", "zero amount fulfilled", "StreamData reaches the bound exactly",
-        "money to a closed stream refused", "connection closed by a fulfilled packet");
+        "duplicate in the same batch", "duplicate on a closed connection", "zero amount fulfilled",
+        "zero amount on a credited sequence fulfilled",
+        "StreamData reaches the bound exactly", "money to a closed stream refused",
+        "connection closed by a fulfilled packet");
     final Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
     final Map<String, Integer> edges = new HashMap<>();
 
-    void count(List<Packet> batch, Decided d, Snapshot after) {
+    void count(List<Packet> batch, Decided d, Snapshot before, Snapshot after) {
       Map<Integer, Set<Long>> creditedHere = new HashMap<>();
+      // Connections closed when the packet came: before the batch, or by an earlier packet of it.
+      Set<Integer> closed = new HashSet<>();
+      before.connections().forEach((n, c) -> {
+        if (c.closed()) {
+          closed.add(n);
+        }
+      });
       for (int i = 0; i < batch.size(); i++) {
         Packet p = batch.get(i);
         Outcome o = d.verdicts().get(i).outcome();
@@ -933,6 +943,11 @@ class BatchRulesModelTest {
         }
         if (o == Outcome.FULFILLED && p.amount().signum() == 0) {
           edge("zero amount fulfilled");
+          if (before.connections().containsKey(p.connection())
+              && before.connections().get(p.connection()).credited().containsKey(p.sequence())
+              || creditedHere.getOrDefault(p.connection(), Set.of()).contains(p.sequence())) {
+            edge("zero amount on a credited sequence fulfilled");
+          }
         }
         if (o == Outcome.FULFILLED && p.closeConnection()) {
           edge("connection closed by a fulfilled packet");
@@ -943,6 +958,12 @@ class BatchRulesModelTest {
         if (o == Outcome.DUPLICATE) {
           boolean here = creditedHere.getOrDefault(p.connection(), Set.of()).contains(p.sequence());
           edge(here ? "duplicate in the same batch" : "duplicate from an earlier batch");
+          if (closed.contains(p.connection())) {
+            edge("duplicate on a closed connection");
+          }
+        }
+        if ((p.closeConnection() && o != Outcome.DUPLICATE) || o == Outcome.DATA_LIMIT) {
+          closed.add(p.connection());
         }
       }
       for (long id : d.accountCredits().keySet()) {

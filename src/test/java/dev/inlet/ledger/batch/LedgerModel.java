@@ -19,10 +19,14 @@ import java.util.TreeMap;
  *
  * <p>The rules, in their documented precedence, for each packet in order:
  * <ol>
- *   <li>a closed connection takes nothing: {@code CONNECTION_CLOSED};
+ *   <li>a retry — a packet the receiver would fulfil, with the connection, sequence and amount of a packet credited
+ *       before — is {@code DUPLICATE}: fulfil again, change nothing; even on a connection closed since (by that
+ *       packet itself or a later one), since the money is held and the connector retries only because it lost
+ *       the Fulfill;
+ *   <li>a closed connection takes nothing else: {@code CONNECTION_CLOSED} (a credited sequence with another amount
+ *       on a closed connection too);
  *   <li>a packet the receiver declined ({@code fulfill} false) is only counted: {@code REJECTED};
- *   <li>a sequence credited before on the connection is a retry — same amount: {@code DUPLICATE} (fulfil again,
- *       change nothing); another amount: {@code SEQUENCE_REUSED};
+ *   <li>a sequence credited before on the connection with another amount is a reuse: {@code SEQUENCE_REUSED};
  *   <li>no account, connection or stream total may pass 2^64-1: {@code OVERFLOW};
  *   <li>the account's receive limit must hold: {@code LIMIT_EXCEEDED};
  *   <li>no money may go to a stream the sender closed (a zero share may): {@code STREAM_CLOSED};
@@ -206,6 +210,10 @@ final class LedgerModel {
 
   private Outcome refusal(Packet p, Account a, Connection c) {
     BigInteger amount = p.amount();
+    // The retry first: a credited packet is fulfilled again even when the connection has closed since.
+    if (p.fulfill() && amount.signum() > 0 && amount.equals(c.credited.get(p.sequence()))) {
+      return Outcome.DUPLICATE;
+    }
     if (c.closed) {
       return Outcome.CONNECTION_CLOSED;
     }
@@ -213,7 +221,7 @@ final class LedgerModel {
       return Outcome.REJECTED;
     }
     if (amount.signum() > 0 && c.credited.containsKey(p.sequence())) {
-      return c.credited.get(p.sequence()).equals(amount) ? Outcome.DUPLICATE : Outcome.SEQUENCE_REUSED;
+      return Outcome.SEQUENCE_REUSED;
     }
     if (passesMax(a.received, amount) || passesMax(c.received, amount)) {
       return Outcome.OVERFLOW;
