@@ -12,7 +12,7 @@ public interface Ledger {
   /**
    * Applies one packet: credits its amount when {@link PacketRecord#fulfillable()} holds and every limit allows it,
    * otherwise records the rejection. A retried packet (same connection, sequence and amount) is reported as
-   * {@link Outcome#DUPLICATE} and credits nothing.
+   * {@link Outcome#DUPLICATE} and credits nothing, also when the connection has closed since.
    *
    * @return the outcome and each named stream's totals after the packet
    */

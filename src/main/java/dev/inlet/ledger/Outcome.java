@@ -4,11 +4,14 @@ package dev.inlet.ledger;
 public enum Outcome {
   /** Credited (or, for a zero amount, its frames recorded): send the Fulfill. */
   FULFILLED,
-  /** Same connection, sequence and amount as a packet credited before: fulfil again, nothing credited. */
+  /**
+   * Same connection, sequence and amount as a packet credited before: fulfil again, nothing credited; also on a
+   * connection closed since (the retry of a lost Fulfill).
+   */
   DUPLICATE,
   /** The sequence was credited before with another amount. */
   SEQUENCE_REUSED,
-  /** The connection was closed before this packet. */
+  /** The connection was closed before this packet, which is not a retry of a credited one. */
   CONNECTION_CLOSED,
   /** Money for a stream the sender closed. */
   STREAM_CLOSED,

@@ -11,14 +11,17 @@ import dev.inlet.codec.ilp.IlpErrorCode;
 import dev.inlet.codec.ilp.IlpPacketType;
 import dev.inlet.codec.ilp.IlpPrepare;
 import dev.inlet.codec.stream.ConnectionAssetDetails;
+import dev.inlet.codec.stream.ConnectionClose;
 import dev.inlet.codec.stream.ConnectionMaxData;
 import dev.inlet.codec.stream.ConnectionMaxStreamId;
 import dev.inlet.codec.stream.ConnectionNewAddress;
+import dev.inlet.codec.stream.StreamErrorCode;
 import dev.inlet.codec.stream.StreamMaxMoney;
 import dev.inlet.codec.stream.StreamReceipt;
 import dev.inlet.it.TestSender.Reply;
 import dev.inlet.stream.ReceiverLimits;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -162,6 +165,34 @@ class ReceiverRulesTest extends ReceiverTest {
     assertThat(reEncrypted.frame(StreamMaxMoney.class).totalReceived()).isEqualTo(500);
     assertThat(inlet.balance(account)).isEqualTo(500);
     assertThat(onlyConnection(account).get("total_received").asString()).isEqualTo("500");
+  }
+
+  @Test
+  void retriedPrepareThatClosedTheConnectionIsFulfilledAgain() {
+    String account = newAccount();
+    TestSender sender = TestSender.open(inlet, account);
+    byte[] prepare =
+        IlpCodec.encode(sender.prepare(500, 1, 0, money(1), new ConnectionClose(StreamErrorCode.NO_ERROR, "done")));
+
+    Reply first = sender.post(prepare);
+    // The connector lost the Fulfill and sends the same Prepare again, on a connection now closed.
+    Reply retry = sender.post(prepare);
+
+    assertThat(first.fulfilled()).isTrue();
+    assertThat(retry.fulfill().fulfillment()).isEqualTo(first.fulfill().fulfillment());
+    assertThat(retry.frame(StreamMaxMoney.class).totalReceived()).isEqualTo(500);
+    assertThat(inlet.balance(account)).isEqualTo(500);
+    assertThat(onlyConnection(account).get("closed").asBoolean()).isTrue();
+    assertThat(onlyConnection(account).get("total_received").asString()).isEqualTo("500");
+
+    // Not a retry: the same sequence with another amount, or a new one, finds the connection closed.
+    Reply otherAmount = sender.post(sender.prepare(600, 1, 0, money(1)));
+    Reply next = sender.post(sender.prepare(100, 2, 0, money(1)));
+    for (Reply refused : List.of(otherAmount, next)) {
+      assertThat(refused.reject().code()).isEqualTo(IlpErrorCode.F99_APPLICATION_ERROR);
+      assertThat(refused.frames(ConnectionClose.class)).hasSize(1);
+    }
+    assertThat(inlet.balance(account)).isEqualTo(500);
   }
 
   @Test

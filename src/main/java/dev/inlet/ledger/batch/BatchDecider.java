@@ -16,7 +16,9 @@ import dev.inlet.ledger.batch.LedgerState.PacketKey;
 import dev.inlet.ledger.batch.LedgerState.StreamState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The ledger's rules, applied to a batch of packets in order against the state read under the batch's locks or kept
@@ -24,10 +26,19 @@ import java.util.List;
  * and collects what the batch changes, so the database sees a handful of set-based statements per batch instead of
  * several per packet; before returning it checks the decided batch ({@link BatchInvariants}).
  *
- * <p>Per packet: a closed connection takes nothing; a packet the receiver already declined is only counted; a
- * credited sequence is a retry (same amount: fulfil again, credit nothing) or a reuse; then no account,
- * connection or stream total may pass 2^64-1, the account's receive limit must hold, no money may go to a stream
- * the sender closed, and StreamData must stay within the connection's bound (else the connection closes).
+ * <p>Per packet, in this order: a retry — a packet the receiver would fulfil, on a credited sequence with the same
+ * amount — is fulfilled again and credits nothing ({@link Outcome#DUPLICATE}), even on a connection closed since
+ * (by that packet itself or a later one): the connector retries a Prepare whose Fulfill it lost, and a Reject would
+ * tell the sender the money did not arrive while the receiver holds it. Otherwise a closed connection takes nothing
+ * ({@link Outcome#CONNECTION_CLOSED}, also for a credited sequence with another amount: the connection is over,
+ * and its Reject carries {@code ConnectionClose}, which a reuse's would not); a packet the receiver already
+ * declined is only counted; a credited sequence with another amount is a reuse; then no account, connection or
+ * stream total may pass 2^64-1, the account's receive limit must hold, no money may go to a stream the sender
+ * closed, and StreamData must stay within the connection's bound (else the connection closes).
+ *
+ * <p>Only money is credited, so only a non-zero amount is checked against, or recorded as, a credited sequence: a
+ * zero-amount packet on a credited sequence is fulfilled like any other (it credits nothing; its frames are
+ * recorded) when the other rules allow.
  */
 public final class BatchDecider {
   /** 2^64-1 as the long holding its unsigned bits. */
@@ -72,13 +83,17 @@ public final class BatchDecider {
     }
     int newBytes = 0;
     Outcome outcome = null;
-    PacketKey credit = new PacketKey(key, p.sequence());
-    if (connection.closed) {
+    Long credited = p.fulfillable() && p.amount() != 0 ? state.credited.get(new PacketKey(key, p.sequence())) : null;
+    if (credited != null && credited == p.amount()) {
+      // Before the closed check: a retry of a packet that closed the connection (or came before the close) is
+      // fulfilled again, as any retry.
+      outcome = Outcome.DUPLICATE;
+    } else if (connection.closed) {
       outcome = Outcome.CONNECTION_CLOSED;
     } else if (!p.fulfillable()) {
       outcome = Outcome.REJECTED;
-    } else if (p.amount() != 0 && state.credited.containsKey(credit)) {
-      outcome = state.credited.get(credit) == p.amount() ? Outcome.DUPLICATE : Outcome.SEQUENCE_REUSED;
+    } else if (credited != null) {
+      outcome = Outcome.SEQUENCE_REUSED;
     } else if (overflows(account.received, p.amount()) || overflows(connection.totalReceived, p.amount())) {
       outcome = Outcome.OVERFLOW;
     } else if (account.receiveLimit != null
@@ -124,10 +139,16 @@ public final class BatchDecider {
     return null;
   }
 
+  /** Bytes of the packet's chunks not kept yet; a chunk the packet carries twice is kept once, so counted once. */
   private static int newDataBytes(PacketRecord p, ByteBuffer key, LedgerState state) {
+    if (p.data().isEmpty()) {
+      return 0;
+    }
+    Set<DataKey> counted = new HashSet<>();
     int bytes = 0;
     for (DataChunk d : p.data()) {
-      if (!state.data.contains(new DataKey(key, d.streamId(), d.offset()))) {
+      DataKey k = new DataKey(key, d.streamId(), d.offset());
+      if (!state.data.contains(k) && counted.add(k)) {
         bytes += d.data().length;
       }
     }

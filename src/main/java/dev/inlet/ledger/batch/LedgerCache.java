@@ -3,9 +3,11 @@ package dev.inlet.ledger.batch;
 import dev.inlet.ledger.PacketRecord;
 import dev.inlet.ledger.batch.LedgerState.ConnectionState;
 import java.nio.ByteBuffer;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The ledger writer's memory of committed state (accounts, connections and their streams, with each connection's
@@ -29,15 +31,34 @@ public final class LedgerCache {
 
   /**
    * The state to decide {@code packets} in without reading, or null when the batch must be read under locks: an
-   * account is not cached, or a packet carries {@code StreamData} (which chunks are kept is not cached). A
-   * connection not cached is taken to be new (version 0); the writing statement refuses it if it exists.
+   * account is not cached, a packet carries {@code StreamData} (which chunks are kept is not cached), or a packet
+   * with money the receiver would fulfil comes on a closed connection (closed in the cache or by an earlier packet
+   * of the batch). Credited sequences are not cached: on an open connection a retry decided here as new is refused
+   * by the writing statement (the packet's key exists) and redone under locks, but on a closed one it would be
+   * decided {@code CONNECTION_CLOSED} and written, where the locked read finds it credited and fulfils it again
+   * ({@link BatchDecider}). A connection not cached is taken to be new (version 0); the writing statement refuses
+   * it if it exists.
    */
   public LedgerState stateFor(List<PacketRecord> packets) {
     state.credited.clear();
     state.data.clear();
+    Set<ByteBuffer> closed = null;
     for (PacketRecord p : packets) {
       if (!p.data().isEmpty() || !state.accounts.containsKey(p.accountId())) {
         return null;
+      }
+      ByteBuffer id = ByteBuffer.wrap(p.connectionId());
+      if (p.fulfillable() && p.amount() != 0) {
+        ConnectionState cached = state.connections.get(id);
+        if ((cached != null && cached.closed) || (closed != null && closed.contains(id))) {
+          return null;
+        }
+      }
+      if (p.closeConnection()) {
+        if (closed == null) {
+          closed = new HashSet<>();
+        }
+        closed.add(id);
       }
     }
     for (PacketRecord p : packets) {

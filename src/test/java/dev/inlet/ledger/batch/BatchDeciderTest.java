@@ -40,6 +40,63 @@ class BatchDeciderTest {
   }
 
   @Test
+  void retryOfACreditedPacketThatClosedTheConnectionIsFulfilledAgain() {
+    LedgerState state = state(0, null);
+    PacketRecord last = packet(1, 50, true, true, List.of(new StreamCredit(1, 50, false)), List.of());
+    List<PacketOutcome> outcomes = decider.decide(List.of(last, last), state, changes);
+    // The connector lost the Fulfill and retries: fulfilled again, not refused as closed, and credited once.
+    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.DUPLICATE);
+    assertThat(outcomes.get(1).streams()).containsExactly(new StreamTotals(1, 50, maxUint64));
+    assertThat(changes.packets()).hasSize(1);
+    assertThat(changes.credits()).containsEntry(account, 50L);
+    assertThat(changes.connections().values()).singleElement().satisfies(c -> {
+      assertThat(c.closes()).isTrue();
+      assertThat(c.fulfilled()).isEqualTo(1);
+      assertThat(c.rejected()).isZero();
+    });
+
+    // A later batch, on the closed connection as stored: the same retry is fulfilled again; anything else is not.
+    LedgerState stored = new LedgerState();
+    stored.account(account, 50, null);
+    stored.connection(connection, 50, true, 0, 2);
+    stored.stream(connection, 1, 50, maxUint64, false);
+    stored.credited(connection, 1, 50);
+    BatchChanges later = new BatchChanges();
+    PacketRecord otherAmount = packet(1, 51, true, false, List.of(new StreamCredit(1, 51, false)), List.of());
+    assertThat(decider.decide(List.of(last, otherAmount, pay(2, 50), pay(1, 0)), stored, later))
+        .extracting(PacketOutcome::outcome).containsExactly(Outcome.DUPLICATE, Outcome.CONNECTION_CLOSED,
+            Outcome.CONNECTION_CLOSED, Outcome.CONNECTION_CLOSED);
+    assertThat(later.packets()).isEmpty();
+    assertThat(later.credits()).isEmpty();
+    assertThat(later.connections().values()).singleElement().satisfies(c -> {
+      assertThat(c.fulfilled()).isZero();
+      assertThat(c.rejected()).isEqualTo(3);
+    });
+  }
+
+  @Test
+  void retryOfAPacketCreditedBeforeTheCloseIsFulfilledAgain() {
+    LedgerState state = state(0, null);
+    PacketRecord close = packet(2, 0, true, true, List.of(), List.of());
+    PacketRecord declinedRetry = packet(1, 50, false, false, List.of(new StreamCredit(1, 50, false)), List.of());
+    List<PacketOutcome> outcomes =
+        decider.decide(List.of(pay(1, 50), close, pay(1, 50), declinedRetry), state, changes);
+    // Only a packet the receiver would fulfil is a retry; the declined one finds the connection closed.
+    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.FULFILLED,
+        Outcome.DUPLICATE, Outcome.CONNECTION_CLOSED);
+    assertThat(changes.credits()).containsEntry(account, 50L);
+  }
+
+  @Test
+  void aZeroAmountOnACreditedSequenceIsFulfilledAndCreditsNothing() {
+    LedgerState state = state(0, null);
+    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 50), pay(1, 0)), state, changes);
+    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.FULFILLED);
+    assertThat(changes.packets()).singleElement().satisfies(p -> assertThat(p.amount()).isEqualTo(50));
+    assertThat(changes.credits()).containsEntry(account, 50L);
+  }
+
+  @Test
   void theReceiveLimitHoldsPacketByPacket() {
     LedgerState state = state(0, 1000L);
     List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 600), pay(2, 600), pay(3, 400)), state, changes);
@@ -84,6 +141,20 @@ class BatchDeciderTest {
       assertThat(c.fulfilled()).isEqualTo(2);
       assertThat(c.rejected()).isEqualTo(2);
     });
+  }
+
+  @Test
+  void aChunkSentTwiceInOnePacketIsKeptAndCountedOnce() {
+    LedgerState state = state(0, null);
+    DataChunk chunk = new DataChunk(1, 0, new byte[40]);
+    PacketRecord twice = packet(1, 0, true, false, List.of(), List.of(chunk, chunk));
+    PacketRecord more = packet(2, 0, true, false, List.of(), List.of(new DataChunk(1, 40, new byte[60])));
+    List<PacketOutcome> outcomes = decider.decide(List.of(twice, more), state, changes);
+    // 40 bytes kept, not 80: the next 60 still fit the bound of 100.
+    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.FULFILLED);
+    assertThat(changes.data()).hasSize(2);
+    assertThat(changes.connections().values()).singleElement()
+        .satisfies(c -> assertThat(c.dataBytes()).isEqualTo(100));
   }
 
   @Test
