@@ -10,8 +10,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The test vectors kept in the repository, {@code src/test/resources/vectors/} (where each file comes from: the
- * README there). Read from the test classpath, so a plain clone has them.
+ * The test vectors kept in the repository, {@code src/test/resources/vectors/} (where each file
+ * comes from: the README there). Read from the test classpath, so a plain clone has them.
  */
 public final class Vectors {
   private static final JsonMapper json = JsonMapper.builder().build();
@@ -22,13 +22,20 @@ public final class Vectors {
   /**
    * The whole JSON document in {@code fileName}.
    *
-   * @throws IllegalStateException naming the missing resource when the file is not on the test classpath
+   * @throws IllegalStateException naming the missing resource when the file is not on the test
+   *     classpath
    */
   public static JsonNode file(String fileName) {
     try (InputStream in = Vectors.class.getResourceAsStream(directory + fileName)) {
       if (in == null) {
-        throw new IllegalStateException("test vectors not found: classpath resource " + directory + fileName
-            + " (src/test/resources" + directory + fileName + ")");
+        throw new IllegalStateException(
+            "test vectors not found: classpath resource "
+                + directory
+                + fileName
+                + " (src/test/resources"
+                + directory
+                + fileName
+                + ")");
       }
       return json.readTree(in);
     } catch (IOException e) {

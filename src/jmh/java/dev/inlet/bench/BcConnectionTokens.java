@@ -15,11 +15,12 @@ import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * Benchmark-only: {@link ConnectionTokens#open} and {@link ConnectionTokens#sharedSecret} step for step, with
- * BouncyCastle's HMAC-SHA256 and AES-256-GCM in place of the JDK's. Same key labels, same token layout
- * ({@code version(1)=1 | IV(12) | tag(16) | GCM(kind(1) | targetId(8) | [nonce(16) | secret(32)])}, the version
- * byte as associated data), same checks in the same order; the benchmarks assert it opens main's tokens to equal
- * contents and derives byte-identical shared secrets.
+ * Benchmark-only: {@link ConnectionTokens#open} and {@link ConnectionTokens#sharedSecret} step for
+ * step, with BouncyCastle's HMAC-SHA256 and AES-256-GCM in place of the JDK's. Same key labels,
+ * same token layout ({@code version(1)=1 | IV(12) | tag(16) | GCM(kind(1) | targetId(8) |
+ * [nonce(16) | secret(32)])}, the version byte as associated data), same checks in the same order;
+ * the benchmarks assert it opens main's tokens to equal contents and derives byte-identical shared
+ * secrets.
  */
 final class BcConnectionTokens {
   private static final byte tokenVersion = 1;
@@ -36,12 +37,16 @@ final class BcConnectionTokens {
   private final KeyParameter tokenKey;
   private final KeyParameter secretKey;
 
-  /** @param serverSecret at least 32 bytes, as main's */
+  /**
+   * @param serverSecret at least 32 bytes, as main's
+   */
   BcConnectionTokens(byte[] serverSecret) {
     if (serverSecret.length < ConnectionTokens.minServerSecretBytes) {
-      throw new IllegalArgumentException("server secret must be at least 32 bytes, got " + serverSecret.length);
+      throw new IllegalArgumentException(
+          "server secret must be at least 32 bytes, got " + serverSecret.length);
     }
-    this.tokenKey = new KeyParameter(BcPrimitives.deriveKey(serverSecret, "inlet connection token key"));
+    this.tokenKey =
+        new KeyParameter(BcPrimitives.deriveKey(serverSecret, "inlet connection token key"));
     this.secretKey = new KeyParameter(BcPrimitives.deriveKey(serverSecret, "inlet shared secret"));
   }
 
@@ -84,7 +89,10 @@ final class BcConnectionTokens {
     return new ConnectionToken(connectionId, kind, targetId, receipts);
   }
 
-  /** As {@link ConnectionTokens#sharedSecret}: HMAC-SHA256(secretKey, ASCII bytes of token), 32 bytes. */
+  /**
+   * As {@link ConnectionTokens#sharedSecret}: HMAC-SHA256(secretKey, ASCII bytes of token), 32
+   * bytes.
+   */
   byte[] sharedSecret(String token) {
     for (int i = 0; i < token.length(); i++) {
       if (token.charAt(i) > 0x7F) {

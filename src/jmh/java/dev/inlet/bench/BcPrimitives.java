@@ -12,9 +12,10 @@ import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * Benchmark-only: main's {@code crypto.Primitives} and {@code crypto.Gcm} with BouncyCastle's lightweight engines
- * in place of the JDK's. Same shapes: one engine of each kind per thread, keyed on every call; AES-256-GCM in the
- * STREAM layout {@code IV(12) | tag(16) | ciphertext} with the bytes before {@code offset} as associated data.
+ * Benchmark-only: main's {@code crypto.Primitives} and {@code crypto.Gcm} with BouncyCastle's
+ * lightweight engines in place of the JDK's. Same shapes: one engine of each kind per thread, keyed
+ * on every call; AES-256-GCM in the STREAM layout {@code IV(12) | tag(16) | ciphertext} with the
+ * bytes before {@code offset} as associated data.
  */
 final class BcPrimitives {
   static final int ivLength = 12;
@@ -24,8 +25,10 @@ final class BcPrimitives {
 
   private static final int tagBits = tagLength * 8;
 
-  private static final ThreadLocal<HMac> hmac = ThreadLocal.withInitial(() -> new HMac(new SHA256Digest()));
-  private static final ThreadLocal<SHA256Digest> sha256Digest = ThreadLocal.withInitial(SHA256Digest::new);
+  private static final ThreadLocal<HMac> hmac =
+      ThreadLocal.withInitial(() -> new HMac(new SHA256Digest()));
+  private static final ThreadLocal<SHA256Digest> sha256Digest =
+      ThreadLocal.withInitial(SHA256Digest::new);
   private static final ThreadLocal<GCMModeCipher> aesGcm =
       ThreadLocal.withInitial(() -> GCMBlockCipher.newInstance(AESEngine.newInstance()));
 
@@ -60,8 +63,9 @@ final class BcPrimitives {
   }
 
   /**
-   * As main's {@code Gcm.seal}: {@code out[offset ..]} already holds the IV and has room for the tag and
-   * ciphertext. BouncyCastle, like the JDK, writes ciphertext|tag, so the tag is rotated in front the same way.
+   * As main's {@code Gcm.seal}: {@code out[offset ..]} already holds the IV and has room for the
+   * tag and ciphertext. BouncyCastle, like the JDK, writes ciphertext|tag, so the tag is rotated in
+   * front the same way.
    */
   static void seal(KeyParameter key, byte[] plaintext, byte[] out, int offset) {
     int n = plaintext.length;
@@ -84,9 +88,11 @@ final class BcPrimitives {
   }
 
   /**
-   * As main's {@code Gcm.open}: decrypts the envelope at {@code data[offset ..]}, feeding ciphertext then tag.
+   * As main's {@code Gcm.open}: decrypts the envelope at {@code data[offset ..]}, feeding
+   * ciphertext then tag.
    *
-   * @throws InvalidCipherTextException if the envelope is shorter than 28 bytes or fails authentication
+   * @throws InvalidCipherTextException if the envelope is shorter than 28 bytes or fails
+   *     authentication
    */
   static byte[] open(KeyParameter key, byte[] data, int offset) throws InvalidCipherTextException {
     int tagAt = offset + ivLength;

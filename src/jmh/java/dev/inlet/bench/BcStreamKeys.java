@@ -7,11 +7,13 @@ import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * Benchmark-only: main's {@link StreamKeys} operations on BouncyCastle engines, for the same connection keys.
- * Keys are held as {@link KeyParameter}s built once, as {@code StreamKeys} holds its {@code SecretKeySpec}s.
+ * Benchmark-only: main's {@link StreamKeys} operations on BouncyCastle engines, for the same
+ * connection keys. Keys are held as {@link KeyParameter}s built once, as {@code StreamKeys} holds
+ * its {@code SecretKeySpec}s.
  */
 final class BcStreamKeys {
-  private static final ThreadLocal<SecureRandom> randoms = ThreadLocal.withInitial(SecureRandom::new);
+  private static final ThreadLocal<SecureRandom> randoms =
+      ThreadLocal.withInitial(SecureRandom::new);
 
   private final KeyParameter aesKey;
   private final KeyParameter hmacKey;
@@ -22,7 +24,10 @@ final class BcStreamKeys {
     this.hmacKey = new KeyParameter(keys.fulfillmentKey());
   }
 
-  /** As {@link StreamKeys#encrypt(byte[])}: a fresh random IV from this thread's {@link SecureRandom}. */
+  /**
+   * As {@link StreamKeys#encrypt(byte[])}: a fresh random IV from this thread's {@link
+   * SecureRandom}.
+   */
   byte[] encrypt(byte[] plaintext) {
     return encrypt(plaintext, randomIv());
   }

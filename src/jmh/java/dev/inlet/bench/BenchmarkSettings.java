@@ -11,8 +11,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The settings every benchmark here runs with (JMH's annotations are inherited): average ns per operation, one
- * fork, 3 warm-up and 5 measured iterations of 1 s. JMH's command-line options still override them.
+ * The settings every benchmark here runs with (JMH's annotations are inherited): average ns per
+ * operation, one fork, 3 warm-up and 5 measured iterations of 1 s. JMH's command-line options still
+ * override them.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -5,7 +5,10 @@ import dev.inlet.crypto.StreamKeys;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Setup;
 
-/** The condition of a fulfillment, SHA-256 of its 32 bytes (RFC 0027): the JDK's digest against BouncyCastle's. */
+/**
+ * The condition of a fulfillment, SHA-256 of its 32 bytes (RFC 0027): the JDK's digest against
+ * BouncyCastle's.
+ */
 public class ConditionBenchmark extends BenchmarkSettings {
   private byte[] fulfillment;
 

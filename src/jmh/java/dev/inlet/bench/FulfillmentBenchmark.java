@@ -5,8 +5,9 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Setup;
 
 /**
- * The fulfillment of a Prepare, HMAC-SHA256(fulfillmentKey, data) over its 100 bytes of encrypted data
- * (RFC 0029 §6.3): the JDK's {@code Mac} against BouncyCastle's {@code HMac}, each keyed per call as main does.
+ * The fulfillment of a Prepare, HMAC-SHA256(fulfillmentKey, data) over its 100 bytes of encrypted
+ * data (RFC 0029 §6.3): the JDK's {@code Mac} against BouncyCastle's {@code HMac}, each keyed per
+ * call as main does.
  */
 public class FulfillmentBenchmark extends BenchmarkSettings {
   private StreamKeys jdkKeys;

@@ -7,7 +7,10 @@ import dev.inlet.crypto.StreamKeys;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Setup;
 
-/** OER codec of a STREAM-carrying ILP Prepare (RFC 0027): 100 bytes of encrypted data, a 40-character destination. */
+/**
+ * OER codec of a STREAM-carrying ILP Prepare (RFC 0027): 100 bytes of encrypted data, a
+ * 40-character destination.
+ */
 public class IlpPrepareBenchmark extends BenchmarkSettings {
   private IlpPrepare prepare;
   private byte[] encoded;

@@ -8,14 +8,15 @@ import dev.inlet.crypto.DecryptionException;
 import dev.inlet.crypto.StreamKeys;
 import java.util.Arrays;
 import java.util.List;
-import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * A receiver's STREAM reply for a Fulfill (asset details, limits, stream 1's totals): the packet built and encoded
- * as {@code Replies.Reply.stream} does, then encrypted with a fresh random IV (RFC 0029 §5.1.2); the JDK provider
- * against BouncyCastle. The random IV, drawn from a per-thread {@code SecureRandom} in both, is part of the step.
+ * A receiver's STREAM reply for a Fulfill (asset details, limits, stream 1's totals): the packet
+ * built and encoded as {@code Replies.Reply.stream} does, then encrypted with a fresh random IV
+ * (RFC 0029 §5.1.2); the JDK provider against BouncyCastle. The random IV, drawn from a per-thread
+ * {@code SecureRandom} in both, is part of the step.
  */
 public class ReplyEncryptBenchmark extends BenchmarkSettings {
   private StreamKeys jdkKeys;
@@ -28,7 +29,8 @@ public class ReplyEncryptBenchmark extends BenchmarkSettings {
     bcKeys = new BcStreamKeys(jdkKeys);
     frames = Fixtures.replyFrames();
     byte[] plaintext = encodeReply();
-    // Same key, IV and plaintext must give the same bytes: BouncyCastle re-encrypts under the IV main drew.
+    // Same key, IV and plaintext must give the same bytes: BouncyCastle re-encrypts under the IV
+    // main drew.
     byte[] fromJdk = jdkKeys.encrypt(plaintext);
     byte[] fromBc = bcKeys.encrypt(plaintext, Arrays.copyOf(fromJdk, BcPrimitives.ivLength));
     Fixtures.check("encrypted STREAM reply", fromJdk, fromBc);
@@ -38,7 +40,12 @@ public class ReplyEncryptBenchmark extends BenchmarkSettings {
 
   private byte[] encodeReply() {
     return StreamCodec.encode(
-        new StreamPacket(StreamPacket.supportedVersion, IlpPacketType.FULFILL, Fixtures.sequence, Fixtures.amount, frames));
+        new StreamPacket(
+            StreamPacket.supportedVersion,
+            IlpPacketType.FULFILL,
+            Fixtures.sequence,
+            Fixtures.amount,
+            frames));
   }
 
   @Benchmark
@@ -51,7 +58,10 @@ public class ReplyEncryptBenchmark extends BenchmarkSettings {
     return bcKeys.encrypt(encodeReply());
   }
 
-  /** Baseline, no encryption: the reply encoded and a 12-byte IV drawn, the part both providers share. */
+  /**
+   * Baseline, no encryption: the reply encoded and a 12-byte IV drawn, the part both providers
+   * share.
+   */
   @Benchmark
   public void encodeAndIvOnly(Blackhole bh) {
     bh.consume(encodeReply());

@@ -9,8 +9,9 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Setup;
 
 /**
- * A receiver opening a Prepare's data: AES-256-GCM decrypt (RFC 0029 §5.1.2) of 100 bytes, then the STREAM
- * packet and its frames decoded, as {@code StreamReceiver} does; the JDK provider against BouncyCastle.
+ * A receiver opening a Prepare's data: AES-256-GCM decrypt (RFC 0029 §5.1.2) of 100 bytes, then the
+ * STREAM packet and its frames decoded, as {@code StreamReceiver} does; the JDK provider against
+ * BouncyCastle.
  */
 public class StreamDecryptBenchmark extends BenchmarkSettings {
   private StreamKeys jdkKeys;

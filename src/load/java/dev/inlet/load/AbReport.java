@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The A/B comparison ({@code --ab-jar}): per round, the baseline's and the current jar's durable throughput (fulfilled
- * packets/s, closed loop) and half-load p99 (ms), then the means and the ratio current/baseline. Results come in
- * pairs, baseline first, labelled {@value #baseline} and {@value #current} with the round number.
+ * The A/B comparison ({@code --ab-jar}): per round, the baseline's and the current jar's durable
+ * throughput (fulfilled packets/s, closed loop) and half-load p99 (ms), then the means and the
+ * ratio current/baseline. Results come in pairs, baseline first, labelled {@value #baseline} and
+ * {@value #current} with the round number.
  */
 final class AbReport {
   static final String baseline = "baseline";
@@ -17,10 +18,12 @@ final class AbReport {
 
   static void print(List<Result> results, Options options) {
     System.out.println();
-    System.out.printf("A/B: baseline %s, current %s, durable, %d clients, %d rounds%n", options.abJar(),
-        options.inletJar(), options.clients(), options.abRounds());
-    System.out.printf("%-12s %16s %16s %16s %16s%n", "", "baseline /s", "current /s", "baseline p99 ms",
-        "current p99 ms");
+    System.out.printf(
+        "A/B: baseline %s, current %s, durable, %d clients, %d rounds%n",
+        options.abJar(), options.inletJar(), options.clients(), options.abRounds());
+    System.out.printf(
+        "%-12s %16s %16s %16s %16s%n",
+        "", "baseline /s", "current /s", "baseline p99 ms", "current p99 ms");
     List<Result> base = new ArrayList<>();
     List<Result> cur = new ArrayList<>();
     for (int i = 0; i + 1 < results.size(); i += 2) {
@@ -28,14 +31,22 @@ final class AbReport {
       Result c = results.get(i + 1);
       base.add(b);
       cur.add(c);
-      System.out.printf("%-12s %16s %16s %16s %16s  current/baseline %s%n", "round " + (i / 2 + 1),
-          rate(b), rate(c), p99(b), p99(c), ratio(rate(c, b)));
+      System.out.printf(
+          "%-12s %16s %16s %16s %16s  current/baseline %s%n",
+          "round " + (i / 2 + 1), rate(b), rate(c), p99(b), p99(c), ratio(rate(c, b)));
     }
     double baseRate = mean(base, AbReport::throughput);
     double curRate = mean(cur, AbReport::throughput);
-    System.out.printf("%-12s %,16.0f %,16.0f %16s %16s%n", "mean", baseRate, curRate,
-        format(mean(base, AbReport::halfP99)), format(mean(cur, AbReport::halfP99)));
-    System.out.printf("current/baseline: throughput %s, half-load p99 %s%n", ratio(curRate / baseRate),
+    System.out.printf(
+        "%-12s %,16.0f %,16.0f %16s %16s%n",
+        "mean",
+        baseRate,
+        curRate,
+        format(mean(base, AbReport::halfP99)),
+        format(mean(cur, AbReport::halfP99)));
+    System.out.printf(
+        "current/baseline: throughput %s, half-load p99 %s%n",
+        ratio(curRate / baseRate),
         ratio(mean(cur, AbReport::halfP99) / mean(base, AbReport::halfP99)));
     for (Result r : results) {
       if (!r.passed()) {

@@ -11,15 +11,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends a pool's units to Inlet and records every answer in a {@link Stats}. Closed loop: {@code clients}
- * senders, each sending its next unit when the previous one is answered. Open loop: units are due at fixed
- * intervals and sent on the next millisecond tick (at most {@code clients} in flight); latency counts from the time
- * a unit was due, so a stalled server shows in the figures instead of slowing the schedule (no coordinated
- * omission).
+ * Sends a pool's units to Inlet and records every answer in a {@link Stats}. Closed loop: {@code
+ * clients} senders, each sending its next unit when the previous one is answered. Open loop: units
+ * are due at fixed intervals and sent on the next millisecond tick (at most {@code clients} in
+ * flight); latency counts from the time a unit was due, so a stalled server shows in the figures
+ * instead of slowing the schedule (no coordinated omission).
  */
 final class Driver {
   /** How long after its end a part waits for answers still outstanding. */
   private static final long drainNanos = TimeUnit.SECONDS.toNanos(90);
+
   /** Open loop: how often the schedule wakes to send the units that have fallen due. */
   private static final long tickNanos = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -32,48 +33,54 @@ final class Driver {
   }
 
   /**
-   * Closed loop until the pool's units below {@code unitLimit} are used up or {@code durationNanos} has passed,
-   * then waits for the answers in flight. Each sender claims its next unit on the thread that read its last
-   * answer: no hop between an answer and the next request.
+   * Closed loop until the pool's units below {@code unitLimit} are used up or {@code durationNanos}
+   * has passed, then waits for the answers in flight. Each sender claims its next unit on the
+   * thread that read its last answer: no hop between an answer and the next request.
    */
-  void closedLoop(Pool pool, Stats stats, int unitLimit, long durationNanos) throws InterruptedException {
+  void closedLoop(Pool pool, Stats stats, int unitLimit, long durationNanos)
+      throws InterruptedException {
     long start = System.nanoTime();
     long deadline = start + durationNanos;
     CountDownLatch finished = new CountDownLatch(clients);
-    Next next = sender -> {
-      int unit = System.nanoTime() < deadline ? pool.claim(unitLimit) : -1;
-      if (unit < 0) {
-        finished.countDown();
-      } else {
-        sender.start(unit, System.nanoTime());
-      }
-    };
+    Next next =
+        sender -> {
+          int unit = System.nanoTime() < deadline ? pool.claim(unitLimit) : -1;
+          if (unit < 0) {
+            finished.countDown();
+          } else {
+            sender.start(unit, System.nanoTime());
+          }
+        };
     for (int line = 0; line < clients; line++) {
       next.unitDone(new Sender(line, pool, stats, next));
     }
     if (!finished.await(durationNanos + drainNanos, TimeUnit.NANOSECONDS)) {
-      throw new IllegalStateException("answers still outstanding " + drainNanos / 1_000_000_000 + " s after the end");
+      throw new IllegalStateException(
+          "answers still outstanding " + drainNanos / 1_000_000_000 + " s after the end");
     }
     stats.activeNanos += System.nanoTime() - start;
   }
 
   /**
-   * Open loop at {@code rate} units/s, until the units below {@code unitLimit} or {@code durationNanos} run out,
-   * then waits for the answers in flight.
+   * Open loop at {@code rate} units/s, until the units below {@code unitLimit} or {@code
+   * durationNanos} run out, then waits for the answers in flight.
    */
-  void openLoop(Pool pool, Stats stats, int unitLimit, long durationNanos, double rate) throws InterruptedException {
+  void openLoop(Pool pool, Stats stats, int unitLimit, long durationNanos, double rate)
+      throws InterruptedException {
     Pacer pacer = new Pacer(pool, stats, unitLimit, durationNanos, rate);
     pacer.executor.execute(pacer::next);
     if (!pacer.finished.await(durationNanos + drainNanos, TimeUnit.NANOSECONDS)) {
-      throw new IllegalStateException("answers still outstanding " + drainNanos / 1_000_000_000 + " s after the end");
+      throw new IllegalStateException(
+          "answers still outstanding " + drainNanos / 1_000_000_000 + " s after the end");
     }
     stats.activeNanos += System.nanoTime() - pacer.start;
   }
 
   /**
-   * An open loop's schedule, kept on the transport's pacing thread: unit k is due at {@code start + k / rate} and
-   * sent then by an idle sender, or as soon as one is back (at most {@code clients} units in flight). Pacing on the
-   * thread that reads the answers saves a thread hand-over per request.
+   * An open loop's schedule, kept on the transport's pacing thread: unit k is due at {@code start +
+   * k / rate} and sent then by an idle sender, or as soon as one is back (at most {@code clients}
+   * units in flight). Pacing on the thread that reads the answers saves a thread hand-over per
+   * request.
    */
   private final class Pacer {
     final EventExecutor executor = transport.pacer();
@@ -85,11 +92,15 @@ final class Driver {
     private final double rate;
     private final ArrayDeque<Sender> idle = new ArrayDeque<>(clients);
     private long k;
+
     /** The next unit, claimed, and when it is due; -1 when none is claimed. */
     private int unit = -1;
+
     private long due;
+
     /** Waiting for {@code due}, not for a sender. */
     private boolean timerSet;
+
     private boolean over;
 
     Pacer(Pool pool, Stats stats, int unitLimit, long durationNanos, double rate) {
@@ -102,7 +113,9 @@ final class Driver {
       }
     }
 
-    /** Sends what is due while a sender is idle; then waits for the next due time, or for a sender. */
+    /**
+     * Sends what is due while a sender is idle; then waits for the next due time, or for a sender.
+     */
     void next() {
       while (true) {
         if (unit < 0) {
@@ -116,8 +129,10 @@ final class Driver {
         }
         long now = System.nanoTime();
         if (due > now) {
-          // Woken on the next tick, not for each unit: a timer per unit took the generator from 0.24 to 0.31
-          // core at 10,000/s, CPU that Inlet shares. A unit sent up to a tick late counts that in its latency.
+          // Woken on the next tick, not for each unit: a timer per unit took the generator from
+          // 0.24 to 0.31
+          // core at 10,000/s, CPU that Inlet shares. A unit sent up to a tick late counts that in
+          // its latency.
           timerSet = true;
           long wake = start + ((due - start + tickNanos - 1) / tickNanos) * tickNanos;
           executor.schedule(this::onTimer, wake - now, TimeUnit.NANOSECONDS);
@@ -163,16 +178,18 @@ final class Driver {
   }
 
   /**
-   * Sends units on one line: a unit's Prepares one after the other, the first one's latency counted from the
-   * time the unit was due, the others' from their sending.
+   * Sends units on one line: a unit's Prepares one after the other, the first one's latency counted
+   * from the time the unit was due, the others' from their sending.
    */
   private final class Sender implements IlpTransport.Answer {
     private final int line;
     private final Pool pool;
     private final Stats stats;
     private final Next done;
+
     /** The Prepare in flight, the end of its unit, and the time its latency counts from. */
     private int packet;
+
     private int unitEnd;
     private long since;
 

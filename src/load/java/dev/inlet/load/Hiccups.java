@@ -5,10 +5,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * How late a thread that sleeps 1 ms at a time wakes up (microseconds): the scheduling delay any thread of the
- * generator, Inlet or PostgreSQL may meet on its way, from the CPUs being busy or the hypervisor taking them. Every
- * hop of a packet (generator, event loop, ledger writer, PostgreSQL and back) can meet it, so it bounds how low the
- * latency percentiles can go on this machine. One daemon thread, a few microseconds of CPU per millisecond.
+ * How late a thread that sleeps 1 ms at a time wakes up (microseconds): the scheduling delay any
+ * thread of the generator, Inlet or PostgreSQL may meet on its way, from the CPUs being busy or the
+ * hypervisor taking them. Every hop of a packet (generator, event loop, ledger writer, PostgreSQL
+ * and back) can meet it, so it bounds how low the latency percentiles can go on this machine. One
+ * daemon thread, a few microseconds of CPU per millisecond.
  */
 final class Hiccups {
   private static final long sleepNanos = 1_000_000;
@@ -28,7 +29,10 @@ final class Hiccups {
     t.start();
   }
 
-  /** The delays recorded since the last call (the first call after {@link #start()}: since the start). */
+  /**
+   * The delays recorded since the last call (the first call after {@link #start()}: since the
+   * start).
+   */
   static Histogram since() {
     return recorder.getIntervalHistogram();
   }

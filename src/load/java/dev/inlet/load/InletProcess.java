@@ -23,11 +23,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Inlet as a child process ({@code java -jar} on the Spring Boot jar) with its embedded PostgreSQL in a fresh
- * data directory, and what the benchmark reads from it: readiness, admin API, Prometheus figures, CPU time (of
- * the JVM and of the PostgreSQL processes), heap after a full GC, and a JFR recording. It is given two ports: the web
- * server's and the ILP-over-HTTP listener's ({@code --inlet.ilp-port}); an older jar that serves {@code /ilp} on its
- * web server's port ignores the second, and {@link #ilpPort} then says the first.
+ * Inlet as a child process ({@code java -jar} on the Spring Boot jar) with its embedded PostgreSQL
+ * in a fresh data directory, and what the benchmark reads from it: readiness, admin API, Prometheus
+ * figures, CPU time (of the JVM and of the PostgreSQL processes), heap after a full GC, and a JFR
+ * recording. It is given two ports: the web server's and the ILP-over-HTTP listener's ({@code
+ * --inlet.ilp-port}); an older jar that serves {@code /ilp} on its web server's port ignores the
+ * second, and {@link #ilpPort} then says the first.
  */
 final class InletProcess implements AutoCloseable {
   static final String adminToken = "load-admin-token";
@@ -39,7 +40,8 @@ final class InletProcess implements AutoCloseable {
   private final int port;
   private final int ilpPort;
   private final Path log;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Long postmasterPid;
 
   private Boolean ownIlpPort;
@@ -53,14 +55,16 @@ final class InletProcess implements AutoCloseable {
   }
 
   /**
-   * @param jfrSettings JFR settings ({@code sampling}: execution samples only; or the JDK's {@code default},
-   *     {@code profile}) for a recording that runs from the
-   *     start, so that turning it on cannot disturb a measured phase; null for none
+   * @param jfrSettings JFR settings ({@code sampling}: execution samples only; or the JDK's {@code
+   *     default}, {@code profile}) for a recording that runs from the start, so that turning it on
+   *     cannot disturb a measured phase; null for none
    */
-  static InletProcess start(Path jar, List<String> jvmArgs, Path dataDir, boolean nonDurable, String jfrSettings)
+  static InletProcess start(
+      Path jar, List<String> jvmArgs, Path dataDir, boolean nonDurable, String jfrSettings)
       throws IOException {
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("No Inlet jar at " + jar.toAbsolutePath() + ": build it first (mvn package)");
+      throw new IllegalStateException(
+          "No Inlet jar at " + jar.toAbsolutePath() + ": build it first (mvn package)");
     }
     int port = freePort();
     int ilpPort = freePort();
@@ -73,10 +77,13 @@ final class InletProcess implements AutoCloseable {
     if (jfrSettings != null) {
       String settings = jfrSettings;
       if (settings.equals("sampling")) {
-        // Only the two sampling events, Java code every 5 ms: more samples than the JDK's profile settings, and
+        // Only the two sampling events, Java code every 5 ms: more samples than the JDK's profile
+        // settings, and
         // none of their other events.
         Path jfc = dataDir.resolve("sampling.jfc");
-        Files.writeString(jfc, """
+        Files.writeString(
+            jfc,
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <configuration version="2.0" label="inlet-load sampling">
               <event name="jdk.ExecutionSample">
@@ -93,19 +100,23 @@ final class InletProcess implements AutoCloseable {
       }
       command.add("-XX:StartFlightRecording=name=inlet-load,settings=" + settings);
     }
-    command.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
-        "--server.address=127.0.0.1",
-        "--server.port=" + port,
-        "--inlet.ilp-port=" + ilpPort,
-        "--inlet.data-dir=" + dataDir,
-        "--inlet.admin-token=" + adminToken,
-        "--inlet.connector-token=" + connectorToken,
-        "--inlet.ilp-address=" + ilpAddress));
+    command.addAll(
+        List.of(
+            "-jar",
+            jar.toAbsolutePath().toString(),
+            "--server.address=127.0.0.1",
+            "--server.port=" + port,
+            "--inlet.ilp-port=" + ilpPort,
+            "--inlet.data-dir=" + dataDir,
+            "--inlet.admin-token=" + adminToken,
+            "--inlet.connector-token=" + connectorToken,
+            "--inlet.ilp-address=" + ilpAddress));
     if (nonDurable) {
       command.add("--inlet.unsafe-non-durable-commits=true");
     }
     Path log = dataDir.resolve("inlet.log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new InletProcess(process, dataDir, port, ilpPort, log);
   }
 
@@ -115,8 +126,9 @@ final class InletProcess implements AutoCloseable {
   }
 
   /**
-   * Where {@code POST /ilp} is served: the ILP-over-HTTP listener's port, or the web server's for a jar from before
-   * that listener (nothing listens on the port it was given). Known once {@link #awaitReady} has returned.
+   * Where {@code POST /ilp} is served: the ILP-over-HTTP listener's port, or the web server's for a
+   * jar from before that listener (nothing listens on the port it was given). Known once {@link
+   * #awaitReady} has returned.
    */
   int ilpPort() {
     if (ownIlpPort == null) {
@@ -139,7 +151,8 @@ final class InletProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("Inlet exited with " + process.exitValue() + ":\n" + logTail());
+        throw new IllegalStateException(
+            "Inlet exited with " + process.exitValue() + ":\n" + logTail());
       }
       try {
         if (get("/actuator/health/readiness", null).statusCode() == 200) {
@@ -151,19 +164,24 @@ final class InletProcess implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("Inlet not ready after " + timeout.toSeconds() + " s:\n" + logTail());
+    throw new IllegalStateException(
+        "Inlet not ready after " + timeout.toSeconds() + " s:\n" + logTail());
   }
 
   HttpResponse<String> adminGet(String path) throws IOException, InterruptedException {
     return get(path, "Bearer " + adminToken);
   }
 
-  HttpResponse<String> adminPost(String path, String json) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(uri(path))
-        .header("Authorization", "Bearer " + adminToken)
-        .header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(60))
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  HttpResponse<String> adminPost(String path, String json)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Authorization", "Bearer " + adminToken)
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** The Prometheus scrape. */
@@ -175,7 +193,10 @@ final class InletProcess implements AutoCloseable {
     return Metrics.parse(r.body());
   }
 
-  /** Heap used right after a full GC ({@code jcmd GC.run}), from {@code jvm_memory_used_bytes{area="heap"}}. */
+  /**
+   * Heap used right after a full GC ({@code jcmd GC.run}), from {@code
+   * jvm_memory_used_bytes{area="heap"}}.
+   */
   long heapAfterGc() throws IOException, InterruptedException {
     jcmd("GC.run");
     return (long) metrics().sum("jvm_memory_used_bytes", "area=\"heap\"");
@@ -192,15 +213,18 @@ final class InletProcess implements AutoCloseable {
   }
 
   /**
-   * CPU time of the embedded PostgreSQL: the postmaster and its processes (backends, WAL writer, ...), including
-   * those that have ended (autovacuum workers).
+   * CPU time of the embedded PostgreSQL: the postmaster and its processes (backends, WAL writer,
+   * ...), including those that have ended (autovacuum workers).
    */
   Duration postgresCpu() {
     double seconds = postgresProcessCpu().values().stream().mapToDouble(v -> v[0] + v[1]).sum();
     return Duration.ofNanos((long) (seconds * 1e9));
   }
 
-  /** CPU by thread group of Inlet's JVM, and by process role of its PostgreSQL: see {@link ThreadCpu}. */
+  /**
+   * CPU by thread group of Inlet's JVM, and by process role of its PostgreSQL: see {@link
+   * ThreadCpu}.
+   */
   Map<String, double[]> jvmThreadCpu() {
     return ThreadCpu.threads(process.pid());
   }
@@ -217,28 +241,33 @@ final class InletProcess implements AutoCloseable {
   }
 
   /**
-   * Runs a PostgreSQL {@code CHECKPOINT} on Inlet's embedded database (port from {@code postmaster.pid}): the WAL
-   * behind it is recycled as future segments, and the phase after it does not pay for the checkpoint's writes.
+   * Runs a PostgreSQL {@code CHECKPOINT} on Inlet's embedded database (port from {@code
+   * postmaster.pid}): the WAL behind it is recycled as future segments, and the phase after it does
+   * not pay for the checkpoint's writes.
    */
   void checkpoint() throws SQLException, IOException {
-    try (Connection c = DriverManager.getConnection(postgresUrl()); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(postgresUrl());
+        Statement st = c.createStatement()) {
       st.execute("CHECKPOINT");
     }
   }
 
   /**
-   * Gives the embedded cluster the WAL segments a server that has run for a while has. A new cluster creates each
-   * segment when its WAL first reaches it: 16 MiB zero-filled and flushed inside a commit, a stall of 30–80 ms every
-   * 16 MiB of WAL (every 2–4 s under load). Here {@code segments} are created at once (a WAL message and a switch
-   * each), then a checkpoint recycles them as future segments, which Inlet's embedded server keeps
-   * ({@code min_wal_size}, {@code DatabaseConfig}).
+   * Gives the embedded cluster the WAL segments a server that has run for a while has. A new
+   * cluster creates each segment when its WAL first reaches it: 16 MiB zero-filled and flushed
+   * inside a commit, a stall of 30–80 ms every 16 MiB of WAL (every 2–4 s under load). Here {@code
+   * segments} are created at once (a WAL message and a switch each), then a checkpoint recycles
+   * them as future segments, which Inlet's embedded server keeps ({@code min_wal_size}, {@code
+   * DatabaseConfig}).
    *
    * @return the WAL segments PostgreSQL holds afterwards
    */
   int reserveWal(int segments) throws SQLException, IOException {
-    try (Connection c = DriverManager.getConnection(postgresUrl()); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(postgresUrl());
+        Statement st = c.createStatement()) {
       for (int i = 0; i < segments; i++) {
-        st.execute("SELECT pg_logical_emit_message(false, 'inlet-load', 'wal reserve'), pg_switch_wal()");
+        st.execute(
+            "SELECT pg_logical_emit_message(false, 'inlet-load', 'wal reserve'), pg_switch_wal()");
       }
       st.execute("CHECKPOINT");
       try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_ls_waldir()")) {
@@ -252,9 +281,13 @@ final class InletProcess implements AutoCloseable {
     return "jdbc:postgresql://127.0.0.1:" + postmasterPidLine(3) + "/postgres?user=postgres";
   }
 
-  /** Line {@code index} of PostgreSQL's {@code postmaster.pid}: 0 the postmaster's pid, 3 its port. */
+  /**
+   * Line {@code index} of PostgreSQL's {@code postmaster.pid}: 0 the postmaster's pid, 3 its port.
+   */
   private String postmasterPidLine(int index) throws IOException {
-    return Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(index).trim();
+    return Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"))
+        .get(index)
+        .trim();
   }
 
   private Optional<ProcessHandle> postmaster() {
@@ -269,8 +302,8 @@ final class InletProcess implements AutoCloseable {
   }
 
   /**
-   * Stops Inlet with SIGTERM (graceful: it drains the ledger and stops its PostgreSQL), forcibly after 60 s; a
-   * PostgreSQL left behind by a forced stop is stopped by its pid.
+   * Stops Inlet with SIGTERM (graceful: it drains the ledger and stops its PostgreSQL), forcibly
+   * after 60 s; a PostgreSQL left behind by a forced stop is stopped by its pid.
    */
   @Override
   public void close() {
@@ -317,7 +350,8 @@ final class InletProcess implements AutoCloseable {
     return text;
   }
 
-  private HttpResponse<String> get(String path, String authorization) throws IOException, InterruptedException {
+  private HttpResponse<String> get(String path, String authorization)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET();
     if (authorization != null) {
       b.header("Authorization", authorization);
@@ -340,14 +374,16 @@ final class InletProcess implements AutoCloseable {
   }
 
   /**
-   * A free port below the kernel's ephemeral range (32768 and up on Linux): the embedded PostgreSQL takes an
-   * ephemeral one while Inlet starts, and once took the very port picked here for Inlet's HTTP server.
+   * A free port below the kernel's ephemeral range (32768 and up on Linux): the embedded PostgreSQL
+   * takes an ephemeral one while Inlet starts, and once took the very port picked here for Inlet's
+   * HTTP server.
    */
   private static int freePort() throws IOException {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int attempt = 0; attempt < 100; attempt++) {
       int port = random.nextInt(20_000, 32_000);
-      try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      try (ServerSocket socket =
+          new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
         return socket.getLocalPort();
       } catch (IOException taken) {
         // try another

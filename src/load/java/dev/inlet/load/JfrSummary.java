@@ -13,8 +13,9 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Where Inlet's threads were, from a JFR recording: Java execution samples by top frame (method, and package),
- * and by thread (pools with numbers folded together); native samples (threads waiting in I/O) by thread.
+ * Where Inlet's threads were, from a JFR recording: Java execution samples by top frame (method,
+ * and package), and by thread (pools with numbers folded together); native samples (threads waiting
+ * in I/O) by thread.
  */
 final class JfrSummary {
   private final Map<String, Integer> methods = new HashMap<>();
@@ -66,7 +67,10 @@ final class JfrSummary {
     return name == null ? "?" : name.replaceAll("\\d+", "N");
   }
 
-  /** The first three parts of a package name ({@code io.netty.channel}), or the whole one if shorter. */
+  /**
+   * The first three parts of a package name ({@code io.netty.channel}), or the whole one if
+   * shorter.
+   */
   private static String packageOf(String type) {
     int end = type.lastIndexOf('.');
     String pkg = end < 0 ? "" : type.substring(0, end);
@@ -75,7 +79,8 @@ final class JfrSummary {
   }
 
   void print(String title, int top) {
-    System.out.printf("%s: %,d Java execution samples, %,d native samples%n", title, samples, nativeSamples);
+    System.out.printf(
+        "%s: %,d Java execution samples, %,d native samples%n", title, samples, nativeSamples);
     System.out.printf("  top %d frames (self time):%n", top);
     printTop(methods, samples, top);
     System.out.println("  by package (self time):");
@@ -90,7 +95,10 @@ final class JfrSummary {
     counts.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
         .limit(n)
-        .forEach(en -> System.out.printf("    %5.1f%%  %6d  %s%n", 100.0 * en.getValue() / Math.max(1, total),
-            en.getValue(), en.getKey()));
+        .forEach(
+            en ->
+                System.out.printf(
+                    "    %5.1f%%  %6d  %s%n",
+                    100.0 * en.getValue() / Math.max(1, total), en.getValue(), en.getKey()));
   }
 }

@@ -25,25 +25,31 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Inlet's load benchmark. For each mode (durable, then the non-durable baseline) it starts Inlet as its own
- * process on a fresh embedded PostgreSQL, opens STREAM connections through SPSP, pre-builds valid encrypted
- * Prepares, warms up, loads Inlet over ILP-over-HTTP for a fixed duration or packet count (closed loop, or open
- * loop at a fixed rate), then — closed loop only — offers half the throughput it measured and reports that
- * latency too. It prints throughput, rejects, latency percentiles, CPU time, heap after GC (start, taken before the
- * warm-up's last seconds; middle; end) and a JFR summary, and checks that the ledger credited exactly what was
- * fulfilled: otherwise the run fails. With {@code --ab-jar} it compares two jars instead: durable runs of a baseline
- * jar and of the current one, alternately, for {@code --ab-rounds} rounds ({@link AbReport}).
+ * Inlet's load benchmark. For each mode (durable, then the non-durable baseline) it starts Inlet as
+ * its own process on a fresh embedded PostgreSQL, opens STREAM connections through SPSP, pre-builds
+ * valid encrypted Prepares, warms up, loads Inlet over ILP-over-HTTP for a fixed duration or packet
+ * count (closed loop, or open loop at a fixed rate), then — closed loop only — offers half the
+ * throughput it measured and reports that latency too. It prints throughput, rejects, latency
+ * percentiles, CPU time, heap after GC (start, taken before the warm-up's last seconds; middle;
+ * end) and a JFR summary, and checks that the ledger credited exactly what was fulfilled: otherwise
+ * the run fails. With {@code --ab-jar} it compares two jars instead: durable runs of a baseline jar
+ * and of the current one, alternately, for {@code --ab-rounds} rounds ({@link AbReport}).
  */
 public final class LoadBenchmark {
   static final String account = "bench";
   private static final JsonMapper json = JsonMapper.builder().build();
   private static final int prebuildGuessPerSecond = 20_000;
+
   /**
-   * Unmeasured load after a forced full GC (the start heap sample; the end one, before the half-load phase): long
-   * enough for the JIT to recompile what that GC unloaded.
+   * Unmeasured load after a forced full GC (the start heap sample; the end one, before the
+   * half-load phase): long enough for the JIT to recompile what that GC unloaded.
    */
   private static final int settleSeconds = 15;
-  /** WAL segments (16 MiB each) created before the load: 1 GiB, the embedded server's {@code min_wal_size}. */
+
+  /**
+   * WAL segments (16 MiB each) created before the load: 1 GiB, the embedded server's {@code
+   * min_wal_size}.
+   */
   private static final int walReserveSegments = 64;
 
   private final Options options;
@@ -66,23 +72,38 @@ public final class LoadBenchmark {
 
   private boolean run() throws Exception {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-    System.out.println("Inlet load benchmark, " + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(ZonedDateTime.now()));
+    System.out.println(
+        "Inlet load benchmark, "
+            + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(ZonedDateTime.now()));
     System.out.println("machine: " + Machine.describe(tmp));
     Histogram idle = Hiccups.idle(5);
-    System.out.printf("idle machine: a thread sleeping 1 ms at a time woke late by p50 %.2f, p99 %.2f, max %.2f ms "
-        + "over 5 s%n", idle.getValueAtPercentile(50) / 1000.0, idle.getValueAtPercentile(99) / 1000.0,
+    System.out.printf(
+        "idle machine: a thread sleeping 1 ms at a time woke late by p50 %.2f, p99 %.2f, max %.2f ms "
+            + "over 5 s%n",
+        idle.getValueAtPercentile(50) / 1000.0,
+        idle.getValueAtPercentile(99) / 1000.0,
         idle.getMaxValue() / 1000.0);
-    System.out.printf("options: clients=%d connections=%d %s warmup=%ds %s half-load=%s churn-connections=%d "
+    System.out.printf(
+        "options: clients=%d connections=%d %s warmup=%ds %s half-load=%s churn-connections=%d "
             + "http-client=%s inlet-jvm-args=%s jfr=%s%n",
-        options.clients(), options.connections(),
-        options.packets() > 0 ? "packets=" + options.packets() : "duration=" + options.durationSeconds() + "s",
-        options.warmupSeconds(), options.openLoop() ? "rate=" + options.rate() + "/s (open loop)" : "closed loop",
-        options.openLoop() || options.halfLoadSeconds() == 0 ? "off"
+        options.clients(),
+        options.connections(),
+        options.packets() > 0
+            ? "packets=" + options.packets()
+            : "duration=" + options.durationSeconds() + "s",
+        options.warmupSeconds(),
+        options.openLoop() ? "rate=" + options.rate() + "/s (open loop)" : "closed loop",
+        options.openLoop() || options.halfLoadSeconds() == 0
+            ? "off"
             : options.halfLoadSeconds() + "s of " + options.halfLoadOf(),
-        options.churnConnections(), options.httpClient(), String.join(" ", options.inletJvmArgs()), options.jfr());
+        options.churnConnections(),
+        options.httpClient(),
+        String.join(" ", options.inletJvmArgs()),
+        options.jfr());
     List<Result> results = new ArrayList<>();
     if (options.abJar() != null) {
-      // A/B: durable runs, baseline and current alternately, so that a drift of the machine hits both alike.
+      // A/B: durable runs, baseline and current alternately, so that a drift of the machine hits
+      // both alike.
       for (int round = 1; round <= options.abRounds(); round++) {
         awaitQuiet(null);
         results.add(runMode(false, options.abJar(), AbReport.baseline + " " + round));
@@ -107,19 +128,32 @@ public final class LoadBenchmark {
    */
   private Result runMode(boolean nonDurable, Path jar, String label) throws Exception {
     Result result = new Result(label);
-    Path data = Files.createTempDirectory("inlet-load-" + label.replaceAll("[^A-Za-z0-9-]", "-") + "-");
-    log(label, "starting Inlet %s (%s) with data in %s", jar, nonDurable
-        ? "--inlet.unsafe-non-durable-commits=true: synchronous_commit=off"
-        : "durable: fsync=on, synchronous_commit=on", data);
+    Path data =
+        Files.createTempDirectory("inlet-load-" + label.replaceAll("[^A-Za-z0-9-]", "-") + "-");
+    log(
+        label,
+        "starting Inlet %s (%s) with data in %s",
+        jar,
+        nonDurable
+            ? "--inlet.unsafe-non-durable-commits=true: synchronous_commit=off"
+            : "durable: fsync=on, synchronous_commit=on",
+        data);
     long t0 = System.nanoTime();
-    InletProcess inlet = InletProcess.start(jar, options.inletJvmArgs(), data, nonDurable,
-        options.jfrOn() ? options.jfr() : null);
+    InletProcess inlet =
+        InletProcess.start(
+            jar, options.inletJvmArgs(), data, nonDurable, options.jfrOn() ? options.jfr() : null);
     Thread stopOnExit = new Thread(inlet::close, "stop-inlet");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
     try {
       inlet.awaitReady(Duration.ofSeconds(180));
-      log(label, "Inlet ready in %.1f s (pid %d, port %d, POST /ilp on %s)", (System.nanoTime() - t0) / 1e9,
-          inlet.pid(), inlet.port(), inlet.ownIlpPort() ? "its own port " + inlet.ilpPort()
+      log(
+          label,
+          "Inlet ready in %.1f s (pid %d, port %d, POST /ilp on %s)",
+          (System.nanoTime() - t0) / 1e9,
+          inlet.pid(),
+          inlet.port(),
+          inlet.ownIlpPort()
+              ? "its own port " + inlet.ilpPort()
               : "the same port (a jar from before the ILP-over-HTTP listener)");
       load(inlet, result, label, data);
     } catch (Exception e) {
@@ -140,33 +174,51 @@ public final class LoadBenchmark {
   /** The phases of one run on a ready Inlet. */
   private void load(InletProcess inlet, Result result, String label, Path data) throws Exception {
     boolean rawClient = options.httpClient().equals("raw");
-    try (ReactorHttp http = new ReactorHttp(inlet.port(), inlet.ilpPort(), options.clients(),
-        InletProcess.connectorToken);
-        RawIlpClient raw = rawClient ? new RawIlpClient(inlet.ilpPort(), options.clients()) : null) {
+    try (ReactorHttp http =
+            new ReactorHttp(
+                inlet.port(), inlet.ilpPort(), options.clients(), InletProcess.connectorToken);
+        RawIlpClient raw =
+            rawClient ? new RawIlpClient(inlet.ilpPort(), options.clients()) : null) {
       long t2 = System.nanoTime();
       int walSegments = inlet.reserveWal(walReserveSegments);
-      log(label, "WAL: %d segments of 16 MiB created and recycled in %.1f s (%d in pg_wal)", walReserveSegments,
-          (System.nanoTime() - t2) / 1e9, walSegments);
-      HttpResponse<String> created = inlet.adminPost("/admin/accounts", "{\"name\":\"" + account + "\"}");
+      log(
+          label,
+          "WAL: %d segments of 16 MiB created and recycled in %.1f s (%d in pg_wal)",
+          walReserveSegments,
+          (System.nanoTime() - t2) / 1e9,
+          walSegments);
+      HttpResponse<String> created =
+          inlet.adminPost("/admin/accounts", "{\"name\":\"" + account + "\"}");
       if (created.statusCode() != 201) {
-        throw new IllegalStateException("creating the account: " + created.statusCode() + " " + created.body());
+        throw new IllegalStateException(
+            "creating the account: " + created.statusCode() + " " + created.body());
       }
       long t1 = System.nanoTime();
       List<PacketFactory.Connection> connections = openConnections(http, options.connections());
       List<PacketFactory.Connection> churn = openConnections(http, options.churnConnections());
-      log(label, "opened %d STREAM connections via SPSP (GET /%s)%s in %.1f s", connections.size(), account,
-          churn.isEmpty() ? "" : " and " + churn.size() + " churn connections", (System.nanoTime() - t1) / 1e9);
-      PacketFactory factory = new PacketFactory(connections, churn, inlet.ilpPort(), InletProcess.connectorToken);
+      log(
+          label,
+          "opened %d STREAM connections via SPSP (GET /%s)%s in %.1f s",
+          connections.size(),
+          account,
+          churn.isEmpty() ? "" : " and " + churn.size() + " churn connections",
+          (System.nanoTime() - t1) / 1e9);
+      PacketFactory factory =
+          new PacketFactory(connections, churn, inlet.ilpPort(), InletProcess.connectorToken);
       Driver driver = new Driver(raw != null ? raw : http, options.clients());
 
       // Warm-up: not measured, but its money counts in the ledger check.
       if (options.warmupSeconds() > 0) {
-        int n = options.openLoop()
-            ? (int) Math.ceil(options.rate() * options.warmupSeconds() * 1.05) + options.clients()
-            : Math.min(options.maxPrebuilt(), options.warmupSeconds() * prebuildGuessPerSecond);
+        int n =
+            options.openLoop()
+                ? (int) Math.ceil(options.rate() * options.warmupSeconds() * 1.05)
+                    + options.clients()
+                : Math.min(options.maxPrebuilt(), options.warmupSeconds() * prebuildGuessPerSecond);
         Pool warm = prebuild(label, factory, n, 0, options.warmupSeconds());
-        // The start heap sample forces a full GC, after which the JIT recompiles for seconds; a checkpoint writes
-        // the warm-up's dirty pages and recycles its WAL (InletProcess.checkpoint). Both before the warm-up's last
+        // The start heap sample forces a full GC, after which the JIT recompiles for seconds; a
+        // checkpoint writes
+        // the warm-up's dirty pages and recycles its WAL (InletProcess.checkpoint). Both before the
+        // warm-up's last
         // seconds: their after-effects are warm-up, not measured, work.
         long total = TimeUnit.SECONDS.toNanos(options.warmupSeconds());
         long settle = Math.min(TimeUnit.SECONDS.toNanos(settleSeconds), total / 2);
@@ -176,11 +228,15 @@ public final class LoadBenchmark {
           inlet.checkpoint();
           load(driver, warm, result.warmup, warm.units(), settle);
         }
-        log(label, "warm-up: %,.0f fulfilled/s over %.1f s", result.warmup.fulfilledPerSecond(),
+        log(
+            label,
+            "warm-up: %,.0f fulfilled/s over %.1f s",
+            result.warmup.fulfilledPerSecond(),
             result.warmup.seconds());
       }
 
-      // Measured phase, in two halves with the middle heap sample between them (not under load, not timed).
+      // Measured phase, in two halves with the middle heap sample between them (not under load, not
+      // timed).
       int churnUnits = options.churnConnections();
       int n;
       if (options.packets() > 0) {
@@ -189,12 +245,18 @@ public final class LoadBenchmark {
         n = (int) Math.ceil(options.rate() * options.durationSeconds() * 1.05) + options.clients();
       } else {
         double guess = Math.max(2_000, result.warmup.answeredPerSecond());
-        n = (int) Math.min(options.maxPrebuilt(), Math.ceil(guess * options.durationSeconds() * 1.5) + 10_000);
+        n =
+            (int)
+                Math.min(
+                    options.maxPrebuilt(),
+                    Math.ceil(guess * options.durationSeconds() * 1.5) + 10_000);
       }
       Pool pool = prebuild(label, factory, n, churnUnits, options.durationSeconds());
       awaitQuiet(inlet);
-      int[] limits = options.packets() > 0
-          ? new int[] {pool.units() / 2, pool.units()} : new int[] {pool.units(), pool.units()};
+      int[] limits =
+          options.packets() > 0
+              ? new int[] {pool.units() / 2, pool.units()}
+              : new int[] {pool.units(), pool.units()};
       long half = TimeUnit.SECONDS.toNanos(options.durationSeconds()) / 2;
       // A packet count still has a time bound: each half stops after 20 minutes at most.
       long partNanos = options.packets() > 0 ? TimeUnit.MINUTES.toNanos(20) : half;
@@ -211,8 +273,12 @@ public final class LoadBenchmark {
         }
         result.figures.addSince(start, inlet);
         windows.add(new Instant[] {from, Instant.now()});
-        log(label, "measured part %d: %,d fulfilled so far, %,.0f fulfilled/s", part + 1,
-            result.measured.fulfilled.sum(), result.measured.fulfilledPerSecond());
+        log(
+            label,
+            "measured part %d: %,d fulfilled so far, %,.0f fulfilled/s",
+            part + 1,
+            result.measured.fulfilled.sum(),
+            result.measured.fulfilledPerSecond());
         if (part == 0) {
           result.heapMiddle = inlet.heapAfterGc();
         }
@@ -230,38 +296,58 @@ public final class LoadBenchmark {
       }
 
       // Latency at half the measured throughput, open loop.
-      if (!options.openLoop() && options.halfLoadSeconds() > 0 && result.measured.fulfilledPerSecond() > 0) {
+      if (!options.openLoop()
+          && options.halfLoadSeconds() > 0
+          && result.measured.fulfilledPerSecond() > 0) {
         result.halfRate = options.halfLoadRate(result.measured.fulfilledPerSecond());
         int seconds = settleSeconds + options.halfLoadSeconds();
         int m = (int) Math.ceil(result.halfRate * seconds * 1.05) + options.clients();
         Pool halfPool = prebuild(label, factory, m, 0, seconds);
         awaitQuiet(inlet);
-        // First unmeasured, like the warm-up (and its money counted with the warm-up's): the end heap sample's full
-        // GC has just sent the JIT recompiling, and the WAL segments recycled at the warm-up's checkpoint may be used
+        // First unmeasured, like the warm-up (and its money counted with the warm-up's): the end
+        // heap sample's full
+        // GC has just sent the JIT recompiling, and the WAL segments recycled at the warm-up's
+        // checkpoint may be used
         // up.
         inlet.checkpoint();
-        driver.openLoop(halfPool, result.warmup, halfPool.units(), TimeUnit.SECONDS.toNanos(settleSeconds),
+        driver.openLoop(
+            halfPool,
+            result.warmup,
+            halfPool.units(),
+            TimeUnit.SECONDS.toNanos(settleSeconds),
             result.halfRate);
         result.half = new Stats();
         Metrics halfBefore = inlet.metrics();
         PhaseFigures.Start halfStart = PhaseFigures.start(inlet);
-        driver.openLoop(halfPool, result.half, halfPool.units(), TimeUnit.SECONDS.toNanos(options.halfLoadSeconds()),
+        driver.openLoop(
+            halfPool,
+            result.half,
+            halfPool.units(),
+            TimeUnit.SECONDS.toNanos(options.halfLoadSeconds()),
             result.halfRate);
         result.halfFigures.addSince(halfStart, inlet);
         result.halfFigures.ledger(halfBefore, inlet.metrics());
-        log(label, "half load: offered %,.0f/s, %,.0f fulfilled/s, p99 %.2f ms", result.halfRate,
-            result.half.fulfilledPerSecond(), result.half.histogram().getValueAtPercentile(99) / 1000.0);
+        log(
+            label,
+            "half load: offered %,.0f/s, %,.0f fulfilled/s, p99 %.2f ms",
+            result.halfRate,
+            result.half.fulfilledPerSecond(),
+            result.half.histogram().getValueAtPercentile(99) / 1000.0);
       }
 
       check(inlet, result);
-      log(label, "ledger check %s", result.passed() ? "PASS" : "FAIL: " + String.join("; ", result.failures));
+      log(
+          label,
+          "ledger check %s",
+          result.passed() ? "PASS" : "FAIL: " + String.join("; ", result.failures));
     }
   }
 
   /**
-   * Measures for a second what other processes (not this generator, nor Inlet and its PostgreSQL when given) use
-   * of the CPU: the benchmark shares the machine with them. When they are busy it waits, at most
-   * {@code --wait-for-quiet-seconds}, for them to calm down, then says so if they have not.
+   * Measures for a second what other processes (not this generator, nor Inlet and its PostgreSQL
+   * when given) use of the CPU: the benchmark shares the machine with them. When they are busy it
+   * waits, at most {@code --wait-for-quiet-seconds}, for them to calm down, then says so if they
+   * have not.
    */
   private void awaitQuiet(InletProcess inlet) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.waitForQuietSeconds());
@@ -275,8 +361,10 @@ public final class LoadBenchmark {
         return;
       }
       if (System.nanoTime() >= deadline) {
-        System.out.printf("WARNING: other processes use %.2f cores of %d: the figures will be lower than on a quiet "
-            + "machine (see 'other processes CPU')%n", others, Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+            "WARNING: other processes use %.2f cores of %d: the figures will be lower than on a quiet "
+                + "machine (see 'other processes CPU')%n",
+            others, Runtime.getRuntime().availableProcessors());
         return;
       }
       Thread.sleep(4_000);
@@ -291,7 +379,8 @@ public final class LoadBenchmark {
       money += s.fulfilledAmount.sum();
       paying += s.fulfilled.sum() - s.churnClosed.sum();
       if (s.badFulfillments.sum() > 0) {
-        r.failures.add(s.badFulfillments.sum() + " Fulfills whose fulfillment does not meet the condition");
+        r.failures.add(
+            s.badFulfillments.sum() + " Fulfills whose fulfillment does not meet the condition");
       }
     }
     r.expectedCredit = BigInteger.valueOf(money);
@@ -302,24 +391,38 @@ public final class LoadBenchmark {
     }
     r.ledgerCredited = new BigInteger(figures.path("credited").asString("-1"));
     if (!r.ledgerCredited.equals(r.expectedCredit)) {
-      r.failures.add("ledger credited " + r.ledgerCredited + " but the benchmark was fulfilled " + r.expectedCredit);
+      r.failures.add(
+          "ledger credited "
+              + r.ledgerCredited
+              + " but the benchmark was fulfilled "
+              + r.expectedCredit);
     }
     long packets = figures.path("packets").asLong(-1);
     if (packets != paying) {
-      r.failures.add("ledger has " + packets + " credited packets for " + paying + " fulfilled paying Prepares");
+      r.failures.add(
+          "ledger has "
+              + packets
+              + " credited packets for "
+              + paying
+              + " fulfilled paying Prepares");
     }
     HttpResponse<String> acct = inlet.adminGet("/admin/accounts/" + account);
     r.balance = new BigInteger(json.readTree(acct.body()).path("balance").asString("-1"));
     if (!r.balance.equals(r.expectedCredit)) {
-      r.failures.add("balance of " + account + " is " + r.balance + ", expected " + r.expectedCredit);
+      r.failures.add(
+          "balance of " + account + " is " + r.balance + ", expected " + r.expectedCredit);
     }
     if (r.measured.fulfilled.sum() == 0) {
       r.failures.add("nothing was fulfilled in the measured phase");
     }
   }
 
-  /** Runs the configured load (open loop at {@code --rate}, or closed loop) on {@code pool} for {@code nanos}. */
-  private void load(Driver driver, Pool pool, Stats stats, int limit, long nanos) throws InterruptedException {
+  /**
+   * Runs the configured load (open loop at {@code --rate}, or closed loop) on {@code pool} for
+   * {@code nanos}.
+   */
+  private void load(Driver driver, Pool pool, Stats stats, int limit, long nanos)
+      throws InterruptedException {
     if (options.openLoop()) {
       driver.openLoop(pool, stats, limit, nanos, options.rate());
     } else {
@@ -327,23 +430,32 @@ public final class LoadBenchmark {
     }
   }
 
-  private Pool prebuild(String label, PacketFactory factory, int packets, int churnUnits, int seconds) {
+  private Pool prebuild(
+      String label, PacketFactory factory, int packets, int churnUnits, int seconds) {
     long t = System.nanoTime();
     // Far enough ahead to outlast the phase (Inlet rejects Prepares expiring within 1 s).
-    Instant expiry = Instant.now().plus(Duration.ofMinutes(10)).plusSeconds(seconds)
-        .plusSeconds((packets + 2L * churnUnits) / 1_000);
+    Instant expiry =
+        Instant.now()
+            .plus(Duration.ofMinutes(10))
+            .plusSeconds(seconds)
+            .plusSeconds((packets + 2L * churnUnits) / 1_000);
     Pool pool = factory.build(packets, churnUnits, expiry);
-    // Promote the pool now: copying hundreds of MB of fresh requests would otherwise be a generator GC pause of
+    // Promote the pool now: copying hundreds of MB of fresh requests would otherwise be a generator
+    // GC pause of
     // up to half a second inside the phase, counted as latency.
     System.gc();
-    log(label, "pre-built %,d Prepares%s in %.1f s", pool.packets(),
+    log(
+        label,
+        "pre-built %,d Prepares%s in %.1f s",
+        pool.packets(),
         churnUnits > 0 ? " (" + churnUnits + " churn connections: pay, then close)" : "",
         (System.nanoTime() - t) / 1e9);
     return pool;
   }
 
   /** Opens {@code n} STREAM connections with SPSP queries, at most {@code clients} at a time. */
-  private List<PacketFactory.Connection> openConnections(ReactorHttp http, int n) throws InterruptedException {
+  private List<PacketFactory.Connection> openConnections(ReactorHttp http, int n)
+      throws InterruptedException {
     PacketFactory.Connection[] opened = new PacketFactory.Connection[n];
     Semaphore inFlight = new Semaphore(options.clients());
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -353,22 +465,30 @@ public final class LoadBenchmark {
         throw new IllegalStateException("SPSP queries not answered within 60 s");
       }
       int index = i;
-      http.get("/" + account, accept).whenComplete((r, e) -> {
-        try {
-          if (e != null || r.status() != 200) {
-            failure.compareAndSet(null,
-                e != null ? e : new IllegalStateException("SPSP " + r.status() + " " + r.text()));
-            return;
-          }
-          JsonNode spsp = json.readTree(r.body());
-          opened[index] = new PacketFactory.Connection(IlpAddress.of(spsp.get("destination_account").asString()),
-              StreamKeys.derive(Base64.getDecoder().decode(spsp.get("shared_secret").asString())));
-        } catch (RuntimeException x) {
-          failure.compareAndSet(null, x);
-        } finally {
-          inFlight.release();
-        }
-      });
+      http.get("/" + account, accept)
+          .whenComplete(
+              (r, e) -> {
+                try {
+                  if (e != null || r.status() != 200) {
+                    failure.compareAndSet(
+                        null,
+                        e != null
+                            ? e
+                            : new IllegalStateException("SPSP " + r.status() + " " + r.text()));
+                    return;
+                  }
+                  JsonNode spsp = json.readTree(r.body());
+                  opened[index] =
+                      new PacketFactory.Connection(
+                          IlpAddress.of(spsp.get("destination_account").asString()),
+                          StreamKeys.derive(
+                              Base64.getDecoder().decode(spsp.get("shared_secret").asString())));
+                } catch (RuntimeException x) {
+                  failure.compareAndSet(null, x);
+                } finally {
+                  inFlight.release();
+                }
+              });
     }
     if (!inFlight.tryAcquire(options.clients(), 60, TimeUnit.SECONDS)) {
       throw new IllegalStateException("SPSP queries not answered within 60 s");

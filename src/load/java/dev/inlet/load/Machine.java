@@ -5,21 +5,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What the benchmark ran on: cores, memory, CPU model, JVM, and the filesystem Inlet's data goes to. */
+/**
+ * What the benchmark ran on: cores, memory, CPU model, JVM, and the filesystem Inlet's data goes
+ * to.
+ */
 final class Machine {
   private Machine() {}
 
   static String describe(Path dataParent) {
-    return String.format("%d cores (%s), %s memory, %s %s (%s), %s %s; data on %s",
-        Runtime.getRuntime().availableProcessors(), cpuModel(), memory(),
-        System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
-        System.getProperty("java.vm.vendor"), System.getProperty("os.name"), System.getProperty("os.version"),
+    return String.format(
+        "%d cores (%s), %s memory, %s %s (%s), %s %s; data on %s",
+        Runtime.getRuntime().availableProcessors(),
+        cpuModel(),
+        memory(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"),
+        System.getProperty("java.vm.vendor"),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
         filesystem(dataParent));
   }
 
   /**
-   * CPU ticks of the whole machine from the first line of /proc/stat: busy (not idle, iowait or steal), all, and
-   * steal (time the hypervisor gave this VM's virtual CPUs to someone else).
+   * CPU ticks of the whole machine from the first line of /proc/stat: busy (not idle, iowait or
+   * steal), all, and steal (time the hypervisor gave this VM's virtual CPUs to someone else).
    */
   static long[] cpuTicks() {
     List<String> stat = lines(Path.of("/proc/stat"));
@@ -47,14 +56,19 @@ final class Machine {
     return lines(Path.of("/proc/cpuinfo")).stream()
         .filter(l -> l.startsWith("model name"))
         .map(l -> l.substring(l.indexOf(':') + 1).trim())
-        .findFirst().orElse("CPU model unknown");
+        .findFirst()
+        .orElse("CPU model unknown");
   }
 
   private static String memory() {
     return lines(Path.of("/proc/meminfo")).stream()
         .filter(l -> l.startsWith("MemTotal:"))
-        .map(l -> String.format("%.1f GiB", Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0))
-        .findFirst().orElse("unknown");
+        .map(
+            l ->
+                String.format(
+                    "%.1f GiB", Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0))
+        .findFirst()
+        .orElse("unknown");
   }
 
   /** The mount holding {@code path}: device and type (tmpfs would make fsync free). */
@@ -64,7 +78,8 @@ final class Machine {
     int bestLength = -1;
     for (String line : lines(Path.of("/proc/mounts"))) {
       String[] f = line.split(" ");
-      if (f.length >= 3 && (target.equals(f[1]) || target.startsWith(f[1].endsWith("/") ? f[1] : f[1] + "/"))
+      if (f.length >= 3
+          && (target.equals(f[1]) || target.startsWith(f[1].endsWith("/") ? f[1] : f[1] + "/"))
           && f[1].length() > bestLength) {
         bestLength = f[1].length();
         best = f[0] + " (" + f[2] + ") at " + f[1];

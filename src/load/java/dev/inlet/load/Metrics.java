@@ -49,9 +49,9 @@ record Metrics(List<Sample> samples) {
   }
 
   /**
-   * The upper bound of the histogram bucket holding the {@code percentile} of the observations {@code name}
-   * (a Prometheus histogram, {@code name_bucket{le=...}}) made between {@code before} and this scrape; NaN when
-   * there were none.
+   * The upper bound of the histogram bucket holding the {@code percentile} of the observations
+   * {@code name} (a Prometheus histogram, {@code name_bucket{le=...}}) made between {@code before}
+   * and this scrape; NaN when there were none.
    */
   double percentileSince(Metrics before, String name, double percentile) {
     TreeMap<Double, Double> since = bucketsSince(before, name);
@@ -83,7 +83,10 @@ record Metrics(List<Sample> samples) {
     return new Above(since.lastEntry().getValue() - since.get(bound), bound);
   }
 
-  /** Cumulative bucket counts of {@code name} (by upper bound) observed between {@code before} and this scrape. */
+  /**
+   * Cumulative bucket counts of {@code name} (by upper bound) observed between {@code before} and
+   * this scrape.
+   */
   private TreeMap<Double, Double> bucketsSince(Metrics before, String name) {
     TreeMap<Double, Double> then = before.buckets(name);
     TreeMap<Double, Double> since = buckets(name);
@@ -97,7 +100,9 @@ record Metrics(List<Sample> samples) {
       int le = s.labels.indexOf("le=\"");
       if (s.name.equals(name + "_bucket") && le >= 0) {
         String bound = s.labels.substring(le + 4, s.labels.indexOf('"', le + 4));
-        cumulative.merge(bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound), s.value,
+        cumulative.merge(
+            bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound),
+            s.value,
             Double::sum);
       }
     }

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The benchmark's options, {@code --key=value}. Arguments may also arrive as one string with spaces (Maven's
- * {@code -Dload.args="..."}): such a string is split before each {@code --}.
+ * The benchmark's options, {@code --key=value}. Arguments may also arrive as one string with spaces
+ * (Maven's {@code -Dload.args="..."}): such a string is split before each {@code --}.
  */
 record Options(
     int clients,
@@ -33,7 +33,8 @@ record Options(
     Path abJar,
     int abRounds) {
 
-  static final String usage = """
+  static final String usage =
+      """
       Inlet load benchmark: starts Inlet (durable, then non-durable), loads it over ILP-over-HTTP, checks the ledger.
         --clients=512              concurrent requests in flight (one keep-alive HTTP connection each): enough
                                    for group commit to fill batches, as a connector's many senders do
@@ -90,26 +91,28 @@ record Options(
       int eq = arg.indexOf('=');
       values.put(arg.substring(2, eq), unquote(arg.substring(eq + 1)));
     }
-    Options o = new Options(
-        integer(take(values, "clients", "512")),
-        integer(take(values, "connections", "64")),
-        integer(take(values, "duration-seconds", "20")),
-        Long.parseLong(take(values, "packets", "0").replace("_", "")),
-        integer(take(values, "warmup-seconds", "60")),
-        Double.parseDouble(take(values, "rate", "0")),
-        integer(take(values, "half-load-seconds", "10")),
-        take(values, "half-load-of", "target"),
-        take(values, "mode", "both"),
-        integer(take(values, "churn-connections", "0")),
-        take(values, "http-client", "raw"),
-        Path.of(take(values, "inlet-jar", "target/inlet-0.1.0-SNAPSHOT.jar")),
-        List.of(take(values, "inlet-jvm-args", "-Xmx1g -XX:+UseParallelGC").trim().split("\\s+")),
-        take(values, "jfr", "sampling"),
-        integer(take(values, "max-prebuilt", "3000000")),
-        Boolean.parseBoolean(take(values, "keep-data", "false")),
-        integer(take(values, "wait-for-quiet-seconds", "0")),
-        Optional.ofNullable(values.remove("ab-jar")).map(Path::of).orElse(null),
-        integer(take(values, "ab-rounds", "2")));
+    Options o =
+        new Options(
+            integer(take(values, "clients", "512")),
+            integer(take(values, "connections", "64")),
+            integer(take(values, "duration-seconds", "20")),
+            Long.parseLong(take(values, "packets", "0").replace("_", "")),
+            integer(take(values, "warmup-seconds", "60")),
+            Double.parseDouble(take(values, "rate", "0")),
+            integer(take(values, "half-load-seconds", "10")),
+            take(values, "half-load-of", "target"),
+            take(values, "mode", "both"),
+            integer(take(values, "churn-connections", "0")),
+            take(values, "http-client", "raw"),
+            Path.of(take(values, "inlet-jar", "target/inlet-0.1.0-SNAPSHOT.jar")),
+            List.of(
+                take(values, "inlet-jvm-args", "-Xmx1g -XX:+UseParallelGC").trim().split("\\s+")),
+            take(values, "jfr", "sampling"),
+            integer(take(values, "max-prebuilt", "3000000")),
+            Boolean.parseBoolean(take(values, "keep-data", "false")),
+            integer(take(values, "wait-for-quiet-seconds", "0")),
+            Optional.ofNullable(values.remove("ab-jar")).map(Path::of).orElse(null),
+            integer(take(values, "ab-rounds", "2")));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet() + "\n" + usage);
     }
@@ -125,9 +128,17 @@ record Options(
     if (!List.of("raw", "reactor").contains(o.httpClient)) {
       throw new IllegalArgumentException("--http-client is raw or reactor");
     }
-    if (o.clients < 1 || o.connections < 1 || o.durationSeconds < 1 || o.warmupSeconds < 0 || o.packets < 0
-        || o.rate < 0 || o.halfLoadSeconds < 0 || o.churnConnections < 0 || o.maxPrebuilt < 1000
-        || o.waitForQuietSeconds < 0 || o.abRounds < 1) {
+    if (o.clients < 1
+        || o.connections < 1
+        || o.durationSeconds < 1
+        || o.warmupSeconds < 0
+        || o.packets < 0
+        || o.rate < 0
+        || o.halfLoadSeconds < 0
+        || o.churnConnections < 0
+        || o.maxPrebuilt < 1000
+        || o.waitForQuietSeconds < 0
+        || o.abRounds < 1) {
       throw new IllegalArgumentException("an option is out of range\n" + usage);
     }
     if (o.packets > o.maxPrebuilt) {
@@ -136,7 +147,10 @@ record Options(
     return o;
   }
 
-  /** The issue's throughput target, durable fulfilled packets/s; its latency target is at half this load. */
+  /**
+   * The issue's throughput target, durable fulfilled packets/s; its latency target is at half this
+   * load.
+   */
   static final double targetPerSecond = 20_000;
 
   /** The half-load phase's rate after a measured throughput of {@code measured} packets/s. */
@@ -171,7 +185,9 @@ record Options(
   }
 
   private static String unquote(String v) {
-    return v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))
-        ? v.substring(1, v.length() - 1) : v;
+    return v.length() >= 2
+            && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))
+        ? v.substring(1, v.length() - 1)
+        : v;
   }
 }

@@ -5,20 +5,25 @@ import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Pre-built ILP Prepares, encoded, each in its whole {@code POST /ilp} request, grouped in units: a unit is one
- * Prepare, or a churn connection's Prepares sent one after the other (pay, then close). Units are claimed in order
- * by whoever sends next.
+ * Pre-built ILP Prepares, encoded, each in its whole {@code POST /ilp} request, grouped in units: a
+ * unit is one Prepare, or a churn connection's Prepares sent one after the other (pay, then close).
+ * Units are claimed in order by whoever sends next.
  */
 final class Pool {
   /** The requests: head, then the encoded Prepare from {@code bodyStart[p]} to the end. */
   final byte[][] requests;
+
   final int[] bodyStart;
+
   /** Each Prepare's amount; 0 only for a churn connection's closing Prepare. */
   final int[] amounts;
+
   /** Unit u is Prepares {@code [unitStart[u], unitStart[u + 1])}. */
   final int[] unitStart;
+
   /** Units that open and close a churn connection. */
   final int churnUnits;
+
   private final AtomicInteger cursor = new AtomicInteger();
 
   Pool(byte[][] requests, int[] bodyStart, int[] amounts, int[] unitStart, int churnUnits) {
@@ -60,9 +65,9 @@ final class Pool {
   }
 
   /**
-   * Whether {@code fulfillment} fulfils Prepare {@code p}: SHA-256 of it equals the execution condition, read in
-   * place from the encoded Prepare: after the type, the envelope's length prefix, the amount (8 bytes) and the
-   * expiry (17 bytes, {@code YYYYMMDDHHmmss.fff}).
+   * Whether {@code fulfillment} fulfils Prepare {@code p}: SHA-256 of it equals the execution
+   * condition, read in place from the encoded Prepare: after the type, the envelope's length
+   * prefix, the amount (8 bytes) and the expiry (17 bytes, {@code YYYYMMDDHHmmss.fff}).
    */
   boolean fulfils(int p, byte[] fulfillment) {
     byte[] request = requests[p];
@@ -77,13 +82,15 @@ final class Pool {
     return diff == 0;
   }
 
-  private static final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> sha256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException(e);
+            }
+          });
 
   private static MessageDigest sha256() {
     return sha256.get();

@@ -13,8 +13,9 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One line of {@link RawIlpClient}: a keep-alive connection, opened when a request needs it (first, and after the
- * server closed the last one), with at most one request in flight. Its state is touched on its event loop only.
+ * One line of {@link RawIlpClient}: a keep-alive connection, opened when a request needs it (first,
+ * and after the server closed the last one), with at most one request in flight. Its state is
+ * touched on its event loop only.
  */
 final class RawConnection {
   private static final long timeoutNanos = TimeUnit.SECONDS.toNanos(60);
@@ -22,14 +23,24 @@ final class RawConnection {
   private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final ResponseParser parser = new ResponseParser();
-  /** The open connection; null before the first, while connecting, and once the current one is given up. */
+
+  /**
+   * The open connection; null before the first, while connecting, and once the current one is given
+   * up.
+   */
   private Channel channel;
+
   private boolean connecting;
+
   /** The request in flight: its answer, and its bytes until a connection takes them. */
   private IlpTransport.Answer answer;
+
   private byte[] pending;
   private long sentAt;
-  /** Inside {@link #send}: failures are then reported from a later task, as the transport promises. */
+
+  /**
+   * Inside {@link #send}: failures are then reported from a later task, as the transport promises.
+   */
   private boolean sending;
 
   /** {@code bootstrap} connects on {@code loop}, the thread that runs this connection. */
@@ -64,7 +75,9 @@ final class RawConnection {
     }
   }
 
-  /** Gives up the request in flight if it has waited too long (called every second by the client). */
+  /**
+   * Gives up the request in flight if it has waited too long (called every second by the client).
+   */
   void expire(long now) {
     if (answer != null && now - sentAt > timeoutNanos) {
       if (channel != null) {
@@ -77,7 +90,11 @@ final class RawConnection {
 
   private void connect() {
     connecting = true;
-    bootstrap.clone().handler(new Reader()).connect().addListener((ChannelFutureListener) this::connected);
+    bootstrap
+        .clone()
+        .handler(new Reader())
+        .connect()
+        .addListener((ChannelFutureListener) this::connected);
   }
 
   private void connected(ChannelFuture f) {
@@ -106,7 +123,10 @@ final class RawConnection {
     }
   }
 
-  /** Reads one connection's responses; a connection that is not the line's current one is only closed. */
+  /**
+   * Reads one connection's responses; a connection that is not the line's current one is only
+   * closed.
+   */
   private final class Reader extends ChannelInboundHandlerAdapter {
     /** Bytes of a response not yet whole. */
     private ByteBuf buffered;
@@ -118,15 +138,19 @@ final class RawConnection {
         in.release();
         return;
       }
-      buffered = buffered == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), buffered, in);
+      buffered =
+          buffered == null
+              ? in
+              : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), buffered, in);
       try {
         if (!parser.read(buffered)) {
           return;
         }
-        // No pipelining: what follows a response in the same read was sent before the next request was.
+        // No pipelining: what follows a response in the same read was sent before the next request
+        // was.
         if (answer == null || buffered.isReadable()) {
-          throw new ResponseParser.BadResponse(answer == null ? "a response with no request in flight"
-              : "bytes after the response");
+          throw new ResponseParser.BadResponse(
+              answer == null ? "a response with no request in flight" : "bytes after the response");
         }
         release();
         if (parser.close) {

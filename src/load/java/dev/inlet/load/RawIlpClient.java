@@ -16,10 +16,11 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The generator's client for {@code POST /ilp}, on plain Netty (epoll where available): one keep-alive HTTP/1.1
- * connection per line, the pre-built request bytes written as they are, the answer read by {@link ResponseParser}.
- * One event loop thread runs every connection and gives the answers, so the next request is written where the last
- * answer was read: one send and one receive system call per request, and the CPU is left to Inlet.
+ * The generator's client for {@code POST /ilp}, on plain Netty (epoll where available): one
+ * keep-alive HTTP/1.1 connection per line, the pre-built request bytes written as they are, the
+ * answer read by {@link ResponseParser}. One event loop thread runs every connection and gives the
+ * answers, so the next request is written where the last answer was read: one send and one receive
+ * system call per request, and the CPU is left to Inlet.
  */
 final class RawIlpClient implements IlpTransport, AutoCloseable {
   private final EventLoopGroup group;
@@ -28,25 +29,33 @@ final class RawIlpClient implements IlpTransport, AutoCloseable {
 
   RawIlpClient(int port, int clients) {
     boolean epoll = Epoll.isAvailable();
-    group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("load-ilp", true),
-        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    group =
+        new MultiThreadIoEventLoopGroup(
+            1,
+            new DefaultThreadFactory("load-ilp", true),
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     loop = group.next();
-    Bootstrap bootstrap = new Bootstrap()
-        .group(loop)
-        .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-        .remoteAddress(new InetSocketAddress("127.0.0.1", port));
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(loop)
+            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            .remoteAddress(new InetSocketAddress("127.0.0.1", port));
     lines = new RawConnection[clients];
     for (int i = 0; i < clients; i++) {
       lines[i] = new RawConnection(bootstrap, loop);
     }
-    loop.scheduleAtFixedRate(() -> {
-      long now = System.nanoTime();
-      for (RawConnection line : lines) {
-        line.expire(now);
-      }
-    }, 1, 1, TimeUnit.SECONDS);
+    loop.scheduleAtFixedRate(
+        () -> {
+          long now = System.nanoTime();
+          for (RawConnection line : lines) {
+            line.expire(now);
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
   }
 
   @Override
@@ -54,7 +63,10 @@ final class RawIlpClient implements IlpTransport, AutoCloseable {
     lines[line].send(pool.requests[p], answer);
   }
 
-  /** The event loop: open-loop pacing then sends without a hand-over, and takes answers back on the same thread. */
+  /**
+   * The event loop: open-loop pacing then sends without a hand-over, and takes answers back on the
+   * same thread.
+   */
   @Override
   public EventExecutor pacer() {
     return loop;

@@ -20,9 +20,10 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
- * Reactor Netty client, over a fixed pool of {@code clients} keep-alive connections on its own event loops: the
- * benchmark's setup queries, and with {@code --http-client=reactor} its Prepares too (the generator's former
- * client, kept to cross-check {@link RawIlpClient}: it takes several times its CPU per request).
+ * Reactor Netty client, over a fixed pool of {@code clients} keep-alive connections on its own
+ * event loops: the benchmark's setup queries, and with {@code --http-client=reactor} its Prepares
+ * too (the generator's former client, kept to cross-check {@link RawIlpClient}: it takes several
+ * times its CPU per request).
  */
 final class ReactorHttp implements IlpTransport, AutoCloseable {
   private static final byte[] empty = new byte[0];
@@ -30,29 +31,37 @@ final class ReactorHttp implements IlpTransport, AutoCloseable {
   private final LoopResources loops;
   private final HttpClient client;
   private final HttpClient ilp;
-  private final EventExecutor pacer = new DefaultEventExecutor(new DefaultThreadFactory("load-pacer", true));
+  private final EventExecutor pacer =
+      new DefaultEventExecutor(new DefaultThreadFactory("load-pacer", true));
 
   /**
    * @param port the web server's port (SPSP queries)
    * @param ilpPort where {@code POST /ilp} is served
    */
   ReactorHttp(int port, int ilpPort, int clients, String connectorToken) {
-    this.pool = ConnectionProvider.builder("inlet-load")
-        .maxConnections(clients)
-        .pendingAcquireMaxCount(-1)
-        .pendingAcquireTimeout(Duration.ofSeconds(60))
-        .build();
-    // Two event loops: the machine the benchmark is meant for has few cores, shared with Inlet and PostgreSQL.
+    this.pool =
+        ConnectionProvider.builder("inlet-load")
+            .maxConnections(clients)
+            .pendingAcquireMaxCount(-1)
+            .pendingAcquireTimeout(Duration.ofSeconds(60))
+            .build();
+    // Two event loops: the machine the benchmark is meant for has few cores, shared with Inlet and
+    // PostgreSQL.
     this.loops = LoopResources.create("inlet-load", 2, true);
-    this.client = HttpClient.create(pool)
-        .runOn(loops)
-        .host("127.0.0.1")
-        .port(port)
-        .keepAlive(true)
-        .responseTimeout(Duration.ofSeconds(60));
-    this.ilp = client.port(ilpPort).headers(h -> h
-        .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + connectorToken)
-        .set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream"));
+    this.client =
+        HttpClient.create(pool)
+            .runOn(loops)
+            .host("127.0.0.1")
+            .port(port)
+            .keepAlive(true)
+            .responseTimeout(Duration.ofSeconds(60));
+    this.ilp =
+        client
+            .port(ilpPort)
+            .headers(
+                h ->
+                    h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + connectorToken)
+                        .set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream"));
   }
 
   /** The status and body of an answer. */
@@ -72,19 +81,27 @@ final class ReactorHttp implements IlpTransport, AutoCloseable {
   public void send(int line, Pool pool, int p, Answer answer) {
     CompletableFuture<Response> response;
     try {
-      response = send(ilp, HttpMethod.POST, "/ilp", Map.of(),
-          Unpooled.wrappedBuffer(pool.requests[p], pool.bodyStart[p], pool.bodyLength(p)));
+      response =
+          send(
+              ilp,
+              HttpMethod.POST,
+              "/ilp",
+              Map.of(),
+              Unpooled.wrappedBuffer(pool.requests[p], pool.bodyStart[p], pool.bodyLength(p)));
     } catch (RuntimeException e) {
       response = CompletableFuture.failedFuture(e);
     }
-    BiConsumer<Response, Throwable> deliver = (r, e) -> {
-      if (e == null) {
-        answer.answered(r.status(), r.body());
-      } else {
-        answer.failed((e instanceof CompletionException && e.getCause() != null ? e.getCause() : e)
-            .getClass().getSimpleName());
-      }
-    };
+    BiConsumer<Response, Throwable> deliver =
+        (r, e) -> {
+          if (e == null) {
+            answer.answered(r.status(), r.body());
+          } else {
+            answer.failed(
+                (e instanceof CompletionException && e.getCause() != null ? e.getCause() : e)
+                    .getClass()
+                    .getSimpleName());
+          }
+        };
     if (response.isDone()) {
       response.whenCompleteAsync(deliver);
     } else {
@@ -97,21 +114,31 @@ final class ReactorHttp implements IlpTransport, AutoCloseable {
     return pacer;
   }
 
-  private static CompletableFuture<Response> send(HttpClient client, HttpMethod method, String path,
-      Map<String, String> headers, ByteBuf body) {
-    return client.request(method)
+  private static CompletableFuture<Response> send(
+      HttpClient client,
+      HttpMethod method,
+      String path,
+      Map<String, String> headers,
+      ByteBuf body) {
+    return client
+        .request(method)
         .uri(path)
-        .send((request, out) -> {
-          headers.forEach(request::header);
-          if (body == null) {
-            return out;
-          }
-          request.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.readableBytes()));
-          return out.send(Mono.just(body));
-        })
-        .responseSingle((response, content) -> content.asByteArray()
-            .defaultIfEmpty(empty)
-            .map(bytes -> new Response(response.status().code(), bytes)))
+        .send(
+            (request, out) -> {
+              headers.forEach(request::header);
+              if (body == null) {
+                return out;
+              }
+              request.header(
+                  HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.readableBytes()));
+              return out.send(Mono.just(body));
+            })
+        .responseSingle(
+            (response, content) ->
+                content
+                    .asByteArray()
+                    .defaultIfEmpty(empty)
+                    .map(bytes -> new Response(response.status().code(), bytes)))
         .toFuture();
   }
 

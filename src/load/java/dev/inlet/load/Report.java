@@ -32,33 +32,80 @@ final class Report {
     }
     rows.add(head.toArray(String[]::new));
 
-    String load = options.openLoop() ? String.format("open loop %,.0f/s", options.rate())
-        : "closed loop, " + options.clients() + " clients";
+    String load =
+        options.openLoop()
+            ? String.format("open loop %,.0f/s", options.rate())
+            : "closed loop, " + options.clients() + " clients";
     section(rows, "measured phase (" + load + ")", results.size(), ratio);
     num(rows, results, ratio, "fulfilled packets/s", r -> r.measured.fulfilledPerSecond(), "%,.0f");
-    text(rows, results, ratio, "fulfilled packets", r -> String.format("%,d", r.measured.fulfilled.sum()));
-    text(rows, results, ratio, "time under load", r -> String.format("%.1f s", r.measured.seconds()));
+    text(
+        rows,
+        results,
+        ratio,
+        "fulfilled packets",
+        r -> String.format("%,d", r.measured.fulfilled.sum()));
+    text(
+        rows,
+        results,
+        ratio,
+        "time under load",
+        r -> String.format("%.1f s", r.measured.seconds()));
     text(rows, results, ratio, "rejects by code", r -> Stats.counts(r.measured.rejects));
     text(rows, results, ratio, "transport errors", r -> Stats.counts(r.measured.errors));
     if (results.stream().anyMatch(r -> r.churnUnits > 0)) {
-      text(rows, results, ratio, "churn connections closed", r -> String.format("%,d of %,d",
-          r.measured.churnClosed.sum(), r.churnUnits));
+      text(
+          rows,
+          results,
+          ratio,
+          "churn connections closed",
+          r -> String.format("%,d of %,d", r.measured.churnClosed.sum(), r.churnUnits));
     }
     latencies(rows, results, ratio, Result::latency);
-    text(rows, results, ratio, "over 20 ms: share; seconds > 1 %; worst", r -> r.measured.slowSeconds());
+    text(
+        rows,
+        results,
+        ratio,
+        "over 20 ms: share; seconds > 1 %; worst",
+        r -> r.measured.slowSeconds());
     phase(rows, results, ratio, r -> r.figures, r -> r.measured);
-    text(rows, results, ratio, "heap after GC start/mid/end",
-        r -> String.format("%.1f / %.1f / %.1f MB", r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6));
+    text(
+        rows,
+        results,
+        ratio,
+        "heap after GC start/mid/end",
+        r ->
+            String.format(
+                "%.1f / %.1f / %.1f MB", r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6));
 
     if (results.stream().anyMatch(r -> r.half != null)) {
-      section(rows, "half load (open loop at half " + (options.halfLoadOf().equals("max")
-          ? "the fulfilled packets/s above)" : "the 20,000/s target, or of the fulfilled packets/s above if lower)"),
-          results.size(), ratio);
+      section(
+          rows,
+          "half load (open loop at half "
+              + (options.halfLoadOf().equals("max")
+                  ? "the fulfilled packets/s above)"
+                  : "the 20,000/s target, or of the fulfilled packets/s above if lower)"),
+          results.size(),
+          ratio);
       num(rows, results, ratio, "offered packets/s", r -> r.halfRate, "%,.0f");
-      num(rows, results, ratio, "fulfilled packets/s", r -> r.half == null ? 0 : r.half.fulfilledPerSecond(), "%,.0f");
-      text(rows, results, ratio, "rejects by code", r -> r.half == null ? "-" : Stats.counts(r.half.rejects));
+      num(
+          rows,
+          results,
+          ratio,
+          "fulfilled packets/s",
+          r -> r.half == null ? 0 : r.half.fulfilledPerSecond(),
+          "%,.0f");
+      text(
+          rows,
+          results,
+          ratio,
+          "rejects by code",
+          r -> r.half == null ? "-" : Stats.counts(r.half.rejects));
       latencies(rows, results, ratio, r -> r.half == null ? new Histogram(3) : r.half.histogram());
-      text(rows, results, ratio, "over 20 ms: share; seconds > 1 %; worst",
+      text(
+          rows,
+          results,
+          ratio,
+          "over 20 ms: share; seconds > 1 %; worst",
           r -> r.half == null ? "-" : r.half.slowSeconds());
       phase(rows, results, ratio, r -> r.halfFigures, r -> r.half == null ? new Stats() : r.half);
     }
@@ -75,40 +122,129 @@ final class Report {
   }
 
   /** Inlet's side of a phase: its own p99s, CPU, the ledger's commits. */
-  private static void phase(List<String[]> rows, List<Result> results, boolean ratio,
-      Function<Result, PhaseFigures> figures, Function<Result, Stats> stats) {
+  private static void phase(
+      List<String[]> rows,
+      List<Result> results,
+      boolean ratio,
+      Function<Result, PhaseFigures> figures,
+      Function<Result, Stats> stats) {
     Function<Result, Double> seconds = r -> Math.max(1e-9, stats.apply(r).seconds());
     Function<Result, Double> packets = r -> (double) Math.max(1, stats.apply(r).fulfilled.sum());
-    num(rows, results, ratio, "Inlet-side p99 ms (histogram)", r -> 1000 * figures.apply(r).inletP99, "≤%.0f");
-    num(rows, results, ratio, "ledger commit p99 ms (histogram)", r -> 1000 * figures.apply(r).commitP99, "≤%.0f");
-    text(rows, results, ratio, "ledger commits slower than ~20 ms", r -> {
-      Metrics.Above slow = figures.apply(r).slowCommits;
-      return slow == null ? "-" : String.format("%,.0f (> %.1f ms)", slow.count(), 1000 * slow.bound());
-    });
-    text(rows, results, ratio, "1 ms sleeper woke late p99 / max ms", r -> {
-      Histogram late = figures.apply(r).lateWakeups;
-      return String.format("%.1f / %.1f", late.getValueAtPercentile(99) / 1000.0, late.getMaxValue() / 1000.0);
-    });
-    num(rows, results, ratio, "Inlet JVM CPU, cores", r -> figures.apply(r).cpu.inlet() / seconds.apply(r), "%.2f");
-    num(rows, results, ratio, "PostgreSQL CPU, cores", r -> figures.apply(r).cpu.postgres() / seconds.apply(r),
+    num(
+        rows,
+        results,
+        ratio,
+        "Inlet-side p99 ms (histogram)",
+        r -> 1000 * figures.apply(r).inletP99,
+        "≤%.0f");
+    num(
+        rows,
+        results,
+        ratio,
+        "ledger commit p99 ms (histogram)",
+        r -> 1000 * figures.apply(r).commitP99,
+        "≤%.0f");
+    text(
+        rows,
+        results,
+        ratio,
+        "ledger commits slower than ~20 ms",
+        r -> {
+          Metrics.Above slow = figures.apply(r).slowCommits;
+          return slow == null
+              ? "-"
+              : String.format("%,.0f (> %.1f ms)", slow.count(), 1000 * slow.bound());
+        });
+    text(
+        rows,
+        results,
+        ratio,
+        "1 ms sleeper woke late p99 / max ms",
+        r -> {
+          Histogram late = figures.apply(r).lateWakeups;
+          return String.format(
+              "%.1f / %.1f", late.getValueAtPercentile(99) / 1000.0, late.getMaxValue() / 1000.0);
+        });
+    num(
+        rows,
+        results,
+        ratio,
+        "Inlet JVM CPU, cores",
+        r -> figures.apply(r).cpu.inlet() / seconds.apply(r),
         "%.2f");
-    num(rows, results, ratio, "generator CPU, cores", r -> figures.apply(r).cpu.generator() / seconds.apply(r),
+    num(
+        rows,
+        results,
+        ratio,
+        "PostgreSQL CPU, cores",
+        r -> figures.apply(r).cpu.postgres() / seconds.apply(r),
         "%.2f");
-    num(rows, results, ratio, "other processes CPU, cores", r -> figures.apply(r).cpu.others() / seconds.apply(r),
+    num(
+        rows,
+        results,
+        ratio,
+        "generator CPU, cores",
+        r -> figures.apply(r).cpu.generator() / seconds.apply(r),
         "%.2f");
-    num(rows, results, ratio, "steal (CPU the hypervisor took), cores",
-        r -> figures.apply(r).cpu.steal() / seconds.apply(r), "%.2f");
-    num(rows, results, ratio, "Inlet+PG CPU µs/packet",
-        r -> 1e6 * (figures.apply(r).cpu.inlet() + figures.apply(r).cpu.postgres()) / packets.apply(r), "%.0f");
-    num(rows, results, ratio, "generator CPU µs/packet",
-        r -> 1e6 * figures.apply(r).cpu.generator() / packets.apply(r), "%.1f");
-    num(rows, results, ratio, "ledger commits/s", r -> figures.apply(r).commits / seconds.apply(r), "%,.0f");
-    num(rows, results, ratio, "ledger writer busy %", r -> 100 * figures.apply(r).commitSeconds / seconds.apply(r),
+    num(
+        rows,
+        results,
+        ratio,
+        "other processes CPU, cores",
+        r -> figures.apply(r).cpu.others() / seconds.apply(r),
+        "%.2f");
+    num(
+        rows,
+        results,
+        ratio,
+        "steal (CPU the hypervisor took), cores",
+        r -> figures.apply(r).cpu.steal() / seconds.apply(r),
+        "%.2f");
+    num(
+        rows,
+        results,
+        ratio,
+        "Inlet+PG CPU µs/packet",
+        r ->
+            1e6
+                * (figures.apply(r).cpu.inlet() + figures.apply(r).cpu.postgres())
+                / packets.apply(r),
         "%.0f");
-    num(rows, results, ratio, "packets per commit (mean)",
-        r -> figures.apply(r).batchedPackets / Math.max(1, figures.apply(r).commits), "%.1f");
-    num(rows, results, ratio, "commit time ms (mean)",
-        r -> 1000 * figures.apply(r).commitSeconds / Math.max(1, figures.apply(r).commits), "%.2f");
+    num(
+        rows,
+        results,
+        ratio,
+        "generator CPU µs/packet",
+        r -> 1e6 * figures.apply(r).cpu.generator() / packets.apply(r),
+        "%.1f");
+    num(
+        rows,
+        results,
+        ratio,
+        "ledger commits/s",
+        r -> figures.apply(r).commits / seconds.apply(r),
+        "%,.0f");
+    num(
+        rows,
+        results,
+        ratio,
+        "ledger writer busy %",
+        r -> 100 * figures.apply(r).commitSeconds / seconds.apply(r),
+        "%.0f");
+    num(
+        rows,
+        results,
+        ratio,
+        "packets per commit (mean)",
+        r -> figures.apply(r).batchedPackets / Math.max(1, figures.apply(r).commits),
+        "%.1f");
+    num(
+        rows,
+        results,
+        ratio,
+        "commit time ms (mean)",
+        r -> 1000 * figures.apply(r).commitSeconds / Math.max(1, figures.apply(r).commits),
+        "%.2f");
   }
 
   private static void cpuBreakdown(String phase, PhaseFigures figures, double seconds) {
@@ -118,18 +254,28 @@ final class Report {
     System.out.println();
   }
 
-  private static void cpuBreakdown(String title, java.util.Map<String, double[]> cpu, double phaseSeconds, int n) {
+  private static void cpuBreakdown(
+      String title, java.util.Map<String, double[]> cpu, double phaseSeconds, int n) {
     double seconds = Math.max(1e-9, phaseSeconds);
     double total = cpu.values().stream().mapToDouble(v -> v[0] + v[1]).sum();
     double sys = cpu.values().stream().mapToDouble(v -> v[1]).sum();
-    System.out.printf("%s: %.2f cores (%.0f%% of it in the kernel)%n", title, total / seconds,
-        100 * sys / Math.max(1e-9, total));
+    System.out.printf(
+        "%s: %.2f cores (%.0f%% of it in the kernel)%n",
+        title, total / seconds, 100 * sys / Math.max(1e-9, total));
     cpu.entrySet().stream()
-        .sorted((a, b) -> Double.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
+        .sorted(
+            (a, b) ->
+                Double.compare(
+                    b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
         .limit(n)
-        .forEach(e -> System.out.printf("    %5.2f cores  (user %.2f, kernel %.2f)  %s%n",
-            (e.getValue()[0] + e.getValue()[1]) / seconds, e.getValue()[0] / seconds, e.getValue()[1] / seconds,
-            e.getKey()));
+        .forEach(
+            e ->
+                System.out.printf(
+                    "    %5.2f cores  (user %.2f, kernel %.2f)  %s%n",
+                    (e.getValue()[0] + e.getValue()[1]) / seconds,
+                    e.getValue()[0] / seconds,
+                    e.getValue()[1] / seconds,
+                    e.getKey()));
   }
 
   /** The targets, as figures (they do not decide PASS or FAIL: only the money does). */
@@ -140,28 +286,42 @@ final class Report {
       }
       double tput = r.measured.fulfilledPerSecond();
       if (!options.openLoop()) {
-        System.out.printf("target >= 20,000 fulfilled packets/s durable: %s (%,.0f/s)%n",
+        System.out.printf(
+            "target >= 20,000 fulfilled packets/s durable: %s (%,.0f/s)%n",
             tput >= Options.targetPerSecond ? "met" : "NOT met", tput);
       }
       if (r.half != null) {
         double p99 = r.half.histogram().getValueAtPercentile(99) / 1000.0;
         boolean atTarget = options.halfLoadOf().equals("target") && tput >= Options.targetPerSecond;
-        System.out.printf("target p99 < 20 ms at half %s: %s (p99 %.2f ms at %,.0f/s)%n",
-            atTarget ? "the 20,000/s target load" : "the measured load", p99 < 20 ? "met" : "NOT met", p99,
+        System.out.printf(
+            "target p99 < 20 ms at half %s: %s (p99 %.2f ms at %,.0f/s)%n",
+            atTarget ? "the 20,000/s target load" : "the measured load",
+            p99 < 20 ? "met" : "NOT met",
+            p99,
             r.halfRate);
       }
-      System.out.printf("heap after GC: start %.1f MB, middle %.1f MB, end %.1f MB: %+.1f MB over %,d packets "
-              + "(%+.1f bytes per packet)%n", r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6,
-          (r.heapEnd - r.heapStart) / 1e6, r.measured.fulfilled.sum(),
+      System.out.printf(
+          "heap after GC: start %.1f MB, middle %.1f MB, end %.1f MB: %+.1f MB over %,d packets "
+              + "(%+.1f bytes per packet)%n",
+          r.heapStart / 1e6,
+          r.heapMiddle / 1e6,
+          r.heapEnd / 1e6,
+          (r.heapEnd - r.heapStart) / 1e6,
+          r.measured.fulfilled.sum(),
           (double) (r.heapEnd - r.heapStart) / Math.max(1, r.measured.fulfilled.sum()));
     }
   }
 
-  private static void latencies(List<String[]> rows, List<Result> results, boolean ratio,
-      Function<Result, Histogram> h) {
+  private static void latencies(
+      List<String[]> rows, List<Result> results, boolean ratio, Function<Result, Histogram> h) {
     for (double p : new double[] {50, 90, 99, 99.9}) {
-      num(rows, results, ratio, "latency p" + (p == (int) p ? String.valueOf((int) p) : String.valueOf(p)) + " ms",
-          r -> h.apply(r).getValueAtPercentile(p) / 1000.0, "%.2f");
+      num(
+          rows,
+          results,
+          ratio,
+          "latency p" + (p == (int) p ? String.valueOf((int) p) : String.valueOf(p)) + " ms",
+          r -> h.apply(r).getValueAtPercentile(p) / 1000.0,
+          "%.2f");
     }
     num(rows, results, ratio, "latency max ms", r -> h.apply(r).getMaxValue() / 1000.0, "%.2f");
   }
@@ -173,13 +333,19 @@ final class Report {
     rows.add(row);
   }
 
-  private static void num(List<String[]> rows, List<Result> results, boolean ratio, String name,
-      Function<Result, Double> value, String format) {
+  private static void num(
+      List<String[]> rows,
+      List<Result> results,
+      boolean ratio,
+      String name,
+      Function<Result, Double> value,
+      String format) {
     List<String> row = new ArrayList<>(List.of(name));
-    results.forEach(r -> {
-      double v = value.apply(r);
-      row.add(Double.isNaN(v) ? "-" : String.format(format, v));
-    });
+    results.forEach(
+        r -> {
+          double v = value.apply(r);
+          row.add(Double.isNaN(v) ? "-" : String.format(format, v));
+        });
     if (ratio) {
       double a = value.apply(results.get(0));
       double b = value.apply(results.get(1));
@@ -188,7 +354,11 @@ final class Report {
     rows.add(row.toArray(String[]::new));
   }
 
-  private static void text(List<String[]> rows, List<Result> results, boolean ratio, String name,
+  private static void text(
+      List<String[]> rows,
+      List<Result> results,
+      boolean ratio,
+      String name,
       Function<Result, String> value) {
     List<String> row = new ArrayList<>(List.of(name));
     results.forEach(r -> row.add(value.apply(r)));
@@ -216,7 +386,10 @@ final class Report {
       }
       StringBuilder b = new StringBuilder();
       for (int c = 0; c < cols; c++) {
-        b.append(c == 0 ? String.format("%-" + width[c] + "s", row[c]) : String.format("  %" + width[c] + "s", row[c]));
+        b.append(
+            c == 0
+                ? String.format("%-" + width[c] + "s", row[c])
+                : String.format("  %" + width[c] + "s", row[c]));
       }
       System.out.println(b.toString().stripTrailing());
     }

@@ -6,10 +6,11 @@ import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A strict reader of HTTP/1.1 responses, for the generator's own client: the status line, the header fields up to
- * the blank line, then a body of {@code Content-Length} bytes or in chunks. Interim (1xx) responses are skipped.
- * Anything else (another HTTP version, a body delimited by the connection's end, folded or malformed lines, both
- * or two different lengths, another transfer coding) is refused: a load generator must not guess.
+ * A strict reader of HTTP/1.1 responses, for the generator's own client: the status line, the
+ * header fields up to the blank line, then a body of {@code Content-Length} bytes or in chunks.
+ * Interim (1xx) responses are skipped. Anything else (another HTTP version, a body delimited by the
+ * connection's end, folded or malformed lines, both or two different lengths, another transfer
+ * coding) is refused: a load generator must not guess.
  */
 final class ResponseParser {
   private static final int maxHead = 16 * 1024;
@@ -19,11 +20,15 @@ final class ResponseParser {
 
   /** The last response read. */
   int status;
+
   byte[] body;
+
   /** The server closes the connection after this response ({@code Connection: close}). */
   boolean close;
+
   /** How the head being read frames its body: Content-Length (-1: none given), or chunks. */
   private int contentLength;
+
   private boolean chunked;
 
   /** The response is not HTTP/1.1 as this reader accepts it. */
@@ -36,8 +41,8 @@ final class ResponseParser {
   }
 
   /**
-   * Reads the next whole final response in {@code in}, if it holds one: then it is consumed and the fields set.
-   * Otherwise returns false and consumes nothing but interim responses.
+   * Reads the next whole final response in {@code in}, if it holds one: then it is consumed and the
+   * fields set. Otherwise returns false and consumes nothing but interim responses.
    */
   boolean read(ByteBuf in) throws BadResponse {
     while (true) {
@@ -65,7 +70,8 @@ final class ResponseParser {
         body = ByteBufUtil.getBytes(in, next, contentLength);
         next += contentLength;
       } else {
-        throw new BadResponse("neither Content-Length nor chunked (a body up to the close is not supported)");
+        throw new BadResponse(
+            "neither Content-Length nor chunked (a body up to the close is not supported)");
       }
       if (next < 0) {
         return incomplete(start, end, maxHead + 2 * maxBody);
@@ -75,7 +81,9 @@ final class ResponseParser {
     }
   }
 
-  /** False, unless the bytes waiting for the rest of the response are more than a response may be. */
+  /**
+   * False, unless the bytes waiting for the rest of the response are more than a response may be.
+   */
   private static boolean incomplete(int start, int end, int limit) throws BadResponse {
     if (end - start > limit) {
       throw new BadResponse("response over " + limit + " bytes");
@@ -83,7 +91,10 @@ final class ResponseParser {
     return false;
   }
 
-  /** Parses the status line and header fields from {@code from}: the index after the blank line, or -1. */
+  /**
+   * Parses the status line and header fields from {@code from}: the index after the blank line, or
+   * -1.
+   */
   private int head(ByteBuf in, int from, int end) throws BadResponse {
     int eol = lineEnd(in, from, end);
     if (eol < 0) {
@@ -122,7 +133,8 @@ final class ResponseParser {
     // The reason phrase may be empty; its separating space is then sometimes left out.
     int after = from + version.length + 3;
     if (!ok || code < 100 || after < eol && in.getByte(after) != ' ') {
-      throw new BadResponse("bad status line: " + in.toString(from, eol - from, StandardCharsets.ISO_8859_1));
+      throw new BadResponse(
+          "bad status line: " + in.toString(from, eol - from, StandardCharsets.ISO_8859_1));
     }
     return code;
   }
@@ -171,7 +183,10 @@ final class ResponseParser {
     }
   }
 
-  /** A chunked body from {@code from}: sets {@link #body}, returns the index after the trailers, or -1. */
+  /**
+   * A chunked body from {@code from}: sets {@link #body}, returns the index after the trailers, or
+   * -1.
+   */
   private int chunks(ByteBuf in, int from, int end) throws BadResponse {
     ByteBuf data = Unpooled.buffer();
     try {

@@ -15,8 +15,10 @@ final class Result {
   long heapStart;
   long heapMiddle;
   long heapEnd;
+
   /** Inlet's side of the measured phase, and of the half-load phase. */
   final PhaseFigures figures = new PhaseFigures();
+
   final PhaseFigures halfFigures = new PhaseFigures();
   int poolUnits;
   int usedUnits;

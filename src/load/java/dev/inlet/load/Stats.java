@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
-/** What one phase measured: answers, money fulfilled, latencies (microseconds), and how long it was loaded. */
+/**
+ * What one phase measured: answers, money fulfilled, latencies (microseconds), and how long it was
+ * loaded.
+ */
 final class Stats {
   private final Recorder recorder = new Recorder(3);
   private final Histogram latency = new Histogram(3);
@@ -19,15 +22,24 @@ final class Stats {
   final LongAdder churnClosed = new LongAdder();
   final ConcurrentHashMap<String, LongAdder> rejects = new ConcurrentHashMap<>();
   final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+
   /** Time under load, summed over the phase's parts. */
   long activeNanos;
-  /** Answers slower than this (the p99 target) are counted per second, to tell bursts from a steady tail. */
+
+  /**
+   * Answers slower than this (the p99 target) are counted per second, to tell bursts from a steady
+   * tail.
+   */
   private static final long slowNanos = TimeUnit.MILLISECONDS.toNanos(20);
+
   private static final int maxSeconds = 4096;
+
   /** Seconds with fewer answers (a part's first or last) are left out of the per-second shares. */
   private static final int minAnswersPerSecond = 100;
+
   /** Answers, and answers slower than {@link #slowNanos}, by second since these Stats began. */
   private final long startNanos = System.nanoTime();
+
   private final AtomicIntegerArray answeredBySecond = new AtomicIntegerArray(maxSeconds);
   private final AtomicIntegerArray slowBySecond = new AtomicIntegerArray(maxSeconds);
 
@@ -43,8 +55,8 @@ final class Stats {
   }
 
   /**
-   * Whether slow answers (over 20 ms) came steadily or in bursts: their share overall, how many seconds had more than
-   * 1 % of them, and the worst second's share.
+   * Whether slow answers (over 20 ms) came steadily or in bursts: their share overall, how many
+   * seconds had more than 1 % of them, and the worst second's share.
    */
   String slowSeconds() {
     long answered = 0;
@@ -63,8 +75,10 @@ final class Stats {
         worst = Math.max(worst, share);
       }
     }
-    return answered == 0 ? "-" : String.format("%.2f%%; %d of %d s; %.1f%%", 100.0 * slow / answered, above, seconds,
-        100 * worst);
+    return answered == 0
+        ? "-"
+        : String.format(
+            "%.2f%%; %d of %d s; %.1f%%", 100.0 * slow / answered, above, seconds, 100 * worst);
   }
 
   void reject(String code) {
@@ -106,7 +120,8 @@ final class Stats {
       return "none";
     }
     StringBuilder b = new StringBuilder();
-    new TreeMap<>(counts).forEach((k, v) -> b.append(b.isEmpty() ? "" : ", ").append(k).append(' ').append(v.sum()));
+    new TreeMap<>(counts)
+        .forEach((k, v) -> b.append(b.isEmpty() ? "" : ", ").append(k).append(' ').append(v.sum()));
     return b.toString();
   }
 }

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * CPU seconds by thread group of one process (from /proc/PID/task/TID/stat, user and system time, names with
- * their numbers folded: {@code reactor-http-epoll-N}), or by process of a PostgreSQL (backend, WAL writer, ...).
- * Covers what JFR's execution samples do not: the JIT compiler, GC and time in the kernel.
+ * CPU seconds by thread group of one process (from /proc/PID/task/TID/stat, user and system time,
+ * names with their numbers folded: {@code reactor-http-epoll-N}), or by process of a PostgreSQL
+ * (backend, WAL writer, ...). Covers what JFR's execution samples do not: the JIT compiler, GC and
+ * time in the kernel.
  */
 final class ThreadCpu {
   private static final double ticksPerSecond = clockTicks();
@@ -35,19 +36,25 @@ final class ThreadCpu {
   static final String exitedPostgres = "ended processes (autovacuum workers, ...)";
 
   /**
-   * Process role to CPU seconds (user, system) of the PostgreSQL processes {@code pids}, the first of them the
-   * postmaster. Processes that ran and ended between two readings, such as autovacuum workers, are counted by the
-   * postmaster's reaped-children times ({@link #exitedPostgres}).
+   * Process role to CPU seconds (user, system) of the PostgreSQL processes {@code pids}, the first
+   * of them the postmaster. Processes that ran and ended between two readings, such as autovacuum
+   * workers, are counted by the postmaster's reaped-children times ({@link #exitedPostgres}).
    */
   static Map<String, double[]> postgres(List<Long> pids) {
     Map<String, double[]> roles = new HashMap<>();
     for (long pid : pids) {
       String role;
       try {
-        String cmd = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ').trim();
-        role = cmd.startsWith("postgres: postgres ") ? "backend (client connection)"
-            : cmd.startsWith("postgres: ") ? cmd.substring("postgres: ".length()).replaceAll("\\d+", "N")
-            : "postmaster";
+        String cmd =
+            Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
+                .replace('\0', ' ')
+                .trim();
+        role =
+            cmd.startsWith("postgres: postgres ")
+                ? "backend (client connection)"
+                : cmd.startsWith("postgres: ")
+                    ? cmd.substring("postgres: ".length()).replaceAll("\\d+", "N")
+                    : "postmaster";
       } catch (IOException | RuntimeException e) {
         continue;
       }
@@ -62,18 +69,23 @@ final class ThreadCpu {
   /** {@code after - before}, per group. */
   static Map<String, double[]> minus(Map<String, double[]> after, Map<String, double[]> before) {
     Map<String, double[]> d = new HashMap<>();
-    after.forEach((k, v) -> {
-      double[] b = before.getOrDefault(k, new double[2]);
-      d.put(k, new double[] {v[0] - b[0], v[1] - b[1]});
-    });
+    after.forEach(
+        (k, v) -> {
+          double[] b = before.getOrDefault(k, new double[2]);
+          d.put(k, new double[] {v[0] - b[0], v[1] - b[1]});
+        });
     return d;
   }
 
   static void addTo(Map<String, double[]> total, Map<String, double[]> more) {
-    more.forEach((k, v) -> total.merge(k, v.clone(), (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
+    more.forEach(
+        (k, v) -> total.merge(k, v.clone(), (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
   }
 
-  /** Adds the process's own times, or with {@code reaped} those of its children that ended and were waited for. */
+  /**
+   * Adds the process's own times, or with {@code reaped} those of its children that ended and were
+   * waited for.
+   */
   private static void add(Map<String, double[]> groups, Path stat, String group, boolean reaped) {
     try {
       String s = Files.readString(stat);
@@ -81,12 +93,14 @@ final class ThreadCpu {
       int close = s.lastIndexOf(')');
       String name = group != null ? group : s.substring(open + 1, close).replaceAll("\\d+$", "N");
       String[] f = s.substring(close + 2).split(" ");
-      // after "pid (comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+      // after "pid (comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+      // utime stime
       // cutime cstime
       int at = reaped ? 13 : 11;
       double user = Long.parseLong(f[at]) / ticksPerSecond;
       double system = Long.parseLong(f[at + 1]) / ticksPerSecond;
-      groups.merge(name, new double[] {user, system}, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+      groups.merge(
+          name, new double[] {user, system}, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
     } catch (IOException | RuntimeException e) {
       // the thread or process ended
     }

@@ -23,13 +23,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The admin API (bearer-guarded by {@code INLET_ADMIN_TOKEN}): accounts, their connections and the ledger check.
- * Amounts are unsigned 64-bit integers in the asset's smallest unit, written as decimal strings so no JSON
- * client rounds them through a double.
+ * The admin API (bearer-guarded by {@code INLET_ADMIN_TOKEN}): accounts, their connections and the
+ * ledger check. Amounts are unsigned 64-bit integers in the asset's smallest unit, written as
+ * decimal strings so no JSON client rounds them through a double.
  */
 public final class AdminHandler {
   /** Largest request body, bytes. */
   public static final int maxBodyBytes = 4_096;
+
   /** Connections listed per account at most. */
   public static final int maxConnectionsListed = 1_000;
 
@@ -46,46 +47,75 @@ public final class AdminHandler {
     this.assetScale = assetScale;
   }
 
-  /** {@code POST /admin/accounts} with {@code {"name": "alice", "receive_limit": "1000"}} (limit optional). */
+  /**
+   * {@code POST /admin/accounts} with {@code {"name": "alice", "receive_limit": "1000"}} (limit
+   * optional).
+   */
   public Mono<ServerResponse> createAccount(ServerRequest request) {
     return JsonBodies.read(request, json, maxBodyBytes)
-        .flatMap(body -> {
-          String name = text(body, "name");
-          if (!Account.isValidName(name)) {
-            return Problems.respond(HttpStatus.BAD_REQUEST, "invalid-account-name",
-                "name must be 1 to 64 characters of A-Z a-z 0-9 _ ~ - and not one of ilp, admin, actuator");
-          }
-          Long limit;
-          try {
-            limit = body.has("receive_limit") && !body.get("receive_limit").isNull()
-                ? Amounts.parse(text(body, "receive_limit")) : null;
-          } catch (IllegalArgumentException e) {
-            return Problems.respond(HttpStatus.BAD_REQUEST, "invalid-amount", "receive_limit: " + e.getMessage());
-          }
-          return blocking(() -> accounts.create(name, assetCode, assetScale, limit))
-              .flatMap(created -> created
-                  .map(a -> {
-                    RequestIdFilter.logging(request, () -> log.info("Account {} created", a.name()));
-                    return a;
-                  })
-                  .map(a -> ServerResponse.created(URI.create("/admin/accounts/" + a.name()))
-                      .contentType(MediaType.APPLICATION_JSON)
-                      .bodyValue(view(a, request)))
-                  .orElseGet(() -> Problems.respond(HttpStatus.CONFLICT, "account-exists",
-                      "An account named '" + name + "' exists")));
-        })
-        .onErrorResume(JsonBodies.InvalidBody.class, e -> e.status() == HttpStatus.CONTENT_TOO_LARGE
-            ? Problems.tooLarge(request, "invalid-request-body", e.getMessage())
-            : Problems.respond(e.status(), "invalid-request-body", e.getMessage()));
+        .flatMap(
+            body -> {
+              String name = text(body, "name");
+              if (!Account.isValidName(name)) {
+                return Problems.respond(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid-account-name",
+                    "name must be 1 to 64 characters of A-Z a-z 0-9 _ ~ - and not one of ilp, admin, actuator");
+              }
+              Long limit;
+              try {
+                limit =
+                    body.has("receive_limit") && !body.get("receive_limit").isNull()
+                        ? Amounts.parse(text(body, "receive_limit"))
+                        : null;
+              } catch (IllegalArgumentException e) {
+                return Problems.respond(
+                    HttpStatus.BAD_REQUEST, "invalid-amount", "receive_limit: " + e.getMessage());
+              }
+              return blocking(() -> accounts.create(name, assetCode, assetScale, limit))
+                  .flatMap(
+                      created ->
+                          created
+                              .map(
+                                  a -> {
+                                    RequestIdFilter.logging(
+                                        request, () -> log.info("Account {} created", a.name()));
+                                    return a;
+                                  })
+                              .map(
+                                  a ->
+                                      ServerResponse.created(
+                                              URI.create("/admin/accounts/" + a.name()))
+                                          .contentType(MediaType.APPLICATION_JSON)
+                                          .bodyValue(view(a, request)))
+                              .orElseGet(
+                                  () ->
+                                      Problems.respond(
+                                          HttpStatus.CONFLICT,
+                                          "account-exists",
+                                          "An account named '" + name + "' exists")));
+            })
+        .onErrorResume(
+            JsonBodies.InvalidBody.class,
+            e ->
+                e.status() == HttpStatus.CONTENT_TOO_LARGE
+                    ? Problems.tooLarge(request, "invalid-request-body", e.getMessage())
+                    : Problems.respond(e.status(), "invalid-request-body", e.getMessage()));
   }
 
   /** {@code GET /admin/accounts/{name}}. */
   public Mono<ServerResponse> account(ServerRequest request) {
     String name = request.pathVariable("name");
     return blocking(() -> accounts.findByName(name))
-        .flatMap(found -> found
-            .map(a -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(view(a, request)))
-            .orElseGet(() -> unknown(name)));
+        .flatMap(
+            found ->
+                found
+                    .map(
+                        a ->
+                            ServerResponse.ok()
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(view(a, request)))
+                    .orElseGet(() -> unknown(name)));
   }
 
   /** {@code GET /admin/accounts/{name}/connections?limit=100}: newest first. */
@@ -98,41 +128,62 @@ public final class AdminHandler {
       limit = -1;
     }
     if (limit < 1 || limit > maxConnectionsListed) {
-      return Problems.respond(HttpStatus.BAD_REQUEST, "invalid-limit",
+      return Problems.respond(
+          HttpStatus.BAD_REQUEST,
+          "invalid-limit",
           "limit must be a whole number from 1 to " + maxConnectionsListed);
     }
     int max = limit;
     return blocking(() -> accounts.findByName(name).map(a -> accounts.connections(a.id(), max)))
-        .flatMap(found -> found
-            .map(list -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("account", name, "connections", list.stream().map(AdminHandler::view).toList())))
-            .orElseGet(() -> unknown(name)));
+        .flatMap(
+            found ->
+                found
+                    .map(
+                        list ->
+                            ServerResponse.ok()
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(
+                                    Map.of(
+                                        "account",
+                                        name,
+                                        "connections",
+                                        list.stream().map(AdminHandler::view).toList())))
+                    .orElseGet(() -> unknown(name)));
   }
 
   /** {@code GET /admin/ledger/check}: 200 with the figures, or 409 problem naming what differs. */
   public Mono<ServerResponse> check(ServerRequest request) {
-    return blocking(accounts::check).flatMap(check -> {
-      Map<String, Object> figures = new LinkedHashMap<>();
-      figures.put("accounts", check.accounts());
-      figures.put("transfers", check.transfers());
-      figures.put("packets", check.packets());
-      figures.put("entries", check.entries());
-      figures.put("entries_total", check.entriesTotal().toString());
-      figures.put("credited", check.credited().toString());
-      if (check.consistent()) {
-        figures.put("consistent", true);
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(figures);
-      }
-      return inconsistent(check, figures);
-    });
+    return blocking(accounts::check)
+        .flatMap(
+            check -> {
+              Map<String, Object> figures = new LinkedHashMap<>();
+              figures.put("accounts", check.accounts());
+              figures.put("transfers", check.transfers());
+              figures.put("packets", check.packets());
+              figures.put("entries", check.entries());
+              figures.put("entries_total", check.entriesTotal().toString());
+              figures.put("credited", check.credited().toString());
+              if (check.consistent()) {
+                figures.put("consistent", true);
+                return ServerResponse.ok()
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(figures);
+              }
+              return inconsistent(check, figures);
+            });
   }
 
   private static Mono<ServerResponse> inconsistent(LedgerCheck check, Map<String, Object> figures) {
-    ProblemDetail p = Problems.problem(HttpStatus.CONFLICT, "ledger-inconsistent",
-        check.differences().size() + " difference(s) between balances and entries");
+    ProblemDetail p =
+        Problems.problem(
+            HttpStatus.CONFLICT,
+            "ledger-inconsistent",
+            check.differences().size() + " difference(s) between balances and entries");
     p.setProperty("differences", check.differences());
     p.setProperty("figures", figures);
-    return ServerResponse.status(HttpStatus.CONFLICT).contentType(MediaType.APPLICATION_PROBLEM_JSON).bodyValue(p);
+    return ServerResponse.status(HttpStatus.CONFLICT)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .bodyValue(p);
   }
 
   private static Map<String, Object> view(Account a, ServerRequest request) {
@@ -143,7 +194,8 @@ public final class AdminHandler {
     m.put("asset_scale", a.assetScale());
     m.put("balance", Long.toUnsignedString(a.balance()));
     m.put("received", Long.toUnsignedString(a.received()));
-    m.put("receive_limit", a.receiveLimit() == null ? null : Long.toUnsignedString(a.receiveLimit()));
+    m.put(
+        "receive_limit", a.receiveLimit() == null ? null : Long.toUnsignedString(a.receiveLimit()));
     m.put("created_at", a.createdAt().toString());
     return m;
   }
@@ -158,14 +210,19 @@ public final class AdminHandler {
     m.put("packets_rejected", c.packetsRejected());
     m.put("last_packet_at", c.lastPacketAt() == null ? null : c.lastPacketAt().toString());
     m.put("closed", c.closed());
-    m.put("streams", c.streams().stream().map(s -> {
-      Map<String, Object> v = new LinkedHashMap<>();
-      v.put("stream_id", s.streamId());
-      v.put("received", Long.toUnsignedString(s.received()));
-      v.put("receive_max", Long.toUnsignedString(s.receiveMax()));
-      v.put("closed", s.closed());
-      return v;
-    }).toList());
+    m.put(
+        "streams",
+        c.streams().stream()
+            .map(
+                s -> {
+                  Map<String, Object> v = new LinkedHashMap<>();
+                  v.put("stream_id", s.streamId());
+                  v.put("received", Long.toUnsignedString(s.received()));
+                  v.put("receive_max", Long.toUnsignedString(s.receiveMax()));
+                  v.put("closed", s.closed());
+                  return v;
+                })
+            .toList());
     return m;
   }
 
@@ -175,7 +232,8 @@ public final class AdminHandler {
   }
 
   private static Mono<ServerResponse> unknown(String name) {
-    return Problems.respond(HttpStatus.NOT_FOUND, "unknown-account", "No account named '" + name + "'");
+    return Problems.respond(
+        HttpStatus.NOT_FOUND, "unknown-account", "No account named '" + name + "'");
   }
 
   private static <T> Mono<T> blocking(Callable<T> call) {

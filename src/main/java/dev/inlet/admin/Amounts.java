@@ -1,6 +1,8 @@
 package dev.inlet.admin;
 
-/** Parses amounts given as decimal strings: unsigned 64-bit integers in the asset's smallest unit. */
+/**
+ * Parses amounts given as decimal strings: unsigned 64-bit integers in the asset's smallest unit.
+ */
 final class Amounts {
   private Amounts() {}
 
@@ -9,8 +11,12 @@ final class Amounts {
    * @throws IllegalArgumentException when not a decimal integer from 0 to 18446744073709551615
    */
   static long parse(String text) {
-    if (text == null || text.isEmpty() || text.length() > 20 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new IllegalArgumentException("must be a decimal string of an integer from 0 to 18446744073709551615");
+    if (text == null
+        || text.isEmpty()
+        || text.length() > 20
+        || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new IllegalArgumentException(
+          "must be a decimal string of an integer from 0 to 18446744073709551615");
     }
     try {
       return Long.parseUnsignedLong(text);

@@ -16,26 +16,31 @@ final class JsonBodies {
 
   static Mono<JsonNode> read(ServerRequest request, JsonMapper json, int maxBytes) {
     return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), maxBytes)
-        .onErrorMap(DataBufferLimitException.class,
-            e -> new InvalidBody(HttpStatus.CONTENT_TOO_LARGE, "The body is larger than " + maxBytes + " bytes"))
-        .map(buffer -> {
-          byte[] bytes = new byte[buffer.readableByteCount()];
-          buffer.read(bytes);
-          DataBufferUtils.release(buffer);
-          return bytes;
-        })
+        .onErrorMap(
+            DataBufferLimitException.class,
+            e ->
+                new InvalidBody(
+                    HttpStatus.CONTENT_TOO_LARGE, "The body is larger than " + maxBytes + " bytes"))
+        .map(
+            buffer -> {
+              byte[] bytes = new byte[buffer.readableByteCount()];
+              buffer.read(bytes);
+              DataBufferUtils.release(buffer);
+              return bytes;
+            })
         .defaultIfEmpty(new byte[0])
-        .map(bytes -> {
-          try {
-            JsonNode node = json.readTree(bytes);
-            if (node == null || !node.isObject()) {
-              throw new InvalidBody(HttpStatus.BAD_REQUEST, "The body must be a JSON object");
-            }
-            return node;
-          } catch (JacksonException e) {
-            throw new InvalidBody(HttpStatus.BAD_REQUEST, "The body is not valid JSON");
-          }
-        });
+        .map(
+            bytes -> {
+              try {
+                JsonNode node = json.readTree(bytes);
+                if (node == null || !node.isObject()) {
+                  throw new InvalidBody(HttpStatus.BAD_REQUEST, "The body must be a JSON object");
+                }
+                return node;
+              } catch (JacksonException e) {
+                throw new InvalidBody(HttpStatus.BAD_REQUEST, "The body is not valid JSON");
+              }
+            });
   }
 
   /** A request body that cannot be used, with the status that says why. */

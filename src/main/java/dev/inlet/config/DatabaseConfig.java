@@ -14,27 +14,38 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The database: an external PostgreSQL when {@code INLET_DATABASE_URL} is set, otherwise an embedded real
- * PostgreSQL whose data directory ({@code INLET_DATA_DIR}/postgres) survives restarts. The embedded server runs
- * with durable settings: the library's defaults turn {@code fsync}, {@code synchronous_commit} and
- * {@code full_page_writes} off, which would lose committed credits on a crash.
+ * The database: an external PostgreSQL when {@code INLET_DATABASE_URL} is set, otherwise an
+ * embedded real PostgreSQL whose data directory ({@code INLET_DATA_DIR}/postgres) survives
+ * restarts. The embedded server runs with durable settings: the library's defaults turn {@code
+ * fsync}, {@code synchronous_commit} and {@code full_page_writes} off, which would lose committed
+ * credits on a crash.
  */
 @Configuration(proxyBeanMethods = false)
 class DatabaseConfig {
   private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
+
   /** Pool size: the ledger writer holds one connection; reads (admin, SPSP) share the rest. */
   private static final int poolSize = 8;
+
   /**
-   * Longest anyone waits for a pooled connection (HikariCP's default is 30 s). The ledger writer asks for one per
-   * batch: with the database down, a Prepare is then rejected T00 within about this long — well inside the Prepare's
-   * expiry window (30 s from common senders, less after each connector hop) — instead of being held until it
-   * expires, and the connector can retry elsewhere. Several times a healthy pool's worst wait.
+   * Longest anyone waits for a pooled connection (HikariCP's default is 30 s). The ledger writer
+   * asks for one per batch: with the database down, a Prepare is then rejected T00 within about
+   * this long — well inside the Prepare's expiry window (30 s from common senders, less after each
+   * connector hop) — instead of being held until it expires, and the connector can retry elsewhere.
+   * Several times a healthy pool's worst wait.
    */
   static final Duration connectionTimeout = Duration.ofSeconds(2);
-  /** Longest the liveness check of an idle connection may take; HikariCP requires less than the above. */
+
+  /**
+   * Longest the liveness check of an idle connection may take; HikariCP requires less than the
+   * above.
+   */
   static final Duration validationTimeout = Duration.ofSeconds(1);
-  // No socketTimeout on purpose: it would cut off a commit in flight, whose outcome the ledger could then not know,
-  // and the admin ledger check legitimately reads whole tables. A database that hangs mid-statement holds the writer.
+
+  // No socketTimeout on purpose: it would cut off a commit in flight, whose outcome the ledger
+  // could then not know,
+  // and the admin ledger check legitimately reads whole tables. A database that hangs mid-statement
+  // holds the writer.
 
   @Bean(destroyMethod = "close")
   EmbeddedDatabase embeddedDatabase(InletSettings settings) {
@@ -48,14 +59,18 @@ class DatabaseConfig {
           EmbeddedPostgres.builder()
               .setDataDirectory(dir)
               .setCleanDataDirectory(false)
-              // Stopped by this context after the ledger has drained, not by a JVM hook racing it on SIGTERM.
+              // Stopped by this context after the ledger has drained, not by a JVM hook racing it
+              // on SIGTERM.
               .setRegisterShutdownHook(false)
               .setServerConfig("fsync", "on")
-              .setServerConfig("synchronous_commit", settings.unsafeNonDurableCommits() ? "off" : "on")
+              .setServerConfig(
+                  "synchronous_commit", settings.unsafeNonDurableCommits() ? "off" : "on")
               .setServerConfig("full_page_writes", "on")
               .setServerConfig("max_connections", "50")
-              // Keep 1 GiB of WAL segments for reuse: a commit that reaches a segment PostgreSQL must create
-              // zero-fills and flushes 16 MiB first (30-80 ms here); a recycled one is already there.
+              // Keep 1 GiB of WAL segments for reuse: a commit that reaches a segment PostgreSQL
+              // must create
+              // zero-fills and flushes 16 MiB first (30-80 ms here); a recycled one is already
+              // there.
               .setServerConfig("min_wal_size", "1GB")
               .start();
       log.info("Embedded PostgreSQL started on port {} with data directory {}", pg.getPort(), dir);
@@ -69,15 +84,17 @@ class DatabaseConfig {
   HikariDataSource dataSource(InletSettings settings, EmbeddedDatabase embedded) {
     HikariConfig config = new HikariConfig();
     if (settings.unsafeNonDurableCommits()) {
-      log.warn("INLET_UNSAFE_NON_DURABLE_COMMITS is on: credits are not flushed before their Fulfill is sent. "
-          + "A crash can lose money that senders were told arrived. For benchmark baselines only.");
+      log.warn(
+          "INLET_UNSAFE_NON_DURABLE_COMMITS is on: credits are not flushed before their Fulfill is sent. "
+              + "A crash can lose money that senders were told arrived. For benchmark baselines only.");
       config.setConnectionInitSql("SET synchronous_commit = off");
     }
     config.setPoolName("inlet");
     config.setMaximumPoolSize(poolSize);
     config.setConnectionTimeout(connectionTimeout.toMillis());
     config.setValidationTimeout(validationTimeout.toMillis());
-    // The driver's TCP connect timeout (seconds; its default is 10), so that an attempt to reach a host that drops
+    // The driver's TCP connect timeout (seconds; its default is 10), so that an attempt to reach a
+    // host that drops
     // packets ends with the wait above instead of outliving it.
     config.addDataSourceProperty("connectTimeout", connectionTimeout.toSeconds());
     if (embedded.postgres() != null) {

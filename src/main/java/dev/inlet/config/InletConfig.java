@@ -3,8 +3,8 @@ package dev.inlet.config;
 import dev.inlet.admin.AdminHandler;
 import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.crypto.ConnectionTokens;
-import dev.inlet.ledger.postgres.PostgresAccounts;
 import dev.inlet.ledger.postgres.LedgerMetrics;
+import dev.inlet.ledger.postgres.PostgresAccounts;
 import dev.inlet.ledger.postgres.PostgresLedger;
 import dev.inlet.spsp.SpspHandler;
 import dev.inlet.stream.ReceiverLimits;
@@ -35,6 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(InletSettings.class)
 class InletConfig {
   private static final Logger log = LoggerFactory.getLogger(InletConfig.class);
+
   /** As long as Spring's default for a shutdown phase: the ledger answers within a commit. */
   private static final Duration answerTimeoutOnShutdown = Duration.ofSeconds(30);
 
@@ -56,14 +57,24 @@ class InletConfig {
   }
 
   @Bean(destroyMethod = "close")
-  PostgresLedger ledger(DataSource dataSource, PostgresAccounts accounts, InletSettings settings,
+  PostgresLedger ledger(
+      DataSource dataSource,
+      PostgresAccounts accounts,
+      InletSettings settings,
       MeterRegistry registry) {
     long connector = accounts.ensureConnectorAccount(settings.assetCode(), settings.assetScale());
-    return new PostgresLedger(dataSource, connector, ReceiverLimits.maxDataBytesPerConnection,
-        ReceiverLimits.maxCachedConnections, Clock.systemUTC(), new LedgerMetrics(registry, settings.assetCode(), settings.assetScale()));
+    return new PostgresLedger(
+        dataSource,
+        connector,
+        ReceiverLimits.maxDataBytesPerConnection,
+        ReceiverLimits.maxCachedConnections,
+        Clock.systemUTC(),
+        new LedgerMetrics(registry, settings.assetCode(), settings.assetScale()));
   }
 
-  /** {@code inlet_connections_open}: connections not closed with a packet in the last five minutes. */
+  /**
+   * {@code inlet_connections_open}: connections not closed with a packet in the last five minutes.
+   */
   @Bean
   Gauge openConnectionsGauge(PostgresAccounts accounts, MeterRegistry registry) {
     Duration idle = Duration.ofMinutes(5);
@@ -73,15 +84,22 @@ class InletConfig {
   }
 
   @Bean
-  StreamReceiver streamReceiver(InletSettings settings, ConnectionTokens tokens, PostgresLedger ledger) {
-    return new StreamReceiver(IlpAddress.of(settings.ilpAddress()), settings.assetCode(), settings.assetScale(),
-        tokens, ledger, Clock.systemUTC());
+  StreamReceiver streamReceiver(
+      InletSettings settings, ConnectionTokens tokens, PostgresLedger ledger) {
+    return new StreamReceiver(
+        IlpAddress.of(settings.ilpAddress()),
+        settings.assetCode(),
+        settings.assetScale(),
+        tokens,
+        ledger,
+        Clock.systemUTC());
   }
 
   /**
-   * On shutdown the receiver stops taking Prepares first — before the ILP-over-HTTP listener and the web server stop
-   * and before the ledger drains — and the Prepares it took are answered, so every credited packet is answered. The
-   * listener, still open meanwhile, writes those answers; it stops next ({@link IlpHttpServer#stop}).
+   * On shutdown the receiver stops taking Prepares first — before the ILP-over-HTTP listener and
+   * the web server stop and before the ledger drains — and the Prepares it took are answered, so
+   * every credited packet is answered. The listener, still open meanwhile, writes those answers; it
+   * stops next ({@link IlpHttpServer#stop}).
    */
   @Bean
   ApplicationListener<ContextClosedEvent> stopReceivingOnShutdown(StreamReceiver receiver) {
@@ -89,7 +107,8 @@ class InletConfig {
       receiver.stopAccepting();
       try {
         if (!receiver.awaitIdle(answerTimeoutOnShutdown)) {
-          log.warn("Shutting down with Prepares still unanswered after {}", answerTimeoutOnShutdown);
+          log.warn(
+              "Shutting down with Prepares still unanswered after {}", answerTimeoutOnShutdown);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -98,23 +117,38 @@ class InletConfig {
   }
 
   @Bean
-  IlpOverHttp ilpOverHttp(StreamReceiver receiver, MeterRegistry registry, Secrets secrets, JsonMapper json,
+  IlpOverHttp ilpOverHttp(
+      StreamReceiver receiver,
+      MeterRegistry registry,
+      Secrets secrets,
+      JsonMapper json,
       InletSettings settings) {
-    return new IlpOverHttp(receiver, new PacketMetrics(registry), secrets.connectorToken(), json,
-        settings.idleTimeout(), settings.ilpRequestTimeout());
+    return new IlpOverHttp(
+        receiver,
+        new PacketMetrics(registry),
+        secrets.connectorToken(),
+        json,
+        settings.idleTimeout(),
+        settings.ilpRequestTimeout());
   }
 
-  /** ILP-over-HTTP on its own port ({@code INLET_ILP_PORT}), on the web server's interface ({@code server.address}). */
+  /**
+   * ILP-over-HTTP on its own port ({@code INLET_ILP_PORT}), on the web server's interface ({@code
+   * server.address}).
+   */
   @Bean
   IlpHttpServer ilpHttpServer(IlpOverHttp ilp, InletSettings settings, Environment environment)
       throws UnknownHostException {
     String address = environment.getProperty("server.address");
-    return new IlpHttpServer(ilp, address == null || address.isBlank() ? null : InetAddress.getByName(address),
+    return new IlpHttpServer(
+        ilp,
+        address == null || address.isBlank() ? null : InetAddress.getByName(address),
         settings.ilpPort());
   }
 
   @Bean
-  SpspHandler spspHandler(PostgresAccounts accounts, ConnectionTokens tokens, InletSettings settings) {
+  SpspHandler spspHandler(
+      PostgresAccounts accounts, ConnectionTokens tokens, InletSettings settings) {
     return new SpspHandler(accounts, tokens, settings.ilpAddress(), settings.defaultAccount());
   }
 

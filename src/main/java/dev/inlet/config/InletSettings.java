@@ -7,24 +7,31 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Operator settings, bound from environment variables with the {@code INLET_} prefix (for example
- * {@code INLET_ILP_ADDRESS} binds {@code ilpAddress}). Validated once at start by {@link SettingsValidator}.
+ * {@code INLET_ILP_ADDRESS} binds {@code ilpAddress}). Validated once at start by {@link
+ * SettingsValidator}.
  *
- * @param ilpAddress this receiver's ILP address (RFC 0015); each account receives at {@code ilpAddress.<name>.<token>}
- * @param assetCode asset code advertised in {@code ConnectionAssetDetails} and given to new accounts
+ * @param ilpAddress this receiver's ILP address (RFC 0015); each account receives at {@code
+ *     ilpAddress.<name>.<token>}
+ * @param assetCode asset code advertised in {@code ConnectionAssetDetails} and given to new
+ *     accounts
  * @param assetScale asset scale (0..255): amounts are integers of 10^-scale of the asset
- * @param connectorToken bearer token the upstream connector presents on {@code POST /ilp} (RFC 0035)
+ * @param connectorToken bearer token the upstream connector presents on {@code POST /ilp} (RFC
+ *     0035)
  * @param adminToken bearer token for {@code /admin/**}
- * @param serverSecret base64 server secret (≥ 32 bytes) from which connection credentials derive (RFC 0029 §4.1)
+ * @param serverSecret base64 server secret (≥ 32 bytes) from which connection credentials derive
+ *     (RFC 0029 §4.1)
  * @param databaseUrl JDBC URL of an external PostgreSQL; absent means the embedded PostgreSQL
  * @param databaseUser user for {@code databaseUrl}, when not in the URL
  * @param databasePassword password for {@code databaseUrl}, when not in the URL
  * @param dataDir directory of the embedded database and of generated secrets
  * @param defaultAccount account served at {@code /.well-known/pay}
- * @param idleTimeout a connection that has read nothing for this long while none of its requests is being answered
- *     is closed: on the ILP-over-HTTP port, and on the web server's ({@code server.netty.idle-timeout} follows it)
- * @param ilpPort TCP port of the ILP-over-HTTP listener ({@code POST /ilp}, RFC 0035); 0 for any free port
- * @param ilpRequestTimeout on the ILP-over-HTTP port, a request's head and whole body must arrive within this from
- *     its first byte, else 408 and the connection closes
+ * @param idleTimeout a connection that has read nothing for this long while none of its requests is
+ *     being answered is closed: on the ILP-over-HTTP port, and on the web server's ({@code
+ *     server.netty.idle-timeout} follows it)
+ * @param ilpPort TCP port of the ILP-over-HTTP listener ({@code POST /ilp}, RFC 0035); 0 for any
+ *     free port
+ * @param ilpRequestTimeout on the ILP-over-HTTP port, a request's head and whole body must arrive
+ *     within this from its first byte, else 408 and the connection closes
  * @param unsafeNonDurableCommits benchmark baselines only: commit without waiting for the WAL flush
  *     ({@code synchronous_commit=off}), so a crash can lose credits whose Fulfill was already sent
  */

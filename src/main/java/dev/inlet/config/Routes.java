@@ -16,8 +16,8 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Every WebFlux route of Inlet, in one place: SPSP and the admin API. {@code POST /ilp} has its own listener
- * ({@link dev.inlet.transport.IlpHttpServer}).
+ * Every WebFlux route of Inlet, in one place: SPSP and the admin API. {@code POST /ilp} has its own
+ * listener ({@link dev.inlet.transport.IlpHttpServer}).
  */
 @Configuration(proxyBeanMethods = false)
 class Routes {
@@ -47,7 +47,8 @@ class Routes {
     CorsConfiguration cors = new CorsConfiguration();
     cors.addAllowedOrigin("*");
     cors.setAllowedMethods(List.of("GET", "OPTIONS"));
-    cors.setAllowedHeaders(List.of(HttpHeaders.ACCEPT, "Receipt-Nonce", "Receipt-Secret", "Web-Monetization-Id"));
+    cors.setAllowedHeaders(
+        List.of(HttpHeaders.ACCEPT, "Receipt-Nonce", "Receipt-Secret", "Web-Monetization-Id"));
     cors.setMaxAge(Duration.ofDays(1));
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/.well-known/pay", cors);

@@ -13,11 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three secrets Inlet runs with: the server secret (≥ 32 bytes, from which every connection's shared secret
- * derives, RFC 0029 §4.1), the admin token and the connector token. Each comes from its {@code INLET_*} setting;
- * on the embedded default a missing one is generated on first start and kept in the data directory, readable by
- * its owner only, so it is the same after a restart. With an external database they must be configured: replicas
- * need the same server secret, and a generated one would be lost with the container.
+ * The three secrets Inlet runs with: the server secret (≥ 32 bytes, from which every connection's
+ * shared secret derives, RFC 0029 §4.1), the admin token and the connector token. Each comes from
+ * its {@code INLET_*} setting; on the embedded default a missing one is generated on first start
+ * and kept in the data directory, readable by its owner only, so it is the same after a restart.
+ * With an external database they must be configured: replicas need the same server secret, and a
+ * generated one would be lost with the container.
  *
  * @param serverSecret server secret bytes (≥ 32)
  * @param adminToken bearer token for {@code /admin/**}
@@ -28,13 +29,15 @@ public record Secrets(byte[] serverSecret, String adminToken, String connectorTo
   private static final SecureRandom random = new SecureRandom();
 
   /**
-   * Resolves the secrets from settings and, on the embedded default, from files in the data directory.
+   * Resolves the secrets from settings and, on the embedded default, from files in the data
+   * directory.
    *
-   * @throws IllegalStateException when a secret is missing on an external database, or the server secret is not
-   *     base64 of at least 32 bytes
+   * @throws IllegalStateException when a secret is missing on an external database, or the server
+   *     secret is not base64 of at least 32 bytes
    */
   public static Secrets resolve(InletSettings settings) {
-    String secret = value(settings, settings.serverSecret(), "server-secret", "INLET_SERVER_SECRET");
+    String secret =
+        value(settings, settings.serverSecret(), "server-secret", "INLET_SERVER_SECRET");
     byte[] serverSecret;
     try {
       serverSecret = Base64.getDecoder().decode(secret.trim());
@@ -43,7 +46,9 @@ public record Secrets(byte[] serverSecret, String adminToken, String connectorTo
     }
     if (serverSecret.length < ConnectionTokens.minServerSecretBytes) {
       throw new IllegalStateException(
-          "INLET_SERVER_SECRET must decode to at least " + ConnectionTokens.minServerSecretBytes + " bytes");
+          "INLET_SERVER_SECRET must decode to at least "
+              + ConnectionTokens.minServerSecretBytes
+              + " bytes");
     }
     return new Secrets(
         serverSecret,
@@ -51,7 +56,8 @@ public record Secrets(byte[] serverSecret, String adminToken, String connectorTo
         value(settings, settings.connectorToken(), "connector-token", "INLET_CONNECTOR_TOKEN"));
   }
 
-  private static String value(InletSettings settings, Optional<String> configured, String file, String env) {
+  private static String value(
+      InletSettings settings, Optional<String> configured, String file, String env) {
     Optional<String> given = configured.filter(s -> !s.isBlank());
     if (given.isPresent()) {
       return given.get();
@@ -71,7 +77,8 @@ public record Secrets(byte[] serverSecret, String adminToken, String connectorTo
       byte[] bytes = new byte[32];
       random.nextBytes(bytes);
       String value = Base64.getEncoder().encodeToString(bytes);
-      Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(path, value);
       // The location only: a token never reaches a log.
       log.info("{} not set: generated one and stored it in {}", env, path);

@@ -7,12 +7,15 @@ import dev.inlet.ledger.Account;
 final class SettingsValidator {
   private SettingsValidator() {}
 
-  /** @throws IllegalStateException naming the first setting that cannot work */
+  /**
+   * @throws IllegalStateException naming the first setting that cannot work
+   */
   static void validate(InletSettings s) {
     try {
       IlpAddress.of(s.ilpAddress());
     } catch (RuntimeException e) {
-      throw new IllegalStateException("INLET_ILP_ADDRESS is not a valid ILP address (RFC 0015): " + s.ilpAddress());
+      throw new IllegalStateException(
+          "INLET_ILP_ADDRESS is not a valid ILP address (RFC 0015): " + s.ilpAddress());
     }
     if (s.assetCode() == null || s.assetCode().isBlank() || s.assetCode().length() > 16) {
       throw new IllegalStateException("INLET_ASSET_CODE must be 1 to 16 characters");
@@ -21,16 +24,25 @@ final class SettingsValidator {
       throw new IllegalStateException("INLET_ASSET_SCALE must be from 0 to 255");
     }
     if (s.idleTimeout() == null || s.idleTimeout().isNegative() || s.idleTimeout().isZero()) {
-      throw new IllegalStateException("INLET_IDLE_TIMEOUT must be a positive duration, such as 60s");
+      throw new IllegalStateException(
+          "INLET_IDLE_TIMEOUT must be a positive duration, such as 60s");
     }
     if (s.ilpPort() == null || s.ilpPort() < 0 || s.ilpPort() > 65535) {
-      throw new IllegalStateException("INLET_ILP_PORT must be a TCP port from 0 (any free port) to 65535");
+      throw new IllegalStateException(
+          "INLET_ILP_PORT must be a TCP port from 0 (any free port) to 65535");
     }
-    if (s.ilpRequestTimeout() == null || s.ilpRequestTimeout().isNegative() || s.ilpRequestTimeout().isZero()) {
-      throw new IllegalStateException("INLET_ILP_REQUEST_TIMEOUT must be a positive duration, such as 10s");
+    if (s.ilpRequestTimeout() == null
+        || s.ilpRequestTimeout().isNegative()
+        || s.ilpRequestTimeout().isZero()) {
+      throw new IllegalStateException(
+          "INLET_ILP_REQUEST_TIMEOUT must be a positive duration, such as 10s");
     }
-    s.defaultAccount().filter(name -> !Account.isValidName(name)).ifPresent(name -> {
-      throw new IllegalStateException("INLET_DEFAULT_ACCOUNT is not a valid account name: " + name);
-    });
+    s.defaultAccount()
+        .filter(name -> !Account.isValidName(name))
+        .ifPresent(
+            name -> {
+              throw new IllegalStateException(
+                  "INLET_DEFAULT_ACCOUNT is not a valid account name: " + name);
+            });
   }
 }

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The contents of an opened connection token: which connection this is and what it pays into.
- * The connection id array is copied in and out; equality is by content.
+ * The contents of an opened connection token: which connection this is and what it pays into. The
+ * connection id array is copied in and out; equality is by content.
  *
  * @param connectionId 12 random bytes, unique per issued token (per SPSP query)
  * @param kind what the connection pays into
@@ -20,23 +20,30 @@ public record ConnectionToken(
   /** Connection id length in bytes. */
   public static final int connectionIdBytes = 12;
 
-  /** @throws IllegalArgumentException if the connection id is not 12 bytes */
+  /**
+   * @throws IllegalArgumentException if the connection id is not 12 bytes
+   */
   public ConnectionToken {
     if (connectionId.length != connectionIdBytes) {
-      throw new IllegalArgumentException("connection id must be 12 bytes, got " + connectionId.length);
+      throw new IllegalArgumentException(
+          "connection id must be 12 bytes, got " + connectionId.length);
     }
     connectionId = connectionId.clone();
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(receipts, "receipts");
   }
 
-  /** @return a copy of the connection id, 12 bytes */
+  /**
+   * @return a copy of the connection id, 12 bytes
+   */
   @Override
   public byte[] connectionId() {
     return connectionId.clone();
   }
 
-  /** @return the connection id as 24 lowercase hex characters, e.g. for logs and map keys */
+  /**
+   * @return the connection id as 24 lowercase hex characters, e.g. for logs and map keys
+   */
   public String connectionIdHex() {
     return HexFormat.of().formatHex(connectionId);
   }
@@ -57,7 +64,14 @@ public record ConnectionToken(
 
   @Override
   public String toString() {
-    return "ConnectionToken[connectionId=" + connectionIdHex() + ", kind=" + kind
-        + ", targetId=" + targetId + ", receipts=" + receipts + "]";
+    return "ConnectionToken[connectionId="
+        + connectionIdHex()
+        + ", kind="
+        + kind
+        + ", targetId="
+        + targetId
+        + ", receipts="
+        + receipts
+        + "]";
   }
 }

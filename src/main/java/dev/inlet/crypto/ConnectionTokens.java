@@ -21,13 +21,16 @@ import javax.crypto.spec.SecretKeySpec;
  * token anyway, and it is authenticated since any change breaks the tag. That is 38 bytes (51
  * characters) without receipts and 86 bytes (115 characters) with them.
  *
- * <p>Keys are derived per purpose from the server secret: {@code tokenKey = HMAC-SHA256(serverSecret,
- * "inlet connection token key")} and {@code secretKey = HMAC-SHA256(serverSecret, "inlet shared
- * secret")}. Thread-safe.
+ * <p>Keys are derived per purpose from the server secret: {@code tokenKey =
+ * HMAC-SHA256(serverSecret, "inlet connection token key")} and {@code secretKey =
+ * HMAC-SHA256(serverSecret, "inlet shared secret")}. Thread-safe.
  */
 public final class ConnectionTokens {
 
-  /** Minimum server secret length, bytes: the key size of HMAC-SHA256, from which both keys are derived. */
+  /**
+   * Minimum server secret length, bytes: the key size of HMAC-SHA256, from which both keys are
+   * derived.
+   */
   public static final int minServerSecretBytes = 32;
 
   private static final byte tokenVersion = 1;
@@ -52,9 +55,13 @@ public final class ConnectionTokens {
   public ConnectionTokens(byte[] serverSecret) {
     if (serverSecret.length < minServerSecretBytes) {
       throw new IllegalArgumentException(
-          "server secret must be at least " + minServerSecretBytes + " bytes, got " + serverSecret.length);
+          "server secret must be at least "
+              + minServerSecretBytes
+              + " bytes, got "
+              + serverSecret.length);
     }
-    this.tokenKey = Primitives.aesKey(Primitives.deriveKey(serverSecret, "inlet connection token key"));
+    this.tokenKey =
+        Primitives.aesKey(Primitives.deriveKey(serverSecret, "inlet connection token key"));
     this.secretKey = Primitives.hmacKey(Primitives.deriveKey(serverSecret, "inlet shared secret"));
   }
 
@@ -95,8 +102,8 @@ public final class ConnectionTokens {
    *
    * @param token the ILP address segment, non-null
    * @return its contents
-   * @throws InvalidTokenException if the token has the wrong length, is not canonical base64url, has
-   *     an unknown version or kind, or fails authentication (altered, or another server secret)
+   * @throws InvalidTokenException if the token has the wrong length, is not canonical base64url,
+   *     has an unknown version or kind, or fails authentication (altered, or another server secret)
    */
   public ConnectionToken open(String token) throws InvalidTokenException {
     if (token.length() != shortChars && token.length() != longChars) {
@@ -109,7 +116,8 @@ public final class ConnectionTokens {
       throw new InvalidTokenException("token is not base64url");
     }
     // The decoder ignores the unused low bits of the last character and accepts padding, so only a
-    // round trip proves the string is the one this server issued (the shared secret hashes the string).
+    // round trip proves the string is the one this server issued (the shared secret hashes the
+    // string).
     if (!base64.encodeToString(raw).equals(token)) {
       throw new InvalidTokenException("token is not canonical base64url");
     }
@@ -148,7 +156,8 @@ public final class ConnectionTokens {
    */
   public byte[] sharedSecret(String token) {
     for (int i = 0; i < token.length(); i++) {
-      // Reject rather than let the encoder map non-ASCII to '?', which would alias distinct strings.
+      // Reject rather than let the encoder map non-ASCII to '?', which would alias distinct
+      // strings.
       if (token.charAt(i) > 0x7F) {
         throw new IllegalArgumentException("token must be ASCII");
       }

@@ -8,9 +8,12 @@ public final class DecryptionException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
-  /** @param message why the data was refused */
+  /**
+   * @param message why the data was refused
+   */
   public DecryptionException(String message) {
-    // No stack trace: undecryptable packets are routine traffic, and traces cost more than the check.
+    // No stack trace: undecryptable packets are routine traffic, and traces cost more than the
+    // check.
     super(message, null, false, false);
   }
 }

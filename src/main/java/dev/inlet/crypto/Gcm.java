@@ -25,11 +25,11 @@ final class Gcm {
 
   /**
    * Encrypts {@code plaintext} into {@code out[offset ..]}, which must already hold the 12-byte IV
-   * at {@code offset} and have room for {@link #overheadBytes} + plaintext bytes; {@code out[0 .. offset)}
-   * is the associated data.
+   * at {@code offset} and have room for {@link #overheadBytes} + plaintext bytes; {@code out[0 ..
+   * offset)} is the associated data.
    *
-   * @throws IllegalStateException if the JDK refuses, e.g. the same key and IV were just used on this
-   *     thread (its guard against GCM nonce reuse)
+   * @throws IllegalStateException if the JDK refuses, e.g. the same key and IV were just used on
+   *     this thread (its guard against GCM nonce reuse)
    */
   static void seal(SecretKeySpec key, byte[] plaintext, byte[] out, int offset) {
     int n = plaintext.length;

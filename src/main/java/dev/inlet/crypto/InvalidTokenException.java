@@ -9,9 +9,12 @@ public final class InvalidTokenException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
-  /** @param message why the token was refused */
+  /**
+   * @param message why the token was refused
+   */
   public InvalidTokenException(String message) {
-    // No stack trace: forged or stale addresses are routine traffic, and traces cost more than the check.
+    // No stack trace: forged or stale addresses are routine traffic, and traces cost more than the
+    // check.
     super(message, null, false, false);
   }
 }

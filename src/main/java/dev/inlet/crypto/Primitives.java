@@ -24,16 +24,24 @@ final class Primitives {
       ThreadLocal.withInitial(() -> engine(() -> Mac.getInstance(hmacSha256Algorithm)));
   private static final ThreadLocal<MessageDigest> sha256Digests =
       ThreadLocal.withInitial(() -> engine(() -> MessageDigest.getInstance("SHA-256")));
-  /** AES-GCM ciphers each thread keeps, one per recently used key (connections interleave packet by packet). */
+
+  /**
+   * AES-GCM ciphers each thread keeps, one per recently used key (connections interleave packet by
+   * packet).
+   */
   static final int aesGcmKeysPerThread = 256;
+
   private static final ThreadLocal<Map<SecretKeySpec, Cipher>> aesGcmCiphers =
-      ThreadLocal.withInitial(() -> new LinkedHashMap<>(2 * aesGcmKeysPerThread, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<SecretKeySpec, Cipher> eldest) {
-          return size() > aesGcmKeysPerThread;
-        }
-      });
-  private static final ThreadLocal<SecureRandom> randoms = ThreadLocal.withInitial(SecureRandom::new);
+      ThreadLocal.withInitial(
+          () ->
+              new LinkedHashMap<>(2 * aesGcmKeysPerThread, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<SecretKeySpec, Cipher> eldest) {
+                  return size() > aesGcmKeysPerThread;
+                }
+              });
+  private static final ThreadLocal<SecureRandom> randoms =
+      ThreadLocal.withInitial(SecureRandom::new);
 
   private Primitives() {}
 
@@ -42,7 +50,10 @@ final class Primitives {
     return hmacSha256(key, data, 0, data.length);
   }
 
-  /** HMAC-sha256Digests of {@code data[offset .. offset+length)} under {@code key}; returns 32 bytes. */
+  /**
+   * HMAC-sha256Digests of {@code data[offset .. offset+length)} under {@code key}; returns 32
+   * bytes.
+   */
   static byte[] hmacSha256(SecretKeySpec key, byte[] data, int offset, int length) {
     Mac mac = macs.get();
     try {
@@ -54,7 +65,10 @@ final class Primitives {
     return mac.doFinal();
   }
 
-  /** HMAC-sha256Digests keyed by raw bytes with an ASCII label as the message: the key-derivation step. */
+  /**
+   * HMAC-sha256Digests keyed by raw bytes with an ASCII label as the message: the key-derivation
+   * step.
+   */
   static byte[] deriveKey(byte[] secret, String label) {
     return hmacSha256(hmacKey(secret), label.getBytes(StandardCharsets.US_ASCII));
   }
@@ -73,12 +87,14 @@ final class Primitives {
   }
 
   /**
-   * This thread's AES/GCM/NoPadding cipher for {@code key}; callers must {@code init} it (with this key) before each
-   * use. One cipher per key because re-initialising a cipher with the key it last had skips the AES key schedule,
-   * which otherwise cost more than the packet's encryption itself.
+   * This thread's AES/GCM/NoPadding cipher for {@code key}; callers must {@code init} it (with this
+   * key) before each use. One cipher per key because re-initialising a cipher with the key it last
+   * had skips the AES key schedule, which otherwise cost more than the packet's encryption itself.
    */
   static Cipher aesGcm(SecretKeySpec key) {
-    return aesGcmCiphers.get().computeIfAbsent(key, k -> engine(() -> Cipher.getInstance("AES/GCM/NoPadding")));
+    return aesGcmCiphers
+        .get()
+        .computeIfAbsent(key, k -> engine(() -> Cipher.getInstance("AES/GCM/NoPadding")));
   }
 
   static byte[] randomBytes(int length) {

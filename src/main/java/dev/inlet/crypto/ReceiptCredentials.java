@@ -12,7 +12,9 @@ import java.util.HexFormat;
  */
 public record ReceiptCredentials(byte[] nonce, byte[] secret) {
 
-  /** @throws IllegalArgumentException if the nonce is not 16 bytes or the secret not 32 */
+  /**
+   * @throws IllegalArgumentException if the nonce is not 16 bytes or the secret not 32
+   */
   public ReceiptCredentials {
     if (nonce.length != Receipts.nonceBytes) {
       throw new IllegalArgumentException("receipt nonce must be 16 bytes, got " + nonce.length);
@@ -24,13 +26,17 @@ public record ReceiptCredentials(byte[] nonce, byte[] secret) {
     secret = secret.clone();
   }
 
-  /** @return a copy of the nonce, 16 bytes */
+  /**
+   * @return a copy of the nonce, 16 bytes
+   */
   @Override
   public byte[] nonce() {
     return nonce.clone();
   }
 
-  /** @return a copy of the secret, 32 bytes */
+  /**
+   * @return a copy of the secret, 32 bytes
+   */
   @Override
   public byte[] secret() {
     return secret.clone();

@@ -13,12 +13,16 @@ public final class Receipts {
 
   /** Receipt format version. */
   public static final int receiptVersion = 1;
+
   /** Receipt nonce length in bytes. */
   public static final int nonceBytes = 16;
+
   /** Receipt secret length in bytes. */
   public static final int secretBytes = 32;
+
   /** Largest stream id a receipt can carry: RFC 0039 encodes it as a UInt8. */
   public static final long maxStreamId = 0xFF;
+
   /** Encoded receipt length in bytes. */
   public static final int lengthBytes = 1 + nonceBytes + 1 + Long.BYTES + Primitives.sha256Bytes;
 

@@ -28,27 +28,32 @@ public final class StreamKeys {
   }
 
   /**
-   * Derives {@code encryptionKey = HMAC-SHA256(sharedSecret, "ilp_stream_encryption")} and
-   * {@code fulfillmentKey = HMAC-SHA256(sharedSecret, "ilp_stream_fulfillment")}.
+   * Derives {@code encryptionKey = HMAC-SHA256(sharedSecret, "ilp_stream_encryption")} and {@code
+   * fulfillmentKey = HMAC-SHA256(sharedSecret, "ilp_stream_fulfillment")}.
    *
    * @param sharedSecret 32 bytes
    * @throws IllegalArgumentException if the secret is not 32 bytes
    */
   public static StreamKeys derive(byte[] sharedSecret) {
     if (sharedSecret.length != sharedSecretBytes) {
-      throw new IllegalArgumentException("shared secret must be 32 bytes, got " + sharedSecret.length);
+      throw new IllegalArgumentException(
+          "shared secret must be 32 bytes, got " + sharedSecret.length);
     }
     return new StreamKeys(
         Primitives.deriveKey(sharedSecret, encryptionLabel),
         Primitives.deriveKey(sharedSecret, fulfillmentLabel));
   }
 
-  /** @return a copy of the AES-256 encryption key, 32 bytes */
+  /**
+   * @return a copy of the AES-256 encryption key, 32 bytes
+   */
   public byte[] encryptionKey() {
     return encryptionKey.clone();
   }
 
-  /** @return a copy of the HMAC fulfillment key, 32 bytes */
+  /**
+   * @return a copy of the HMAC fulfillment key, 32 bytes
+   */
   public byte[] fulfillmentKey() {
     return fulfillmentKey.clone();
   }
@@ -64,8 +69,8 @@ public final class StreamKeys {
   }
 
   /**
-   * Encrypts with a caller-chosen IV; only for known-answer tests, since reusing an IV under one key
-   * breaks GCM.
+   * Encrypts with a caller-chosen IV; only for known-answer tests, since reusing an IV under one
+   * key breaks GCM.
    *
    * @param iv 12 bytes
    * @throws IllegalArgumentException if the IV is not 12 bytes

@@ -19,7 +19,9 @@ public enum TargetKind {
     return code;
   }
 
-  /** @return the kind with this code, or {@code null} if none has it */
+  /**
+   * @return the kind with this code, or {@code null} if none has it
+   */
   static TargetKind fromCode(byte code) {
     for (TargetKind kind : values()) {
       if (kind.code == code) {

@@ -5,8 +5,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A receiving account: its name is the path of its payment pointer ({@code $host/name}) and the ILP address
- * segment it receives on ({@code <inlet address>.name.<token>}).
+ * A receiving account: its name is the path of its payment pointer ({@code $host/name}) and the ILP
+ * address segment it receives on ({@code <inlet address>.name.<token>}).
  *
  * @param id database id
  * @param name 1..64 characters of {@code [A-Za-z0-9_~-]} (an ILP address segment, RFC 0015)
@@ -28,6 +28,7 @@ public record Account(
     Instant createdAt) {
 
   private static final Pattern validName = Pattern.compile("[A-Za-z0-9_~-]{1,64}");
+
   /** Names that would shadow Inlet's own paths. */
   private static final Set<String> reservedNames = Set.of("ilp", "admin", "actuator");
 

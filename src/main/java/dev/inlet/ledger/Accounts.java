@@ -3,7 +3,10 @@ package dev.inlet.ledger;
 import java.util.List;
 import java.util.Optional;
 
-/** Account reads and writes outside the packet path. Implementations block: call them off the event loop. */
+/**
+ * Account reads and writes outside the packet path. Implementations block: call them off the event
+ * loop.
+ */
 public interface Accounts {
 
   /**

@@ -4,9 +4,9 @@ import java.math.BigInteger;
 import java.util.List;
 
 /**
- * The double-entry check: every balance equals the sum of its account's entries, every transfer's entries sum to
- * zero, and so do all entries together; every transfer's amount is the sum of the packets it posts, and every
- * credited packet names a known connection and transfer.
+ * The double-entry check: every balance equals the sum of its account's entries, every transfer's
+ * entries sum to zero, and so do all entries together; every transfer's amount is the sum of the
+ * packets it posts, and every credited packet names a known connection and transfer.
  *
  * @param accounts accounts checked
  * @param transfers transfers checked (each posts a batch's packets to one account)
@@ -17,7 +17,12 @@ import java.util.List;
  * @param differences one line per inconsistency; empty when consistent
  */
 public record LedgerCheck(
-    long accounts, long transfers, long packets, long entries, BigInteger entriesTotal, BigInteger credited,
+    long accounts,
+    long transfers,
+    long packets,
+    long entries,
+    BigInteger entriesTotal,
+    BigInteger credited,
     List<String> differences) {
 
   /** Whether the ledger is consistent. */

@@ -5,8 +5,8 @@ public enum Outcome {
   /** Credited (or, for a zero amount, its frames recorded): send the Fulfill. */
   FULFILLED,
   /**
-   * Same connection, sequence and amount as a packet credited before: fulfil again, nothing credited; also on a
-   * connection closed since (the retry of a lost Fulfill).
+   * Same connection, sequence and amount as a packet credited before: fulfil again, nothing
+   * credited; also on a connection closed since (the retry of a lost Fulfill).
    */
   DUPLICATE,
   /** The sequence was credited before with another amount. */
@@ -19,13 +19,19 @@ public enum Outcome {
   LIMIT_EXCEEDED,
   /** A stream, connection or account total would pass 2^64-1. */
   OVERFLOW,
-  /** The connection's StreamData would pass its bound: a FlowControlError, which closes the connection. */
+  /**
+   * The connection's StreamData would pass its bound: a FlowControlError, which closes the
+   * connection.
+   */
   DATA_LIMIT,
   /** Recorded as rejected: the receiver had already decided not to fulfil. */
   REJECTED,
   /** Too close to its expiry by the time the ledger reached it. */
   EXPIRED,
-  /** The ledger could not take or commit the packet (overload or database failure); nothing was credited. */
+  /**
+   * The ledger could not take or commit the packet (overload or database failure); nothing was
+   * credited.
+   */
   UNAVAILABLE;
 
   /** Whether the receiver answers with a Fulfill. */

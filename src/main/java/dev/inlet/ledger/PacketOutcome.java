@@ -6,7 +6,8 @@ import java.util.List;
  * The ledger's answer for one packet.
  *
  * @param outcome what happened
- * @param streams each stream of the packet with its totals after it (empty when the ledger was unavailable)
+ * @param streams each stream of the packet with its totals after it (empty when the ledger was
+ *     unavailable)
  */
 public record PacketOutcome(Outcome outcome, List<StreamTotals> streams) {
 
@@ -16,7 +17,8 @@ public record PacketOutcome(Outcome outcome, List<StreamTotals> streams) {
   }
 
   /**
-   * A stream's totals, as {@code StreamMaxMoney} advertises them and receipts sign them (RFC 0029 §5.3.9).
+   * A stream's totals, as {@code StreamMaxMoney} advertises them and receipts sign them (RFC 0029
+   * §5.3.9).
    *
    * @param streamId stream id
    * @param received total received on the stream, unsigned 64-bit

@@ -12,10 +12,12 @@ import java.util.List;
  * @param sequence STREAM sequence, 1..2^31
  * @param amount the ILP Prepare amount, unsigned 64-bit, asset's smallest unit
  * @param expiresAt the Prepare's expiry: the ledger refuses to credit a packet too close to it
- * @param fulfillable whether the receiver would fulfil it, every STREAM rule met (false: the ledger records the
- *     rejection only)
- * @param closeConnection close the connection (ConnectionClose from the sender, or a protocol violation)
- * @param streams each stream named by {@code StreamMoney} or {@code StreamClose}, with its share of the amount
+ * @param fulfillable whether the receiver would fulfil it, every STREAM rule met (false: the ledger
+ *     records the rejection only)
+ * @param closeConnection close the connection (ConnectionClose from the sender, or a protocol
+ *     violation)
+ * @param streams each stream named by {@code StreamMoney} or {@code StreamClose}, with its share of
+ *     the amount
  * @param data {@code StreamData} chunks to keep with the connection
  */
 public record PacketRecord(

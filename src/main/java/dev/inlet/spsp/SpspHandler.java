@@ -19,11 +19,12 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * SPSP (RFC 0009): a payment pointer {@code $host/name} resolves to {@code GET https://host/name}, answered with
- * {@code application/spsp4+json}: a fresh ILP address ({@code <inlet address>.<name>.<token>}) and shared secret
- * for every query. Both derive from the server secret and the sealed token, so nothing is stored per query and
- * any replica recognises the connection. {@code Receipt-Nonce} (16 bytes) and {@code Receipt-Secret} (32 bytes),
- * base64, ask for STREAM receipts (RFC 0039) and are sealed into the token too.
+ * SPSP (RFC 0009): a payment pointer {@code $host/name} resolves to {@code GET https://host/name},
+ * answered with {@code application/spsp4+json}: a fresh ILP address ({@code <inlet
+ * address>.<name>.<token>}) and shared secret for every query. Both derive from the server secret
+ * and the sealed token, so nothing is stored per query and any replica recognises the connection.
+ * {@code Receipt-Nonce} (16 bytes) and {@code Receipt-Secret} (32 bytes), base64, ask for STREAM
+ * receipts (RFC 0039) and are sealed into the token too.
  */
 public final class SpspHandler {
   /** The SPSP v4 media type. */
@@ -38,7 +39,11 @@ public final class SpspHandler {
    * @param ilpAddress this receiver's ILP address
    * @param defaultAccount account served at {@code /.well-known/pay}, if any
    */
-  public SpspHandler(Accounts accounts, ConnectionTokens tokens, String ilpAddress, Optional<String> defaultAccount) {
+  public SpspHandler(
+      Accounts accounts,
+      ConnectionTokens tokens,
+      String ilpAddress,
+      Optional<String> defaultAccount) {
     this.accounts = accounts;
     this.tokens = tokens;
     this.ilpAddress = ilpAddress;
@@ -50,12 +55,19 @@ public final class SpspHandler {
     return query(request, request.pathVariable("account"));
   }
 
-  /** {@code GET /.well-known/pay}: the payment pointer {@code $host} alone names the default account. */
+  /**
+   * {@code GET /.well-known/pay}: the payment pointer {@code $host} alone names the default
+   * account.
+   */
   public Mono<ServerResponse> wellKnown(ServerRequest request) {
     return defaultAccount
         .map(name -> query(request, name))
-        .orElseGet(() -> Problems.respond(HttpStatus.NOT_FOUND, "unknown-account",
-            "This host has no default account (INLET_DEFAULT_ACCOUNT)"));
+        .orElseGet(
+            () ->
+                Problems.respond(
+                    HttpStatus.NOT_FOUND,
+                    "unknown-account",
+                    "This host has no default account (INLET_DEFAULT_ACCOUNT)"));
   }
 
   private Mono<ServerResponse> query(ServerRequest request, String name) {
@@ -71,7 +83,9 @@ public final class SpspHandler {
       return Problems.respond(HttpStatus.BAD_REQUEST, "invalid-receipt-headers", e.getMessage());
     }
     if ((nonce == null) != (secret == null)) {
-      return Problems.respond(HttpStatus.BAD_REQUEST, "invalid-receipt-headers",
+      return Problems.respond(
+          HttpStatus.BAD_REQUEST,
+          "invalid-receipt-headers",
           "Receipt-Nonce and Receipt-Secret go together");
     }
     return Mono.fromCallable(() -> accounts.findByName(name))
@@ -92,7 +106,8 @@ public final class SpspHandler {
   }
 
   private static Mono<ServerResponse> unknown(String name) {
-    return Problems.respond(HttpStatus.NOT_FOUND, "unknown-account", "No account named '" + name + "'");
+    return Problems.respond(
+        HttpStatus.NOT_FOUND, "unknown-account", "No account named '" + name + "'");
   }
 
   private static byte[] header(ServerRequest request, String name, int length) {

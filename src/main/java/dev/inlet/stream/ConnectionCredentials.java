@@ -10,10 +10,11 @@ import dev.inlet.crypto.StreamKeys;
 import dev.inlet.crypto.TargetKind;
 
 /**
- * Finds a connection's credentials from the ILP address a Prepare is sent to,
- * {@code <receiver address>.<account>.<token>[.<more>]}: the token opens (authenticated) to what the connection
- * pays into, and the shared secret derives from it (RFC 0029 §4.1), so no lookup is needed. Opened tokens and
- * their keys are kept in a bounded cache: a cache only, any replica can rebuild an entry.
+ * Finds a connection's credentials from the ILP address a Prepare is sent to, {@code <receiver
+ * address>.<account>.<token>[.<more>]}: the token opens (authenticated) to what the connection pays
+ * into, and the shared secret derives from it (RFC 0029 §4.1), so no lookup is needed. Opened
+ * tokens and their keys are kept in a bounded cache: a cache only, any replica can rebuild an
+ * entry.
  */
 final class ConnectionCredentials {
   private final String prefix;
@@ -30,8 +31,9 @@ final class ConnectionCredentials {
   }
 
   /**
-   * @return the credentials for {@code destination}, or null when it is not one of this receiver's connection
-   *     addresses, its token does not open, or it pays into something this receiver does not serve
+   * @return the credentials for {@code destination}, or null when it is not one of this receiver's
+   *     connection addresses, its token does not open, or it pays into something this receiver does
+   *     not serve
    */
   Credentials resolve(IlpAddress destination) {
     String token = tokenOf(destination.value());
@@ -47,7 +49,8 @@ final class ConnectionCredentials {
       if (opened.kind() != TargetKind.ACCOUNT) {
         return null;
       }
-      Credentials credentials = new Credentials(opened, StreamKeys.derive(tokens.sharedSecret(token)));
+      Credentials credentials =
+          new Credentials(opened, StreamKeys.derive(tokens.sharedSecret(token)));
       cache.put(token, credentials);
       return credentials;
     } catch (InvalidTokenException e) {

@@ -3,16 +3,18 @@ package dev.inlet.stream;
 import java.math.BigInteger;
 
 /**
- * Divides a Prepare's amount between its {@code StreamMoney} frames in proportion to their shares (RFC 0029
- * §5.3.8): each stream gets {@code floor(amount * shares / totalShares)}, and the remainder goes to the
- * lowest-numbered stream with shares, so the parts add up to exactly the amount — no unit lost or made.
+ * Divides a Prepare's amount between its {@code StreamMoney} frames in proportion to their shares
+ * (RFC 0029 §5.3.8): each stream gets {@code floor(amount * shares / totalShares)}, and the
+ * remainder goes to the lowest-numbered stream with shares, so the parts add up to exactly the
+ * amount — no unit lost or made.
  */
 final class MoneySplit {
   private MoneySplit() {}
 
   /**
    * @param amount unsigned 64-bit amount
-   * @param shares each stream's shares (unsigned 64-bit), in ascending stream id order; at least one non-zero
+   * @param shares each stream's shares (unsigned 64-bit), in ascending stream id order; at least
+   *     one non-zero
    * @return each stream's amount (unsigned 64-bit), same order; they sum to {@code amount}
    */
   static long[] split(long amount, long[] shares) {

@@ -17,14 +17,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a decrypted STREAM Prepare asks of the receiver, read from its frames (RFC 0029 §4–5): which streams get
- * how much, the data to keep, the sender's address, whether it closes the connection, and the first rule it
- * breaks, if any. Frames the receiver has no use for (blocked notices, the sender's own limits) are ignored.
+ * What a decrypted STREAM Prepare asks of the receiver, read from its frames (RFC 0029 §4–5): which
+ * streams get how much, the data to keep, the sender's address, whether it closes the connection,
+ * and the first rule it breaks, if any. Frames the receiver has no use for (blocked notices, the
+ * sender's own limits) are ignored.
  *
- * @param streams streams named by {@code StreamMoney} or {@code StreamClose}, ascending id, with their amounts
+ * @param streams streams named by {@code StreamMoney} or {@code StreamClose}, ascending id, with
+ *     their amounts
  * @param data {@code StreamData} chunks
  * @param sourceAddress from {@code ConnectionNewAddress}, or null
- * @param newAddress whether the packet carried {@code ConnectionNewAddress} (answered with the asset details)
+ * @param newAddress whether the packet carried {@code ConnectionNewAddress} (answered with the
+ *     asset details)
  * @param closeConnection whether the packet carried {@code ConnectionClose}
  * @param moneyWithoutStream the amount is non-zero but no stream has shares to take it
  * @param violation the STREAM error code of a broken rule, or null
@@ -42,12 +45,22 @@ record PacketPlan(
 
   /** Reads {@code packet}'s frames for a Prepare of {@code amount} (unsigned 64-bit). */
   static PacketPlan of(StreamPacket packet, long amount) {
-    // Most packets of a payment carry one StreamMoney frame and nothing else: no maps needed for those.
-    if (packet.frames().size() == 1 && packet.frames().get(0) instanceof StreamMoney m && isClientStream(m.streamId())
+    // Most packets of a payment carry one StreamMoney frame and nothing else: no maps needed for
+    // those.
+    if (packet.frames().size() == 1
+        && packet.frames().get(0) instanceof StreamMoney m
+        && isClientStream(m.streamId())
         && Long.compareUnsigned(packet.sequence(), ReceiverLimits.maxPacketsPerConnection) <= 0) {
       boolean paid = m.shares() != 0;
-      return new PacketPlan(List.of(new StreamCredit(m.streamId(), paid ? amount : 0, false)), List.of(), null,
-          false, false, amount != 0 && !paid, null, null);
+      return new PacketPlan(
+          List.of(new StreamCredit(m.streamId(), paid ? amount : 0, false)),
+          List.of(),
+          null,
+          false,
+          false,
+          amount != 0 && !paid,
+          null,
+          null);
     }
     Builder b = new Builder();
     for (StreamFrame frame : packet.frames()) {
@@ -59,7 +72,9 @@ record PacketPlan(
     return b.build(amount);
   }
 
-  /** An odd stream id (opened by the sender, RFC 0029 §4.4.1) up to {@code ConnectionMaxStreamId}. */
+  /**
+   * An odd stream id (opened by the sender, RFC 0029 §4.4.1) up to {@code ConnectionMaxStreamId}.
+   */
   private static boolean isClientStream(long id) {
     return (id & 1) == 1 && Long.compareUnsigned(id, ReceiverLimits.maxStreamId) <= 0;
   }
@@ -97,7 +112,8 @@ record PacketPlan(
         long[] s = shares.computeIfAbsent(m.streamId(), id -> new long[1]);
         long sum = s[0] + m.shares();
         if (Long.compareUnsigned(sum, s[0]) < 0) {
-          violate(StreamErrorCode.FRAME_FORMAT_ERROR, "shares of stream " + m.streamId() + " overflow");
+          violate(
+              StreamErrorCode.FRAME_FORMAT_ERROR, "shares of stream " + m.streamId() + " overflow");
         }
         s[0] = sum;
       }
@@ -108,11 +124,13 @@ record PacketPlan(
         return;
       }
       dataBytes += d.data().length;
-      boolean beyond = Long.compareUnsigned(d.offset(), ReceiverLimits.maxDataBytesPerConnection) > 0
-          || d.offset() + d.data().length > ReceiverLimits.maxDataBytesPerConnection
-          || dataBytes > ReceiverLimits.maxDataBytesPerConnection;
+      boolean beyond =
+          Long.compareUnsigned(d.offset(), ReceiverLimits.maxDataBytesPerConnection) > 0
+              || d.offset() + d.data().length > ReceiverLimits.maxDataBytesPerConnection
+              || dataBytes > ReceiverLimits.maxDataBytesPerConnection;
       if (beyond) {
-        violate(StreamErrorCode.FLOW_CONTROL_ERROR,
+        violate(
+            StreamErrorCode.FLOW_CONTROL_ERROR,
             "StreamData beyond ConnectionMaxData " + ReceiverLimits.maxDataBytesPerConnection);
       } else if (d.data().length > 0) {
         data.add(new DataChunk(d.streamId(), d.offset(), d.data()));
@@ -125,10 +143,16 @@ record PacketPlan(
         return true;
       }
       if ((id & 1) == 0) {
-        violate(StreamErrorCode.PROTOCOL_VIOLATION, "stream " + Long.toUnsignedString(id) + " is not a client stream");
+        violate(
+            StreamErrorCode.PROTOCOL_VIOLATION,
+            "stream " + Long.toUnsignedString(id) + " is not a client stream");
       } else {
-        violate(StreamErrorCode.STREAM_ID_ERROR, "stream " + Long.toUnsignedString(id) + " is above ConnectionMaxStreamId "
-            + ReceiverLimits.maxStreamId);
+        violate(
+            StreamErrorCode.STREAM_ID_ERROR,
+            "stream "
+                + Long.toUnsignedString(id)
+                + " is above ConnectionMaxStreamId "
+                + ReceiverLimits.maxStreamId);
       }
       return false;
     }
@@ -143,7 +167,11 @@ record PacketPlan(
     PacketPlan build(long amount) {
       TreeMap<Long, Long> amounts = new TreeMap<>(Long::compareUnsigned);
       boolean moneyWithoutStream = false;
-      List<Long> paid = shares.entrySet().stream().filter(e -> e.getValue()[0] != 0).map(Map.Entry::getKey).toList();
+      List<Long> paid =
+          shares.entrySet().stream()
+              .filter(e -> e.getValue()[0] != 0)
+              .map(Map.Entry::getKey)
+              .toList();
       if (amount != 0 && paid.isEmpty()) {
         moneyWithoutStream = true;
       } else if (!paid.isEmpty()) {
@@ -160,8 +188,15 @@ record PacketPlan(
       for (Long id : closes.keySet()) {
         streams.putIfAbsent(id, new StreamCredit(id, 0, true));
       }
-      return new PacketPlan(List.copyOf(streams.values()), List.copyOf(data), sourceAddress, newAddress,
-          closeConnection, moneyWithoutStream, violation, violationMessage);
+      return new PacketPlan(
+          List.copyOf(streams.values()),
+          List.copyOf(data),
+          sourceAddress,
+          newAddress,
+          closeConnection,
+          moneyWithoutStream,
+          violation,
+          violationMessage);
     }
   }
 }

@@ -22,7 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Builds the receiver's answers: plain ILP Rejects, and the STREAM reply carried in a Fulfill or F99 Reject. */
+/**
+ * Builds the receiver's answers: plain ILP Rejects, and the STREAM reply carried in a Fulfill or
+ * F99 Reject.
+ */
 final class Replies {
   private static final byte[] noData = new byte[0];
 
@@ -36,19 +39,28 @@ final class Replies {
     this.assetScale = assetScale;
   }
 
-  /** A Reject without a STREAM reply (nothing could be decrypted, or the failure is not the sender's). */
+  /**
+   * A Reject without a STREAM reply (nothing could be decrypted, or the failure is not the
+   * sender's).
+   */
   IlpReject reject(IlpErrorCode code, String message) {
     return new IlpReject(code, Optional.of(address), message, noData);
   }
 
   /**
-   * The STREAM reply to a Prepare (RFC 0029 §5.2): same sequence, {@code prepareAmount} = the amount that arrived,
-   * and frames: the asset details and the connection's limits when the sender announced its address (or broke a
-   * limit), each stream's {@code StreamMaxMoney}, a {@code StreamReceipt} per stream when receipts were asked for
-   * and the packet is fulfilled, and {@code ConnectionClose} when the connection is closed (by this packet's
-   * violation, by passing {@code ConnectionMaxData}, or before).
+   * The STREAM reply to a Prepare (RFC 0029 §5.2): same sequence, {@code prepareAmount} = the
+   * amount that arrived, and frames: the asset details and the connection's limits when the sender
+   * announced its address (or broke a limit), each stream's {@code StreamMaxMoney}, a {@code
+   * StreamReceipt} per stream when receipts were asked for and the packet is fulfilled, and {@code
+   * ConnectionClose} when the connection is closed (by this packet's violation, by passing {@code
+   * ConnectionMaxData}, or before).
    */
-  Reply reply(long sequence, long amount, PacketPlan plan, PacketOutcome outcome, ReceiptCredentials receipts) {
+  Reply reply(
+      long sequence,
+      long amount,
+      PacketPlan plan,
+      PacketOutcome outcome,
+      ReceiptCredentials receipts) {
     List<StreamFrame> frames = new ArrayList<>(4);
     if (plan.newAddress() || plan.violation() != null) {
       frames.add(new ConnectionAssetDetails(assetCode, assetScale));
@@ -68,8 +80,10 @@ final class Replies {
     if (plan.violation() != null) {
       frames.add(new ConnectionClose(plan.violation(), plan.violationMessage()));
     } else if (outcome.outcome() == Outcome.DATA_LIMIT) {
-      // Past ConnectionMaxData across the connection's streams: the ledger closed it (RFC 0029 §4.5).
-      frames.add(new ConnectionClose(StreamErrorCode.FLOW_CONTROL_ERROR, describe(Outcome.DATA_LIMIT)));
+      // Past ConnectionMaxData across the connection's streams: the ledger closed it (RFC 0029
+      // §4.5).
+      frames.add(
+          new ConnectionClose(StreamErrorCode.FLOW_CONTROL_ERROR, describe(Outcome.DATA_LIMIT)));
     } else if (outcome.outcome() == Outcome.CONNECTION_CLOSED) {
       frames.add(new ConnectionClose(StreamErrorCode.NO_ERROR, "Connection closed"));
     }
@@ -92,7 +106,8 @@ final class Replies {
   /** A STREAM reply, encoded for the ILP packet type that carries it. */
   record Reply(long sequence, long amount, List<StreamFrame> frames) {
     byte[] stream(IlpPacketType carrier) {
-      return StreamCodec.encode(new StreamPacket(StreamPacket.supportedVersion, carrier, sequence, amount, frames));
+      return StreamCodec.encode(
+          new StreamPacket(StreamPacket.supportedVersion, carrier, sequence, amount, frames));
     }
   }
 }

@@ -28,15 +28,17 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The STREAM receiver (RFC 0029 §4–6): turns each ILP Prepare addressed to one of its connections into a Fulfill
- * or a Reject, never an exception. It decrypts the Prepare with the connection's shared secret (F06 when it
- * cannot), reads the frames, decides, lets the {@link Ledger} credit the money durably, and only then answers —
- * a Fulfill for the credited packet, an F99 Reject with an encrypted STREAM reply for what it declines (too little
- * money, an unfulfillable probe, a broken limit), R00 for a Prepare about to expire. Every reply that can be
- * encrypted carries the amount that arrived and each stream's totals and limit.
+ * The STREAM receiver (RFC 0029 §4–6): turns each ILP Prepare addressed to one of its connections
+ * into a Fulfill or a Reject, never an exception. It decrypts the Prepare with the connection's
+ * shared secret (F06 when it cannot), reads the frames, decides, lets the {@link Ledger} credit the
+ * money durably, and only then answers — a Fulfill for the credited packet, an F99 Reject with an
+ * encrypted STREAM reply for what it declines (too little money, an unfulfillable probe, a broken
+ * limit), R00 for a Prepare about to expire. Every reply that can be encrypted carries the amount
+ * that arrived and each stream's totals and limit.
  *
- * <p>It also knows how many Prepares it has taken and not yet answered, so that whatever transport feeds it can shut
- * down without losing an answer: {@link #stopAccepting}, then {@link #awaitIdle}, then close the transport.
+ * <p>It also knows how many Prepares it has taken and not yet answered, so that whatever transport
+ * feeds it can shut down without losing an answer: {@link #stopAccepting}, then {@link #awaitIdle},
+ * then close the transport.
  */
 public final class StreamReceiver {
   private final IlpAddress address;
@@ -45,6 +47,7 @@ public final class StreamReceiver {
   private final Replies replies;
   private final Clock clock;
   private volatile boolean accepting = true;
+
   /** Prepares taken whose answer is not built yet. */
   private final AtomicInteger unanswered = new AtomicInteger();
 
@@ -53,8 +56,13 @@ public final class StreamReceiver {
    * @param assetCode asset code told to senders in {@code ConnectionAssetDetails}
    * @param assetScale asset scale, 0..255
    */
-  public StreamReceiver(IlpAddress address, String assetCode, int assetScale, ConnectionTokens tokens,
-      Ledger ledger, Clock clock) {
+  public StreamReceiver(
+      IlpAddress address,
+      String assetCode,
+      int assetScale,
+      ConnectionTokens tokens,
+      Ledger ledger,
+      Clock clock) {
     this.address = address;
     this.credentials = new ConnectionCredentials(address, tokens);
     this.ledger = ledger;
@@ -63,16 +71,19 @@ public final class StreamReceiver {
   }
 
   /**
-   * Handles one Prepare. What needs no ledger (expiry, decryption, the frames) runs on the calling thread.
+   * Handles one Prepare. What needs no ledger (expiry, decryption, the frames) runs on the calling
+   * thread.
    *
-   * @param replyOn where the reply is built and encrypted, and the returned future completed, once the ledger has
-   *     answered — the caller's I/O thread, say, so the answer is written without another hop; the ledger's own
-   *     thread only hands the outcome over. Should it refuse the task (shut down), the ledger's thread does the work.
-   * @return the Fulfill or Reject to send back; completes after the ledger has committed any credit (at once when
-   *     the ledger is not needed)
+   * @param replyOn where the reply is built and encrypted, and the returned future completed, once
+   *     the ledger has answered — the caller's I/O thread, say, so the answer is written without
+   *     another hop; the ledger's own thread only hands the outcome over. Should it refuse the task
+   *     (shut down), the ledger's thread does the work.
+   * @return the Fulfill or Reject to send back; completes after the ledger has committed any credit
+   *     (at once when the ledger is not needed)
    */
   public CompletableFuture<IlpPacket> receive(IlpPrepare prepare, Executor replyOn) {
-    // Counted before the check: awaitIdle, which runs after stopAccepting, then sees every Prepare that passed it.
+    // Counted before the check: awaitIdle, which runs after stopAccepting, then sees every Prepare
+    // that passed it.
     unanswered.incrementAndGet();
     CompletableFuture<IlpPacket> reply;
     try {
@@ -86,17 +97,18 @@ public final class StreamReceiver {
   }
 
   /**
-   * Stops taking Prepares: from now on each is rejected T00 without reaching the ledger, so that a response lost
-   * to a closing connection can never hide a credit. Prepares already taken still complete.
+   * Stops taking Prepares: from now on each is rejected T00 without reaching the ledger, so that a
+   * response lost to a closing connection can never hide a credit. Prepares already taken still
+   * complete.
    */
   public void stopAccepting() {
     accepting = false;
   }
 
   /**
-   * Waits until every Prepare taken has its answer (the future {@link #receive} returned has completed), or
-   * {@code timeout} passes. For shutdown, after {@link #stopAccepting}: the transport must still write the answers
-   * that complete meanwhile, and close only then.
+   * Waits until every Prepare taken has its answer (the future {@link #receive} returned has
+   * completed), or {@code timeout} passes. For shutdown, after {@link #stopAccepting}: the
+   * transport must still write the answers that complete meanwhile, and close only then.
    *
    * @return whether none is left unanswered
    * @throws InterruptedException if interrupted while waiting
@@ -118,7 +130,9 @@ public final class StreamReceiver {
       return done(replies.reject(IlpErrorCode.T00_INTERNAL_ERROR, "Receiver is shutting down"));
     }
     if (prepare.expiresAt().isBefore(clock.instant().plus(ReceiverLimits.minExpiryWindow))) {
-      return done(replies.reject(IlpErrorCode.R00_TRANSFER_TIMED_OUT, "Prepare expired or about to expire"));
+      return done(
+          replies.reject(
+              IlpErrorCode.R00_TRANSFER_TIMED_OUT, "Prepare expired or about to expire"));
     }
     Credentials connection = credentials.resolve(prepare.destination());
     if (connection == null) {
@@ -126,21 +140,45 @@ public final class StreamReceiver {
     }
     StreamPacket packet = open(connection.keys(), prepare.data());
     if (packet == null) {
-      return done(replies.reject(IlpErrorCode.F06_UNEXPECTED_PAYMENT, "Data does not decrypt to a STREAM Prepare"));
+      return done(
+          replies.reject(
+              IlpErrorCode.F06_UNEXPECTED_PAYMENT, "Data does not decrypt to a STREAM Prepare"));
     }
     byte[] fulfillment = connection.keys().fulfillment(prepare.data());
     PacketPlan plan = PacketPlan.of(packet, prepare.amount());
     String decline = decline(prepare, packet, plan, fulfillment);
-    PacketRecord record = new PacketRecord(
-        connection.token().connectionId(), connection.token().targetId(), plan.sourceAddress(), packet.sequence(),
-        prepare.amount(), prepare.expiresAt(), decline == null, plan.closeConnection() || plan.violation() != null,
-        plan.streams(), plan.data());
-    return ledger.apply(record).handleAsync((outcome, error) -> answer(prepare, packet, plan, connection,
-        fulfillment, decline, error == null ? outcome : PacketOutcome.of(Outcome.UNAVAILABLE)), orInline(replyOn));
+    PacketRecord record =
+        new PacketRecord(
+            connection.token().connectionId(),
+            connection.token().targetId(),
+            plan.sourceAddress(),
+            packet.sequence(),
+            prepare.amount(),
+            prepare.expiresAt(),
+            decline == null,
+            plan.closeConnection() || plan.violation() != null,
+            plan.streams(),
+            plan.data());
+    return ledger
+        .apply(record)
+        .handleAsync(
+            (outcome, error) ->
+                answer(
+                    prepare,
+                    packet,
+                    plan,
+                    connection,
+                    fulfillment,
+                    decline,
+                    error == null ? outcome : PacketOutcome.of(Outcome.UNAVAILABLE)),
+            orInline(replyOn));
   }
 
-  /** Why the receiver declines a packet before the ledger sees it, or null when it would fulfil it. */
-  private static String decline(IlpPrepare prepare, StreamPacket packet, PacketPlan plan, byte[] fulfillment) {
+  /**
+   * Why the receiver declines a packet before the ledger sees it, or null when it would fulfil it.
+   */
+  private static String decline(
+      IlpPrepare prepare, StreamPacket packet, PacketPlan plan, byte[] fulfillment) {
     if (plan.violation() != null) {
       return plan.violationMessage();
     }
@@ -148,7 +186,9 @@ public final class StreamReceiver {
       return "Unfulfillable condition";
     }
     if (Long.compareUnsigned(prepare.amount(), packet.prepareAmount()) < 0) {
-      return "Amount " + Long.toUnsignedString(prepare.amount()) + " is below the sender's minimum "
+      return "Amount "
+          + Long.toUnsignedString(prepare.amount())
+          + " is below the sender's minimum "
           + Long.toUnsignedString(packet.prepareAmount());
     }
     if (plan.moneyWithoutStream()) {
@@ -157,19 +197,37 @@ public final class StreamReceiver {
     return null;
   }
 
-  private IlpPacket answer(IlpPrepare prepare, StreamPacket packet, PacketPlan plan, Credentials connection,
-      byte[] fulfillment, String decline, PacketOutcome outcome) {
-    Replies.Reply reply = replies.reply(packet.sequence(), prepare.amount(), plan, outcome,
-        connection.token().receipts().orElse(null));
+  private IlpPacket answer(
+      IlpPrepare prepare,
+      StreamPacket packet,
+      PacketPlan plan,
+      Credentials connection,
+      byte[] fulfillment,
+      String decline,
+      PacketOutcome outcome) {
+    Replies.Reply reply =
+        replies.reply(
+            packet.sequence(),
+            prepare.amount(),
+            plan,
+            outcome,
+            connection.token().receipts().orElse(null));
     if (outcome.outcome().fulfils()) {
-      return new IlpFulfill(fulfillment, connection.keys().encrypt(reply.stream(IlpPacketType.FULFILL)));
+      return new IlpFulfill(
+          fulfillment, connection.keys().encrypt(reply.stream(IlpPacketType.FULFILL)));
     }
     return switch (outcome.outcome()) {
-      case UNAVAILABLE -> replies.reject(IlpErrorCode.T00_INTERNAL_ERROR, "Ledger unavailable, try again");
-      case EXPIRED -> replies.reject(IlpErrorCode.R00_TRANSFER_TIMED_OUT, "Prepare expired before it was credited");
-      default -> new IlpReject(IlpErrorCode.F99_APPLICATION_ERROR, Optional.of(address),
-          decline != null ? decline : Replies.describe(outcome.outcome()),
-          connection.keys().encrypt(reply.stream(IlpPacketType.REJECT)));
+      case UNAVAILABLE ->
+          replies.reject(IlpErrorCode.T00_INTERNAL_ERROR, "Ledger unavailable, try again");
+      case EXPIRED ->
+          replies.reject(
+              IlpErrorCode.R00_TRANSFER_TIMED_OUT, "Prepare expired before it was credited");
+      default ->
+          new IlpReject(
+              IlpErrorCode.F99_APPLICATION_ERROR,
+              Optional.of(address),
+              decline != null ? decline : Replies.describe(outcome.outcome()),
+              connection.keys().encrypt(reply.stream(IlpPacketType.REJECT)));
     };
   }
 
@@ -184,8 +242,8 @@ public final class StreamReceiver {
   }
 
   /**
-   * {@code executor}, or the completing thread once it refuses work: a RejectedExecutionException would otherwise be
-   * thrown into the ledger's thread from its {@code complete} call.
+   * {@code executor}, or the completing thread once it refuses work: a RejectedExecutionException
+   * would otherwise be thrown into the ledger's thread from its {@code complete} call.
    */
   private static Executor orInline(Executor executor) {
     return task -> {

@@ -34,54 +34,73 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 
 /**
- * The requests of one HTTP/1.1 connection to the ILP-over-HTTP listener ({@link IlpHttpServer}), after its
- * {@link IlpRequestDecoder}: {@code POST /ilp} goes to the receiver, anything else is refused with a problem document
- * ({@link IlpOverHttp}). Runs on the connection's event loop only.
+ * The requests of one HTTP/1.1 connection to the ILP-over-HTTP listener ({@link IlpHttpServer}),
+ * after its {@link IlpRequestDecoder}: {@code POST /ilp} goes to the receiver, anything else is
+ * refused with a problem document ({@link IlpOverHttp}). Runs on the connection's event loop only.
  *
  * <ul>
- *   <li><b>Order.</b> Requests are answered one at a time, in the order they came (HTTP/1.1 pipelining): a request
- *       that arrives while an earlier one is unanswered is held, with everything after it, until that answer is
- *       written.
- *   <li><b>Backpressure.</b> With {@link #maxHeld} messages held, or while the socket takes no more writes, the
- *       connection stops reading, and reads again once they are served: a client may pipeline as many requests as it
- *       likes, each is answered. Held messages are bounded by {@link #maxHeld} plus what one socket read decodes to.
- *   <li><b>Request deadline.</b> From its first byte, a request's head and whole body must arrive within the request
- *       timeout, else 408 and the connection closes (after any earlier answer): a client trickling bytes cannot hold a
- *       socket. Time the server spends not reading does not count.
- *   <li><b>Idle timeout.</b> The connection is closed when it has read nothing for the idle timeout while no answer is
- *       pending — never while a Prepare waits for the ledger.
- *   <li><b>Drain.</b> On {@link #drain} (the listener stopping) it closes once no answer is pending: a Prepare the
- *       receiver has taken is always answered first.
+ *   <li><b>Order.</b> Requests are answered one at a time, in the order they came (HTTP/1.1
+ *       pipelining): a request that arrives while an earlier one is unanswered is held, with
+ *       everything after it, until that answer is written.
+ *   <li><b>Backpressure.</b> With {@link #maxHeld} messages held, or while the socket takes no more
+ *       writes, the connection stops reading, and reads again once they are served: a client may
+ *       pipeline as many requests as it likes, each is answered. Held messages are bounded by
+ *       {@link #maxHeld} plus what one socket read decodes to.
+ *   <li><b>Request deadline.</b> From its first byte, a request's head and whole body must arrive
+ *       within the request timeout, else 408 and the connection closes (after any earlier answer):
+ *       a client trickling bytes cannot hold a socket. Time the server spends not reading does not
+ *       count.
+ *   <li><b>Idle timeout.</b> The connection is closed when it has read nothing for the idle timeout
+ *       while no answer is pending — never while a Prepare waits for the ledger.
+ *   <li><b>Drain.</b> On {@link #drain} (the listener stopping) it closes once no answer is
+ *       pending: a Prepare the receiver has taken is always answered first.
  * </ul>
  *
  * <p>One timer per connection serves both timeouts, rescheduled as it fires.
  */
 final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(IlpHttpConnectionHandler.class);
+
   /** Held messages past which the connection stops reading until they have been served. */
   static final int maxHeld = 64;
+
   /** User event: close once no answer is pending. */
   static final Object drain = new Object();
-  /** Takes a request's place in the held messages when its deadline passes while it is being read. */
+
+  /**
+   * Takes a request's place in the held messages when its deadline passes while it is being read.
+   */
   private static final Object timedOut = new Object();
+
   private static final AsciiString octetStream = AsciiString.cached("application/octet-stream");
   private static final AsciiString problemJson = AsciiString.cached("application/problem+json");
   private static final String path = "/ilp";
 
   private final IlpOverHttp ilp;
   private final IlpRequestDecoder decoder;
+
   /** The request being read or answered, or null. */
   private Exchange exchange;
-  /** Messages that arrived while an earlier request was unanswered, in order; null until first needed. */
+
+  /**
+   * Messages that arrived while an earlier request was unanswered, in order; null until first
+   * needed.
+   */
   private ArrayDeque<Object> held;
+
   private boolean pausedReading;
+
   /** Closing: whatever still arrives is dropped. */
   private boolean closing;
+
   /** The listener is stopping: close after the answer pending, if any. */
   private boolean draining;
+
   private long requests;
+
   /** {@link System#nanoTime()} of the last read, or of the last answer written. */
   private long lastActive;
+
   private ScheduledFuture<?> timer;
 
   IlpHttpConnectionHandler(IlpOverHttp ilp, IlpRequestDecoder decoder) {
@@ -147,8 +166,9 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * A failure of this handler's own code while it serves a request, before the receiver has it, gets a 500 (and the
-   * connection closed). Once the receiver has it, only its answer may go back: a credit is never left unanswered.
+   * A failure of this handler's own code while it serves a request, before the receiver has it,
+   * gets a 500 (and the connection closed). Once the receiver has it, only its answer may go back:
+   * a credit is never left unanswered.
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -173,8 +193,9 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Whether {@code msg}, next in order, must wait for the request before it to be answered: a new request does; a
-   * missed deadline does unless it is the current request's own, whose body is still being read.
+   * Whether {@code msg}, next in order, must wait for the request before it to be answered: a new
+   * request does; a missed deadline does unless it is the current request's own, whose body is
+   * still being read.
    */
   private boolean mustWait(Object msg) {
     Exchange x = exchange;
@@ -204,8 +225,12 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
     HttpHeaders headers = request.headers();
     String given = headers.get(Exchange.requestIdHeader);
     String id = RequestIds.sane(given) ? given : ctx.channel().id().asShortText() + '-' + requests;
-    Exchange x = new Exchange(id, request.protocolVersion(), HttpMethod.HEAD.equals(request.method()),
-        HttpUtil.isKeepAlive(request));
+    Exchange x =
+        new Exchange(
+            id,
+            request.protocolVersion(),
+            HttpMethod.HEAD.equals(request.method()),
+            HttpUtil.isKeepAlive(request));
     exchange = x;
     if (request.decoderResult().isFailure()) {
       // A head that does not parse: nothing after it can be trusted.
@@ -236,18 +261,24 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     x.body = new PrepareBody(declared, IlpCodec.maxPrepareBytes, Problems.maxDrainedBodyBytes);
     if (expectsContinue) {
-      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-          Unpooled.EMPTY_BUFFER));
+      ctx.writeAndFlush(
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
   }
 
   /**
-   * A refusal written before the body is read. The body is then read and dropped — closing on unread bytes resets
-   * the connection, and a client still sending would lose the answer with it — unless it is {@code notWorthReading}
-   * (a sender waiting for 100 Continue sends nothing more; one declaring more than
-   * {@link Problems#maxDrainedBodyBytes} is not waited for): then the connection closes after the answer.
+   * A refusal written before the body is read. The body is then read and dropped — closing on
+   * unread bytes resets the connection, and a client still sending would lose the answer with it —
+   * unless it is {@code notWorthReading} (a sender waiting for 100 Continue sends nothing more; one
+   * declaring more than {@link Problems#maxDrainedBodyBytes} is not waited for): then the
+   * connection closes after the answer.
    */
-  private void refuse(ChannelHandlerContext ctx, Exchange x, HttpResponseStatus status, byte[] problem,
+  private void refuse(
+      ChannelHandlerContext ctx,
+      Exchange x,
+      HttpResponseStatus status,
+      byte[] problem,
       boolean notWorthReading) {
     x.body = new PrepareBody(0, 0, Problems.maxDrainedBodyBytes);
     if (notWorthReading) {
@@ -283,8 +314,12 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Stops reading the body: answers with {@code problem} unless already answered, and closes the connection. */
-  private void giveUpReading(ChannelHandlerContext ctx, Exchange x, HttpResponseStatus status, byte[] problem) {
+  /**
+   * Stops reading the body: answers with {@code problem} unless already answered, and closes the
+   * connection.
+   */
+  private void giveUpReading(
+      ChannelHandlerContext ctx, Exchange x, HttpResponseStatus status, byte[] problem) {
     x.keepAlive = false;
     x.bodyRead = true;
     if (x.answered) {
@@ -305,8 +340,15 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
     try {
       prepare = IlpCodec.decodePrepare(x.body.bytes());
     } catch (DecodeException e) {
-      respond(ctx, x, HttpResponseStatus.BAD_REQUEST, problemJson, ilp.problem(HttpStatus.BAD_REQUEST,
-          "invalid-ilp-prepare", "The body is not an OER ILP Prepare: " + e.getMessage()));
+      respond(
+          ctx,
+          x,
+          HttpResponseStatus.BAD_REQUEST,
+          problemJson,
+          ilp.problem(
+              HttpStatus.BAD_REQUEST,
+              "invalid-ilp-prepare",
+              "The body is not an OER ILP Prepare: " + e.getMessage()));
       return;
     }
     x.body = null;
@@ -318,16 +360,22 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    reply.whenComplete((packet, error) -> {
-      if (ctx.executor().inEventLoop()) {
-        replied(ctx, x, prepare, started, packet, error);
-      } else {
-        ctx.executor().execute(() -> replied(ctx, x, prepare, started, packet, error));
-      }
-    });
+    reply.whenComplete(
+        (packet, error) -> {
+          if (ctx.executor().inEventLoop()) {
+            replied(ctx, x, prepare, started, packet, error);
+          } else {
+            ctx.executor().execute(() -> replied(ctx, x, prepare, started, packet, error));
+          }
+        });
   }
 
-  private void replied(ChannelHandlerContext ctx, Exchange x, IlpPrepare prepare, long started, IlpPacket reply,
+  private void replied(
+      ChannelHandlerContext ctx,
+      Exchange x,
+      IlpPrepare prepare,
+      long started,
+      IlpPacket reply,
       Throwable error) {
     if (error != null) {
       RequestIds.logging(x.id, () -> log.error("Unhandled error on POST /ilp", error));
@@ -336,14 +384,26 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     ilp.metrics.answered(reply, started);
     if (log.isDebugEnabled()) {
-      RequestIds.logging(x.id, () -> log.debug("Prepare of {} answered with {}",
-          Long.toUnsignedString(prepare.amount()), describe(reply)));
+      RequestIds.logging(
+          x.id,
+          () ->
+              log.debug(
+                  "Prepare of {} answered with {}",
+                  Long.toUnsignedString(prepare.amount()),
+                  describe(reply)));
     }
     respond(ctx, x, HttpResponseStatus.OK, octetStream, IlpCodec.encode(reply));
   }
 
-  /** Writes {@code x}'s whole response in one flush, Content-Length set; the exchange ends once its body is read. */
-  private void respond(ChannelHandlerContext ctx, Exchange x, HttpResponseStatus status, AsciiString type,
+  /**
+   * Writes {@code x}'s whole response in one flush, Content-Length set; the exchange ends once its
+   * body is read.
+   */
+  private void respond(
+      ChannelHandlerContext ctx,
+      Exchange x,
+      HttpResponseStatus status,
+      AsciiString type,
       byte[] body) {
     if (exchange != x) {
       return; // the connection closed meanwhile
@@ -398,7 +458,10 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
   /** Reads again once the held messages are down to half the bound and the socket takes writes. */
   private void resumeIfServed(ChannelHandlerContext ctx) {
-    if (pausedReading && !closing && (held == null || held.size() < maxHeld / 2) && ctx.channel().isWritable()) {
+    if (pausedReading
+        && !closing
+        && (held == null || held.size() < maxHeld / 2)
+        && ctx.channel().isWritable()) {
       pausedReading = false;
       if (decoder.reading()) {
         decoder.restartClock(); // the wait was the server's
@@ -423,14 +486,19 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The request being read missed its deadline: nothing more is read, and once the answers before it are written
-   * it gets a 408 and the connection closes.
+   * The request being read missed its deadline: nothing more is read, and once the answers before
+   * it are written it gets a 408 and the connection closes.
    */
   private void requestTimedOut(ChannelHandlerContext ctx) {
     Exchange x = exchange;
     if (x == null) {
       // Its head is not complete: answered in its own name.
-      x = new Exchange(ctx.channel().id().asShortText() + '-' + (++requests), HttpVersion.HTTP_1_1, false, false);
+      x =
+          new Exchange(
+              ctx.channel().id().asShortText() + '-' + (++requests),
+              HttpVersion.HTTP_1_1,
+              false,
+              false);
       exchange = x;
       x.bodyRead = true;
       respond(ctx, x, HttpResponseStatus.REQUEST_TIMEOUT, problemJson, ilp.timedOut);
@@ -449,7 +517,9 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
     if (decoder.reading() && !pausedReading) {
       untilDeadline = decoder.readingSince() + ilp.requestTimeoutNanos - now;
       if (untilDeadline <= 0) {
-        log.debug("{}: request not received within {} ms", ctx.channel(),
+        log.debug(
+            "{}: request not received within {} ms",
+            ctx.channel(),
             TimeUnit.NANOSECONDS.toMillis(ilp.requestTimeoutNanos));
         decoder.stop();
         pauseReading(ctx);
@@ -457,11 +527,15 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
         return;
       }
     }
-    boolean waiting = (exchange != null && exchange.bodyRead && !exchange.answered)
-        || (held != null && !held.isEmpty());
+    boolean waiting =
+        (exchange != null && exchange.bodyRead && !exchange.answered)
+            || (held != null && !held.isEmpty());
     long untilIdle = waiting ? ilp.idleTimeoutNanos : lastActive + ilp.idleTimeoutNanos - now;
     if (untilIdle <= 0) {
-      log.debug("Closing {}: idle for {} ms", ctx.channel(), TimeUnit.NANOSECONDS.toMillis(ilp.idleTimeoutNanos));
+      log.debug(
+          "Closing {}: idle for {} ms",
+          ctx.channel(),
+          TimeUnit.NANOSECONDS.toMillis(ilp.idleTimeoutNanos));
       closing = true;
       ctx.close();
       return;
@@ -474,9 +548,9 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Whether a request-target names {@code /ilp}: in origin form, with or without a query, or in absolute form
-   * ({@code http://host/ilp}, RFC 9112 §3.2.2). Nothing is decoded: {@code /ilp/}, {@code /ILP} and {@code /%69lp}
-   * are other paths.
+   * Whether a request-target names {@code /ilp}: in origin form, with or without a query, or in
+   * absolute form ({@code http://host/ilp}, RFC 9112 §3.2.2). Nothing is decoded: {@code /ilp/},
+   * {@code /ILP} and {@code /%69lp} are other paths.
    */
   static boolean isIlpPath(String target) {
     int start = 0;
@@ -492,6 +566,8 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static String describe(IlpPacket reply) {
-    return reply instanceof IlpReject r ? "Reject " + r.code().code() + " (" + r.message() + ")" : "Fulfill";
+    return reply instanceof IlpReject r
+        ? "Reject " + r.code().code() + " (" + r.message() + ")"
+        : "Fulfill";
   }
 }

@@ -20,21 +20,27 @@ import org.springframework.context.SmartLifecycle;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The ILP-over-HTTP listener: a small Netty HTTP/1.1 server of its own port ({@code INLET_ILP_PORT}) that serves
- * {@code POST /ilp} only ({@link IlpOverHttp}, RFC 0035), apart from the public SPSP host, as a connector endpoint is
- * kept in Rafiki. Each connection is a {@link IlpRequestDecoder}, Netty's response encoder and an
- * {@link IlpHttpConnectionHandler}; the event loops are its own (native transport where Reactor Netty finds one), as
- * many as Reactor Netty gives its server.
+ * The ILP-over-HTTP listener: a small Netty HTTP/1.1 server of its own port ({@code
+ * INLET_ILP_PORT}) that serves {@code POST /ilp} only ({@link IlpOverHttp}, RFC 0035), apart from
+ * the public SPSP host, as a connector endpoint is kept in Rafiki. Each connection is a {@link
+ * IlpRequestDecoder}, Netty's response encoder and an {@link IlpHttpConnectionHandler}; the event
+ * loops are its own (native transport where Reactor Netty finds one), as many as Reactor Netty
+ * gives its server.
  *
- * <p>A Spring {@link SmartLifecycle} in the last phase: it starts after the web server and stops before it. By the
- * time it stops, the receiver has stopped taking Prepares and the ones it took have been answered
- * ({@code StreamReceiver.awaitIdle}); stopping then closes the listening socket and each connection once its pending
- * answer, if any, is written.
+ * <p>A Spring {@link SmartLifecycle} in the last phase: it starts after the web server and stops
+ * before it. By the time it stops, the receiver has stopped taking Prepares and the ones it took
+ * have been answered ({@code StreamReceiver.awaitIdle}); stopping then closes the listening socket
+ * and each connection once its pending answer, if any, is written.
  */
 public final class IlpHttpServer implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(IlpHttpServer.class);
-  /** How long stopping waits for connections to write what they owe and close before closing them anyway. */
+
+  /**
+   * How long stopping waits for connections to write what they owe and close before closing them
+   * anyway.
+   */
   private static final Duration closeTimeout = Duration.ofSeconds(10);
+
   /** How long stopping waits for the event loops to end. */
   private static final Duration loopShutdownTimeout = Duration.ofSeconds(5);
 
@@ -56,7 +62,9 @@ public final class IlpHttpServer implements SmartLifecycle {
     this.requestedPort = port;
   }
 
-  /** @throws IllegalStateException if the port cannot be listened on (taken, or not allowed) */
+  /**
+   * @throws IllegalStateException if the port cannot be listened on (taken, or not allowed)
+   */
   @Override
   public synchronized void start() {
     if (listener != null) {
@@ -66,35 +74,44 @@ public final class IlpHttpServer implements SmartLifecycle {
     EventLoopGroup group = loops.onServer(true);
     connections = new DefaultChannelGroup("inlet-ilp", GlobalEventExecutor.INSTANCE);
     HttpDecoderConfig decoding = new HttpDecoderConfig();
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(group)
-        .channel(loops.onChannelClass(ServerSocketChannel.class, group))
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<>() {
-          @Override
-          protected void initChannel(Channel channel) {
-            connections.add(channel);
-            IlpRequestDecoder decoder = new IlpRequestDecoder(decoding);
-            channel.pipeline().addLast(decoder, new HttpResponseEncoder(),
-                new IlpHttpConnectionHandler(ilp, decoder));
-          }
-        });
-    InetSocketAddress address = bindAddress == null
-        ? new InetSocketAddress(requestedPort) : new InetSocketAddress(bindAddress, requestedPort);
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(loops.onChannelClass(ServerSocketChannel.class, group))
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel channel) {
+                    connections.add(channel);
+                    IlpRequestDecoder decoder = new IlpRequestDecoder(decoding);
+                    channel
+                        .pipeline()
+                        .addLast(
+                            decoder,
+                            new HttpResponseEncoder(),
+                            new IlpHttpConnectionHandler(ilp, decoder));
+                  }
+                });
+    InetSocketAddress address =
+        bindAddress == null
+            ? new InetSocketAddress(requestedPort)
+            : new InetSocketAddress(bindAddress, requestedPort);
     try {
       listener = bootstrap.bind(address).syncUninterruptibly().channel();
     } catch (RuntimeException e) {
       loops.disposeLater(Duration.ZERO, loopShutdownTimeout).block();
-      throw new IllegalStateException("ILP-over-HTTP cannot listen on " + address + " (INLET_ILP_PORT): " + e, e);
+      throw new IllegalStateException(
+          "ILP-over-HTTP cannot listen on " + address + " (INLET_ILP_PORT): " + e, e);
     }
     port = ((InetSocketAddress) listener.localAddress()).getPort();
     log.info("ILP-over-HTTP listening on port {} (POST /ilp)", port);
   }
 
   /**
-   * Closes the listening socket, lets each connection write the answer it owes and close, closes what is left after
-   * {@link #closeTimeout}, and ends the event loops.
+   * Closes the listening socket, lets each connection write the answer it owes and close, closes
+   * what is left after {@link #closeTimeout}, and ends the event loops.
    */
   @Override
   public synchronized void stop() {

@@ -10,15 +10,17 @@ import org.springframework.http.HttpStatus;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * ILP-over-HTTP (RFC 0035, "Request" and "Response"): the upstream connector POSTs an OER ILP Prepare to {@code /ilp}
- * with its bearer token and reads the Fulfill or Reject from a 200 {@code application/octet-stream} response. HTTP
- * errors are for transport failures only, as problem documents ({@link Problems}): 401 without the connector's token,
- * 400 for a body that is not a Prepare, 404 for another path, 405 for another method, 408 for a request not sent
- * within {@code requestTimeout}, 413 (and the connection closed) for a body, declared or chunked, larger than any
+ * ILP-over-HTTP (RFC 0035, "Request" and "Response"): the upstream connector POSTs an OER ILP
+ * Prepare to {@code /ilp} with its bearer token and reads the Fulfill or Reject from a 200 {@code
+ * application/octet-stream} response. HTTP errors are for transport failures only, as problem
+ * documents ({@link Problems}): 401 without the connector's token, 400 for a body that is not a
+ * Prepare, 404 for another path, 405 for another method, 408 for a request not sent within {@code
+ * requestTimeout}, 413 (and the connection closed) for a body, declared or chunked, larger than any
  * Prepare can be ({@link IlpCodec#maxPrepareBytes}) — never held in memory beyond that.
  *
- * <p>What one listener ({@link IlpHttpServer}) shares between its connections ({@link IlpHttpConnectionHandler}):
- * the receiver, the connector's token, the timeouts and the problem documents, rendered once.
+ * <p>What one listener ({@link IlpHttpServer}) shares between its connections ({@link
+ * IlpHttpConnectionHandler}): the receiver, the connector's token, the timeouts and the problem
+ * documents, rendered once.
  */
 public final class IlpOverHttp {
   final StreamReceiver receiver;
@@ -38,12 +40,19 @@ public final class IlpOverHttp {
   /**
    * @param connectorToken the bearer token the upstream connector must send
    * @param json the application's mapper, which renders problem documents as WebFlux does
-   * @param idleTimeout a connection that has read nothing for this long while no answer is pending is closed
-   * @param requestTimeout each request's head and whole body must arrive within this, from its first byte
+   * @param idleTimeout a connection that has read nothing for this long while no answer is pending
+   *     is closed
+   * @param requestTimeout each request's head and whole body must arrive within this, from its
+   *     first byte
    * @throws IllegalArgumentException if a timeout is not positive
    */
-  public IlpOverHttp(StreamReceiver receiver, PacketMetrics metrics, String connectorToken, JsonMapper json,
-      Duration idleTimeout, Duration requestTimeout) {
+  public IlpOverHttp(
+      StreamReceiver receiver,
+      PacketMetrics metrics,
+      String connectorToken,
+      JsonMapper json,
+      Duration idleTimeout,
+      Duration requestTimeout) {
     this.receiver = receiver;
     this.metrics = metrics;
     this.connector = BearerAuth.admitting(connectorToken);
@@ -52,12 +61,20 @@ public final class IlpOverHttp {
     this.requestTimeoutNanos = positive(requestTimeout, "request timeout");
     this.unauthorized = json.writeValueAsBytes(Problems.unauthorized());
     this.notFound = problem(HttpStatus.NOT_FOUND, "not-found", "This port serves POST /ilp only");
-    this.methodNotAllowed = problem(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "/ilp takes POST only");
-    this.timedOut = problem(HttpStatus.REQUEST_TIMEOUT, "request-timeout",
-        "The request was not received within " + requestTimeout.toMillis() + " ms");
-    this.tooLarge = problem(HttpStatus.CONTENT_TOO_LARGE, "ilp-packet-too-large",
-        "An ILP Prepare is at most " + IlpCodec.maxPrepareBytes + " bytes");
-    this.malformed = problem(HttpStatus.BAD_REQUEST, "malformed-request", "The request is not valid HTTP/1.1");
+    this.methodNotAllowed =
+        problem(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "/ilp takes POST only");
+    this.timedOut =
+        problem(
+            HttpStatus.REQUEST_TIMEOUT,
+            "request-timeout",
+            "The request was not received within " + requestTimeout.toMillis() + " ms");
+    this.tooLarge =
+        problem(
+            HttpStatus.CONTENT_TOO_LARGE,
+            "ilp-packet-too-large",
+            "An ILP Prepare is at most " + IlpCodec.maxPrepareBytes + " bytes");
+    this.malformed =
+        problem(HttpStatus.BAD_REQUEST, "malformed-request", "The request is not valid HTTP/1.1");
     this.internalError = json.writeValueAsBytes(Problems.internalError());
   }
 

@@ -8,10 +8,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 
 /**
- * Netty's HTTP/1.1 request decoder with a clock: it knows whether a request is partly read and since when (its first
- * byte), so that {@link IlpHttpConnectionHandler} can hold each request's head and body to a deadline. Unlike
- * {@code HttpServerCodec} it puts no bound on pipelined requests awaiting answers (its {@code maxPipelineDepth}
- * closes the connection past 128): the connection handler bounds them itself by not reading.
+ * Netty's HTTP/1.1 request decoder with a clock: it knows whether a request is partly read and
+ * since when (its first byte), so that {@link IlpHttpConnectionHandler} can hold each request's
+ * head and body to a deadline. Unlike {@code HttpServerCodec} it puts no bound on pipelined
+ * requests awaiting answers (its {@code maxPipelineDepth} closes the connection past 128): the
+ * connection handler bounds them itself by not reading.
  */
 final class IlpRequestDecoder extends HttpRequestDecoder {
   private boolean reading;
@@ -23,7 +24,8 @@ final class IlpRequestDecoder extends HttpRequestDecoder {
   }
 
   @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+  protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out)
+      throws Exception {
     if (stopped) {
       buffer.skipBytes(buffer.readableBytes());
       return;
@@ -46,12 +48,18 @@ final class IlpRequestDecoder extends HttpRequestDecoder {
     return reading;
   }
 
-  /** {@link System#nanoTime()} of the first byte of the request being read; only while {@link #reading}. */
+  /**
+   * {@link System#nanoTime()} of the first byte of the request being read; only while {@link
+   * #reading}.
+   */
   long readingSince() {
     return readingSince;
   }
 
-  /** Starts the clock of a partly read request again: after a pause in reading that was the server's, not the client's. */
+  /**
+   * Starts the clock of a partly read request again: after a pause in reading that was the
+   * server's, not the client's.
+   */
   void restartClock() {
     readingSince = System.nanoTime();
   }

@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Per-Prepare metrics: {@code inlet_prepares_total{result, code}} (result fulfilled or rejected, code the ILP
- * error code or "none") and the handling latency histogram {@code inlet_packet_handling_seconds}.
+ * Per-Prepare metrics: {@code inlet_prepares_total{result, code}} (result fulfilled or rejected,
+ * code the ILP error code or "none") and the handling latency histogram {@code
+ * inlet_packet_handling_seconds}.
  */
 public final class PacketMetrics {
   private final MeterRegistry registry;
@@ -22,14 +23,17 @@ public final class PacketMetrics {
 
   public PacketMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.handling = Timer.builder("inlet.packet.handling")
-        .description("Time from a Prepare's arrival to its Fulfill or Reject")
-        .publishPercentileHistogram()
-        .register(registry);
+    this.handling =
+        Timer.builder("inlet.packet.handling")
+            .description("Time from a Prepare's arrival to its Fulfill or Reject")
+            .publishPercentileHistogram()
+            .register(registry);
     this.fulfilled = counter("fulfilled", "none");
   }
 
-  /** Records one answered Prepare that arrived at {@code startNanos} ({@link System#nanoTime()}). */
+  /**
+   * Records one answered Prepare that arrived at {@code startNanos} ({@link System#nanoTime()}).
+   */
   void answered(IlpPacket reply, long startNanos) {
     handling.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     if (reply instanceof IlpFulfill) {

@@ -10,8 +10,8 @@ import org.springframework.web.reactive.function.server.HandlerFilterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Guards routes with {@code Authorization: Bearer <token>}, compared in constant time; otherwise 401 with
- * {@code WWW-Authenticate: Bearer} and {@link Problems#unauthorized()}.
+ * Guards routes with {@code Authorization: Bearer <token>}, compared in constant time; otherwise
+ * 401 with {@code WWW-Authenticate: Bearer} and {@link Problems#unauthorized()}.
  */
 public final class BearerAuth {
   /** The {@code WWW-Authenticate} challenge sent with a 401. */
@@ -33,9 +33,13 @@ public final class BearerAuth {
     };
   }
 
-  /** Whether an {@code Authorization} header value (null when absent) is {@code Bearer <token>}, in constant time. */
+  /**
+   * Whether an {@code Authorization} header value (null when absent) is {@code Bearer <token>}, in
+   * constant time.
+   */
   public static Predicate<String> admitting(String token) {
     byte[] expected = (challenge + " " + token).getBytes(StandardCharsets.UTF_8);
-    return given -> given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8));
+    return given ->
+        given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -15,8 +15,9 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Last resort for errors no handler answered (unknown route, wrong method, unexpected failure): a problem
- * document, never a stack trace. Unexpected failures are logged here and answered 500 with no detail.
+ * Last resort for errors no handler answered (unknown route, wrong method, unexpected failure): a
+ * problem document, never a stack trace. Unexpected failures are logged here and answered 500 with
+ * no detail.
  */
 @Component
 @Order(-2)
@@ -39,17 +40,28 @@ public final class ProblemExceptionHandler implements WebExceptionHandler {
       status = e.getStatusCode();
       HttpStatus known = HttpStatus.resolve(status.value());
       String reason = known == null ? "error" : known.getReasonPhrase();
-      problem = Problems.problem(known == null ? HttpStatus.BAD_REQUEST : known,
-          reason.toLowerCase().replace(' ', '-'), e.getReason() != null ? e.getReason() : reason);
+      problem =
+          Problems.problem(
+              known == null ? HttpStatus.BAD_REQUEST : known,
+              reason.toLowerCase().replace(' ', '-'),
+              e.getReason() != null ? e.getReason() : reason);
     } else {
-      RequestIdFilter.logging(exchange, () -> log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(),
-          exchange.getRequest().getPath(), error));
+      RequestIdFilter.logging(
+          exchange,
+          () ->
+              log.error(
+                  "Unhandled error on {} {}",
+                  exchange.getRequest().getMethod(),
+                  exchange.getRequest().getPath(),
+                  error));
       status = HttpStatus.INTERNAL_SERVER_ERROR;
       problem = Problems.internalError();
     }
     exchange.getResponse().setStatusCode(status);
     exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
     byte[] body = json.writeValueAsBytes(problem);
-    return exchange.getResponse().writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(body)));
+    return exchange
+        .getResponse()
+        .writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(body)));
   }
 }

@@ -10,9 +10,10 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Gives every WebFlux request an id ({@link RequestIds}): echoed in the response and put in the logging MDC by
- * {@link #logging} around each log call. (Not by Reactor's automatic context propagation: restoring thread locals at
- * every operator cost more CPU per packet than everything else the receiver does.)
+ * Gives every WebFlux request an id ({@link RequestIds}): echoed in the response and put in the
+ * logging MDC by {@link #logging} around each log call. (Not by Reactor's automatic context
+ * propagation: restoring thread locals at every operator cost more CPU per packet than everything
+ * else the receiver does.)
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)

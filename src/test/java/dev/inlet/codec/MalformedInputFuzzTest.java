@@ -1,8 +1,8 @@
 package dev.inlet.codec;
 
-import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inlet.Vectors;
 import dev.inlet.codec.ilp.IlpCodec;
 import dev.inlet.codec.oer.DecodeException;
 import dev.inlet.codec.stream.StreamCodec;
@@ -44,12 +44,15 @@ class MalformedInputFuzzTest {
     assertOnlyDecodeException(seeds, StreamCodec::decode, new Random(29L));
   }
 
-  private static void assertOnlyDecodeException(List<byte[]> seeds, Decoder decoder, Random random) {
+  private static void assertOnlyDecodeException(
+      List<byte[]> seeds, Decoder decoder, Random random) {
     int decoded = 0;
     int rejected = 0;
     for (int i = 0; i < cases; i++) {
       byte[] input =
-          i % 5 == 0 ? randomBytes(random) : mutate(seeds.get(random.nextInt(seeds.size())), random);
+          i % 5 == 0
+              ? randomBytes(random)
+              : mutate(seeds.get(random.nextInt(seeds.size())), random);
       try {
         decoder.decode(input);
         decoded++;

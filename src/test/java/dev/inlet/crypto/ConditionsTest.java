@@ -1,9 +1,9 @@
 package dev.inlet.crypto;
 
-import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inlet.Vectors;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -13,8 +13,9 @@ class ConditionsTest {
 
   @Test
   void vectorFulfillmentFulfilsItsCondition() {
-    assertThat(Conditions.fulfills(
-            Vectors.hex(prepare.get("fulfillment")), Vectors.hex(prepare.get("condition"))))
+    assertThat(
+            Conditions.fulfills(
+                Vectors.hex(prepare.get("fulfillment")), Vectors.hex(prepare.get("condition"))))
         .isTrue();
   }
 

@@ -1,9 +1,9 @@
 package dev.inlet.crypto;
 
-import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inlet.Vectors;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -15,12 +15,20 @@ class ConnectionTokenTest {
 
   @Test
   void equalityIsByContent() {
-    ConnectionToken a = new ConnectionToken(connectionId.clone(), TargetKind.ACCOUNT, 1, Optional.of(receipts));
-    ConnectionToken b = new ConnectionToken(connectionId.clone(), TargetKind.ACCOUNT, 1,
-        Optional.of(new ReceiptCredentials(new byte[16], Vectors.hex("ff".repeat(32)))));
+    ConnectionToken a =
+        new ConnectionToken(connectionId.clone(), TargetKind.ACCOUNT, 1, Optional.of(receipts));
+    ConnectionToken b =
+        new ConnectionToken(
+            connectionId.clone(),
+            TargetKind.ACCOUNT,
+            1,
+            Optional.of(new ReceiptCredentials(new byte[16], Vectors.hex("ff".repeat(32)))));
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
-    assertThat(a).isNotEqualTo(new ConnectionToken(connectionId, TargetKind.INVOICE, 1, Optional.of(receipts)));
-    assertThat(a).isNotEqualTo(new ConnectionToken(connectionId, TargetKind.ACCOUNT, 1, Optional.empty()));
+    assertThat(a)
+        .isNotEqualTo(
+            new ConnectionToken(connectionId, TargetKind.INVOICE, 1, Optional.of(receipts)));
+    assertThat(a)
+        .isNotEqualTo(new ConnectionToken(connectionId, TargetKind.ACCOUNT, 1, Optional.empty()));
   }
 
   @Test
@@ -34,13 +42,15 @@ class ConnectionTokenTest {
 
   @Test
   void toStringHidesTheReceiptSecret() {
-    String text = new ConnectionToken(connectionId, TargetKind.ACCOUNT, 1, Optional.of(receipts)).toString();
+    String text =
+        new ConnectionToken(connectionId, TargetKind.ACCOUNT, 1, Optional.of(receipts)).toString();
     assertThat(text).contains("000102030405060708090a0b").doesNotContain("ffff");
   }
 
   @Test
   void rejectsWrongLengths() {
-    assertThatThrownBy(() -> new ConnectionToken(new byte[16], TargetKind.ACCOUNT, 1, Optional.empty()))
+    assertThatThrownBy(
+            () -> new ConnectionToken(new byte[16], TargetKind.ACCOUNT, 1, Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ReceiptCredentials(new byte[15], new byte[32]))
         .isInstanceOf(IllegalArgumentException.class);

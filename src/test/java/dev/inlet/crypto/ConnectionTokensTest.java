@@ -1,9 +1,9 @@
 package dev.inlet.crypto;
 
-import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inlet.Vectors;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
@@ -17,8 +17,8 @@ class ConnectionTokensTest {
 
   private static final String alphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  private static final byte[] serverSecret = Vectors.hex(
-      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  private static final byte[] serverSecret =
+      Vectors.hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
   private static final byte[] nonce = filled(16, 0x11);
   private static final byte[] receiptSecret = filled(32, 0x22);
 
@@ -76,26 +76,34 @@ class ConnectionTokensTest {
   void opensATokenBuiltIndependently() throws InvalidTokenException {
     // Built outside Java (Python `cryptography` AESGCM) from the documented layout, key labels and
     // serverSecret, with IV a0..ab: pins the token format against silent change.
-    String token = "AaChoqOkpaanqKmqq2hiq0rJrc3Wlxddj_r7W-Y15HF7mYKnFm973_EvmO_8qUR8o3yh4VPOU3he3-3lIR-jO93bG8BLmmciPgJ1Cb8kg0qcyaDRE68";
+    String token =
+        "AaChoqOkpaanqKmqq2hiq0rJrc3Wlxddj_r7W-Y15HF7mYKnFm973_EvmO_8qUR8o3yh4VPOU3he3-3lIR-jO93bG8BLmmciPgJ1Cb8kg0qcyaDRE68";
     ConnectionToken opened = tokens.open(token);
-    assertThat(opened).isEqualTo(new ConnectionToken(
-        Vectors.hex("a0a1a2a3a4a5a6a7a8a9aaab"), TargetKind.INVOICE, 123456789,
-        Optional.of(new ReceiptCredentials(nonce, receiptSecret))));
-    assertThat(tokens.sharedSecret(token)).isEqualTo(
-        Vectors.hex("644bd40a944135e198d8f78f6e651b369e48e4c79cc80a494ed0662bd7100be8"));
+    assertThat(opened)
+        .isEqualTo(
+            new ConnectionToken(
+                Vectors.hex("a0a1a2a3a4a5a6a7a8a9aaab"),
+                TargetKind.INVOICE,
+                123456789,
+                Optional.of(new ReceiptCredentials(nonce, receiptSecret))));
+    assertThat(tokens.sharedSecret(token))
+        .isEqualTo(Vectors.hex("644bd40a944135e198d8f78f6e651b369e48e4c79cc80a494ed0662bd7100be8"));
   }
 
   @Test
   void tokenFromAnotherServerSecretFails() {
-    String foreign = new ConnectionTokens(filled(32, 0x01)).issue(TargetKind.ACCOUNT, 42, null, null);
+    String foreign =
+        new ConnectionTokens(filled(32, 0x01)).issue(TargetKind.ACCOUNT, 42, null, null);
     assertThatThrownBy(() -> tokens.open(foreign)).isInstanceOf(InvalidTokenException.class);
   }
 
   @Test
   void everySingleCharacterMutationFails() {
-    for (String token : new String[] {
-        tokens.issue(TargetKind.ACCOUNT, 42, null, null),
-        tokens.issue(TargetKind.VOUCHER, 42, nonce, receiptSecret)}) {
+    for (String token :
+        new String[] {
+          tokens.issue(TargetKind.ACCOUNT, 42, null, null),
+          tokens.issue(TargetKind.VOUCHER, 42, nonce, receiptSecret)
+        }) {
       for (int i = 0; i < token.length(); i++) {
         for (char c : (alphabet + "=+/.~ é").toCharArray()) {
           if (c == token.charAt(i)) {
@@ -113,16 +121,25 @@ class ConnectionTokensTest {
   @Test
   void truncatedExtendedOrPaddedTokensFail() {
     String token = tokens.issue(TargetKind.ACCOUNT, 42, null, null);
-    for (String bad : new String[] {
-        "", token.substring(1), token.substring(0, token.length() - 1), token + "A", token + "=",
-        token.substring(0, token.length() - 1) + "=", "A".repeat(51), "A".repeat(115)}) {
+    for (String bad :
+        new String[] {
+          "",
+          token.substring(1),
+          token.substring(0, token.length() - 1),
+          token + "A",
+          token + "=",
+          token.substring(0, token.length() - 1) + "=",
+          "A".repeat(51),
+          "A".repeat(115)
+        }) {
       assertThatThrownBy(() -> tokens.open(bad)).isInstanceOf(InvalidTokenException.class);
     }
   }
 
   @Test
   void everyFlippedBitOfTheDecodedTokenFails() {
-    byte[] raw = Base64.getUrlDecoder().decode(tokens.issue(TargetKind.INVOICE, 5, nonce, receiptSecret));
+    byte[] raw =
+        Base64.getUrlDecoder().decode(tokens.issue(TargetKind.INVOICE, 5, nonce, receiptSecret));
     for (int bit = 0; bit < raw.length * 8; bit++) {
       byte[] tampered = raw.clone();
       tampered[bit / 8] ^= (byte) (1 << (bit % 8));
@@ -136,7 +153,8 @@ class ConnectionTokensTest {
     String a = tokens.issue(TargetKind.ACCOUNT, 1, null, null);
     String b = tokens.issue(TargetKind.ACCOUNT, 1, null, null);
     assertThat(tokens.sharedSecret(a)).hasSize(32).isEqualTo(tokens.sharedSecret(a));
-    assertThat(new ConnectionTokens(serverSecret).sharedSecret(a)).isEqualTo(tokens.sharedSecret(a));
+    assertThat(new ConnectionTokens(serverSecret).sharedSecret(a))
+        .isEqualTo(tokens.sharedSecret(a));
     assertThat(tokens.sharedSecret(a)).isNotEqualTo(tokens.sharedSecret(b));
     assertThat(new ConnectionTokens(filled(32, 0x01)).sharedSecret(a))
         .isNotEqualTo(tokens.sharedSecret(a));
@@ -145,8 +163,8 @@ class ConnectionTokensTest {
   @Test
   void sharedSecretIsPinned() {
     // openssl dgst -sha256 -mac HMAC -macopt hexkey:<HMAC(serverSecret, "inlet shared secret")>
-    assertThat(tokens.sharedSecret("AQ_pinned-token-0123456789")).isEqualTo(Vectors.hex(
-        "ee420c32b373152684f3c0dcee22a65700896f3b72a2a1730a8023d19725a863"));
+    assertThat(tokens.sharedSecret("AQ_pinned-token-0123456789"))
+        .isEqualTo(Vectors.hex("ee420c32b373152684f3c0dcee22a65700896f3b72a2a1730a8023d19725a863"));
   }
 
   @Test
@@ -165,7 +183,8 @@ class ConnectionTokensTest {
   @Test
   void acceptsLongServerSecrets() throws InvalidTokenException {
     ConnectionTokens longer = new ConnectionTokens(filled(64, 0x33));
-    assertThat(longer.open(longer.issue(TargetKind.ACCOUNT, 3, null, null)).targetId()).isEqualTo(3);
+    assertThat(longer.open(longer.issue(TargetKind.ACCOUNT, 3, null, null)).targetId())
+        .isEqualTo(3);
   }
 
   @Test

@@ -1,9 +1,9 @@
 package dev.inlet.crypto;
 
-import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inlet.Vectors;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +22,8 @@ class ReceiptsTest {
     long totalReceived = Long.parseUnsignedLong(vector.get("totalReceived").asString());
     byte[] receipt = Receipts.receipt(nonce, secret, streamId, totalReceived);
     assertThat(receipt).hasSize(Receipts.lengthBytes).isEqualTo(Vectors.hex(vector.get("receipt")));
-    assertThat(receipt).isEqualTo(Base64.getDecoder().decode(vector.get("receiptBase64").asString()));
+    assertThat(receipt)
+        .isEqualTo(Base64.getDecoder().decode(vector.get("receiptBase64").asString()));
   }
 
   @Test

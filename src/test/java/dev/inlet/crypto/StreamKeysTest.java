@@ -1,9 +1,9 @@
 package dev.inlet.crypto;
 
-import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inlet.Vectors;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +24,8 @@ class StreamKeysTest {
 
   @Test
   void encryptsTheVectorPrepareWithItsIv() {
-    byte[] encrypted = keys.encrypt(Vectors.hex(prepare.get("plaintext")), Vectors.hex(prepare.get("iv")));
+    byte[] encrypted =
+        keys.encrypt(Vectors.hex(prepare.get("plaintext")), Vectors.hex(prepare.get("iv")));
     assertThat(encrypted).isEqualTo(Vectors.hex(prepare.get("encrypted")));
   }
 
@@ -73,7 +74,8 @@ class StreamKeysTest {
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 12, 27})
   void shortInputFailsToDecrypt(int length) {
-    assertThatThrownBy(() -> keys.decrypt(new byte[length])).isInstanceOf(DecryptionException.class);
+    assertThatThrownBy(() -> keys.decrypt(new byte[length]))
+        .isInstanceOf(DecryptionException.class);
   }
 
   @Test
@@ -104,18 +106,22 @@ class StreamKeysTest {
   @Test
   void roundTripsConcurrently() throws Exception {
     byte[] plaintext = Vectors.hex(prepare.get("plaintext"));
-    Runnable work = () -> {
-      for (int i = 0; i < 2000; i++) {
-        StreamKeys keys = StreamKeys.derive(new byte[] {
-            (byte) i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-            16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31});
-        try {
-          assertThat(keys.decrypt(keys.encrypt(plaintext))).isEqualTo(plaintext);
-        } catch (DecryptionException e) {
-          throw new AssertionError(e);
-        }
-      }
-    };
+    Runnable work =
+        () -> {
+          for (int i = 0; i < 2000; i++) {
+            StreamKeys keys =
+                StreamKeys.derive(
+                    new byte[] {
+                      (byte) i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+                      20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+                    });
+            try {
+              assertThat(keys.decrypt(keys.encrypt(plaintext))).isEqualTo(plaintext);
+            } catch (DecryptionException e) {
+              throw new AssertionError(e);
+            }
+          }
+        };
     Thread[] threads = new Thread[4];
     Throwable[] failure = new Throwable[1];
     for (int t = 0; t < threads.length; t++) {

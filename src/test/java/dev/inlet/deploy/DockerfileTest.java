@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The Dockerfile, read as instructions (no Docker engine needed): multi-stage, pinned bases, non-root, a health
- * check that works, no secrets in the image, an exec-form entry point. CI also lints it (.ci/run).
+ * The Dockerfile, read as instructions (no Docker engine needed): multi-stage, pinned bases,
+ * non-root, a health check that works, no secrets in the image, an exec-form entry point. CI also
+ * lints it (.ci/run).
  */
 class DockerfileTest {
   private static final Path dockerfile = Path.of("Dockerfile");
@@ -49,7 +50,9 @@ class DockerfileTest {
       }
       logical.append(trimmed);
       String[] parts = logical.toString().strip().split("\\s+", 2);
-      all.add(new Instruction(parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1].strip() : ""));
+      all.add(
+          new Instruction(
+              parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1].strip() : ""));
       logical.setLength(0);
     }
     int lastFrom = 0;
@@ -72,12 +75,18 @@ class DockerfileTest {
     for (Instruction from : froms) {
       String image = from.args().split("\\s+")[0];
       assertThat(image).as("FROM %s has a tag or digest", image).containsAnyOf(":", "@sha256:");
-      assertThat(image).as("FROM %s is pinned", image).doesNotEndWith(":latest").doesNotContain("$");
-      assertThat(image.replaceAll("@.*", "")).as("FROM %s names a patch version", image).matches(".*:.*\\d+\\.\\d+.*");
+      assertThat(image)
+          .as("FROM %s is pinned", image)
+          .doesNotEndWith(":latest")
+          .doesNotContain("$");
+      assertThat(image.replaceAll("@.*", ""))
+          .as("FROM %s names a patch version", image)
+          .matches(".*:.*\\d+\\.\\d+.*");
     }
     assertThat(froms.get(0).args()).containsIgnoringCase(" AS ").contains("maven").contains("17");
     assertThat(runtime.get(0).args()).startsWith("eclipse-temurin:17").contains("jre");
-    assertThat(of(runtime, "COPY")).allSatisfy(copy -> assertThat(copy.args()).startsWith("--from="));
+    assertThat(of(runtime, "COPY"))
+        .allSatisfy(copy -> assertThat(copy.args()).startsWith("--from="));
   }
 
   @Test
@@ -93,17 +102,21 @@ class DockerfileTest {
   void declaresPortsDataVolumeAndDataDir() {
     // SPSP and admin on 8080, ILP-over-HTTP on its own port.
     assertThat(of(runtime, "EXPOSE")).extracting(Instruction::args).contains("8080 8081");
-    assertThat(of(runtime, "ENV")).extracting(Instruction::args).anySatisfy(v ->
-        assertThat(v).contains("INLET_ILP_PORT=8081"));
-    assertThat(of(runtime, "VOLUME")).extracting(Instruction::args).anySatisfy(v ->
-        assertThat(v).contains("/var/lib/inlet"));
-    assertThat(of(runtime, "ENV")).extracting(Instruction::args).anySatisfy(v ->
-        assertThat(v).contains("INLET_DATA_DIR=/var/lib/inlet"));
+    assertThat(of(runtime, "ENV"))
+        .extracting(Instruction::args)
+        .anySatisfy(v -> assertThat(v).contains("INLET_ILP_PORT=8081"));
+    assertThat(of(runtime, "VOLUME"))
+        .extracting(Instruction::args)
+        .anySatisfy(v -> assertThat(v).contains("/var/lib/inlet"));
+    assertThat(of(runtime, "ENV"))
+        .extracting(Instruction::args)
+        .anySatisfy(v -> assertThat(v).contains("INLET_DATA_DIR=/var/lib/inlet"));
   }
 
   @Test
   void bakesInNoSecrets() {
-    Pattern secretName = Pattern.compile("\\b([A-Z0-9_]*(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY)[A-Z0-9_]*)\\b");
+    Pattern secretName =
+        Pattern.compile("\\b([A-Z0-9_]*(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY)[A-Z0-9_]*)\\b");
     for (Instruction i : all) {
       if (i.keyword().equals("ENV") || i.keyword().equals("ARG")) {
         Matcher m = secretName.matcher(i.args());
@@ -111,8 +124,9 @@ class DockerfileTest {
       }
     }
     // Nor is any INLET_*TOKEN/SECRET/PASSWORD given a value anywhere else (a RUN export, a LABEL).
-    assertThat(all).noneSatisfy(i -> assertThat(i.args()).containsPattern(
-        "INLET_[A-Z_]*(TOKEN|SECRET|PASSWORD)\\s*="));
+    assertThat(all)
+        .noneSatisfy(
+            i -> assertThat(i.args()).containsPattern("INLET_[A-Z_]*(TOKEN|SECRET|PASSWORD)\\s*="));
   }
 
   @Test
@@ -131,7 +145,8 @@ class DockerfileTest {
     assertThat(entryPoints).hasSize(1);
     List<Object> entryPoint = execForm(entryPoints.get(0).args());
     assertThat(entryPoint.get(0)).isEqualTo("java");
-    assertThat(entryPoint).anySatisfy(a -> assertThat((String) a).startsWith("-XX:MaxRAMPercentage="))
+    assertThat(entryPoint)
+        .anySatisfy(a -> assertThat((String) a).startsWith("-XX:MaxRAMPercentage="))
         .contains("-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError")
         .containsSequence("-jar", "/app/inlet.jar");
     assertThat(of(runtime, "CMD")).isEmpty();
@@ -142,23 +157,44 @@ class DockerfileTest {
     List<String> lines = Files.readAllLines(Path.of(".dockerignore"));
     // An allow-list: everything is ignored, then only what the build needs comes back.
     assertThat(lines).contains("*", "!pom.xml", "!db/", "!src/main/", "!docker/HealthCheck.java");
-    assertThat(lines).noneMatch(l -> l.startsWith("!") && (l.contains("inlet-data") || l.contains("target")
-        || l.contains(".git") || l.contains("src/test")));
+    assertThat(lines)
+        .noneMatch(
+            l ->
+                l.startsWith("!")
+                    && (l.contains("inlet-data")
+                        || l.contains("target")
+                        || l.contains(".git")
+                        || l.contains("src/test")));
   }
 
-  /** The health check itself: compiled as the image compiles it, against a server that is up, then down. */
+  /**
+   * The health check itself: compiled as the image compiles it, against a server that is up, then
+   * down.
+   */
   @Test
   void healthCheckExitsZeroOnlyOn200(@TempDir Path classes) throws Exception {
-    int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null,
-        "--release", "17", "-d", classes.toString(), "docker/HealthCheck.java");
+    int compiled =
+        ToolProvider.getSystemJavaCompiler()
+            .run(
+                null,
+                null,
+                null,
+                "--release",
+                "17",
+                "-d",
+                classes.toString(),
+                "docker/HealthCheck.java");
     assertThat(compiled).isZero();
 
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     int[] status = {200};
-    server.createContext("/actuator/health", exchange -> {
-      exchange.sendResponseHeaders(status[0], -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/actuator/health",
+        exchange -> {
+          exchange.sendResponseHeaders(status[0], -1);
+          exchange.close();
+        });
     server.start();
     try {
       int port = server.getAddress().getPort();
@@ -172,9 +208,10 @@ class DockerfileTest {
 
   private static int runHealthCheck(Path classes, int port) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx16m", "-cp", classes.toString(), "HealthCheck")
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder builder =
+        new ProcessBuilder(java, "-Xmx16m", "-cp", classes.toString(), "HealthCheck")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.environment().put("SERVER_PORT", Integer.toString(port));
     Process process = builder.start();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("health check finished").isTrue();

@@ -30,10 +30,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The ledger writer decides most batches on its cache and writes them in one statement; these tests change the
- * database behind that cache — a second writer on the same PostgreSQL, as a second replica has, and retried
- * sequences — and check the statement notices, the batch is redone under locks, and no total goes wrong; and a
- * batch breaking a rule of money, caught by the decider or by the statement itself, is rejected and not written.
+ * The ledger writer decides most batches on its cache and writes them in one statement; these tests
+ * change the database behind that cache — a second writer on the same PostgreSQL, as a second
+ * replica has, and retried sequences — and check the statement notices, the batch is redone under
+ * locks, and no total goes wrong; and a batch breaking a rule of money, caught by the decider or by
+ * the statement itself, is rejected and not written.
  */
 class CachedLedgerTest extends InletPerClass {
   private static final SecureRandom random = new SecureRandom();
@@ -46,8 +47,14 @@ class CachedLedgerTest extends InletPerClass {
     DataSource dataSource = inlet.bean(DataSource.class);
     long connector = inlet.bean(PostgresAccounts.class).ensureConnectorAccount("USD", 2);
     inletLedger = inlet.bean(PostgresLedger.class);
-    otherReplica = new PostgresLedger(dataSource, connector, 16_384, 1_000, Clock.systemUTC(),
-        new LedgerMetrics(new SimpleMeterRegistry(), "USD", 2));
+    otherReplica =
+        new PostgresLedger(
+            dataSource,
+            connector,
+            16_384,
+            1_000,
+            Clock.systemUTC(),
+            new LedgerMetrics(new SimpleMeterRegistry(), "USD", 2));
     jdbc = JdbcClient.create(dataSource);
   }
 
@@ -62,7 +69,8 @@ class CachedLedgerTest extends InletPerClass {
     byte[] connection = connectionId();
     double cachedBefore = batches("cached");
     for (int sequence = 1; sequence <= 5; sequence++) {
-      assertThat(apply(inletLedger, connection, account, sequence, 10).outcome()).isEqualTo(Outcome.FULFILLED);
+      assertThat(apply(inletLedger, connection, account, sequence, 10).outcome())
+          .isEqualTo(Outcome.FULFILLED);
     }
     // The first batch reads the account under locks; the other four need no read.
     assertThat(batches("cached") - cachedBefore).isEqualTo(4);
@@ -82,11 +90,17 @@ class CachedLedgerTest extends InletPerClass {
       // Each reply carries the stream's true total, whichever writer credited the packets before.
       assertThat(outcome.streams().get(0).received()).isEqualTo(10L * sequence);
     }
-    assertThat(batches("locked") - lockedBefore).as("stale cache noticed and the batch redone").isGreaterThan(5);
+    assertThat(batches("locked") - lockedBefore)
+        .as("stale cache noticed and the batch redone")
+        .isGreaterThan(5);
     assertThat(inlet.balance("two-writers")).isEqualTo(200);
     assertThat(streamReceived(connection)).isEqualTo(200);
-    assertThat(jdbc.sql("SELECT total_received FROM connections WHERE id = ?").param(connection)
-        .query(Long.class).single()).isEqualTo(200);
+    assertThat(
+            jdbc.sql("SELECT total_received FROM connections WHERE id = ?")
+                .param(connection)
+                .query(Long.class)
+                .single())
+        .isEqualTo(200);
     assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
   }
 
@@ -97,7 +111,8 @@ class CachedLedgerTest extends InletPerClass {
     byte[] elsewhere = connectionId();
     apply(inletLedger, known, account, 1, 5);
     apply(otherReplica, elsewhere, account, 1, 30);
-    // This writer knows the account but not the connection: it guesses "new", and the statement refuses.
+    // This writer knows the account but not the connection: it guesses "new", and the statement
+    // refuses.
     PacketOutcome outcome = apply(inletLedger, elsewhere, account, 2, 12);
     assertThat(outcome.outcome()).isEqualTo(Outcome.FULFILLED);
     assertThat(outcome.streams().get(0).received()).isEqualTo(42);
@@ -110,9 +125,12 @@ class CachedLedgerTest extends InletPerClass {
     byte[] connection = connectionId();
     apply(inletLedger, connection, account, 1, 10);
     apply(inletLedger, connection, account, 2, 10);
-    assertThat(apply(inletLedger, connection, account, 1, 10).outcome()).isEqualTo(Outcome.DUPLICATE);
-    assertThat(apply(inletLedger, connection, account, 2, 11).outcome()).isEqualTo(Outcome.SEQUENCE_REUSED);
-    assertThat(apply(inletLedger, connection, account, 3, 10).outcome()).isEqualTo(Outcome.FULFILLED);
+    assertThat(apply(inletLedger, connection, account, 1, 10).outcome())
+        .isEqualTo(Outcome.DUPLICATE);
+    assertThat(apply(inletLedger, connection, account, 2, 11).outcome())
+        .isEqualTo(Outcome.SEQUENCE_REUSED);
+    assertThat(apply(inletLedger, connection, account, 3, 10).outcome())
+        .isEqualTo(Outcome.FULFILLED);
     assertThat(inlet.balance("retried")).isEqualTo(30);
   }
 
@@ -122,8 +140,10 @@ class CachedLedgerTest extends InletPerClass {
     apply(inletLedger, connectionId(), account, 1, 10);
     // This writer's cache still says 10 received; the other credits 80 more.
     apply(otherReplica, connectionId(), account, 1, 80);
-    assertThat(apply(inletLedger, connectionId(), account, 1, 20).outcome()).isEqualTo(Outcome.LIMIT_EXCEEDED);
-    assertThat(apply(inletLedger, connectionId(), account, 1, 10).outcome()).isEqualTo(Outcome.FULFILLED);
+    assertThat(apply(inletLedger, connectionId(), account, 1, 20).outcome())
+        .isEqualTo(Outcome.LIMIT_EXCEEDED);
+    assertThat(apply(inletLedger, connectionId(), account, 1, 10).outcome())
+        .isEqualTo(Outcome.FULFILLED);
     assertThat(inlet.balance("limited")).isEqualTo(100);
   }
 
@@ -132,18 +152,37 @@ class CachedLedgerTest extends InletPerClass {
     long account = account("broken", null);
     byte[] connection = connectionId();
     apply(inletLedger, connection, account, 1, 10);
-    double violations = inlet.bean(MeterRegistry.class).get("inlet.ledger.invariant.violations").counter().count();
+    double violations =
+        inlet.bean(MeterRegistry.class).get("inlet.ledger.invariant.violations").counter().count();
     // Shares that do not add up to the amount: what only a bug in the receiver could send.
-    PacketRecord broken = new PacketRecord(connection, account, null, 2, 10, Instant.now().plusSeconds(30), true,
-        false, List.of(new StreamCredit(1, 9, false)), List.of());
+    PacketRecord broken =
+        new PacketRecord(
+            connection,
+            account,
+            null,
+            2,
+            10,
+            Instant.now().plusSeconds(30),
+            true,
+            false,
+            List.of(new StreamCredit(1, 9, false)),
+            List.of());
 
-    assertThat(inletLedger.apply(broken).get(30, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.UNAVAILABLE);
-    assertThat(inlet.bean(MeterRegistry.class).get("inlet.ledger.invariant.violations").counter().count())
+    assertThat(inletLedger.apply(broken).get(30, TimeUnit.SECONDS).outcome())
+        .isEqualTo(Outcome.UNAVAILABLE);
+    assertThat(
+            inlet
+                .bean(MeterRegistry.class)
+                .get("inlet.ledger.invariant.violations")
+                .counter()
+                .count())
         .isEqualTo(violations + 1);
     // Rejected and not written: no packet row, entry, connection or stream total moved.
     assertThat(inlet.balance("broken")).isEqualTo(10);
-    assertThat(written(connection, account)).isEqualTo("packets 1, entries 1, connection 10, stream 10");
-    // The cache forgot what the failed batch decided: the next packet is credited on the true totals.
+    assertThat(written(connection, account))
+        .isEqualTo("packets 1, entries 1, connection 10, stream 10");
+    // The cache forgot what the failed batch decided: the next packet is credited on the true
+    // totals.
     PacketOutcome next = apply(inletLedger, connection, account, 3, 5);
     assertThat(next.outcome()).isEqualTo(Outcome.FULFILLED);
     assertThat(next.streams().get(0).received()).isEqualTo(15);
@@ -158,23 +197,33 @@ class CachedLedgerTest extends InletPerClass {
     AtomicInteger tamperedStatements = new AtomicInteger();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     long connector = inlet.bean(PostgresAccounts.class).ensureConnectorAccount("USD", 2);
-    PostgresLedger writer = new PostgresLedger(tampering(inlet.bean(DataSource.class), tamper, tamperedStatements),
-        connector, 16_384, 1_000, Clock.systemUTC(), new LedgerMetrics(registry, "USD", 2));
+    PostgresLedger writer =
+        new PostgresLedger(
+            tampering(inlet.bean(DataSource.class), tamper, tamperedStatements),
+            connector,
+            16_384,
+            1_000,
+            Clock.systemUTC(),
+            new LedgerMetrics(registry, "USD", 2));
     try {
       apply(writer, connection, account, 1, 10);
       // Decided on the cache: the next batch is one autocommit statement, its own transaction.
       assertThat(apply(writer, connection, account, 2, 10).outcome()).isEqualTo(Outcome.FULFILLED);
-      assertThat(registry.get("inlet.ledger.batches").tag("path", "cached").counter().count()).isEqualTo(1);
+      assertThat(registry.get("inlet.ledger.batches").tag("path", "cached").counter().count())
+          .isEqualTo(1);
       String before = written(connection, account);
 
-      // The statement sees each account's decided credit one more than its packets post: what only a bug could do.
+      // The statement sees each account's decided credit one more than its packets post: what only
+      // a bug could do.
       tamper.set(true);
-      assertThat(apply(writer, connection, account, 3, 10).outcome()).isEqualTo(Outcome.UNAVAILABLE);
+      assertThat(apply(writer, connection, account, 3, 10).outcome())
+          .isEqualTo(Outcome.UNAVAILABLE);
       tamper.set(false);
       assertThat(tamperedStatements.get()).as("refused once, not redone under locks").isEqualTo(1);
       assertThat(registry.get("inlet.ledger.invariant.violations").counter().count()).isEqualTo(1);
       // Rejected and not written: the statement aborted before its commit.
-      assertThat(written(connection, account)).isEqualTo(before)
+      assertThat(written(connection, account))
+          .isEqualTo(before)
           .isEqualTo("packets 2, entries 2, connection 20, stream 20");
       assertThat(inlet.balance("refused")).isEqualTo(20);
       // The sender pays the rejected amount again; it is credited once, on the true totals.
@@ -188,39 +237,63 @@ class CachedLedgerTest extends InletPerClass {
     }
   }
 
-  /** Credited packets of the connection, entries of the account, and the connection's and its stream 1's totals. */
+  /**
+   * Credited packets of the connection, entries of the account, and the connection's and its stream
+   * 1's totals.
+   */
   private String written(byte[] connection, long account) {
-    return "packets " + jdbc.sql("SELECT count(*) FROM packets WHERE connection_id = ?").param(connection)
-        .query(Long.class).single()
-        + ", entries " + jdbc.sql("SELECT count(*) FROM entries WHERE account_id = ?").param(account)
-        .query(Long.class).single()
-        + ", connection " + jdbc.sql("SELECT total_received FROM connections WHERE id = ?").param(connection)
-        .query(Long.class).single()
-        + ", stream " + streamReceived(connection);
+    return "packets "
+        + jdbc.sql("SELECT count(*) FROM packets WHERE connection_id = ?")
+            .param(connection)
+            .query(Long.class)
+            .single()
+        + ", entries "
+        + jdbc.sql("SELECT count(*) FROM entries WHERE account_id = ?")
+            .param(account)
+            .query(Long.class)
+            .single()
+        + ", connection "
+        + jdbc.sql("SELECT total_received FROM connections WHERE id = ?")
+            .param(connection)
+            .query(Long.class)
+            .single()
+        + ", stream "
+        + streamReceived(connection);
   }
 
   /**
-   * {@code real}, except that while {@code tamper} is set the ledger's batch statement takes each account's decided
-   * credit plus one ({@code account_credit[]}), counted in {@code tampered}.
+   * {@code real}, except that while {@code tamper} is set the ledger's batch statement takes each
+   * account's decided credit plus one ({@code account_credit[]}), counted in {@code tampered}.
    */
-  private static DataSource tampering(DataSource real, AtomicBoolean tamper, AtomicInteger tampered) {
+  private static DataSource tampering(
+      DataSource real, AtomicBoolean tamper, AtomicInteger tampered) {
     String decided = "unnest(?::account_credit[])";
-    String wrong = "(SELECT account_id, amount + 1 AS amount FROM unnest(?::account_credit[])) wrong";
+    String wrong =
+        "(SELECT account_id, amount + 1 AS amount FROM unnest(?::account_credit[])) wrong";
     ClassLoader loader = CachedLedgerTest.class.getClassLoader();
-    return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[] {DataSource.class}, (ds, dsMethod, dsArgs) -> {
-      Object result = forward(real, dsMethod, dsArgs);
-      if (!(result instanceof Connection c)) {
-        return result;
-      }
-      return Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, (conn, method, args) -> {
-        if (method.getName().equals("prepareStatement") && args.length == 1 && tamper.get()
-            && ((String) args[0]).contains(decided)) {
-          tampered.incrementAndGet();
-          return c.prepareStatement(((String) args[0]).replace(decided, wrong));
-        }
-        return forward(c, method, args);
-      });
-    });
+    return (DataSource)
+        Proxy.newProxyInstance(
+            loader,
+            new Class<?>[] {DataSource.class},
+            (ds, dsMethod, dsArgs) -> {
+              Object result = forward(real, dsMethod, dsArgs);
+              if (!(result instanceof Connection c)) {
+                return result;
+              }
+              return Proxy.newProxyInstance(
+                  loader,
+                  new Class<?>[] {Connection.class},
+                  (conn, method, args) -> {
+                    if (method.getName().equals("prepareStatement")
+                        && args.length == 1
+                        && tamper.get()
+                        && ((String) args[0]).contains(decided)) {
+                      tampered.incrementAndGet();
+                      return c.prepareStatement(((String) args[0]).replace(decided, wrong));
+                    }
+                    return forward(c, method, args);
+                  });
+            });
   }
 
   private static Object forward(Object target, Method method, Object[] args) throws Throwable {
@@ -236,20 +309,38 @@ class CachedLedgerTest extends InletPerClass {
     return inlet.bean(Accounts.class).findByName(name).orElseThrow().id();
   }
 
-  private static PacketOutcome apply(PostgresLedger ledger, byte[] connection, long account, long sequence,
-      long amount) throws Exception {
-    PacketRecord packet = new PacketRecord(connection, account, null, sequence, amount,
-        Instant.now().plusSeconds(30), true, false, List.of(new StreamCredit(1, amount, false)), List.of());
+  private static PacketOutcome apply(
+      PostgresLedger ledger, byte[] connection, long account, long sequence, long amount)
+      throws Exception {
+    PacketRecord packet =
+        new PacketRecord(
+            connection,
+            account,
+            null,
+            sequence,
+            amount,
+            Instant.now().plusSeconds(30),
+            true,
+            false,
+            List.of(new StreamCredit(1, amount, false)),
+            List.of());
     return ledger.apply(packet).get(30, TimeUnit.SECONDS);
   }
 
   private long streamReceived(byte[] connection) {
-    return jdbc.sql("SELECT received FROM streams WHERE connection_id = ? AND stream_id = 1").param(connection)
-        .query(Long.class).single();
+    return jdbc.sql("SELECT received FROM streams WHERE connection_id = ? AND stream_id = 1")
+        .param(connection)
+        .query(Long.class)
+        .single();
   }
 
   private static double batches(String path) {
-    return inlet.bean(MeterRegistry.class).get("inlet.ledger.batches").tag("path", path).counter().count();
+    return inlet
+        .bean(MeterRegistry.class)
+        .get("inlet.ledger.batches")
+        .tag("path", path)
+        .counter()
+        .count();
   }
 
   private static byte[] connectionId() {

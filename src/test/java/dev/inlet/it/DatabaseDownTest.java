@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With the database gone, a Prepare is rejected T00 (nothing credited; the connector may retry) within the pool's
- * connection timeout, about 2 s: not held for HikariCP's default 30 s, by when a sender's Prepare has expired.
+ * With the database gone, a Prepare is rejected T00 (nothing credited; the connector may retry)
+ * within the pool's connection timeout, about 2 s: not held for HikariCP's default 30 s, by when a
+ * sender's Prepare has expired.
  */
 class DatabaseDownTest {
   /** The connection timeout, a batch already waiting on it, and slack for a shared machine. */
@@ -41,7 +42,8 @@ class DatabaseDownTest {
 
   /** Fast shutdown (SIGINT): PostgreSQL ends every session and stops listening. */
   private static void stopDatabase(Path dataDirectory) throws Exception {
-    long pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+    long pid =
+        Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
     ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
     assertThat(new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor()).isZero();
     postmaster.onExit().get(30, TimeUnit.SECONDS);

@@ -11,7 +11,10 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
-/** The embedded default is a real PostgreSQL 17 with durable settings, in the configured data directory. */
+/**
+ * The embedded default is a real PostgreSQL 17 with durable settings, in the configured data
+ * directory.
+ */
 class EmbeddedDatabaseTest extends InletPerClass {
 
   @Test
@@ -23,8 +26,10 @@ class EmbeddedDatabaseTest extends InletPerClass {
 
   @Test
   void keepsAGibibyteOfWalSegmentsForReuse() throws Exception {
-    // Below that a checkpoint may delete segments, and a commit that reaches a missing one creates it: 16 MiB
-    // zero-filled and flushed first, a 30-80 ms stall seen in the load benchmark every 16 MiB of WAL.
+    // Below that a checkpoint may delete segments, and a commit that reaches a missing one creates
+    // it: 16 MiB
+    // zero-filled and flushed first, a 30-80 ms stall seen in the load benchmark every 16 MiB of
+    // WAL.
     assertThat(setting("min_wal_size")).isEqualTo("1GB");
   }
 
@@ -40,8 +45,10 @@ class EmbeddedDatabaseTest extends InletPerClass {
   void migrationsAreApplied() throws Exception {
     try (Connection c = inlet.bean(DataSource.class).getConnection();
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL "
-            + "ORDER BY installed_rank")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL "
+                    + "ORDER BY installed_rank")) {
       rs.next();
       assertThat(rs.getString(1)).isEqualTo("1");
     }
@@ -51,14 +58,16 @@ class EmbeddedDatabaseTest extends InletPerClass {
   void ledgerCheckNamesABalanceThatDiffersFromItsEntries() throws Exception {
     inlet.createAccount("mallory", null);
     assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
-    try (Connection c = inlet.bean(DataSource.class).getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = inlet.bean(DataSource.class).getConnection();
+        Statement st = c.createStatement()) {
       // Money that no entry explains: what a bug or a hand edit would leave behind.
       st.executeUpdate("UPDATE accounts SET balance = balance + 5 WHERE name = 'mallory'");
       try {
         HttpResponse<String> r = inlet.adminGet("/admin/ledger/check");
         assertThat(r.statusCode()).isEqualTo(409);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(r.body()).contains("urn:inlet:problem:ledger-inconsistent")
+        assertThat(r.body())
+            .contains("urn:inlet:problem:ledger-inconsistent")
             .contains("account mallory: balance 5 but its entries sum to 0");
       } finally {
         st.executeUpdate("UPDATE accounts SET balance = balance - 5 WHERE name = 'mallory'");
@@ -69,12 +78,16 @@ class EmbeddedDatabaseTest extends InletPerClass {
 
   @Test
   void ledgerCheckNamesAPacketOfNoKnownConnection() throws Exception {
-    try (Connection c = inlet.bean(DataSource.class).getConnection(); Statement st = c.createStatement()) {
-      // A balanced posting whose packet names no connection: what a bug in the batch statement would leave.
+    try (Connection c = inlet.bean(DataSource.class).getConnection();
+        Statement st = c.createStatement()) {
+      // A balanced posting whose packet names no connection: what a bug in the batch statement
+      // would leave.
       st.executeUpdate("INSERT INTO transfers (id, amount, packets) VALUES (-7, 3, 1)");
-      st.executeUpdate("INSERT INTO entries (transfer_id, account_id, amount) SELECT -7, id, 3 FROM accounts "
-          + "WHERE kind = 'connector' UNION ALL SELECT -7, id, -3 FROM accounts WHERE kind = 'connector'");
-      st.executeUpdate("INSERT INTO packets (connection_id, sequence, amount, transfer_id) VALUES ('\\x00', 1, 3, -7)");
+      st.executeUpdate(
+          "INSERT INTO entries (transfer_id, account_id, amount) SELECT -7, id, 3 FROM accounts "
+              + "WHERE kind = 'connector' UNION ALL SELECT -7, id, -3 FROM accounts WHERE kind = 'connector'");
+      st.executeUpdate(
+          "INSERT INTO packets (connection_id, sequence, amount, transfer_id) VALUES ('\\x00', 1, 3, -7)");
       try {
         HttpResponse<String> r = inlet.adminGet("/admin/ledger/check");
         assertThat(r.statusCode()).isEqualTo(409);

@@ -23,7 +23,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-/** The bodies {@link IlpFuzzTest} posts, generated from one seeded Random: the same choices on every run. */
+/**
+ * The bodies {@link IlpFuzzTest} posts, generated from one seeded Random: the same choices on every
+ * run.
+ */
 final class FuzzBodies {
   private final Random random;
   private final List<TestSender> senders;
@@ -60,27 +63,35 @@ final class FuzzBodies {
     return s.prepare(1 + random.nextInt(1_000), s.nextSequence(), 0, new StreamMoney(1, 1));
   }
 
-  /** A well-formed Prepare with a random amount, minimum, sequence, frames, condition and expiry. */
+  /**
+   * A well-formed Prepare with a random amount, minimum, sequence, frames, condition and expiry.
+   */
   private IlpPrepare randomPrepare() {
     TestSender s = senders.get(random.nextInt(senders.size()));
-    long amount = switch (random.nextInt(4)) {
-      case 0 -> 0;
-      case 1 -> 1;
-      default -> random.nextInt(1_000_000);
-    };
-    long minimum = switch (random.nextInt(10)) {
-      case 0 -> amount + 1 + random.nextInt(10);
-      case 1 -> amount;
-      default -> 0;
-    };
+    long amount =
+        switch (random.nextInt(4)) {
+          case 0 -> 0;
+          case 1 -> 1;
+          default -> random.nextInt(1_000_000);
+        };
+    long minimum =
+        switch (random.nextInt(10)) {
+          case 0 -> amount + 1 + random.nextInt(10);
+          case 1 -> amount;
+          default -> 0;
+        };
     long sequence = random.nextInt(10) == 0 ? 1 + random.nextInt(50) : s.nextSequence();
     List<StreamFrame> frames = new ArrayList<>();
     for (int i = random.nextInt(6); i > 0; i--) {
       frames.add(frame());
     }
-    byte[] plaintext = StreamCodec.encode(new StreamPacket(IlpPacketType.PREPARE, sequence, minimum, frames));
+    byte[] plaintext =
+        StreamCodec.encode(new StreamPacket(IlpPacketType.PREPARE, sequence, minimum, frames));
     if (random.nextInt(10) == 0) {
-      plaintext = random.nextBoolean() ? concat(plaintext, new byte[random.nextInt(40)]) : mutate(plaintext);
+      plaintext =
+          random.nextBoolean()
+              ? concat(plaintext, new byte[random.nextInt(40)])
+              : mutate(plaintext);
     }
     IlpPrepare p = s.prepare(amount, plaintext);
     if (random.nextInt(10) == 0) {
@@ -92,7 +103,10 @@ final class FuzzBodies {
     return p;
   }
 
-  /** A random frame; those that close a connection or a stream are rare, so that most connections stay open. */
+  /**
+   * A random frame; those that close a connection or a stream are rare, so that most connections
+   * stay open.
+   */
   private StreamFrame frame() {
     int k = random.nextInt(1_000);
     if (k < 600) {
@@ -147,8 +161,8 @@ final class FuzzBodies {
   }
 
   /**
-   * Rewrites the length prefix of the envelope or of the data field (of a still valid Prepare): a random byte, or
-   * the same length in a non-canonical long form.
+   * Rewrites the length prefix of the envelope or of the data field (of a still valid Prepare): a
+   * random byte, or the same length in a non-canonical long form.
    */
   private byte[] changeLengthPrefix(byte[] b) {
     IlpPrepare p = IlpFuzzTest.decodePrepare(b);
@@ -165,9 +179,10 @@ final class FuzzBodies {
       at = b.length - p.data().length - size;
     }
     int length = readLength(b, at, size);
-    byte[] prefix = random.nextBoolean()
-        ? new byte[] {(byte) random.nextInt(256)}
-        : new byte[] {(byte) 0x83, 0, (byte) (length >> 8), (byte) length};
+    byte[] prefix =
+        random.nextBoolean()
+            ? new byte[] {(byte) random.nextInt(256)}
+            : new byte[] {(byte) 0x83, 0, (byte) (length >> 8), (byte) length};
     return concat(concat(Arrays.copyOf(b, at), prefix), Arrays.copyOfRange(b, at + size, b.length));
   }
 

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * SIGTERM while packets are in flight on the ILP-over-HTTP port: Inlet stops taking new Prepares, finishes and
- * commits those it has, writes their answers, then closes the listener and exits. Afterwards every Fulfill the sender got is credited, and nothing is credited that the sender was not
- * told about.
+ * SIGTERM while packets are in flight on the ILP-over-HTTP port: Inlet stops taking new Prepares,
+ * finishes and commits those it has, writes their answers, then closes the listener and exits.
+ * Afterwards every Fulfill the sender got is credited, and nothing is credited that the sender was
+ * not told about.
  */
 class GracefulShutdownTest {
   @TempDir Path dataDir;
@@ -46,14 +47,20 @@ class GracefulShutdownTest {
       awaitHealthy(port);
       String admin = "Bearer " + TestInlet.adminToken;
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      send(http, HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/accounts"))
-          .header("Authorization", admin).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"kim\"}")));
-      JsonNode spsp = TestInlet.json.readTree(send(http,
-          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/kim"))).body());
+      send(
+          http,
+          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/accounts"))
+              .header("Authorization", admin)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"kim\"}")));
+      JsonNode spsp =
+          TestInlet.json.readTree(
+              send(http, HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/kim")))
+                  .body());
       IlpAddress destination = IlpAddress.of(spsp.get("destination_account").asString());
-      TestSender sender = TestSender.of(destination,
-          Base64.getDecoder().decode(spsp.get("shared_secret").asString()));
+      TestSender sender =
+          TestSender.of(
+              destination, Base64.getDecoder().decode(spsp.get("shared_secret").asString()));
 
       AtomicLong sequence = new AtomicLong();
       LongAdder fulfilledAmount = new LongAdder();
@@ -61,30 +68,38 @@ class GracefulShutdownTest {
       ExecutorService senders = Executors.newFixedThreadPool(8);
       List<Future<?>> running = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
-        running.add(senders.submit(() -> {
-          // Each sender keeps going until Inlet no longer answers.
-          while (true) {
-            long seq = sequence.incrementAndGet();
-            long amount = 1 + seq % 97;
-            byte[] body = IlpCodec.encode(sender.prepare(amount, seq, 0, new StreamMoney(1, 1)));
-            HttpResponse<byte[]> response;
-            try {
-              response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ilpPort + "/ilp"))
-                  .header("Authorization", "Bearer " + TestInlet.connectorToken)
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            } catch (IOException e) {
-              return null;
-            }
-            if (response.statusCode() != 200) {
-              return null;
-            }
-            IlpPacket reply = IlpCodec.decode(response.body());
-            if (reply instanceof IlpFulfill) {
-              fulfilledAmount.add(amount);
-              fulfilledPackets.increment();
-            }
-          }
-        }));
+        running.add(
+            senders.submit(
+                () -> {
+                  // Each sender keeps going until Inlet no longer answers.
+                  while (true) {
+                    long seq = sequence.incrementAndGet();
+                    long amount = 1 + seq % 97;
+                    byte[] body =
+                        IlpCodec.encode(sender.prepare(amount, seq, 0, new StreamMoney(1, 1)));
+                    HttpResponse<byte[]> response;
+                    try {
+                      response =
+                          http.send(
+                              HttpRequest.newBuilder(
+                                      URI.create("http://localhost:" + ilpPort + "/ilp"))
+                                  .header("Authorization", "Bearer " + TestInlet.connectorToken)
+                                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                  .build(),
+                              HttpResponse.BodyHandlers.ofByteArray());
+                    } catch (IOException e) {
+                      return null;
+                    }
+                    if (response.statusCode() != 200) {
+                      return null;
+                    }
+                    IlpPacket reply = IlpCodec.decode(response.body());
+                    if (reply instanceof IlpFulfill) {
+                      fulfilledAmount.add(amount);
+                      fulfilledPackets.increment();
+                    }
+                  }
+                }));
       }
       Thread.sleep(1_500);
       assertThat(fulfilledPackets.sum()).as("packets fulfilled before SIGTERM").isPositive();
@@ -97,8 +112,11 @@ class GracefulShutdownTest {
 
       try (TestInlet again = TestInlet.start(dataDir)) {
         assertThat(again.balance("kim")).isEqualTo(fulfilledAmount.sum());
-        JsonNode connection = TestInlet.json.readTree(again.adminGet("/admin/accounts/kim/connections").body())
-            .get("connections").get(0);
+        JsonNode connection =
+            TestInlet.json
+                .readTree(again.adminGet("/admin/accounts/kim/connections").body())
+                .get("connections")
+                .get(0);
         assertThat(connection.get("packets_fulfilled").asLong()).isEqualTo(fulfilledPackets.sum());
         assertThat(again.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
       }
@@ -108,16 +126,31 @@ class GracefulShutdownTest {
   }
 
   private Process startProcess(int port, int ilpPort) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.inlet.InletApplication"));
-    Map.of("server.port", String.valueOf(port), "inlet.ilp-port", String.valueOf(ilpPort),
-            "inlet.data-dir", dataDir.toString(),
-            "inlet.admin-token", TestInlet.adminToken, "inlet.connector-token", TestInlet.connectorToken,
-            "inlet.ilp-address", TestInlet.ilpAddress)
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.inlet.InletApplication"));
+    Map.of(
+            "server.port",
+            String.valueOf(port),
+            "inlet.ilp-port",
+            String.valueOf(ilpPort),
+            "inlet.data-dir",
+            dataDir.toString(),
+            "inlet.admin-token",
+            TestInlet.adminToken,
+            "inlet.connector-token",
+            TestInlet.connectorToken,
+            "inlet.ilp-address",
+            TestInlet.ilpAddress)
         .forEach((k, v) -> command.add("--" + k + "=" + v));
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dataDir.resolve("inlet.log").toFile()).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(dataDir.resolve("inlet.log").toFile())
+        .start();
   }
 
   private static void awaitHealthy(int port) throws Exception {
@@ -125,8 +158,13 @@ class GracefulShutdownTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
-            .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (http.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
           return;
         }
       } catch (IOException e) {
@@ -137,8 +175,10 @@ class GracefulShutdownTest {
     throw new AssertionError("Inlet did not become ready");
   }
 
-  private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) throws Exception {
-    return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request)
+      throws Exception {
+    return http.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static int freePort() throws IOException {

@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Packets that arrive together are committed together: one transaction (one WAL flush) for many packets. */
+/**
+ * Packets that arrive together are committed together: one transaction (one WAL flush) for many
+ * packets.
+ */
 class GroupCommitTest {
   @TempDir Path dataDir;
 
@@ -40,18 +43,30 @@ class GroupCommitTest {
       outcomes.add(ledger.apply(credit(connection, accountId, 1)));
       CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
-      assertThat(outcomes.subList(0, packets)).allSatisfy(f -> assertThat(f.get().outcome()).isEqualTo(Outcome.FULFILLED));
+      assertThat(outcomes.subList(0, packets))
+          .allSatisfy(f -> assertThat(f.get().outcome()).isEqualTo(Outcome.FULFILLED));
       assertThat(outcomes.get(packets).get().outcome()).isEqualTo(Outcome.DUPLICATE);
       assertThat(inlet.balance("grace")).isEqualTo(7L * packets);
       long commits = ledger.commits() - commitsBefore;
-      assertThat(commits).as("transactions for %d packets", packets + 1).isLessThanOrEqualTo(packets / 10);
+      assertThat(commits)
+          .as("transactions for %d packets", packets + 1)
+          .isLessThanOrEqualTo(packets / 10);
       assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
     }
   }
 
   /** A fulfillable packet of 7 units on stream 1. */
   private static PacketRecord credit(byte[] connection, long accountId, long sequence) {
-    return new PacketRecord(connection, accountId, null, sequence, 7, Instant.now().plusSeconds(30), true, false,
-        List.of(new StreamCredit(1, 7, false)), List.of());
+    return new PacketRecord(
+        connection,
+        accountId,
+        null,
+        sequence,
+        7,
+        Instant.now().plusSeconds(30),
+        true,
+        false,
+        List.of(new StreamCredit(1, 7, false)),
+        List.of());
   }
 }

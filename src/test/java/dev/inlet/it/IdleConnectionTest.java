@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.inlet.codec.ilp.IlpCodec;
 import dev.inlet.codec.stream.StreamMoney;
-
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -21,18 +20,20 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.io.ClassPathResource;
 
 /**
- * Idle connections are closed ({@code inlet.idle-timeout}, 60 s in application.yaml), on the ILP-over-HTTP port and
- * on the web server's (whose {@code server.netty.idle-timeout} follows it): a client that opens connections and sends
- * nothing, or stops after an answer, cannot hold the server's sockets forever. A request waiting for the ledger is
- * not idle: the timeout counts only while no answer is pending.
+ * Idle connections are closed ({@code inlet.idle-timeout}, 60 s in application.yaml), on the
+ * ILP-over-HTTP port and on the web server's (whose {@code server.netty.idle-timeout} follows it):
+ * a client that opens connections and sends nothing, or stops after an answer, cannot hold the
+ * server's sockets forever. A request waiting for the ledger is not idle: the timeout counts only
+ * while no answer is pending.
  */
 class IdleConnectionTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void theDefaultIdleTimeoutIsAMinute() throws Exception {
-    var yaml = new YamlPropertySourceLoader().load("application", new ClassPathResource("application.yaml"));
+    var yaml =
+        new YamlPropertySourceLoader()
+            .load("application", new ClassPathResource("application.yaml"));
     assertThat(yaml.get(0).getProperty("inlet.idle-timeout")).hasToString("60s");
   }
 
@@ -46,8 +47,11 @@ class IdleConnectionTest {
         }
         // Kept alive after an answer, then silent.
         try (Socket socket = new Socket("localhost", port)) {
-          socket.getOutputStream().write(("GET /no/such/page HTTP/1.1\r\nHost: localhost\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+          socket
+              .getOutputStream()
+              .write(
+                  ("GET /no/such/page HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                      .getBytes(StandardCharsets.US_ASCII));
           socket.setSoTimeout(5_000);
           RawHttp.Response answer = RawHttp.read(socket.getInputStream());
           assertThat(answer.status()).as("port %d", port).isEqualTo(404);
@@ -63,17 +67,24 @@ class IdleConnectionTest {
     try (TestInlet inlet = TestInlet.start(dataDir, Map.of("inlet.idle-timeout", "1s"))) {
       inlet.createAccount("ida", null);
       TestSender sender = TestSender.open(inlet, "ida");
-      byte[] request = RawHttp.request("POST", "/ilp", inlet.ilpPort, "Authorization: Bearer " + TestInlet.connectorToken,
-          IlpCodec.encode(sender.prepare(10, 1, 0, new StreamMoney(1, 1))));
-      try (Connection db = inlet.bean(DataSource.class).getConnection(); Socket socket = new Socket("localhost",
-          inlet.ilpPort)) {
-        // A real slow ledger: the batch that credits the account waits for this transaction's row lock.
+      byte[] request =
+          RawHttp.request(
+              "POST",
+              "/ilp",
+              inlet.ilpPort,
+              "Authorization: Bearer " + TestInlet.connectorToken,
+              IlpCodec.encode(sender.prepare(10, 1, 0, new StreamMoney(1, 1))));
+      try (Connection db = inlet.bean(DataSource.class).getConnection();
+          Socket socket = new Socket("localhost", inlet.ilpPort)) {
+        // A real slow ledger: the batch that credits the account waits for this transaction's row
+        // lock.
         db.setAutoCommit(false);
         db.createStatement().execute("SELECT 1 FROM accounts WHERE name = 'ida' FOR UPDATE");
         socket.getOutputStream().write(request);
         socket.setSoTimeout(3_000);
         assertThatThrownBy(() -> socket.getInputStream().read())
-            .as("neither answered nor closed for three idle timeouts").isInstanceOf(SocketTimeoutException.class);
+            .as("neither answered nor closed for three idle timeouts")
+            .isInstanceOf(SocketTimeoutException.class);
         db.commit();
         socket.setSoTimeout(10_000);
         RawHttp.Response answer = RawHttp.read(socket.getInputStream());
@@ -88,11 +99,17 @@ class IdleConnectionTest {
 
   @Test
   void theWebServersIdleTimeoutFollowsInlets() throws Exception {
-    var yaml = new YamlPropertySourceLoader().load("application", new ClassPathResource("application.yaml"));
-    assertThat(yaml.get(0).getProperty("server.netty.idle-timeout")).hasToString("${inlet.idle-timeout}");
+    var yaml =
+        new YamlPropertySourceLoader()
+            .load("application", new ClassPathResource("application.yaml"));
+    assertThat(yaml.get(0).getProperty("server.netty.idle-timeout"))
+        .hasToString("${inlet.idle-timeout}");
   }
 
-  /** Reads until the server closes: the rest of any answer, then end of stream, within {@code limit}. */
+  /**
+   * Reads until the server closes: the rest of any answer, then end of stream, within {@code
+   * limit}.
+   */
   private static void assertClosedWithin(Socket socket, Duration limit) throws Exception {
     long deadline = System.nanoTime() + limit.toNanos();
     socket.setSoTimeout((int) limit.toMillis());

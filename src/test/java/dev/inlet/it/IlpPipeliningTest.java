@@ -14,10 +14,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * HTTP/1.1 pipelining on the ILP-over-HTTP listener: responses come back in request order, whatever answers them
- * (the receiver, or a refusal) and however long the ledger takes; the connection's framing survives refusals,
- * 100 Continue and a final {@code Connection: close}; and a client may pipeline far more Prepares than the server
- * holds at once (it stops reading instead), each answered and credited once.
+ * HTTP/1.1 pipelining on the ILP-over-HTTP listener: responses come back in request order, whatever
+ * answers them (the receiver, or a refusal) and however long the ledger takes; the connection's
+ * framing survives refusals, 100 Continue and a final {@code Connection: close}; and a client may
+ * pipeline far more Prepares than the server holds at once (it stops reading instead), each
+ * answered and credited once.
  */
 class IlpPipeliningTest extends InletPerClass {
   private static final String auth = "Authorization: Bearer " + TestInlet.connectorToken;
@@ -34,12 +35,16 @@ class IlpPipeliningTest extends InletPerClass {
     ByteArrayOutputStream requests = new ByteArrayOutputStream();
     requests.writeBytes(ilp(sender, 100, 1, null));
     requests.writeBytes(get("/pia"));
-    requests.writeBytes(RawHttp.request("POST", "/ilp", inlet.ilpPort, "Authorization: Bearer wrong", new byte[40]));
+    requests.writeBytes(
+        RawHttp.request(
+            "POST", "/ilp", inlet.ilpPort, "Authorization: Bearer wrong", new byte[40]));
     requests.writeBytes(ilp(sender, 200, 2, null));
     requests.writeBytes(get("/ilp"));
-    requests.writeBytes(RawHttp.request("POST", "/ilp", inlet.ilpPort, auth, "not a prepare".getBytes()));
+    requests.writeBytes(
+        RawHttp.request("POST", "/ilp", inlet.ilpPort, auth, "not a prepare".getBytes()));
     requests.writeBytes(ilp(sender, 300, 3, null));
-    requests.writeBytes(RawHttp.request("HEAD", "/ilp", inlet.ilpPort, null).getBytes(StandardCharsets.US_ASCII));
+    requests.writeBytes(
+        RawHttp.request("HEAD", "/ilp", inlet.ilpPort, null).getBytes(StandardCharsets.US_ASCII));
     requests.writeBytes(ilp(sender, 400, 4, "Connection: close"));
     requests.writeBytes(ilp(sender, 500, 5, null)); // after Connection: close: never answered
     try (Socket socket = new Socket("localhost", inlet.ilpPort)) {
@@ -70,7 +75,8 @@ class IlpPipeliningTest extends InletPerClass {
 
   @Test
   void threeHundredPipelinedPreparesAreAllAnsweredInOrderAndCreditedOnce() throws Exception {
-    int prepares = 300; // more than Netty's HttpServerCodec lets wait (maxPipelineDepth 128), which closes
+    int prepares =
+        300; // more than Netty's HttpServerCodec lets wait (maxPipelineDepth 128), which closes
     TestSender sender = TestSender.open(inlet, "pippa");
     ByteArrayOutputStream requests = new ByteArrayOutputStream();
     long total = 0;
@@ -82,16 +88,19 @@ class IlpPipeliningTest extends InletPerClass {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
-      // All at once, from another thread: the server stops reading while it holds too many, and the socket's
+      // All at once, from another thread: the server stops reading while it holds too many, and the
+      // socket's
       // buffers fill up until it reads again.
-      Thread writer = new Thread(() -> {
-        try {
-          out.write(requests.toByteArray());
-          out.flush();
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  out.write(requests.toByteArray());
+                  out.flush();
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
       writer.start();
       for (int i = 1; i <= prepares; i++) {
         assertFulfilled(sender, RawHttp.read(in), i);
@@ -99,8 +108,11 @@ class IlpPipeliningTest extends InletPerClass {
       writer.join(10_000);
     }
     assertThat(inlet.balance("pippa")).isEqualTo(total);
-    JsonNode connection = TestInlet.json.readTree(inlet.adminGet("/admin/accounts/pippa/connections").body())
-        .get("connections").get(0);
+    JsonNode connection =
+        TestInlet.json
+            .readTree(inlet.adminGet("/admin/accounts/pippa/connections").body())
+            .get("connections")
+            .get(0);
     assertThat(connection.get("packets_fulfilled").asLong()).isEqualTo(prepares);
     assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
   }
@@ -113,14 +125,24 @@ class IlpPipeliningTest extends InletPerClass {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
-      out.write(RawHttp.request("POST", "/ilp", inlet.ilpPort, auth + "; Expect: 100-continue; Content-Length: "
-          + body.length).getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          RawHttp.request(
+                  "POST",
+                  "/ilp",
+                  inlet.ilpPort,
+                  auth + "; Expect: 100-continue; Content-Length: " + body.length)
+              .getBytes(StandardCharsets.US_ASCII));
       assertThat(RawHttp.read(in).status()).isEqualTo(100);
       out.write(body);
       assertFulfilled(sender, RawHttp.read(in), 1);
       // Too large for a Prepare: refused before the body is sent, and the connection closed.
-      out.write(RawHttp.request("POST", "/ilp", inlet.ilpPort, auth + "; Expect: 100-continue; Content-Length: 40000")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          RawHttp.request(
+                  "POST",
+                  "/ilp",
+                  inlet.ilpPort,
+                  auth + "; Expect: 100-continue; Content-Length: 40000")
+              .getBytes(StandardCharsets.US_ASCII));
       RawHttp.Response tooLarge = RawHttp.read(in);
       assertThat(tooLarge.status()).isEqualTo(413);
       assertThat(tooLarge.header("Connection")).isEqualTo("close");
@@ -136,22 +158,33 @@ class IlpPipeliningTest extends InletPerClass {
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
       // A body that looks like requests must not be taken for them.
-      out.write(RawHttp.request("POST", "/ilp", inlet.ilpPort, "Authorization: Bearer wrong", get("/a/b/c")));
+      out.write(
+          RawHttp.request(
+              "POST", "/ilp", inlet.ilpPort, "Authorization: Bearer wrong", get("/a/b/c")));
       out.write(ilp(sender, 7, 1, null));
       assertThat(RawHttp.read(in).status()).isEqualTo(401);
       assertFulfilled(sender, RawHttp.read(in), 1);
     }
   }
 
-  /** Framing that two parsers could read two ways (request smuggling, RFC 9112 §6.3): refused, then closed. */
+  /**
+   * Framing that two parsers could read two ways (request smuggling, RFC 9112 §6.3): refused, then
+   * closed.
+   */
   @Test
   void aRequestWithBothChunkedAndContentLengthIsRefusedAndTheConnectionCloses() throws Exception {
     TestSender sender = TestSender.open(inlet, "pia");
     byte[] body = IlpCodec.encode(sender.prepare(9, 1, 0, new StreamMoney(1, 1)));
     ByteArrayOutputStream request = new ByteArrayOutputStream();
-    request.writeBytes(RawHttp.request("POST", "/ilp", inlet.ilpPort, auth
-        + "; Transfer-Encoding: chunked; Content-Length: 5").getBytes(StandardCharsets.US_ASCII));
-    request.writeBytes((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    request.writeBytes(
+        RawHttp.request(
+                "POST",
+                "/ilp",
+                inlet.ilpPort,
+                auth + "; Transfer-Encoding: chunked; Content-Length: 5")
+            .getBytes(StandardCharsets.US_ASCII));
+    request.writeBytes(
+        (Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
     request.writeBytes(body);
     request.writeBytes("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     try (Socket socket = new Socket("localhost", inlet.ilpPort)) {
@@ -168,7 +201,8 @@ class IlpPipeliningTest extends InletPerClass {
 
   private static byte[] ilp(TestSender sender, long amount, long sequence, String headers) {
     byte[] body = IlpCodec.encode(sender.prepare(amount, sequence, 0, new StreamMoney(1, 1)));
-    return RawHttp.request("POST", "/ilp", inlet.ilpPort, headers == null ? auth : auth + "; " + headers, body);
+    return RawHttp.request(
+        "POST", "/ilp", inlet.ilpPort, headers == null ? auth : auth + "; " + headers, body);
   }
 
   private static byte[] get(String path) {

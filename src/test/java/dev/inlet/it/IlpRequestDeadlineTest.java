@@ -20,10 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * On the ILP-over-HTTP port a request's head and whole body must arrive within {@code inlet.ilp-request-timeout}
- * from its first byte: a client that trickles one byte at a time, each well within the idle timeout, is answered
- * 408 and cut off at the deadline, while other connections are served meanwhile. A Prepare answered before the
- * late request on the same connection still gets its answer first.
+ * On the ILP-over-HTTP port a request's head and whole body must arrive within {@code
+ * inlet.ilp-request-timeout} from its first byte: a client that trickles one byte at a time, each
+ * well within the idle timeout, is answered 408 and cut off at the deadline, while other
+ * connections are served meanwhile. A Prepare answered before the late request on the same
+ * connection still gets its answer first.
  */
 class IlpRequestDeadlineTest {
   private static final long deadlineMillis = 1_500;
@@ -46,8 +47,9 @@ class IlpRequestDeadlineTest {
   @Test
   void aTrickledHeadIsCutOffAtTheDeadlineWhileAnotherConnectionIsServed() throws Exception {
     TestSender sender = TestSender.open(inlet, "tom");
-    byte[] trickled = RawHttp.request("POST", "/ilp", inlet.ilpPort, auth + "; Content-Length: 40")
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] trickled =
+        RawHttp.request("POST", "/ilp", inlet.ilpPort, auth + "; Content-Length: 40")
+            .getBytes(StandardCharsets.US_ASCII);
     try (Socket slow = new Socket("localhost", inlet.ilpPort)) {
       long started = System.nanoTime();
       int sent = trickle(slow, trickled, () -> sender.send(1, new StreamMoney(1, 1)).fulfilled());
@@ -59,7 +61,8 @@ class IlpRequestDeadlineTest {
       assertThat(answer.status()).isEqualTo(408);
       assertThat(answer.header("Connection")).isEqualTo("close");
       assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
-      assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains("urn:inlet:problem:request-timeout");
+      assertThat(new String(answer.body(), StandardCharsets.UTF_8))
+          .contains("urn:inlet:problem:request-timeout");
       assertThat(slow.getInputStream().read()).isEqualTo(-1);
     }
     assertThat(inlet.balance("tom")).as("the fast connection's Prepares").isPositive();
@@ -68,14 +71,20 @@ class IlpRequestDeadlineTest {
   @Test
   void aTrickledBodyIsCutOffAfterTheAnswerToTheRequestBeforeIt() throws Exception {
     TestSender sender = TestSender.open(inlet, "tom");
-    byte[] first = RawHttp.request("POST", "/ilp", inlet.ilpPort, auth,
-        IlpCodec.encode(sender.prepare(7, 1, 0, new StreamMoney(1, 1))));
+    byte[] first =
+        RawHttp.request(
+            "POST",
+            "/ilp",
+            inlet.ilpPort,
+            auth,
+            IlpCodec.encode(sender.prepare(7, 1, 0, new StreamMoney(1, 1))));
     byte[] body = IlpCodec.encode(sender.prepare(11, 2, 0, new StreamMoney(1, 1)));
     byte[] second = RawHttp.request("POST", "/ilp", inlet.ilpPort, auth, body);
     int headLength = second.length - body.length;
     try (Socket slow = new Socket("localhost", inlet.ilpPort)) {
       OutputStream out = slow.getOutputStream();
-      // The first request whole, then the second's head and the start of its body; then a byte at a time.
+      // The first request whole, then the second's head and the start of its body; then a byte at a
+      // time.
       out.write(first);
       out.write(Arrays.copyOf(second, headLength + 1));
       out.flush();
@@ -84,7 +93,8 @@ class IlpRequestDeadlineTest {
       RawHttp.Response answer = RawHttp.read(in);
       assertThat(answer.status()).isEqualTo(200);
       assertThat(sender.reply(answer.body()).fulfilled()).isTrue();
-      int sent = trickle(slow, Arrays.copyOfRange(second, headLength + 1, second.length), () -> true);
+      int sent =
+          trickle(slow, Arrays.copyOfRange(second, headLength + 1, second.length), () -> true);
       assertThat(sent).isLessThan(body.length - 1);
       RawHttp.Response late = RawHttp.read(in);
       assertThat(late.status()).isEqualTo(408);
@@ -98,8 +108,13 @@ class IlpRequestDeadlineTest {
   @Test
   void aRequestSentWithinTheDeadlineIsServedHoweverSlowly() throws Exception {
     TestSender sender = TestSender.open(inlet, "tom");
-    byte[] request = RawHttp.request("POST", "/ilp", inlet.ilpPort, auth,
-        IlpCodec.encode(sender.prepare(3, 1, 0, new StreamMoney(1, 1))));
+    byte[] request =
+        RawHttp.request(
+            "POST",
+            "/ilp",
+            inlet.ilpPort,
+            auth,
+            IlpCodec.encode(sender.prepare(3, 1, 0, new StreamMoney(1, 1))));
     try (Socket socket = new Socket("localhost", inlet.ilpPort)) {
       socket.setSoTimeout(5_000);
       OutputStream out = socket.getOutputStream();
@@ -117,8 +132,8 @@ class IlpRequestDeadlineTest {
   }
 
   /**
-   * Writes {@code bytes} one at a time, {@link #byteEveryMillis} apart, running {@code meanwhile} (which must hold)
-   * between bytes, until the server closes the connection or all are sent.
+   * Writes {@code bytes} one at a time, {@link #byteEveryMillis} apart, running {@code meanwhile}
+   * (which must hold) between bytes, until the server closes the connection or all are sent.
    *
    * @return how many bytes were written before the server stopped taking them
    */

@@ -7,8 +7,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Base of test classes that share one running Inlet (embedded PostgreSQL in a temporary directory) across their
- * tests. Its default account, served at {@code /.well-known/pay}, is named {@value #defaultAccount}.
+ * Base of test classes that share one running Inlet (embedded PostgreSQL in a temporary directory)
+ * across their tests. Its default account, served at {@code /.well-known/pay}, is named {@value
+ * #defaultAccount}.
  */
 abstract class InletPerClass {
   static final String defaultAccount = "shop";

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The ledger's batch statement reaches each connection of a batch (and with it its streams, in its row) through the
- * primary key, however many rows the table holds: a sequential scan of {@code connections} per commit would make
- * every batch as slow as the table is long.
+ * The ledger's batch statement reaches each connection of a batch (and with it its streams, in its
+ * row) through the primary key, however many rows the table holds: a sequential scan of {@code
+ * connections} per commit would make every batch as slow as the table is long.
  */
 class LedgerPlanTest extends InletPerClass {
   private static final int connections = 50_000;
@@ -33,14 +33,23 @@ class LedgerPlanTest extends InletPerClass {
     long connector = inlet.bean(PostgresAccounts.class).ensureConnectorAccount("USD", 9);
     DataSource dataSource = inlet.bean(DataSource.class);
     JdbcClient jdbc = JdbcClient.create(dataSource);
-    jdbc.sql("INSERT INTO connections (id, account_id, version) SELECT substring(decode(md5(g::text), 'hex') FROM 1 "
-        + "FOR 12), ?, 1 FROM generate_series(1, ?) g").param(account).param(connections).update();
-    jdbc.sql("UPDATE connections SET streams = ARRAY[ROW(1, 0, 1000, false)::stream_total]").update();
+    jdbc.sql(
+            "INSERT INTO connections (id, account_id, version) SELECT substring(decode(md5(g::text), 'hex') FROM 1 "
+                + "FOR 12), ?, 1 FROM generate_series(1, ?) g")
+        .param(account)
+        .param(connections)
+        .update();
+    jdbc.sql("UPDATE connections SET streams = ARRAY[ROW(1, 0, 1000, false)::stream_total]")
+        .update();
     jdbc.sql("ANALYZE connections").update();
-    List<byte[]> ids = jdbc.sql("SELECT id FROM connections WHERE account_id = ? ORDER BY id LIMIT 40")
-        .param(account).query(byte[].class).list();
+    List<byte[]> ids =
+        jdbc.sql("SELECT id FROM connections WHERE account_id = ? ORDER BY id LIMIT 40")
+            .param(account)
+            .query(byte[].class)
+            .list();
 
-    // A batch decided on cached state, as most are: one paying packet on each of 40 existing connections, to a
+    // A batch decided on cached state, as most are: one paying packet on each of 40 existing
+    // connections, to a
     // stream each already has.
     LedgerState state = new LedgerState();
     state.account(account, 0, null);
@@ -48,18 +57,30 @@ class LedgerPlanTest extends InletPerClass {
     for (byte[] id : ids) {
       state.connection(id, 0, false, 0, 1);
       state.stream(id, 1, 0, 1000, false);
-      packets.add(new PacketRecord(id, account, null, 1, 10, Instant.now().plusSeconds(30), true, false,
-          List.of(new StreamCredit(1, 10, false)), List.of()));
+      packets.add(
+          new PacketRecord(
+              id,
+              account,
+              null,
+              1,
+              10,
+              Instant.now().plusSeconds(30),
+              true,
+              false,
+              List.of(new StreamCredit(1, 10, false)),
+              List.of()));
     }
     BatchChanges writes = new BatchChanges();
     new BatchDecider(1024).decide(packets, state, writes);
     assertThat(writes.connections()).hasSize(ids.size());
 
     try (Connection c = dataSource.getConnection()) {
-      // Past the fifth execution, after which PostgreSQL may plan the prepared statement generically.
+      // Past the fifth execution, after which PostgreSQL may plan the prepared statement
+      // generically.
       for (int run = 1; run <= 7; run++) {
         String plan = BatchPlans.explain(c, connector, writes);
-        assertThat(plan).as("plan %d:%n%s", run, plan)
+        assertThat(plan)
+            .as("plan %d:%n%s", run, plan)
             .contains("Update on connections")
             .containsPattern("Index Scan (using|on) connections_pkey")
             .doesNotContain("Seq Scan on connections");

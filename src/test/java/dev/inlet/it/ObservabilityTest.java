@@ -24,26 +24,42 @@ class ObservabilityTest {
 
   @Test
   void aFullPaymentShowsInMetricsAndLeavesNoSecretInTheLog(CapturedOutput log) throws Exception {
-    Map<String, String> settings = Map.of("inlet.server-secret", "", "logging.level.dev.inlet", "debug",
-        "logging.structured.format.console", "ecs");
+    Map<String, String> settings =
+        Map.of(
+            "inlet.server-secret",
+            "",
+            "logging.level.dev.inlet",
+            "debug",
+            "logging.structured.format.console",
+            "ecs");
     try (TestInlet inlet = TestInlet.start(dataDir, settings)) {
       inlet.createAccount("heidi", null);
       StreamConnectionDetails details = QuiltSender.resolve("$localhost:" + inlet.port + "/heidi");
-      QuiltSender.payTo(inlet.ilpUrl(), TestInlet.connectorToken, details, 50_000, 10_000,
+      QuiltSender.payTo(
+          inlet.ilpUrl(),
+          TestInlet.connectorToken,
+          details,
+          50_000,
+          10_000,
           Duration.ofSeconds(30));
 
-      HttpResponse<String> metrics = inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/actuator/prometheus"))));
+      HttpResponse<String> metrics =
+          inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/actuator/prometheus"))));
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body())
-          .contains("inlet_prepares_total{application=\"inlet\",code=\"none\",result=\"fulfilled\"}")
-          .contains("inlet_received_amount_total{application=\"inlet\",asset_code=\"USD\",asset_scale=\"9\"} 50000.0")
+          .contains(
+              "inlet_prepares_total{application=\"inlet\",code=\"none\",result=\"fulfilled\"}")
+          .contains(
+              "inlet_received_amount_total{application=\"inlet\",asset_code=\"USD\",asset_scale=\"9\"} 50000.0")
           .contains("inlet_packet_handling_seconds_bucket")
           .contains("inlet_ledger_batch_packets")
           .contains("inlet_ledger_commit_seconds_bucket")
           .contains("inlet_connections_open{application=\"inlet\"} 1.0");
 
-      HttpResponse<String> traced = inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/nobody")))
-          .header("X-Request-Id", "trace-me-42"));
+      HttpResponse<String> traced =
+          inlet.send(
+              HttpRequest.newBuilder(URI.create(inlet.url("/nobody")))
+                  .header("X-Request-Id", "trace-me-42"));
       assertThat(traced.headers().firstValue("X-Request-Id")).hasValue("trace-me-42");
 
       String output = log.getAll();

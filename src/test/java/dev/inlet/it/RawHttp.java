@@ -7,7 +7,10 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-/** HTTP/1.1 spoken byte by byte over a socket, for tests that need what a client library hides (pipelining). */
+/**
+ * HTTP/1.1 spoken byte by byte over a socket, for tests that need what a client library hides
+ * (pipelining).
+ */
 final class RawHttp {
   private RawHttp() {}
 
@@ -16,21 +19,34 @@ final class RawHttp {
     /** A header's value (the first, name case-insensitive), or null. */
     String header(String name) {
       String prefix = name.toLowerCase(Locale.ROOT) + ":";
-      return head.lines().filter(line -> line.toLowerCase(Locale.ROOT).startsWith(prefix))
-          .map(line -> line.substring(prefix.length()).trim()).findFirst().orElse(null);
+      return head.lines()
+          .filter(line -> line.toLowerCase(Locale.ROOT).startsWith(prefix))
+          .map(line -> line.substring(prefix.length()).trim())
+          .findFirst()
+          .orElse(null);
     }
   }
 
   /** The head of a request with no body; {@code headers}, if any, separated by "; ". */
   static String request(String method, String path, int port, String headers) {
-    return method + " " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\n"
-        + (headers == null ? "" : headers.replace("; ", "\r\n") + "\r\n") + "\r\n";
+    return method
+        + " "
+        + path
+        + " HTTP/1.1\r\nHost: localhost:"
+        + port
+        + "\r\n"
+        + (headers == null ? "" : headers.replace("; ", "\r\n") + "\r\n")
+        + "\r\n";
   }
 
   /** A request with {@code body} and its Content-Length; {@code headers} as in {@link #request}. */
   static byte[] request(String method, String path, int port, String headers, byte[] body) {
-    String head = request(method, path, port,
-        (headers == null ? "" : headers + "; ") + "Content-Length: " + body.length);
+    String head =
+        request(
+            method,
+            path,
+            port,
+            (headers == null ? "" : headers + "; ") + "Content-Length: " + body.length);
     byte[] bytes = head.getBytes(StandardCharsets.US_ASCII);
     byte[] all = new byte[bytes.length + body.length];
     System.arraycopy(bytes, 0, all, 0, bytes.length);
@@ -41,14 +57,16 @@ final class RawHttp {
   /**
    * Reads one response, which must carry a Content-Length (a 1xx has no body).
    *
-   * @throws AssertionError if the connection closes first, or nothing arrives within the socket's timeout
+   * @throws AssertionError if the connection closes first, or nothing arrives within the socket's
+   *     timeout
    */
   static Response read(InputStream in) throws IOException {
     String head;
     try {
       head = head(in);
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("no answer within the socket's timeout: the server stopped reading", e);
+      throw new AssertionError(
+          "no answer within the socket's timeout: the server stopped reading", e);
     }
     int status = Integer.parseInt(head.split(" ", 3)[1]);
     Response headOnly = new Response(status, head, new byte[0]);
@@ -63,7 +81,10 @@ final class RawHttp {
     return new Response(status, head, body);
   }
 
-  /** Reads one response's head only: the answer to a HEAD request, which has no body whatever its headers say. */
+  /**
+   * Reads one response's head only: the answer to a HEAD request, which has no body whatever its
+   * headers say.
+   */
   static Response readHead(InputStream in) throws IOException {
     String head = head(in);
     return new Response(Integer.parseInt(head.split(" ", 3)[1]), head, new byte[0]);
@@ -79,7 +100,11 @@ final class RawHttp {
       head.write(b);
       byte[] sofar = head.toByteArray();
       int n = sofar.length;
-      if (n >= 4 && sofar[n - 4] == '\r' && sofar[n - 3] == '\n' && sofar[n - 2] == '\r' && sofar[n - 1] == '\n') {
+      if (n >= 4
+          && sofar[n - 4] == '\r'
+          && sofar[n - 3] == '\n'
+          && sofar[n - 2] == '\r'
+          && sofar[n - 1] == '\n') {
         return head.toString(StandardCharsets.US_ASCII);
       }
     }

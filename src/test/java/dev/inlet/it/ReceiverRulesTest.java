@@ -25,10 +25,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The STREAM receiver's packet rules (RFC 0029; receipts, RFC 0039), one test each, end to end: a {@link TestSender}
- * queries SPSP and posts Prepares to a real Inlet, and each test checks what came back — codes, bytes, the
- * decrypted reply frames — and what the ledger recorded. Every test pays into accounts of its own. Streams and the
- * connection's lifecycle: {@link StreamRulesTest}.
+ * The STREAM receiver's packet rules (RFC 0029; receipts, RFC 0039), one test each, end to end: a
+ * {@link TestSender} queries SPSP and posts Prepares to a real Inlet, and each test checks what
+ * came back — codes, bytes, the decrypted reply frames — and what the ledger recorded. Every test
+ * pays into accounts of its own. Streams and the connection's lifecycle: {@link StreamRulesTest}.
  */
 class ReceiverRulesTest extends ReceiverTest {
   @Test
@@ -43,7 +43,8 @@ class ReceiverRulesTest extends ReceiverTest {
     assertThat(reply.stream().ilpPacketType()).isEqualTo(IlpPacketType.FULFILL);
     assertThat(reply.stream().sequence()).isEqualTo(1);
     assertThat(reply.stream().prepareAmount()).isEqualTo(1_000);
-    assertThat(reply.frame(StreamMaxMoney.class)).isEqualTo(new StreamMaxMoney(1, maxUint64, 1_000));
+    assertThat(reply.frame(StreamMaxMoney.class))
+        .isEqualTo(new StreamMaxMoney(1, maxUint64, 1_000));
     assertThat(inlet.balance(account)).isEqualTo(1_000);
 
     Reply next = sender.post(sender.prepare(234, 2, 0, money(1)));
@@ -64,12 +65,20 @@ class ReceiverRulesTest extends ReceiverTest {
     IlpPrepare garbage = withData(valid, randomBytes(300));
     IlpPrepare shorterThanIvAndTag = withData(valid, randomBytes(27));
     IlpPrepare alteredCiphertext = withData(valid, flipped);
-    IlpPrepare tamperedToken = new IlpPrepare(valid.amount(), valid.expiresAt(), valid.executionCondition(),
-        tamperToken(sender.destination), valid.data());
+    IlpPrepare tamperedToken =
+        new IlpPrepare(
+            valid.amount(),
+            valid.expiresAt(),
+            valid.executionCondition(),
+            tamperToken(sender.destination),
+            valid.data());
 
-    for (IlpPrepare p : new IlpPrepare[] {garbage, shorterThanIvAndTag, alteredCiphertext, tamperedToken}) {
+    for (IlpPrepare p :
+        new IlpPrepare[] {garbage, shorterThanIvAndTag, alteredCiphertext, tamperedToken}) {
       Reply reply = sender.post(p);
-      assertThat(reply.reject().code()).as(p.toString()).isEqualTo(IlpErrorCode.F06_UNEXPECTED_PAYMENT);
+      assertThat(reply.reject().code())
+          .as(p.toString())
+          .isEqualTo(IlpErrorCode.F06_UNEXPECTED_PAYMENT);
       assertThat(reply.reject().data()).isEmpty();
     }
     assertThat(inlet.balance(account)).isZero();
@@ -132,19 +141,26 @@ class ReceiverRulesTest extends ReceiverTest {
     Reply reply = sender.send(0, new ConnectionNewAddress(IlpAddress.of("test.sender.alice")));
 
     assertThat(reply.fulfilled()).isTrue();
-    assertThat(reply.frame(ConnectionAssetDetails.class)).isEqualTo(new ConnectionAssetDetails("USD", 9));
+    assertThat(reply.frame(ConnectionAssetDetails.class))
+        .isEqualTo(new ConnectionAssetDetails("USD", 9));
     assertThat(reply.frame(ConnectionMaxStreamId.class))
         .isEqualTo(new ConnectionMaxStreamId(ReceiverLimits.maxStreamId));
     assertThat(reply.frame(ConnectionMaxData.class))
         .isEqualTo(new ConnectionMaxData(ReceiverLimits.maxDataBytesPerConnection));
-    assertThat(onlyConnection(account).get("source_address").asString()).isEqualTo("test.sender.alice");
+    assertThat(onlyConnection(account).get("source_address").asString())
+        .isEqualTo("test.sender.alice");
 
-    // Senders usually announce themselves in an unfulfillable probe: that reply tells the asset too.
+    // Senders usually announce themselves in an unfulfillable probe: that reply tells the asset
+    // too.
     TestSender prober = TestSender.open(inlet, account);
     Reply probe =
-        prober.post(unfulfillable(prober.prepare(0, 1, 0, new ConnectionNewAddress(IlpAddress.of("test.sender.bob")))));
+        prober.post(
+            unfulfillable(
+                prober.prepare(
+                    0, 1, 0, new ConnectionNewAddress(IlpAddress.of("test.sender.bob")))));
     assertThat(probe.reject().code()).isEqualTo(IlpErrorCode.F99_APPLICATION_ERROR);
-    assertThat(probe.frame(ConnectionAssetDetails.class)).isEqualTo(new ConnectionAssetDetails("USD", 9));
+    assertThat(probe.frame(ConnectionAssetDetails.class))
+        .isEqualTo(new ConnectionAssetDetails("USD", 9));
   }
 
   @Test
@@ -172,7 +188,9 @@ class ReceiverRulesTest extends ReceiverTest {
     String account = newAccount();
     TestSender sender = TestSender.open(inlet, account);
     byte[] prepare =
-        IlpCodec.encode(sender.prepare(500, 1, 0, money(1), new ConnectionClose(StreamErrorCode.NO_ERROR, "done")));
+        IlpCodec.encode(
+            sender.prepare(
+                500, 1, 0, money(1), new ConnectionClose(StreamErrorCode.NO_ERROR, "done")));
 
     Reply first = sender.post(prepare);
     // The connector lost the Fulfill and sends the same Prepare again, on a connection now closed.
@@ -185,7 +203,8 @@ class ReceiverRulesTest extends ReceiverTest {
     assertThat(onlyConnection(account).get("closed").asBoolean()).isTrue();
     assertThat(onlyConnection(account).get("total_received").asString()).isEqualTo("500");
 
-    // Not a retry: the same sequence with another amount, or a new one, finds the connection closed.
+    // Not a retry: the same sequence with another amount, or a new one, finds the connection
+    // closed.
     Reply otherAmount = sender.post(sender.prepare(600, 1, 0, money(1)));
     Reply next = sender.post(sender.prepare(100, 2, 0, money(1)));
     for (Reply refused : List.of(otherAmount, next)) {
@@ -214,7 +233,8 @@ class ReceiverRulesTest extends ReceiverTest {
     String account = newAccount();
     TestSender sender = TestSender.open(inlet, account);
     Reply all = sender.send(maxUint64, money(1));
-    assertThat(all.frame(StreamMaxMoney.class)).isEqualTo(new StreamMaxMoney(1, maxUint64, maxUint64));
+    assertThat(all.frame(StreamMaxMoney.class))
+        .isEqualTo(new StreamMaxMoney(1, maxUint64, maxUint64));
 
     Reply sameConnection = sender.send(1, money(1));
     Reply newConnection = TestSender.open(inlet, account).send(1, money(1));

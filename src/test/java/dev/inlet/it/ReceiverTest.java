@@ -25,8 +25,9 @@ import org.junit.jupiter.api.TestInfo;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Base of the receiver's end-to-end rule tests ({@link ReceiverRulesTest}, {@link StreamRulesTest}): a running
- * Inlet, an account of its own for each test, the ledger check after each, and the helpers they share.
+ * Base of the receiver's end-to-end rule tests ({@link ReceiverRulesTest}, {@link
+ * StreamRulesTest}): a running Inlet, an account of its own for each test, the ledger check after
+ * each, and the helpers they share.
  */
 abstract class ReceiverTest extends InletPerClass {
   /** 2^64-1 as the long holding its unsigned bits. */
@@ -75,8 +76,8 @@ abstract class ReceiverTest extends InletPerClass {
   }
 
   /**
-   * That the connection is closed: money on it is refused with a ConnectionClose in the reply, nothing was credited,
-   * and the admin view shows it closed.
+   * That the connection is closed: money on it is refused with a ConnectionClose in the reply,
+   * nothing was credited, and the admin view shows it closed.
    */
   static void assertClosed(TestSender sender, String account) {
     Reply money = sender.send(100, money(1));
@@ -86,8 +87,8 @@ abstract class ReceiverTest extends InletPerClass {
     assertThat(onlyConnection(account).get("closed").asBoolean()).isTrue();
   }
 
-  static void assertReceipt(StreamReceipt frame, byte[] nonce, byte[] secret, int streamId, long total)
-      throws Exception {
+  static void assertReceipt(
+      StreamReceipt frame, byte[] nonce, byte[] secret, int streamId, long total) throws Exception {
     byte[] receipt = frame.receipt();
     assertThat(frame.streamId()).isEqualTo(streamId);
     assertThat(receipt).hasSize(58);
@@ -113,8 +114,13 @@ abstract class ReceiverTest extends InletPerClass {
 
   static Map<Long, Long> streamsReceived(JsonNode connection) {
     Map<Long, Long> received = new TreeMap<>();
-    connection.get("streams").forEach(s ->
-        received.put(s.get("stream_id").asLong(), Long.parseUnsignedLong(s.get("received").asString())));
+    connection
+        .get("streams")
+        .forEach(
+            s ->
+                received.put(
+                    s.get("stream_id").asLong(),
+                    Long.parseUnsignedLong(s.get("received").asString())));
     return received;
   }
 
@@ -132,7 +138,8 @@ abstract class ReceiverTest extends InletPerClass {
 
   static JsonNode onlyConnection(String account) {
     JsonNode connections = connections(account);
-    assertThat(StreamSupport.stream(connections.spliterator(), false).count()).as(connections.toString())
+    assertThat(StreamSupport.stream(connections.spliterator(), false).count())
+        .as(connections.toString())
         .isEqualTo(1);
     return connections.get(0);
   }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two Inlet replicas on one PostgreSQL (an external database to them): a sender gets its SPSP details from one
- * and sends its packets alternately through both. Connection state lives in the database, so totals, limits and
- * the ledger stay exact.
+ * Two Inlet replicas on one PostgreSQL (an external database to them): a sender gets its SPSP
+ * details from one and sends its packets alternately through both. Connection state lives in the
+ * database, so totals, limits and the ledger stay exact.
  */
 class ReplicasTest {
   @TempDir static Path dir;
@@ -29,13 +29,17 @@ class ReplicasTest {
 
   @BeforeAll
   static void start() throws Exception {
-    database = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("shared-db")).setCleanDataDirectory(true)
-        .start();
+    database =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dir.resolve("shared-db"))
+            .setCleanDataDirectory(true)
+            .start();
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
-    Map<String, String> shared = Map.of(
-        "inlet.database-url", database.getJdbcUrl("postgres", "postgres"),
-        "inlet.server-secret", Base64.getEncoder().encodeToString(secret));
+    Map<String, String> shared =
+        Map.of(
+            "inlet.database-url", database.getJdbcUrl("postgres", "postgres"),
+            "inlet.server-secret", Base64.getEncoder().encodeToString(secret));
     first = TestInlet.start(dir.resolve("first"), shared);
     second = TestInlet.start(dir.resolve("second"), shared);
   }
@@ -52,8 +56,14 @@ class ReplicasTest {
     first.createAccount("ivan", null);
     StreamConnectionDetails details = QuiltSender.resolve("$localhost:" + first.port + "/ivan");
 
-    SendMoneyResult result = QuiltSender.payTo(List.of(first.ilpUrl(), second.ilpUrl()),
-        TestInlet.connectorToken, details, 400_000, 10_000, Duration.ofSeconds(60));
+    SendMoneyResult result =
+        QuiltSender.payTo(
+            List.of(first.ilpUrl(), second.ilpUrl()),
+            TestInlet.connectorToken,
+            details,
+            400_000,
+            10_000,
+            Duration.ofSeconds(60));
 
     assertThat(result.successfulPayment()).isTrue();
     assertThat(first.balance("ivan")).isEqualTo(400_000L);
@@ -66,11 +76,20 @@ class ReplicasTest {
     second.createAccount("judy", "150000");
     StreamConnectionDetails details = QuiltSender.resolve("$localhost:" + second.port + "/judy");
 
-    SendMoneyResult result = QuiltSender.payTo(List.of(first.ilpUrl(), second.ilpUrl()),
-        TestInlet.connectorToken, details, 400_000, 10_000, Duration.ofSeconds(8));
+    SendMoneyResult result =
+        QuiltSender.payTo(
+            List.of(first.ilpUrl(), second.ilpUrl()),
+            TestInlet.connectorToken,
+            details,
+            400_000,
+            10_000,
+            Duration.ofSeconds(8));
 
     long balance = first.balance("judy");
-    assertThat(balance).isEqualTo(result.amountDelivered().longValue()).isLessThanOrEqualTo(150_000L).isPositive();
+    assertThat(balance)
+        .isEqualTo(result.amountDelivered().longValue())
+        .isLessThanOrEqualTo(150_000L)
+        .isPositive();
     assertThat(first.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
   }
 }

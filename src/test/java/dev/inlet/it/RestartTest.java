@@ -9,13 +9,16 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.interledger.spsp.StreamConnectionDetails;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
-/** Inlet stopped and started again on the same data directory keeps its accounts, balances and secrets. */
+/**
+ * Inlet stopped and started again on the same data directory keeps its accounts, balances and
+ * secrets.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class RestartTest {
   @TempDir Path dataDir;
@@ -28,7 +31,8 @@ class RestartTest {
     try (TestInlet inlet = TestInlet.start(dataDir, generated)) {
       adminToken = inlet.admin;
       inlet.createAccount("carol", null);
-      QuiltSender.pay(inlet, "$localhost:" + inlet.port + "/carol", 70_000, 10_000, Duration.ofSeconds(30));
+      QuiltSender.pay(
+          inlet, "$localhost:" + inlet.port + "/carol", 70_000, 10_000, Duration.ofSeconds(30));
       assertThat(inlet.balance("carol")).isEqualTo(70_000L);
       beforeRestart = QuiltSender.resolve("$localhost:" + inlet.port + "/carol");
     }
@@ -37,7 +41,8 @@ class RestartTest {
         .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
     assertThat(Files.getPosixFilePermissions(dataDir.resolve("server-secret")))
         .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
-    assertThat(log.getAll()).contains(dataDir.resolve("admin-token").toAbsolutePath().toString())
+    assertThat(log.getAll())
+        .contains(dataDir.resolve("admin-token").toAbsolutePath().toString())
         .doesNotContain(adminToken)
         .doesNotContain(Files.readString(dataDir.resolve("server-secret")).trim());
 
@@ -46,7 +51,13 @@ class RestartTest {
       assertThat(inlet.balance("carol")).isEqualTo(70_000L);
       assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
       // The same server secret: credentials issued before the restart still open.
-      QuiltSender.payTo(inlet.ilpUrl(), TestInlet.connectorToken, beforeRestart, 5_000, 10_000, Duration.ofSeconds(30));
+      QuiltSender.payTo(
+          inlet.ilpUrl(),
+          TestInlet.connectorToken,
+          beforeRestart,
+          5_000,
+          10_000,
+          Duration.ofSeconds(30));
       assertThat(inlet.balance("carol")).isEqualTo(75_000L);
     }
   }

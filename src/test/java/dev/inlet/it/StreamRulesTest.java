@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.inlet.codec.ilp.IlpErrorCode;
 import dev.inlet.codec.stream.ConnectionClose;
-import dev.inlet.codec.stream.ConnectionMaxData;
 import dev.inlet.codec.stream.StreamClose;
 import dev.inlet.codec.stream.StreamData;
 import dev.inlet.codec.stream.StreamErrorCode;
@@ -17,9 +16,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The STREAM receiver's rules for streams and the connection's lifecycle (RFC 0029 §4.4–4.5), end to end as in
- * {@link ReceiverRulesTest}: money split between streams, stream ids, ConnectionClose and StreamClose from the
- * sender, StreamData and ConnectionMaxData, money without a StreamMoney frame.
+ * The STREAM receiver's rules for streams and the connection's lifecycle (RFC 0029 §4.4–4.5), end
+ * to end as in {@link ReceiverRulesTest}: money split between streams, stream ids, ConnectionClose
+ * and StreamClose from the sender, StreamData and ConnectionMaxData, money without a StreamMoney
+ * frame.
  */
 class StreamRulesTest extends ReceiverTest {
   @Test
@@ -27,12 +27,14 @@ class StreamRulesTest extends ReceiverTest {
     String account = newAccount();
     TestSender sender = TestSender.open(inlet, account);
 
-    Reply reply = sender.send(100, new StreamMoney(1, 5), new StreamMoney(3, 15), new StreamMoney(5, 30));
+    Reply reply =
+        sender.send(100, new StreamMoney(1, 5), new StreamMoney(3, 15), new StreamMoney(5, 30));
 
     assertThat(totals(reply)).isEqualTo(Map.of(1L, 10L, 3L, 30L, 5L, 60L));
 
     // 101 in three equal shares: 33 each, rounded down, and the remainder 2 to the lowest stream.
-    Reply uneven = sender.send(101, new StreamMoney(7, 1), new StreamMoney(9, 1), new StreamMoney(11, 1));
+    Reply uneven =
+        sender.send(101, new StreamMoney(7, 1), new StreamMoney(9, 1), new StreamMoney(11, 1));
 
     assertThat(totals(uneven)).isEqualTo(Map.of(7L, 35L, 9L, 33L, 11L, 33L));
     assertThat(streamsReceived(onlyConnection(account)))
@@ -48,7 +50,8 @@ class StreamRulesTest extends ReceiverTest {
     Reply serverStream = even.send(100, new StreamMoney(2, 1));
 
     assertThat(serverStream.reject().code()).isEqualTo(IlpErrorCode.F99_APPLICATION_ERROR);
-    assertThat(serverStream.frame(ConnectionClose.class).errorCode()).isEqualTo(StreamErrorCode.PROTOCOL_VIOLATION);
+    assertThat(serverStream.frame(ConnectionClose.class).errorCode())
+        .isEqualTo(StreamErrorCode.PROTOCOL_VIOLATION);
     assertClosed(even, evenAccount);
 
     String largeAccount = newAccount();
@@ -57,12 +60,16 @@ class StreamRulesTest extends ReceiverTest {
     Reply beyondMax = large.send(100, new StreamMoney(ReceiverLimits.maxStreamId + 2, 1));
 
     assertThat(beyondMax.reject().code()).isEqualTo(IlpErrorCode.F99_APPLICATION_ERROR);
-    assertThat(beyondMax.frame(ConnectionClose.class).errorCode()).isEqualTo(StreamErrorCode.STREAM_ID_ERROR);
+    assertThat(beyondMax.frame(ConnectionClose.class).errorCode())
+        .isEqualTo(StreamErrorCode.STREAM_ID_ERROR);
     assertClosed(large, largeAccount);
 
     // The largest advertised stream id itself is fine.
     String boundaryAccount = newAccount();
-    assertThat(TestSender.open(inlet, boundaryAccount).send(100, money(ReceiverLimits.maxStreamId)).fulfilled())
+    assertThat(
+            TestSender.open(inlet, boundaryAccount)
+                .send(100, money(ReceiverLimits.maxStreamId))
+                .fulfilled())
         .isTrue();
     assertThat(inlet.balance(boundaryAccount)).isEqualTo(100);
   }
@@ -107,26 +114,33 @@ class StreamRulesTest extends ReceiverTest {
     byte[] first = randomBytes(10_000);
 
     assertThat(sender.send(0, new StreamData(1, 0, first)).fulfilled()).isTrue();
-    assertThat(sender.send(0, new StreamData(1, 10_000, randomBytes(max - 10_000))).fulfilled()).isTrue();
+    assertThat(sender.send(0, new StreamData(1, 10_000, randomBytes(max - 10_000))).fulfilled())
+        .isTrue();
     // A resent frame (same offset, same bytes) is not new data.
     assertThat(sender.send(0, new StreamData(1, 0, first)).fulfilled()).isTrue();
 
     Reply beyond = sender.send(0, new StreamData(1, max, randomBytes(1)));
 
     assertThat(beyond.reject().code()).isEqualTo(IlpErrorCode.F99_APPLICATION_ERROR);
-    assertThat(beyond.frame(ConnectionClose.class).errorCode()).isEqualTo(StreamErrorCode.FLOW_CONTROL_ERROR);
+    assertThat(beyond.frame(ConnectionClose.class).errorCode())
+        .isEqualTo(StreamErrorCode.FLOW_CONTROL_ERROR);
     assertThat(onlyConnection(account).get("closed").asBoolean()).isTrue();
 
     // The limit is per connection, across its streams.
     String acrossStreams = newAccount();
     TestSender other = TestSender.open(inlet, acrossStreams);
-    Reply full = other.send(0, new StreamData(1, 0, randomBytes(max / 2)), new StreamData(3, 0, randomBytes(max / 2)));
+    Reply full =
+        other.send(
+            0,
+            new StreamData(1, 0, randomBytes(max / 2)),
+            new StreamData(3, 0, randomBytes(max / 2)));
     assertThat(full.fulfilled()).isTrue();
 
     Reply oneMore = other.send(0, new StreamData(5, 0, randomBytes(1)));
 
     assertThat(oneMore.reject().code()).isEqualTo(IlpErrorCode.F99_APPLICATION_ERROR);
-    assertThat(oneMore.frame(ConnectionClose.class).errorCode()).isEqualTo(StreamErrorCode.FLOW_CONTROL_ERROR);
+    assertThat(oneMore.frame(ConnectionClose.class).errorCode())
+        .isEqualTo(StreamErrorCode.FLOW_CONTROL_ERROR);
     assertThat(onlyConnection(acrossStreams).get("closed").asBoolean()).isTrue();
   }
 

@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Inlet started for real (embedded PostgreSQL in {@code dataDir}, random ports: the web server's and the
- * ILP-over-HTTP listener's), with an HTTP client for it.
+ * Inlet started for real (embedded PostgreSQL in {@code dataDir}, random ports: the web server's
+ * and the ILP-over-HTTP listener's), with an HTTP client for it.
  */
 final class TestInlet implements AutoCloseable {
   static final String adminToken = "test-admin-token";
@@ -30,13 +30,22 @@ final class TestInlet implements AutoCloseable {
   static final JsonMapper json = JsonMapper.builder().build();
 
   private final ConfigurableApplicationContext context;
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
   /** The web server's port: SPSP, admin API, actuator. */
   final int port;
+
   /** The ILP-over-HTTP listener's port: {@code POST /ilp}. */
   final int ilpPort;
-  /** The admin token in force: the configured one, or the one Inlet generated into its data directory. */
+
+  /**
+   * The admin token in force: the configured one, or the one Inlet generated into its data
+   * directory.
+   */
   final String admin;
 
   private TestInlet(ConfigurableApplicationContext context, String admin) {
@@ -59,8 +68,12 @@ final class TestInlet implements AutoCloseable {
     props.put("inlet.asset-scale", "9");
     props.putAll(extra);
     // As arguments: they outrank application.yaml, which builder properties do not.
-    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    ConfigurableApplicationContext context = new SpringApplicationBuilder(InletApplication.class).run(args);
+    String[] args =
+        props.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new);
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(InletApplication.class).run(args);
     String admin = props.get("inlet.admin-token");
     if (admin.isBlank()) {
       try {
@@ -98,22 +111,27 @@ final class TestInlet implements AutoCloseable {
 
   /** An admin GET: status and body. */
   HttpResponse<String> adminGet(String path) {
-    return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + admin).GET());
+    return send(
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Authorization", "Bearer " + admin)
+            .GET());
   }
 
   /** An admin POST of a JSON body. */
   HttpResponse<String> adminPost(String path, String body) {
-    return send(HttpRequest.newBuilder(URI.create(url(path)))
-        .header("Authorization", "Bearer " + admin)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Authorization", "Bearer " + admin)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   /** Creates account {@code name} (with an optional receive limit) and returns its JSON. */
   JsonNode createAccount(String name, String receiveLimit) {
-    String body = receiveLimit == null
-        ? "{\"name\":\"" + name + "\"}"
-        : "{\"name\":\"" + name + "\",\"receive_limit\":\"" + receiveLimit + "\"}";
+    String body =
+        receiveLimit == null
+            ? "{\"name\":\"" + name + "\"}"
+            : "{\"name\":\"" + name + "\",\"receive_limit\":\"" + receiveLimit + "\"}";
     HttpResponse<String> r = adminPost("/admin/accounts", body);
     if (r.statusCode() != 201) {
       throw new AssertionError("account creation: " + r.statusCode() + " " + r.body());
@@ -133,10 +151,12 @@ final class TestInlet implements AutoCloseable {
   /** POSTs raw bytes to {@code /ilp} as the connector. */
   HttpResponse<byte[]> postIlp(byte[] body) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(ilpUrl()))
+      return http.send(
+          HttpRequest.newBuilder(URI.create(ilpUrl()))
               .header("Authorization", "Bearer " + connectorToken)
               .header("Content-Type", "application/octet-stream")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build(),
           HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new AssertionError(e);
@@ -148,7 +168,8 @@ final class TestInlet implements AutoCloseable {
 
   HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new AssertionError(e);
     } catch (InterruptedException e) {

@@ -25,23 +25,28 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A small STREAM sender for tests, built on Inlet's own codec and crypto: it asks Inlet's SPSP endpoint for a
- * connection (RFC 0009), encrypts STREAM Prepares into ILP Prepares (RFC 0029 §5), posts them to {@code /ilp} as
- * the connector would (RFC 0035), and decrypts the STREAM reply in the Fulfill or Reject.
+ * A small STREAM sender for tests, built on Inlet's own codec and crypto: it asks Inlet's SPSP
+ * endpoint for a connection (RFC 0009), encrypts STREAM Prepares into ILP Prepares (RFC 0029 §5),
+ * posts them to {@code /ilp} as the connector would (RFC 0035), and decrypts the STREAM reply in
+ * the Fulfill or Reject.
  */
 final class TestSender {
   /** How long a Prepare lives unless a test says otherwise: plenty for a local round trip. */
   static final Duration defaultExpiry = Duration.ofSeconds(30);
+
   static final SecureRandom random = new SecureRandom();
 
   private final TestInlet inlet;
   final IlpAddress destination;
   final StreamKeys keys;
+
   /** The SPSP response's {@code receipts_enabled}, or null when it had none. */
   final Boolean receiptsEnabled;
+
   private long lastSequence;
 
-  private TestSender(TestInlet inlet, IlpAddress destination, byte[] sharedSecret, Boolean receiptsEnabled) {
+  private TestSender(
+      TestInlet inlet, IlpAddress destination, byte[] sharedSecret, Boolean receiptsEnabled) {
     this.inlet = inlet;
     this.destination = destination;
     this.keys = StreamKeys.derive(sharedSecret);
@@ -54,14 +59,18 @@ final class TestSender {
   }
 
   /**
-   * Opens a connection to {@code account}; with a receipt nonce (16 bytes) and secret (32 bytes) it asks for
-   * receipts (RFC 0039).
+   * Opens a connection to {@code account}; with a receipt nonce (16 bytes) and secret (32 bytes) it
+   * asks for receipts (RFC 0039).
    */
-  static TestSender open(TestInlet inlet, String account, byte[] receiptNonce, byte[] receiptSecret) {
-    HttpRequest.Builder query = HttpRequest.newBuilder(URI.create(inlet.url("/" + account)))
-        .header("Accept", "application/spsp4+json").GET();
+  static TestSender open(
+      TestInlet inlet, String account, byte[] receiptNonce, byte[] receiptSecret) {
+    HttpRequest.Builder query =
+        HttpRequest.newBuilder(URI.create(inlet.url("/" + account)))
+            .header("Accept", "application/spsp4+json")
+            .GET();
     if (receiptNonce != null) {
-      query.header("Receipt-Nonce", Base64.getEncoder().encodeToString(receiptNonce))
+      query
+          .header("Receipt-Nonce", Base64.getEncoder().encodeToString(receiptNonce))
           .header("Receipt-Secret", Base64.getEncoder().encodeToString(receiptSecret));
     }
     HttpResponse<String> r = inlet.send(query);
@@ -70,15 +79,16 @@ final class TestSender {
       throw new AssertionError("SPSP query: " + r.statusCode() + " " + type + " " + r.body());
     }
     JsonNode details = TestInlet.json.readTree(r.body());
-    return new TestSender(inlet,
+    return new TestSender(
+        inlet,
         IlpAddress.of(details.get("destination_account").asString()),
         Base64.getDecoder().decode(details.get("shared_secret").asString()),
         details.has("receipts_enabled") ? details.get("receipts_enabled").asBoolean() : null);
   }
 
   /**
-   * A sender for a connection whose SPSP details were fetched elsewhere (an Inlet in another process); it builds
-   * and decrypts packets but does not post them.
+   * A sender for a connection whose SPSP details were fetched elsewhere (an Inlet in another
+   * process); it builds and decrypts packets but does not post them.
    */
   static TestSender of(IlpAddress destination, byte[] sharedSecret) {
     return new TestSender(null, destination, sharedSecret, null);
@@ -90,20 +100,30 @@ final class TestSender {
   }
 
   /**
-   * A fulfillable ILP Prepare of {@code amount} carrying an encrypted STREAM Prepare, expiring in 30 s.
+   * A fulfillable ILP Prepare of {@code amount} carrying an encrypted STREAM Prepare, expiring in
+   * 30 s.
    *
    * @param minimum the STREAM {@code prepareAmount}: the least the receiver may accept
    */
   IlpPrepare prepare(long amount, long sequence, long minimum, StreamFrame... frames) {
-    return prepare(amount,
-        StreamCodec.encode(new StreamPacket(IlpPacketType.PREPARE, sequence, minimum, List.of(frames))));
+    return prepare(
+        amount,
+        StreamCodec.encode(
+            new StreamPacket(IlpPacketType.PREPARE, sequence, minimum, List.of(frames))));
   }
 
-  /** A fulfillable ILP Prepare of {@code amount} carrying {@code plaintext} encrypted, whatever it holds. */
+  /**
+   * A fulfillable ILP Prepare of {@code amount} carrying {@code plaintext} encrypted, whatever it
+   * holds.
+   */
   IlpPrepare prepare(long amount, byte[] plaintext) {
     byte[] data = keys.encrypt(plaintext);
-    return new IlpPrepare(amount, Instant.now().plus(defaultExpiry), Conditions.condition(keys.fulfillment(data)),
-        destination, data);
+    return new IlpPrepare(
+        amount,
+        Instant.now().plus(defaultExpiry),
+        Conditions.condition(keys.fulfillment(data)),
+        destination,
+        data);
   }
 
   /** Sends {@code amount} on the next sequence with {@code frames} and no minimum. */
@@ -138,7 +158,10 @@ final class TestSender {
     return new Reply(packet, decrypt(packet.data()));
   }
 
-  /** The STREAM packet in {@code data}, or null when there is none; data that does not decrypt fails the test. */
+  /**
+   * The STREAM packet in {@code data}, or null when there is none; data that does not decrypt fails
+   * the test.
+   */
   StreamPacket decrypt(byte[] data) {
     if (data.length == 0) {
       return null;
@@ -167,7 +190,8 @@ final class TestSender {
   }
 
   /**
-   * Inlet's answer: the Fulfill or Reject and the STREAM reply decrypted from its data (null when it has none).
+   * Inlet's answer: the Fulfill or Reject and the STREAM reply decrypted from its data (null when
+   * it has none).
    */
   record Reply(IlpPacket packet, StreamPacket stream) {
     boolean fulfilled() {
@@ -200,7 +224,8 @@ final class TestSender {
     <T extends StreamFrame> T frame(Class<T> type) {
       List<T> found = frames(type);
       if (found.size() != 1) {
-        throw new AssertionError("expected one " + type.getSimpleName() + " in " + stream + " but got " + found.size());
+        throw new AssertionError(
+            "expected one " + type.getSimpleName() + " in " + stream + " but got " + found.size());
       }
       return found.get(0);
     }

@@ -7,7 +7,10 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** RFC 0029 §5.3.8: the Prepare amount is divided by shares, rounded down, remainder to the lowest stream. */
+/**
+ * RFC 0029 §5.3.8: the Prepare amount is divided by shares, rounded down, remainder to the lowest
+ * stream.
+ */
 class MoneySplitTest {
 
   @Test
@@ -38,8 +41,10 @@ class MoneySplitTest {
       }
       shares[random.nextInt(shares.length)] |= 1;
       long[] parts = MoneySplit.split(amount, shares);
-      BigInteger sum = Arrays.stream(parts).mapToObj(p -> new BigInteger(Long.toUnsignedString(p)))
-          .reduce(BigInteger.ZERO, BigInteger::add);
+      BigInteger sum =
+          Arrays.stream(parts)
+              .mapToObj(p -> new BigInteger(Long.toUnsignedString(p)))
+              .reduce(BigInteger.ZERO, BigInteger::add);
       assertThat(sum).isEqualTo(new BigInteger(Long.toUnsignedString(amount)));
     }
   }

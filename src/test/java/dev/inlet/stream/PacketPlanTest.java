@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The plan of a packet with one {@code StreamMoney} frame (the fast path) equals the general reading. */
+/**
+ * The plan of a packet with one {@code StreamMoney} frame (the fast path) equals the general
+ * reading.
+ */
 class PacketPlanTest {
 
   @Test
@@ -20,7 +23,9 @@ class PacketPlanTest {
     long[] ids = {1, 3, 255, 257, 2, 0, -1};
     long[] shares = {0, 1, 7, -1};
     long[] amounts = {0, 1, 1000, -1};
-    long[] sequences = {1, ReceiverLimits.maxPacketsPerConnection, ReceiverLimits.maxPacketsPerConnection + 1};
+    long[] sequences = {
+      1, ReceiverLimits.maxPacketsPerConnection, ReceiverLimits.maxPacketsPerConnection + 1
+    };
     int compared = 0;
     for (long id : ids) {
       for (long share : shares) {
@@ -28,7 +33,8 @@ class PacketPlanTest {
           for (long sequence : sequences) {
             StreamMoney money = new StreamMoney(id, share);
             // A frame the plan ignores forces the general path without changing what it reads.
-            PacketPlan general = PacketPlan.of(packet(sequence, money, new StreamMaxMoney(1, 10, 0)), amount);
+            PacketPlan general =
+                PacketPlan.of(packet(sequence, money, new StreamMaxMoney(1, 10, 0)), amount);
             assertThat(PacketPlan.of(packet(sequence, money), amount))
                 .as("stream %d, shares %d, amount %d, sequence %d", id, share, amount, sequence)
                 .isEqualTo(general);
@@ -49,6 +55,11 @@ class PacketPlanTest {
   }
 
   private static StreamPacket packet(long sequence, StreamFrame... frames) {
-    return new StreamPacket(StreamPacket.supportedVersion, IlpPacketType.PREPARE, sequence, 0, new ArrayList<>(List.of(frames)));
+    return new StreamPacket(
+        StreamPacket.supportedVersion,
+        IlpPacketType.PREPARE,
+        sequence,
+        0,
+        new ArrayList<>(List.of(frames)));
   }
 }

@@ -8,7 +8,10 @@ import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The body collector: exact bytes whatever the chunking; past the limit, nothing kept and a bound on reading. */
+/**
+ * The body collector: exact bytes whatever the chunking; past the limit, nothing kept and a bound
+ * on reading.
+ */
 class PrepareBodyTest {
 
   @Test

@@ -6,7 +6,9 @@ import java.util.Random;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Which caller ids are echoed and logged: the char loop accepts exactly what the former regex did. */
+/**
+ * Which caller ids are echoed and logged: the char loop accepts exactly what the former regex did.
+ */
 class RequestIdsTest {
   private static final Pattern regex = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -19,7 +21,8 @@ class RequestIdsTest {
 
   @Test
   void refusesEmptyLongOrUnsafeOnes() {
-    for (String id : new String[] {null, "", "x".repeat(65), "bad id", "new\nline", "a/b", "é", "{}", "a:b"}) {
+    for (String id :
+        new String[] {null, "", "x".repeat(65), "bad id", "new\nline", "a/b", "é", "{}", "a:b"}) {
       assertThat(RequestIds.sane(id)).as(String.valueOf(id)).isFalse();
     }
   }
@@ -31,10 +34,14 @@ class RequestIdsTest {
     for (int i = 0; i < 20_000; i++) {
       StringBuilder id = new StringBuilder();
       for (int n = random.nextInt(70); n > 0; n--) {
-        id.append(random.nextInt(4) == 0 ? alphabet.charAt(random.nextInt(alphabet.length()))
-            : (char) ('a' + random.nextInt(26)));
+        id.append(
+            random.nextInt(4) == 0
+                ? alphabet.charAt(random.nextInt(alphabet.length()))
+                : (char) ('a' + random.nextInt(26)));
       }
-      assertThat(RequestIds.sane(id.toString())).as(id.toString()).isEqualTo(regex.matcher(id).matches());
+      assertThat(RequestIds.sane(id.toString()))
+          .as(id.toString())
+          .isEqualTo(regex.matcher(id).matches());
     }
   }
 }

@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * An ILP address (RFC 0015): an allocation scheme ({@code g}, {@code private}, {@code example},
- * {@code peer}, {@code self}, {@code test}, {@code test1..3}, {@code local}) followed by one or more
- * {@code .}-separated segments of {@code [a-zA-Z0-9_~-]+}, at most {@value #maxBytes} bytes in all.
- * Addresses are case-sensitive and pure ASCII, so the string length equals the encoded byte length.
+ * {@code peer}, {@code self}, {@code test}, {@code test1..3}, {@code local}) followed by one or
+ * more {@code .}-separated segments of {@code [a-zA-Z0-9_~-]+}, at most {@value #maxBytes} bytes in
+ * all. Addresses are case-sensitive and pure ASCII, so the string length equals the encoded byte
+ * length.
  *
  * @param value the address text, e.g. {@code g.acme.bob}
  * @throws IllegalArgumentException if {@code value} is not a valid address
@@ -48,8 +49,8 @@ public record IlpAddress(String value) {
   }
 
   /**
-   * Reads an address encoded as a var-octet-string of ASCII bytes (RFC 0027 "ILP Prepare",
-   * {@code destination}).
+   * Reads an address encoded as a var-octet-string of ASCII bytes (RFC 0027 "ILP Prepare", {@code
+   * destination}).
    *
    * @throws DecodeException if the string is truncated or not a valid address
    */
@@ -64,7 +65,9 @@ public record IlpAddress(String value) {
     writer.writeAscii(value);
   }
 
-  /** {@link #parse(String)}, reporting a problem at {@code offset} of the buffer it was read from. */
+  /**
+   * {@link #parse(String)}, reporting a problem at {@code offset} of the buffer it was read from.
+   */
   static IlpAddress parseAt(String value, int offset) throws DecodeException {
     // The constructor validates; translating its rare failure keeps valid input to a single pass.
     try {
@@ -75,8 +78,8 @@ public record IlpAddress(String value) {
   }
 
   /**
-   * Whether this address equals {@code prefix} or lies beneath it, comparing whole segments:
-   * {@code g.alice.x} starts with {@code g.alice} but {@code g.alicex} does not.
+   * Whether this address equals {@code prefix} or lies beneath it, comparing whole segments: {@code
+   * g.alice.x} starts with {@code g.alice} but {@code g.alicex} does not.
    */
   public boolean startsWith(IlpAddress prefix) {
     String p = prefix.value;
@@ -84,11 +87,11 @@ public record IlpAddress(String value) {
   }
 
   /**
-   * This address with one more segment appended, e.g. {@code g.inlet} with {@code tok} is
-   * {@code g.inlet.tok}.
+   * This address with one more segment appended, e.g. {@code g.inlet} with {@code tok} is {@code
+   * g.inlet.tok}.
    *
-   * @throws IllegalArgumentException if {@code segment} is not a single valid segment or the result is
-   *     longer than {@value #maxBytes} bytes
+   * @throws IllegalArgumentException if {@code segment} is not a single valid segment or the result
+   *     is longer than {@value #maxBytes} bytes
    */
   public IlpAddress with(String segment) {
     if (segment.isEmpty() || segment.indexOf('.') >= 0) {

@@ -8,25 +8,28 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * OER codec for ILPv4 packets (RFC 0027 "Packet Format"). A packet is the envelope
- * {@code type UInt8 | var-octet-string(contents)} and nothing else: bytes after the envelope, and bytes
- * inside it after the last field, are rejected, because ILPv4 defines no extension fields and a
- * canonical encoding lets one packet have exactly one byte form.
+ * OER codec for ILPv4 packets (RFC 0027 "Packet Format"). A packet is the envelope {@code type
+ * UInt8 | var-octet-string(contents)} and nothing else: bytes after the envelope, and bytes inside
+ * it after the last field, are rejected, because ILPv4 defines no extension fields and a canonical
+ * encoding lets one packet have exactly one byte form.
  */
 public final class IlpCodec {
   /**
-   * Largest encoded Prepare, bytes (33,857): type (1), envelope length prefix (3), amount (8), expiresAt (17),
-   * executionCondition (32), then destination and data at their largest ({@link IlpAddress#maxBytes},
-   * {@link IlpPacket#maxDataBytes}), each after a 3-byte length prefix. No valid Prepare is longer.
+   * Largest encoded Prepare, bytes (33,857): type (1), envelope length prefix (3), amount (8),
+   * expiresAt (17), executionCondition (32), then destination and data at their largest ({@link
+   * IlpAddress#maxBytes}, {@link IlpPacket#maxDataBytes}), each after a 3-byte length prefix. No
+   * valid Prepare is longer.
    */
-  public static final int maxPrepareBytes = 1 + 3 + 8 + 17 + 32 + 3 + IlpAddress.maxBytes + 3 + IlpPacket.maxDataBytes;
+  public static final int maxPrepareBytes =
+      1 + 3 + 8 + 17 + 32 + 3 + IlpAddress.maxBytes + 3 + IlpPacket.maxDataBytes;
 
   private IlpCodec() {}
 
   /**
    * Decodes a Prepare, Fulfill or Reject.
    *
-   * @throws DecodeException if the bytes are not exactly one valid, canonically encoded ILPv4 packet
+   * @throws DecodeException if the bytes are not exactly one valid, canonically encoded ILPv4
+   *     packet
    */
   public static IlpPacket decode(byte[] bytes) throws DecodeException {
     OerReader reader = new OerReader(bytes);
@@ -103,7 +106,8 @@ public final class IlpCodec {
       }
     }
     IlpErrorCode code =
-        new IlpErrorCode(new String(buf, codeOffset, IlpErrorCode.codeLength, StandardCharsets.US_ASCII));
+        new IlpErrorCode(
+            new String(buf, codeOffset, IlpErrorCode.codeLength, StandardCharsets.US_ASCII));
     int triggeredByOffset = r.position();
     String triggeredBy = r.readVarString(StandardCharsets.ISO_8859_1);
     Optional<IlpAddress> address =
@@ -121,14 +125,19 @@ public final class IlpCodec {
     int length = r.readLengthPrefix();
     if (length > IlpPacket.maxDataBytes) {
       throw new DecodeException(
-          "data is " + length + " bytes, over the " + IlpPacket.maxDataBytes + " byte limit", offset);
+          "data is " + length + " bytes, over the " + IlpPacket.maxDataBytes + " byte limit",
+          offset);
     }
     return r.readBytes(length);
   }
 
   private static byte[] encodePrepare(IlpPrepare p) {
-    int contents = 8 + IlpTimestamp.lengthBytes + Packets.hashBytes
-        + varSize(p.destination().value().length()) + varSize(p.data().length);
+    int contents =
+        8
+            + IlpTimestamp.lengthBytes
+            + Packets.hashBytes
+            + varSize(p.destination().value().length())
+            + varSize(p.data().length);
     OerWriter w = envelope(IlpPacketType.PREPARE, contents);
     w.writeUint64(p.amount());
     IlpTimestamp.write(p.expiresAt(), w);
@@ -148,8 +157,11 @@ public final class IlpCodec {
   private static byte[] encodeReject(IlpReject r) {
     String triggeredBy = r.triggeredBy().map(IlpAddress::value).orElse("");
     byte[] message = r.message().getBytes(StandardCharsets.UTF_8);
-    int contents = IlpErrorCode.codeLength + varSize(triggeredBy.length()) + varSize(message.length)
-        + varSize(r.data().length);
+    int contents =
+        IlpErrorCode.codeLength
+            + varSize(triggeredBy.length())
+            + varSize(message.length)
+            + varSize(r.data().length);
     OerWriter w = envelope(IlpPacketType.REJECT, contents);
     w.writeAscii(r.code().code());
     w.writeLengthPrefix(triggeredBy.length());

@@ -35,7 +35,10 @@ public record IlpFulfill(byte[] fulfillment, byte[] data) implements IlpPacket {
 
   @Override
   public String toString() {
-    return "IlpFulfill[fulfillment=" + Packets.describe(fulfillment)
-        + ", data=" + Packets.describe(data) + "]";
+    return "IlpFulfill[fulfillment="
+        + Packets.describe(fulfillment)
+        + ", data="
+        + Packets.describe(data)
+        + "]";
   }
 }

@@ -1,8 +1,9 @@
 package dev.inlet.codec.ilp;
 
 /**
- * An ILPv4 packet (RFC 0027): {@link IlpPrepare}, {@link IlpFulfill} or {@link IlpReject}. Byte arrays
- * held by packets are not copied on the way in or out (this is the hot path); treat them as immutable.
+ * An ILPv4 packet (RFC 0027): {@link IlpPrepare}, {@link IlpFulfill} or {@link IlpReject}. Byte
+ * arrays held by packets are not copied on the way in or out (this is the hot path); treat them as
+ * immutable.
  */
 public sealed interface IlpPacket permits IlpPrepare, IlpFulfill, IlpReject {
   /**

@@ -1,6 +1,8 @@
 package dev.inlet.codec.ilp;
 
-/** ILPv4 packet type ids (RFC 0027 "Packet Format"); STREAM packets name the one that carries them. */
+/**
+ * ILPv4 packet type ids (RFC 0027 "Packet Format"); STREAM packets name the one that carries them.
+ */
 public enum IlpPacketType {
   PREPARE(12),
   FULFILL(13),

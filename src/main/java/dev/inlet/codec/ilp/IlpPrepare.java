@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param amount unsigned 64-bit amount in the smallest unit of the link's asset (values above
  *     {@link Long#MAX_VALUE} are negative longs; compare with {@link Long#compareUnsigned})
- * @param expiresAt expiry, truncated to whole milliseconds, year 0000..9999 (the wire format's range)
+ * @param expiresAt expiry, truncated to whole milliseconds, year 0000..9999 (the wire format's
+ *     range)
  * @param executionCondition SHA-256 digest of the fulfillment, 32 bytes
  * @param destination receiver's ILP address
  * @param data end-to-end data, at most {@link IlpPacket#maxDataBytes} bytes
@@ -52,10 +53,16 @@ public record IlpPrepare(
 
   @Override
   public String toString() {
-    return "IlpPrepare[amount=" + Long.toUnsignedString(amount)
-        + ", expiresAt=" + expiresAt
-        + ", executionCondition=" + Packets.describe(executionCondition)
-        + ", destination=" + destination
-        + ", data=" + Packets.describe(data) + "]";
+    return "IlpPrepare[amount="
+        + Long.toUnsignedString(amount)
+        + ", expiresAt="
+        + expiresAt
+        + ", executionCondition="
+        + Packets.describe(executionCondition)
+        + ", destination="
+        + destination
+        + ", data="
+        + Packets.describe(data)
+        + "]";
   }
 }

@@ -46,9 +46,14 @@ public record IlpReject(
 
   @Override
   public String toString() {
-    return "IlpReject[code=" + code
-        + ", triggeredBy=" + triggeredBy.map(IlpAddress::value).orElse("")
-        + ", message=" + message
-        + ", data=" + Packets.describe(data) + "]";
+    return "IlpReject[code="
+        + code
+        + ", triggeredBy="
+        + triggeredBy.map(IlpAddress::value).orElse("")
+        + ", message="
+        + message
+        + ", data="
+        + Packets.describe(data)
+        + "]";
   }
 }

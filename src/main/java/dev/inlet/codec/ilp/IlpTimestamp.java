@@ -10,10 +10,10 @@ import java.time.Year;
 import java.time.ZoneOffset;
 
 /**
- * The fixed-length ILP timestamp (RFC 0030 "Fixed-length Timestamps"): 17 ASCII digits
- * {@code YYYYMMDDHHmmssSSS} in UTC. Decoding is strict: every field must be in range, midnight is
- * {@code 000000} of the next day (never hour 24) and leap seconds (second 60) are invalid because
- * they must be smeared.
+ * The fixed-length ILP timestamp (RFC 0030 "Fixed-length Timestamps"): 17 ASCII digits {@code
+ * YYYYMMDDHHmmssSSS} in UTC. Decoding is strict: every field must be in range, midnight is {@code
+ * 000000} of the next day (never hour 24) and leap seconds (second 60) are invalid because they
+ * must be smeared.
  */
 final class IlpTimestamp {
   /** Encoded length in bytes. */

@@ -29,8 +29,6 @@ final class Packets {
 
   /** Short form of a byte array for toString: its length, and its hex when short enough to read. */
   static String describe(byte[] bytes) {
-    return bytes.length <= 64
-        ? HexFormat.of().formatHex(bytes)
-        : bytes.length + " bytes";
+    return bytes.length <= 64 ? HexFormat.of().formatHex(bytes) : bytes.length + " bytes";
   }
 }

@@ -4,14 +4,18 @@ import java.nio.charset.Charset;
 import java.util.Objects;
 
 /**
- * Sequential CANONICAL-OER reader over a region of a byte array (RFC 0030). The array is not copied, so
- * the caller must not modify it while reading. Every read that would run past the region's limit, and
- * every non-canonical encoding, throws {@link DecodeException}; no unchecked exception escapes for any
- * input bytes. Positions and offsets in error messages are indices into the backing array.
+ * Sequential CANONICAL-OER reader over a region of a byte array (RFC 0030). The array is not
+ * copied, so the caller must not modify it while reading. Every read that would run past the
+ * region's limit, and every non-canonical encoding, throws {@link DecodeException}; no unchecked
+ * exception escapes for any input bytes. Positions and offsets in error messages are indices into
+ * the backing array.
  */
 public final class OerReader {
-  /** Largest var-uint handled as a number: 8 bytes, i.e. an unsigned 64-bit value held in a long. */
+  /**
+   * Largest var-uint handled as a number: 8 bytes, i.e. an unsigned 64-bit value held in a long.
+   */
   private static final int maxVarUintBytes = 8;
+
   /** Longest length-of-length accepted; RFC 0030 caps lengths at 2^64 - 1 (8 bytes). */
   private static final int maxLengthOfLengthBytes = 8;
 
@@ -63,19 +67,21 @@ public final class OerReader {
   }
 
   /**
-   * Reads a big-endian UInt64. The long holds the unsigned value: values above {@link Long#MAX_VALUE}
-   * come back negative; use {@link Long#compareUnsigned} and {@link Long#toUnsignedString} on them.
+   * Reads a big-endian UInt64. The long holds the unsigned value: values above {@link
+   * Long#MAX_VALUE} come back negative; use {@link Long#compareUnsigned} and {@link
+   * Long#toUnsignedString} on them.
    */
   public long readUint64() throws DecodeException {
     return readFixedUint(8, "UInt64");
   }
 
   /**
-   * Reads a length determinant (RFC 0030 "Length determinant"): one byte below 0x80, or {@code 0x80|n}
-   * followed by an n-byte big-endian length without leading zeros and of at least 128.
+   * Reads a length determinant (RFC 0030 "Length determinant"): one byte below 0x80, or {@code
+   * 0x80|n} followed by an n-byte big-endian length without leading zeros and of at least 128.
    *
    * @return the length, guaranteed not to exceed {@link #remaining()} after the prefix
-   * @throws DecodeException if the prefix is truncated, non-canonical, or longer than the remaining bytes
+   * @throws DecodeException if the prefix is truncated, non-canonical, or longer than the remaining
+   *     bytes
    */
   public int readLengthPrefix() throws DecodeException {
     int start = pos;
@@ -103,7 +109,8 @@ public final class OerReader {
     }
     if (Long.compareUnsigned(value, remaining()) > 0) {
       throw new DecodeException(
-          "length " + Long.toUnsignedString(value) + " exceeds the " + remaining() + " bytes left", start);
+          "length " + Long.toUnsignedString(value) + " exceeds the " + remaining() + " bytes left",
+          start);
     }
     return (int) value;
   }
@@ -114,8 +121,8 @@ public final class OerReader {
   }
 
   /**
-   * Reads a var-octet-string and decodes it as text. Malformed sequences in {@code charset} become the
-   * replacement character rather than failing, because such strings are diagnostics for humans.
+   * Reads a var-octet-string and decodes it as text. Malformed sequences in {@code charset} become
+   * the replacement character rather than failing, because such strings are diagnostics for humans.
    */
   public String readVarString(Charset charset) throws DecodeException {
     int length = readLengthPrefix();
@@ -125,8 +132,8 @@ public final class OerReader {
   }
 
   /**
-   * Reads a var-uint: a var-octet-string holding the minimal big-endian bytes of an unsigned integer
-   * (RFC 0030 "Variable-length unsigned integer"; zero is the single byte 00).
+   * Reads a var-uint: a var-octet-string holding the minimal big-endian bytes of an unsigned
+   * integer (RFC 0030 "Variable-length unsigned integer"; zero is the single byte 00).
    *
    * @return the unsigned 64-bit value held in a long
    * @throws DecodeException if empty, longer than 8 bytes, has a leading zero byte, or is truncated
@@ -141,9 +148,9 @@ public final class OerReader {
   }
 
   /**
-   * Reads a var-uint like {@link #readVarUint()}, but a canonical value too large for 64 bits decodes as
-   * the maximum UInt64 ({@code -1L}). RFC 0029 section 5.1.4 requires this for
-   * {@code StreamMaxMoney.receiveMax} and {@code StreamMoneyBlocked.sendMax}.
+   * Reads a var-uint like {@link #readVarUint()}, but a canonical value too large for 64 bits
+   * decodes as the maximum UInt64 ({@code -1L}). RFC 0029 section 5.1.4 requires this for {@code
+   * StreamMaxMoney.receiveMax} and {@code StreamMoneyBlocked.sendMax}.
    *
    * @throws DecodeException if empty, has a leading zero byte, or is truncated
    */
@@ -182,8 +189,8 @@ public final class OerReader {
   }
 
   /**
-   * Returns a reader over the next {@code n} bytes (sharing the array) and advances this reader past
-   * them. Used to keep a length-prefixed structure from reading beyond its own length.
+   * Returns a reader over the next {@code n} bytes (sharing the array) and advances this reader
+   * past them. Used to keep a length-prefixed structure from reading beyond its own length.
    */
   public OerReader slice(int n) throws DecodeException {
     if (n < 0) {
@@ -196,14 +203,16 @@ public final class OerReader {
   }
 
   /**
-   * Returns the backing array; callers may read bytes {@code [position(), position() + remaining())}
-   * in place to avoid a copy, and must not modify it.
+   * Returns the backing array; callers may read bytes {@code [position(), position() +
+   * remaining())} in place to avoid a copy, and must not modify it.
    */
   public byte[] array() {
     return buf;
   }
 
-  /** @throws DecodeException unless the reader has consumed every byte up to its limit */
+  /**
+   * @throws DecodeException unless the reader has consumed every byte up to its limit
+   */
   public void requireEnd(String what) throws DecodeException {
     if (pos != limit) {
       throw new DecodeException(remaining() + " unexpected bytes after " + what, pos);
@@ -235,7 +244,8 @@ public final class OerReader {
 
   private int checkLength(int length, int start) throws DecodeException {
     if (length > remaining()) {
-      throw new DecodeException("length " + length + " exceeds the " + remaining() + " bytes left", start);
+      throw new DecodeException(
+          "length " + length + " exceeds the " + remaining() + " bytes left", start);
     }
     return length;
   }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Growable CANONICAL-OER writer (RFC 0030). Writes are appended; {@link #toByteArray()} returns the
- * result. Length-prefixed structures whose size is not known up front are written between
- * {@link #beginVarOctetString()} and {@link #endVarOctetString(int)}, which inserts the minimal length
+ * result. Length-prefixed structures whose size is not known up front are written between {@link
+ * #beginVarOctetString()} and {@link #endVarOctetString(int)}, which inserts the minimal length
  * prefix in place instead of encoding into a temporary buffer.
  */
 public final class OerWriter {
@@ -23,8 +23,8 @@ public final class OerWriter {
   }
 
   /**
-   * The bytes written so far. When the writer is exactly full its internal array is returned without a
-   * copy; that is safe because any later write must grow into a new array first.
+   * The bytes written so far. When the writer is exactly full its internal array is returned
+   * without a copy; that is safe because any later write must grow into a new array first.
    */
   public byte[] toByteArray() {
     return size == buf.length ? buf : Arrays.copyOf(buf, size);
@@ -75,7 +75,9 @@ public final class OerWriter {
     }
   }
 
-  /** Writes a canonical length determinant: short form below 128, else {@code 0x80|n} and n bytes. */
+  /**
+   * Writes a canonical length determinant: short form below 128, else {@code 0x80|n} and n bytes.
+   */
   public void writeLengthPrefix(int length) {
     if (length < 0) {
       throw new IllegalArgumentException("negative length " + length);
@@ -112,8 +114,8 @@ public final class OerWriter {
   }
 
   /**
-   * Ends a var-octet-string started at {@code mark}: inserts the length prefix of everything written
-   * since, shifting those bytes right by the prefix size.
+   * Ends a var-octet-string started at {@code mark}: inserts the length prefix of everything
+   * written since, shifting those bytes right by the prefix size.
    */
   public void endVarOctetString(int mark) {
     int length = size - mark;

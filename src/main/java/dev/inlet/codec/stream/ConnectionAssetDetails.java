@@ -4,8 +4,7 @@ import java.util.Objects;
 
 /**
  * ConnectionAssetDetails frame, type 0x07 (RFC 0029 section 5.3.14): the asset the sender of the
- * frame
- * denominates its amounts in. Must not change during a connection.
+ * frame denominates its amounts in. Must not change during a connection.
  *
  * @param sourceAssetCode asset code, e.g. {@code USD} (UTF-8)
  * @param sourceAssetScale asset scale 0..255: one unit is 10^-scale of the asset

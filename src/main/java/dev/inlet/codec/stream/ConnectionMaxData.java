@@ -5,7 +5,7 @@ package dev.inlet.codec.stream;
  * bytes the sender of the frame will accept on the connection.
  *
  * @param maxOffset total bytes the endpoint is willing to receive on this connection (unsigned
- * 64-bit)
+ *     64-bit)
  */
 public record ConnectionMaxData(long maxOffset) implements StreamFrame {
   /** Frame type id on the wire. */

@@ -1,12 +1,11 @@
 package dev.inlet.codec.stream;
 
-import java.util.Optional;
-
 import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.codec.oer.DecodeException;
 import dev.inlet.codec.oer.OerReader;
 import dev.inlet.codec.oer.OerWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /** Reads and writes the contents of each STREAM frame type (RFC 0029 sections 5.3.1 to 5.3.15). */
 final class FrameCodec {
@@ -106,7 +105,10 @@ final class FrameCodec {
     }
   }
 
-  /** An address field that may be empty (ConnectionNewAddress from a sender with no address of its own). */
+  /**
+   * An address field that may be empty (ConnectionNewAddress from a sender with no address of its
+   * own).
+   */
   private static Optional<IlpAddress> optionalAddress(OerReader r) throws DecodeException {
     if (r.remaining() > 0 && r.array()[r.position()] == 0) {
       r.readLengthPrefix();
@@ -119,7 +121,9 @@ final class FrameCodec {
     return new StreamErrorCode(r.readUint8());
   }
 
-  /** Diagnostic strings decode leniently: a bad UTF-8 sequence becomes U+FFFD rather than an error. */
+  /**
+   * Diagnostic strings decode leniently: a bad UTF-8 sequence becomes U+FFFD rather than an error.
+   */
   private static String utf8(OerReader r) throws DecodeException {
     return r.readVarString(StandardCharsets.UTF_8);
   }

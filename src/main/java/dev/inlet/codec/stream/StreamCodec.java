@@ -14,8 +14,8 @@ import java.util.List;
  */
 public final class StreamCodec {
   /**
-   * Most frames accepted in one packet. A 32 KB plaintext could hold about 16,000 empty frames; real
-   * endpoints send a handful, so this caps the work a hostile packet can cause.
+   * Most frames accepted in one packet. A 32 KB plaintext could hold about 16,000 empty frames;
+   * real endpoints send a handful, so this caps the work a hostile packet can cause.
    */
   public static final int maxFrames = 1024;
 
@@ -25,13 +25,13 @@ public final class StreamCodec {
   private StreamCodec() {}
 
   /**
-   * Decodes a STREAM packet. Frames of unknown types are skipped (RFC 0029 section 5.3) and bytes after
-   * the last frame are padding and ignored (section 5.2).
+   * Decodes a STREAM packet. Frames of unknown types are skipped (RFC 0029 section 5.3) and bytes
+   * after the last frame are padding and ignored (section 5.2).
    *
-   * @throws DecodeException if the version is not 1, the ILP packet type is not 12/13/14, a var-uint
-   *     other than a saturating amount exceeds 64 bits, the frame count is larger than the bytes left
-   *     could hold or than {@link #maxFrames}, or a known frame is malformed or has bytes left over
-   *     inside its own length
+   * @throws DecodeException if the version is not 1, the ILP packet type is not 12/13/14, a
+   *     var-uint other than a saturating amount exceeds 64 bits, the frame count is larger than the
+   *     bytes left could hold or than {@link #maxFrames}, or a known frame is malformed or has
+   *     bytes left over inside its own length
    */
   public static StreamPacket decode(byte[] plaintext) throws DecodeException {
     OerReader r = new OerReader(plaintext);
@@ -51,8 +51,12 @@ public final class StreamCodec {
     // Checked before allocating anything sized by the count.
     if (Long.compareUnsigned(count, r.remaining() / minFrameBytes) > 0) {
       throw new DecodeException(
-          "frame count " + Long.toUnsignedString(count) + " exceeds what the " + r.remaining()
-              + " bytes left could hold", countOffset);
+          "frame count "
+              + Long.toUnsignedString(count)
+              + " exceeds what the "
+              + r.remaining()
+              + " bytes left could hold",
+          countOffset);
     }
     if (count > maxFrames) {
       throw new DecodeException("frame count " + count + " exceeds " + maxFrames, countOffset);

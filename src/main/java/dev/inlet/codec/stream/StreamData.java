@@ -38,8 +38,12 @@ public record StreamData(long streamId, long offset, byte[] data) implements Str
 
   @Override
   public String toString() {
-    return "StreamData[streamId=" + Long.toUnsignedString(streamId)
-        + ", offset=" + Long.toUnsignedString(offset)
-        + ", data=" + data.length + " bytes]";
+    return "StreamData[streamId="
+        + Long.toUnsignedString(streamId)
+        + ", offset="
+        + Long.toUnsignedString(offset)
+        + ", data="
+        + data.length
+        + " bytes]";
   }
 }

@@ -12,14 +12,17 @@ import java.util.Objects;
  *     packet that arrived on another type
  * @param sequence the sender's packet number; a reply repeats the Prepare's (unsigned 64-bit)
  * @param prepareAmount on a Prepare, the minimum the receiver should accept; on a Fulfill or
- * Reject,
- *     the amount that arrived (unsigned 64-bit, in the receiver's smallest asset unit)
+ *     Reject, the amount that arrived (unsigned 64-bit, in the receiver's smallest asset unit)
  * @param frames the frames, in wire order (an immutable copy is kept)
  * @throws IllegalArgumentException if {@code version} is not 1; NullPointerException if a field is
- * null
+ *     null
  */
 public record StreamPacket(
-    int version, IlpPacketType ilpPacketType, long sequence, long prepareAmount, List<StreamFrame> frames) {
+    int version,
+    IlpPacketType ilpPacketType,
+    long sequence,
+    long prepareAmount,
+    List<StreamFrame> frames) {
   /** The only STREAM version defined. */
   public static final int supportedVersion = 1;
 
@@ -39,10 +42,16 @@ public record StreamPacket(
 
   @Override
   public String toString() {
-    return "StreamPacket[version=" + version
-        + ", ilpPacketType=" + ilpPacketType
-        + ", sequence=" + Long.toUnsignedString(sequence)
-        + ", prepareAmount=" + Long.toUnsignedString(prepareAmount)
-        + ", frames=" + frames + "]";
+    return "StreamPacket[version="
+        + version
+        + ", ilpPacketType="
+        + ilpPacketType
+        + ", sequence="
+        + Long.toUnsignedString(sequence)
+        + ", prepareAmount="
+        + Long.toUnsignedString(prepareAmount)
+        + ", frames="
+        + frames
+        + "]";
   }
 }

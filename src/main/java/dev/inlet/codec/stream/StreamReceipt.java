@@ -6,8 +6,7 @@ import java.util.Objects;
 
 /**
  * StreamReceipt frame, type 0x17 (RFC 0029 section 5.3.15): proof of the total received on a
- * stream,
- * in the RFC 0039 format, which this codec carries without interpreting.
+ * stream, in the RFC 0039 format, which this codec carries without interpreting.
  *
  * @param streamId the stream (unsigned 64-bit)
  * @param receipt the encoded receipt (58 bytes for version 1); not copied
@@ -27,7 +26,9 @@ public record StreamReceipt(long streamId, byte[] receipt) implements StreamFram
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StreamReceipt r && streamId == r.streamId && Arrays.equals(receipt, r.receipt);
+    return o instanceof StreamReceipt r
+        && streamId == r.streamId
+        && Arrays.equals(receipt, r.receipt);
   }
 
   @Override
@@ -37,8 +38,10 @@ public record StreamReceipt(long streamId, byte[] receipt) implements StreamFram
 
   @Override
   public String toString() {
-    return "StreamReceipt[streamId=" + Long.toUnsignedString(streamId)
-        + ", receipt=" + describe()
+    return "StreamReceipt[streamId="
+        + Long.toUnsignedString(streamId)
+        + ", receipt="
+        + describe()
         + "]";
   }
 

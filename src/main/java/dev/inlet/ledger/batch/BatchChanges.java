@@ -8,19 +8,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a decided batch changes in the ledger, filled by {@link BatchDecider}: the packets it credits (posted as one
- * transfer per account), each connection's changes, the streams of each connection whose streams changed (all of
- * them: they are written whole, in the connection's row), each account's credit (the connector's account is debited
- * their sum) and the {@code StreamData} to keep. Amounts are unsigned 64-bit integers in longs, in the asset's
- * smallest unit. The ledger adapter writes it in one statement.
+ * What a decided batch changes in the ledger, filled by {@link BatchDecider}: the packets it
+ * credits (posted as one transfer per account), each connection's changes, the streams of each
+ * connection whose streams changed (all of them: they are written whole, in the connection's row),
+ * each account's credit (the connector's account is debited their sum) and the {@code StreamData}
+ * to keep. Amounts are unsigned 64-bit integers in longs, in the asset's smallest unit. The ledger
+ * adapter writes it in one statement.
  */
 public final class BatchChanges {
   final List<PacketCredit> packets = new ArrayList<>();
   final Map<ByteBuffer, ConnectionChange> connections = new LinkedHashMap<>();
+
   /** Per connection whose streams changed, all its streams by id (the decider's live map). */
   final Map<ByteBuffer, Map<Long, LedgerState.StreamState>> streams = new LinkedHashMap<>();
-  /** Per account, its credit in this batch (a one-element array: summed in place without boxing). */
+
+  /**
+   * Per account, its credit in this batch (a one-element array: summed in place without boxing).
+   */
   final Map<Long, long[]> credits = new LinkedHashMap<>();
+
   final List<KeptData> data = new ArrayList<>();
 
   /** The packets credited, in order (each with a non-zero amount). */
@@ -34,16 +40,18 @@ public final class BatchChanges {
   }
 
   /**
-   * Per connection whose streams changed in the batch, every stream it has after the batch, by ascending stream id.
+   * Per connection whose streams changed in the batch, every stream it has after the batch, by
+   * ascending stream id.
    */
   public Map<ByteBuffer, List<StreamRow>> streams() {
     Map<ByteBuffer, List<StreamRow>> m = new LinkedHashMap<>();
-    streams.forEach((connection, byId) -> {
-      List<StreamRow> rows = new ArrayList<>(byId.size());
-      byId.forEach((id, s) -> rows.add(new StreamRow(id, s.received, s.receiveMax, s.closed)));
-      rows.sort((a, b) -> Long.compare(a.streamId(), b.streamId()));
-      m.put(connection, rows);
-    });
+    streams.forEach(
+        (connection, byId) -> {
+          List<StreamRow> rows = new ArrayList<>(byId.size());
+          byId.forEach((id, s) -> rows.add(new StreamRow(id, s.received, s.receiveMax, s.closed)));
+          rows.sort((a, b) -> Long.compare(a.streamId(), b.streamId()));
+          m.put(connection, rows);
+        });
     return m;
   }
 
@@ -70,7 +78,8 @@ public final class BatchChanges {
   public record PacketCredit(byte[] connectionId, long sequence, long amount, long accountId) {}
 
   /**
-   * A stream's totals after the batch (ids are positive, at most {@code ReceiverLimits.maxStreamId}).
+   * A stream's totals after the batch (ids are positive, at most {@code
+   * ReceiverLimits.maxStreamId}).
    *
    * @param streamId stream
    * @param received unsigned 64-bit

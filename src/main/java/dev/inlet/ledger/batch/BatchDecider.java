@@ -21,24 +21,27 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The ledger's rules, applied to a batch of packets in order against the state read under the batch's locks or kept
- * by {@link LedgerCache} (RFC 0029 §4.4–4.6 for the STREAM limits). Pure: it decides every packet's {@link Outcome}
- * and collects what the batch changes, so the database sees a handful of set-based statements per batch instead of
- * several per packet; before returning it checks the decided batch ({@link BatchInvariants}).
+ * The ledger's rules, applied to a batch of packets in order against the state read under the
+ * batch's locks or kept by {@link LedgerCache} (RFC 0029 §4.4–4.6 for the STREAM limits). Pure: it
+ * decides every packet's {@link Outcome} and collects what the batch changes, so the database sees
+ * a handful of set-based statements per batch instead of several per packet; before returning it
+ * checks the decided batch ({@link BatchInvariants}).
  *
- * <p>Per packet, in this order: a retry — a packet the receiver would fulfil, on a credited sequence with the same
- * amount — is fulfilled again and credits nothing ({@link Outcome#DUPLICATE}), even on a connection closed since
- * (by that packet itself or a later one): the connector retries a Prepare whose Fulfill it lost, and a Reject would
- * tell the sender the money did not arrive while the receiver holds it. Otherwise a closed connection takes nothing
- * ({@link Outcome#CONNECTION_CLOSED}, also for a credited sequence with another amount: the connection is over,
- * and its Reject carries {@code ConnectionClose}, which a reuse's would not); a packet the receiver already
- * declined is only counted; a credited sequence with another amount is a reuse; then no account, connection or
- * stream total may pass 2^64-1, the account's receive limit must hold, no money may go to a stream the sender
- * closed, and StreamData must stay within the connection's bound (else the connection closes).
+ * <p>Per packet, in this order: a retry — a packet the receiver would fulfil, on a credited
+ * sequence with the same amount — is fulfilled again and credits nothing ({@link
+ * Outcome#DUPLICATE}), even on a connection closed since (by that packet itself or a later one):
+ * the connector retries a Prepare whose Fulfill it lost, and a Reject would tell the sender the
+ * money did not arrive while the receiver holds it. Otherwise a closed connection takes nothing
+ * ({@link Outcome#CONNECTION_CLOSED}, also for a credited sequence with another amount: the
+ * connection is over, and its Reject carries {@code ConnectionClose}, which a reuse's would not); a
+ * packet the receiver already declined is only counted; a credited sequence with another amount is
+ * a reuse; then no account, connection or stream total may pass 2^64-1, the account's receive limit
+ * must hold, no money may go to a stream the sender closed, and StreamData must stay within the
+ * connection's bound (else the connection closes).
  *
- * <p>Only money is credited, so only a non-zero amount is checked against, or recorded as, a credited sequence: a
- * zero-amount packet on a credited sequence is fulfilled like any other (it credits nothing; its frames are
- * recorded) when the other rules allow.
+ * <p>Only money is credited, so only a non-zero amount is checked against, or recorded as, a
+ * credited sequence: a zero-amount packet on a credited sequence is fulfilled like any other (it
+ * credits nothing; its frames are recorded) when the other rules allow.
  */
 public final class BatchDecider {
   /** 2^64-1 as the long holding its unsigned bits. */
@@ -46,7 +49,10 @@ public final class BatchDecider {
 
   private final int maxDataBytesPerConnection;
 
-  /** @param maxDataBytesPerConnection StreamData bytes a connection may keep ({@code ConnectionMaxData}) */
+  /**
+   * @param maxDataBytesPerConnection StreamData bytes a connection may keep ({@code
+   *     ConnectionMaxData})
+   */
   public BatchDecider(int maxDataBytesPerConnection) {
     this.maxDataBytesPerConnection = maxDataBytesPerConnection;
   }
@@ -54,13 +60,16 @@ public final class BatchDecider {
   /**
    * Decides {@code packets} in order, updating {@code state} as it goes.
    *
-   * @param state every account and connection of the batch, and their known streams, credited packets and data
+   * @param state every account and connection of the batch, and their known streams, credited
+   *     packets and data
    * @param changes empty: collects what the batch changes
    * @return one outcome per packet, same order
-   * @throws InvariantViolation when the state lacks a packet's account or connection, or the decided batch breaks
-   *     a rule of money ({@link BatchInvariants}): a bug, not input; nothing of the batch may be written
+   * @throws InvariantViolation when the state lacks a packet's account or connection, or the
+   *     decided batch breaks a rule of money ({@link BatchInvariants}): a bug, not input; nothing
+   *     of the batch may be written
    */
-  public List<PacketOutcome> decide(List<PacketRecord> packets, LedgerState state, BatchChanges changes) {
+  public List<PacketOutcome> decide(
+      List<PacketRecord> packets, LedgerState state, BatchChanges changes) {
     List<PacketOutcome> outcomes = new ArrayList<>(packets.size());
     for (PacketRecord p : packets) {
       outcomes.add(decide(p, state, changes));
@@ -77,15 +86,20 @@ public final class BatchDecider {
       throw new InvariantViolation("batch state lacks the account or connection of a packet");
     }
     ConnectionChange change =
-        changes.connections.computeIfAbsent(key, k -> new ConnectionChange(p.accountId(), connection.version));
+        changes.connections.computeIfAbsent(
+            key, k -> new ConnectionChange(p.accountId(), connection.version));
     if (p.sourceAddress() != null) {
       change.sourceAddress = p.sourceAddress();
     }
     int newBytes = 0;
     Outcome outcome = null;
-    Long credited = p.fulfillable() && p.amount() != 0 ? state.credited.get(new PacketKey(key, p.sequence())) : null;
+    Long credited =
+        p.fulfillable() && p.amount() != 0
+            ? state.credited.get(new PacketKey(key, p.sequence()))
+            : null;
     if (credited != null && credited == p.amount()) {
-      // Before the closed check: a retry of a packet that closed the connection (or came before the close) is
+      // Before the closed check: a retry of a packet that closed the connection (or came before the
+      // close) is
       // fulfilled again, as any retry.
       outcome = Outcome.DUPLICATE;
     } else if (connection.closed) {
@@ -94,7 +108,8 @@ public final class BatchDecider {
       outcome = Outcome.REJECTED;
     } else if (credited != null) {
       outcome = Outcome.SEQUENCE_REUSED;
-    } else if (overflows(account.received, p.amount()) || overflows(connection.totalReceived, p.amount())) {
+    } else if (overflows(account.received, p.amount())
+        || overflows(connection.totalReceived, p.amount())) {
       outcome = Outcome.OVERFLOW;
     } else if (account.receiveLimit != null
         && Long.compareUnsigned(account.received + p.amount(), account.receiveLimit) > 0) {
@@ -139,7 +154,10 @@ public final class BatchDecider {
     return null;
   }
 
-  /** Bytes of the packet's chunks not kept yet; a chunk the packet carries twice is kept once, so counted once. */
+  /**
+   * Bytes of the packet's chunks not kept yet; a chunk the packet carries twice is kept once, so
+   * counted once.
+   */
   private static int newDataBytes(PacketRecord p, ByteBuffer key, LedgerState state) {
     if (p.data().isEmpty()) {
       return 0;
@@ -155,8 +173,15 @@ public final class BatchDecider {
     return bytes;
   }
 
-  private static void credit(PacketRecord p, ByteBuffer key, LedgerState state, BatchChanges changes,
-      AccountState account, ConnectionState connection, ConnectionChange change, int newBytes) {
+  private static void credit(
+      PacketRecord p,
+      ByteBuffer key,
+      LedgerState state,
+      BatchChanges changes,
+      AccountState account,
+      ConnectionState connection,
+      ConnectionChange change,
+      int newBytes) {
     long amount = p.amount();
     if (amount != 0) {
       state.credited.put(new PacketKey(key, p.sequence()), amount);
@@ -177,7 +202,8 @@ public final class BatchDecider {
       changes.streams.put(key, connection.streams);
     }
     for (StreamCredit s : p.streams()) {
-      StreamState stream = connection.streams.computeIfAbsent(s.streamId(), k -> new StreamState(0, 0, false));
+      StreamState stream =
+          connection.streams.computeIfAbsent(s.streamId(), k -> new StreamState(0, 0, false));
       stream.received += s.amount();
       stream.receiveMax = unsignedMax(stream.receiveMax, receiveMax(stream.received, account));
       stream.closed |= s.close();
@@ -190,27 +216,31 @@ public final class BatchDecider {
   }
 
   /** Each stream of the packet with its totals now: stored, or as a new stream would start. */
-  private static List<StreamTotals> totals(PacketRecord p, ConnectionState connection, AccountState account) {
+  private static List<StreamTotals> totals(
+      PacketRecord p, ConnectionState connection, AccountState account) {
     List<StreamTotals> totals = new ArrayList<>(p.streams().size());
     for (StreamCredit s : p.streams()) {
       StreamState stream = connection.streams.get(s.streamId());
-      totals.add(stream != null
-          ? new StreamTotals(s.streamId(), stream.received, stream.receiveMax)
-          : new StreamTotals(s.streamId(), 0, receiveMax(0, account)));
+      totals.add(
+          stream != null
+              ? new StreamTotals(s.streamId(), stream.received, stream.receiveMax)
+              : new StreamTotals(s.streamId(), 0, receiveMax(0, account)));
     }
     return totals;
   }
 
   /**
-   * The most a stream may receive in all: what it has plus what the account may still take, saturating at
-   * 2^64-1; without a receive limit, 2^64-1.
+   * The most a stream may receive in all: what it has plus what the account may still take,
+   * saturating at 2^64-1; without a receive limit, 2^64-1.
    */
   static long receiveMax(long streamReceived, AccountState account) {
     if (account.receiveLimit == null) {
       return maxUint64;
     }
-    long room = Long.compareUnsigned(account.receiveLimit, account.received) > 0
-        ? account.receiveLimit - account.received : 0;
+    long room =
+        Long.compareUnsigned(account.receiveLimit, account.received) > 0
+            ? account.receiveLimit - account.received
+            : 0;
     return overflows(streamReceived, room) ? maxUint64 : streamReceived + room;
   }
 

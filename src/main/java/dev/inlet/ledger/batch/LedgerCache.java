@@ -10,34 +10,40 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The ledger writer's memory of committed state (accounts, connections and their streams, with each connection's
- * row version), so that most batches are decided without reading the database first: the one statement that
- * writes such a batch also checks that nothing it relied on changed meanwhile (another replica, a restart), and
- * when something did, the batch is thrown away and redone under row locks. Not thread-safe: the ledger's single
- * writer thread owns it. Bounded: past {@code maxConnections} the least recently used connection is forgotten.
+ * The ledger writer's memory of committed state (accounts, connections and their streams, with each
+ * connection's row version), so that most batches are decided without reading the database first:
+ * the one statement that writes such a batch also checks that nothing it relied on changed
+ * meanwhile (another replica, a restart), and when something did, the batch is thrown away and
+ * redone under row locks. Not thread-safe: the ledger's single writer thread owns it. Bounded: past
+ * {@code maxConnections} the least recently used connection is forgotten.
  */
 public final class LedgerCache {
   private final LedgerState state;
 
-  /** @param maxConnections connections kept at most */
+  /**
+   * @param maxConnections connections kept at most
+   */
   public LedgerCache(int maxConnections) {
-    this.state = new LedgerState(new LinkedHashMap<>(1024, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<ByteBuffer, ConnectionState> eldest) {
-        return size() > maxConnections;
-      }
-    });
+    this.state =
+        new LedgerState(
+            new LinkedHashMap<>(1024, 0.75f, true) {
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<ByteBuffer, ConnectionState> eldest) {
+                return size() > maxConnections;
+              }
+            });
   }
 
   /**
-   * The state to decide {@code packets} in without reading, or null when the batch must be read under locks: an
-   * account is not cached, a packet carries {@code StreamData} (which chunks are kept is not cached), or a packet
-   * with money the receiver would fulfil comes on a closed connection (closed in the cache or by an earlier packet
-   * of the batch). Credited sequences are not cached: on an open connection a retry decided here as new is refused
-   * by the writing statement (the packet's key exists) and redone under locks, but on a closed one it would be
-   * decided {@code CONNECTION_CLOSED} and written, where the locked read finds it credited and fulfils it again
-   * ({@link BatchDecider}). A connection not cached is taken to be new (version 0); the writing statement refuses
-   * it if it exists.
+   * The state to decide {@code packets} in without reading, or null when the batch must be read
+   * under locks: an account is not cached, a packet carries {@code StreamData} (which chunks are
+   * kept is not cached), or a packet with money the receiver would fulfil comes on a closed
+   * connection (closed in the cache or by an earlier packet of the batch). Credited sequences are
+   * not cached: on an open connection a retry decided here as new is refused by the writing
+   * statement (the packet's key exists) and redone under locks, but on a closed one it would be
+   * decided {@code CONNECTION_CLOSED} and written, where the locked read finds it credited and
+   * fulfils it again ({@link BatchDecider}). A connection not cached is taken to be new (version
+   * 0); the writing statement refuses it if it exists.
    */
   public LedgerState stateFor(List<PacketRecord> packets) {
     state.credited.clear();
@@ -62,15 +68,16 @@ public final class LedgerCache {
       }
     }
     for (PacketRecord p : packets) {
-      state.connections.computeIfAbsent(ByteBuffer.wrap(p.connectionId()), k -> new ConnectionState(0, false, 0, 0));
+      state.connections.computeIfAbsent(
+          ByteBuffer.wrap(p.connectionId()), k -> new ConnectionState(0, false, 0, 0));
     }
     return state;
   }
 
   /**
    * Records a committed batch: every connection it wrote (with its streams) is one version on, and
-   * when {@code decided} is a state read under locks (not this cache's), its accounts and connections replace the
-   * cached ones.
+   * when {@code decided} is a state read under locks (not this cache's), its accounts and
+   * connections replace the cached ones.
    */
   public void committed(LedgerState decided, BatchChanges changes) {
     for (ByteBuffer id : changes.connections.keySet()) {
@@ -87,7 +94,10 @@ public final class LedgerCache {
     state.account(id, received, receiveLimit);
   }
 
-  /** Forgets the accounts and connections of a batch whose writes did not commit (decided here, then refused). */
+  /**
+   * Forgets the accounts and connections of a batch whose writes did not commit (decided here, then
+   * refused).
+   */
   public void forget(List<PacketRecord> packets) {
     for (PacketRecord p : packets) {
       state.accounts.remove(p.accountId());

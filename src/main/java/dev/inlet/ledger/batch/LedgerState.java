@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the ledger holds about the accounts, connections and streams a batch of packets touches: read under the
- * batch's row locks, or kept from earlier batches by {@link LedgerCache}. {@link BatchDecider} applies the packets
- * to it in order, so each packet sees the ones before it. Amounts are unsigned 64-bit integers in longs.
+ * What the ledger holds about the accounts, connections and streams a batch of packets touches:
+ * read under the batch's row locks, or kept from earlier batches by {@link LedgerCache}. {@link
+ * BatchDecider} applies the packets to it in order, so each packet sees the ones before it. Amounts
+ * are unsigned 64-bit integers in longs.
  */
 public final class LedgerState {
   final Map<Long, AccountState> accounts = new HashMap<>();
@@ -32,11 +33,13 @@ public final class LedgerState {
   }
 
   /**
-   * A connection's totals, whether it is closed, and its row version (0: not in the database yet; every ledger
-   * write of the connection or its streams adds one).
+   * A connection's totals, whether it is closed, and its row version (0: not in the database yet;
+   * every ledger write of the connection or its streams adds one).
    */
-  public void connection(byte[] id, long totalReceived, boolean closed, int dataBytes, long version) {
-    connections.put(ByteBuffer.wrap(id), new ConnectionState(totalReceived, closed, dataBytes, version));
+  public void connection(
+      byte[] id, long totalReceived, boolean closed, int dataBytes, long version) {
+    connections.put(
+        ByteBuffer.wrap(id), new ConnectionState(totalReceived, closed, dataBytes, version));
   }
 
   /**
@@ -44,7 +47,8 @@ public final class LedgerState {
    *
    * @throws InvariantViolation when the connection is unknown
    */
-  public void stream(byte[] connectionId, long streamId, long received, long receiveMax, boolean closed) {
+  public void stream(
+      byte[] connectionId, long streamId, long received, long receiveMax, boolean closed) {
     ConnectionState c = connections.get(ByteBuffer.wrap(connectionId));
     if (c == null) {
       throw new InvariantViolation("stream of a connection not in the state");
@@ -53,7 +57,8 @@ public final class LedgerState {
   }
 
   /**
-   * An account's total ever credited, unsigned 64-bit: as read, plus what the packets decided so far credited.
+   * An account's total ever credited, unsigned 64-bit: as read, plus what the packets decided so
+   * far credited.
    *
    * @throws InvariantViolation when the account is not in the state
    */
@@ -74,7 +79,6 @@ public final class LedgerState {
   public void data(byte[] connectionId, long streamId, long offset) {
     data.add(new DataKey(ByteBuffer.wrap(connectionId), streamId, offset));
   }
-
 
   record PacketKey(ByteBuffer connection, long sequence) {}
 

@@ -19,26 +19,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a decided batch in one statement (one round trip; with autocommit on, its commit too): the credited
- * packets, one transfer per credited account posting them (two entries: the connector's account debited, the
- * receiving account credited), connection totals with their streams' totals (in the connection's row, written
- * whole), account balances and StreamData. The statement checks what the decisions relied on and aborts — writing
- * nothing — when it changed: every connection must still be at the version the decider saw (or not exist yet, for
- * version 0), and every credited account must stay within its receive limit; a credited (connection, sequence)
- * already in the ledger aborts it too. The error is {@link SqlStates#staleBatch} (or
- * {@link SqlStates#uniqueViolation}); the caller then redoes the batch under row locks.
+ * Writes a decided batch in one statement (one round trip; with autocommit on, its commit too): the
+ * credited packets, one transfer per credited account posting them (two entries: the connector's
+ * account debited, the receiving account credited), connection totals with their streams' totals
+ * (in the connection's row, written whole), account balances and StreamData. The statement checks
+ * what the decisions relied on and aborts — writing nothing — when it changed: every connection
+ * must still be at the version the decider saw (or not exist yet, for version 0), and every
+ * credited account must stay within its receive limit; a credited (connection, sequence) already in
+ * the ledger aborts it too. The error is {@link SqlStates#staleBatch} (or {@link
+ * SqlStates#uniqueViolation}); the caller then redoes the batch under row locks.
  *
- * <p>It checks the rules of money too, before anything is committed, and aborts — writing nothing — when one is
- * broken: the packets it posts must credit each account exactly the credit the decider computed
- * ({@link BatchChanges#credits()}), and no other account, and the balance changes it applies must sum to zero. The
- * error is {@link SqlStates#invariantViolated}: a bug, not a stale cache, so the caller fails the batch and does not
- * redo it. A rejected packet's credit is thus never durable (a STREAM sender would pay it again).
+ * <p>It checks the rules of money too, before anything is committed, and aborts — writing nothing —
+ * when one is broken: the packets it posts must credit each account exactly the credit the decider
+ * computed ({@link BatchChanges#credits()}), and no other account, and the balance changes it
+ * applies must sum to zero. The error is {@link SqlStates#invariantViolated}: a bug, not a stale
+ * cache, so the caller fails the batch and does not redo it. A rejected packet's credit is thus
+ * never durable (a STREAM sender would pay it again).
  *
- * <p>Its inputs are six typed values (db/V1): the connector's account and the number of connections the statement
- * must write, then the batch as four arrays of composite types — {@code connection_change[]},
- * {@code packet_credit[]}, {@code account_credit[]} (the decider's per-account credits), {@code data_chunk[]} — each
- * bound as one array literal ({@link PgLiterals}). Amounts are unsigned 64-bit integers written as decimals into
- * {@code numeric} fields, so 2^64-1 arrives exact. The checks add a join of the batch's few accounts, nothing per
+ * <p>Its inputs are six typed values (db/V1): the connector's account and the number of connections
+ * the statement must write, then the batch as four arrays of composite types — {@code
+ * connection_change[]}, {@code packet_credit[]}, {@code account_credit[]} (the decider's
+ * per-account credits), {@code data_chunk[]} — each bound as one array literal ({@link
+ * PgLiterals}). Amounts are unsigned 64-bit integers written as decimals into {@code numeric}
+ * fields, so 2^64-1 arrives exact. The checks add a join of the batch's few accounts, nothing per
  * packet.
  */
 final class BatchStatement {
@@ -49,7 +52,8 @@ final class BatchStatement {
   private static final int expectedParam = 5;
   private static final int dataParam = 6;
 
-  static final String sql = """
+  static final String sql =
+      """
       WITH batch AS (SELECT ?::bigint AS connector, ?::int AS connections),
       conn AS (SELECT * FROM unnest(?::connection_change[])),
       created AS (
@@ -130,16 +134,18 @@ final class BatchStatement {
   }
 
   /**
-   * Runs the statement on {@code c}, which checks the batch's rules of money before anything is committed, then
-   * checks what it returned against the batch again ({@link #checkReturned}).
+   * Runs the statement on {@code c}, which checks the batch's rules of money before anything is
+   * committed, then checks what it returned against the batch again ({@link #checkReturned}).
    *
-   * @return each account the batch credited, and the connector's when any was, with its totals after the batch
-   * @throws SQLException {@link SqlStates#staleBatch} or {@link SqlStates#uniqueViolation} when the batch must be
-   *     redone under locks; {@link SqlStates#invariantViolated} when its postings disagree with the decider's credits
-   *     or its entries do not sum to zero (nothing written; a bug, not to be redone); any other failure of the
-   *     database
-   * @throws InvariantViolation when what the statement returned disagrees with the batch although the statement
-   *     checked the same in the database: only a misbehaving database or driver can do that
+   * @return each account the batch credited, and the connector's when any was, with its totals
+   *     after the batch
+   * @throws SQLException {@link SqlStates#staleBatch} or {@link SqlStates#uniqueViolation} when the
+   *     batch must be redone under locks; {@link SqlStates#invariantViolated} when its postings
+   *     disagree with the decider's credits or its entries do not sum to zero (nothing written; a
+   *     bug, not to be redone); any other failure of the database
+   * @throws InvariantViolation when what the statement returned disagrees with the batch although
+   *     the statement checked the same in the database: only a misbehaving database or driver can
+   *     do that
    */
   List<AccountTotals> execute(Connection c, BatchChanges changes) throws SQLException {
     List<AccountTotals> totals = new ArrayList<>(changes.credits().size() + 1);
@@ -149,8 +155,12 @@ final class BatchStatement {
         while (rs.next()) {
           if (rs.getObject(1) != null) {
             BigDecimal limit = rs.getBigDecimal(3);
-            totals.add(new AccountTotals(rs.getLong(1), Uint64.fromNumeric(rs.getBigDecimal(2)),
-                limit == null ? null : Uint64.fromNumeric(limit), rs.getBigDecimal(4)));
+            totals.add(
+                new AccountTotals(
+                    rs.getLong(1),
+                    Uint64.fromNumeric(rs.getBigDecimal(2)),
+                    limit == null ? null : Uint64.fromNumeric(limit),
+                    rs.getBigDecimal(4)));
           }
         }
       }
@@ -162,28 +172,32 @@ final class BatchStatement {
   void bindAll(PreparedStatement st, BatchChanges changes) throws SQLException {
     st.setLong(connectorParam, connectorAccountId);
     st.setInt(connectionCountParam, changes.connections().size());
-    // Types.OTHER: sent untyped, so the server parses the literal straight into the cast's composite array type.
-    st.setObject(connectionsParam, connections(changes.connections(), changes.streams()), Types.OTHER);
+    // Types.OTHER: sent untyped, so the server parses the literal straight into the cast's
+    // composite array type.
+    st.setObject(
+        connectionsParam, connections(changes.connections(), changes.streams()), Types.OTHER);
     st.setObject(creditsParam, credits(changes.packets()), Types.OTHER);
     st.setObject(expectedParam, accountCredits(changes.credits()), Types.OTHER);
     st.setObject(dataParam, data(changes.data()), Types.OTHER);
   }
 
   /**
-   * The statement's answer against the batch: each credited account was credited its packets' sum and stayed within
-   * its receive limit, no other account moved, and the connector was debited what the accounts were credited — the
-   * entries sum to zero. The statement checked all of it before its commit ({@link SqlStates#invariantViolated});
-   * this second line, over the few rows returned, can only find a database or driver that broke its word — on the
-   * cached path after the commit, so the batch fails and {@code /admin/ledger/check} shows what was written.
+   * The statement's answer against the batch: each credited account was credited its packets' sum
+   * and stayed within its receive limit, no other account moved, and the connector was debited what
+   * the accounts were credited — the entries sum to zero. The statement checked all of it before
+   * its commit ({@link SqlStates#invariantViolated}); this second line, over the few rows returned,
+   * can only find a database or driver that broke its word — on the cached path after the commit,
+   * so the batch fails and {@code /admin/ledger/check} shows what was written.
    *
    * @throws InvariantViolation naming the first disagreement
    */
-  static void checkReturned(BatchChanges changes, List<AccountTotals> totals, long connectorAccountId) {
+  static void checkReturned(
+      BatchChanges changes, List<AccountTotals> totals, long connectorAccountId) {
     Map<Long, Long> credits = changes.credits();
     int expectedRows = credits.isEmpty() ? 0 : credits.size() + 1;
     if (totals.size() != expectedRows) {
-      throw new InvariantViolation("the batch statement returned " + totals.size() + " accounts, expected "
-          + expectedRows);
+      throw new InvariantViolation(
+          "the batch statement returned " + totals.size() + " accounts, expected " + expectedRows);
     }
     BigDecimal sum = BigDecimal.ZERO;
     for (AccountTotals a : totals) {
@@ -193,12 +207,22 @@ final class BatchStatement {
       }
       Long credit = credits.get(a.id());
       if (credit == null || a.change().compareTo(Uint64.toNumeric(credit)) != 0) {
-        throw new InvariantViolation("the batch statement credited account " + a.id() + " with " + a.change()
-            + ", expected " + (credit == null ? "nothing" : Long.toUnsignedString(credit)));
+        throw new InvariantViolation(
+            "the batch statement credited account "
+                + a.id()
+                + " with "
+                + a.change()
+                + ", expected "
+                + (credit == null ? "nothing" : Long.toUnsignedString(credit)));
       }
       if (a.receiveLimit() != null && Long.compareUnsigned(a.received(), a.receiveLimit()) > 0) {
-        throw new InvariantViolation("account " + a.id() + " received " + Long.toUnsignedString(a.received())
-            + ", past its receive limit " + Long.toUnsignedString(a.receiveLimit()));
+        throw new InvariantViolation(
+            "account "
+                + a.id()
+                + " received "
+                + Long.toUnsignedString(a.received())
+                + ", past its receive limit "
+                + Long.toUnsignedString(a.receiveLimit()));
       }
     }
     if (sum.signum() != 0) {
@@ -207,20 +231,29 @@ final class BatchStatement {
   }
 
   /**
-   * The batch's connections as a {@code connection_change[]} literal: per connection its id, account, the version
-   * the batch was decided on, amount received (unsigned decimal), packets fulfilled and rejected, source address
-   * (empty: unchanged), whether it closes, StreamData bytes kept, and all its streams when they changed (empty:
-   * unchanged).
+   * The batch's connections as a {@code connection_change[]} literal: per connection its id,
+   * account, the version the batch was decided on, amount received (unsigned decimal), packets
+   * fulfilled and rejected, source address (empty: unchanged), whether it closes, StreamData bytes
+   * kept, and all its streams when they changed (empty: unchanged).
    */
-  static String connections(Map<ByteBuffer, ConnectionChange> changes, Map<ByteBuffer, List<StreamRow>> streams) {
+  static String connections(
+      Map<ByteBuffer, ConnectionChange> changes, Map<ByteBuffer, List<StreamRow>> streams) {
     StringBuilder b = new StringBuilder(2 + changes.size() * 160).append('{');
     for (Map.Entry<ByteBuffer, ConnectionChange> e : changes.entrySet()) {
       ConnectionChange ch = e.getValue();
       PgLiterals.openRecord(b);
       PgLiterals.byteaField(b, e.getKey().array());
-      b.append(',').append(ch.accountId()).append(',').append(ch.version()).append(',')
-          .append(Long.toUnsignedString(ch.received())).append(',').append(ch.fulfilled()).append(',')
-          .append(ch.rejected()).append(',');
+      b.append(',')
+          .append(ch.accountId())
+          .append(',')
+          .append(ch.version())
+          .append(',')
+          .append(Long.toUnsignedString(ch.received()))
+          .append(',')
+          .append(ch.fulfilled())
+          .append(',')
+          .append(ch.rejected())
+          .append(',');
       if (ch.sourceAddress() != null) {
         PgLiterals.textField(b, ch.sourceAddress());
       }
@@ -235,8 +268,8 @@ final class BatchStatement {
   }
 
   /**
-   * A connection's streams as a {@code stream_total[]} literal, e.g. {@code {"(1,600,1000,f)"}}: amounts as unsigned
-   * decimals. Only digits, commas and t/f inside each element.
+   * A connection's streams as a {@code stream_total[]} literal, e.g. {@code {"(1,600,1000,f)"}}:
+   * amounts as unsigned decimals. Only digits, commas and t/f inside each element.
    */
   static String streamTotals(List<StreamRow> rows) {
     StringBuilder b = new StringBuilder(2 + rows.size() * 48).append('{');
@@ -244,19 +277,33 @@ final class BatchStatement {
       if (b.length() > 1) {
         b.append(',');
       }
-      b.append("\"(").append(s.streamId()).append(',').append(Long.toUnsignedString(s.received())).append(',')
-          .append(Long.toUnsignedString(s.receiveMax())).append(',').append(s.closed() ? 't' : 'f').append(")\"");
+      b.append("\"(")
+          .append(s.streamId())
+          .append(',')
+          .append(Long.toUnsignedString(s.received()))
+          .append(',')
+          .append(Long.toUnsignedString(s.receiveMax()))
+          .append(',')
+          .append(s.closed() ? 't' : 'f')
+          .append(")\"");
     }
     return b.append('}').toString();
   }
 
-  /** The credited packets as a {@code packet_credit[]} literal: connection, sequence, amount (unsigned), account. */
+  /**
+   * The credited packets as a {@code packet_credit[]} literal: connection, sequence, amount
+   * (unsigned), account.
+   */
   static String credits(List<PacketCredit> packets) {
     StringBuilder b = new StringBuilder(2 + packets.size() * 72).append('{');
     for (PacketCredit p : packets) {
       PgLiterals.openRecord(b);
       PgLiterals.byteaField(b, p.connectionId());
-      b.append(',').append(p.sequence()).append(',').append(Long.toUnsignedString(p.amount())).append(',')
+      b.append(',')
+          .append(p.sequence())
+          .append(',')
+          .append(Long.toUnsignedString(p.amount()))
+          .append(',')
           .append(p.accountId());
       PgLiterals.closeRecord(b);
     }
@@ -264,8 +311,8 @@ final class BatchStatement {
   }
 
   /**
-   * The decider's per-account credits as an {@code account_credit[]} literal: account, amount (unsigned). Only digits
-   * and commas inside each element.
+   * The decider's per-account credits as an {@code account_credit[]} literal: account, amount
+   * (unsigned). Only digits and commas inside each element.
    */
   static String accountCredits(Map<Long, Long> credits) {
     StringBuilder b = new StringBuilder(2 + credits.size() * 40).append('{');
@@ -277,7 +324,9 @@ final class BatchStatement {
     return PgLiterals.closeArray(b);
   }
 
-  /** The StreamData to keep as a {@code data_chunk[]} literal: connection, stream, offset, bytes. */
+  /**
+   * The StreamData to keep as a {@code data_chunk[]} literal: connection, stream, offset, bytes.
+   */
   static String data(List<KeptData> kept) {
     StringBuilder b = new StringBuilder(2 + kept.size() * 96).append('{');
     for (KeptData k : kept) {
@@ -297,7 +346,8 @@ final class BatchStatement {
    * @param id account
    * @param received everything ever credited, unsigned 64-bit
    * @param receiveLimit its receive limit, unsigned 64-bit, or null
-   * @param change what the batch added to its balance: the credit, or for the connector minus all credits
+   * @param change what the batch added to its balance: the credit, or for the connector minus all
+   *     credits
    */
   record AccountTotals(long id, long received, Long receiveLimit, BigDecimal change) {}
 }

@@ -22,12 +22,13 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * One batch of packets read and decided under row locks, in a fixed number of set-based statements whatever the
- * batch size: lock the accounts, create and lock the connections (both in id order, so replicas cannot deadlock)
- * and read them with their streams, read credited sequences and kept data, let {@link BatchDecider} decide every
- * packet, then write it all with {@link BatchStatement}. The connection's row lock guards its streams, credited
- * packets and data: no other transaction writes them meanwhile. This is the ledger's safe path: for batches
- * {@link LedgerCache} cannot decide alone, and for those whose cached decision the database refused.
+ * One batch of packets read and decided under row locks, in a fixed number of set-based statements
+ * whatever the batch size: lock the accounts, create and lock the connections (both in id order, so
+ * replicas cannot deadlock) and read them with their streams, read credited sequences and kept
+ * data, let {@link BatchDecider} decide every packet, then write it all with {@link
+ * BatchStatement}. The connection's row lock guards its streams, credited packets and data: no
+ * other transaction writes them meanwhile. This is the ledger's safe path: for batches {@link
+ * LedgerCache} cannot decide alone, and for those whose cached decision the database refused.
  */
 final class BatchTransaction {
   private final long connectorAccountId;
@@ -39,14 +40,15 @@ final class BatchTransaction {
   }
 
   /**
-   * Locks and reads what {@code packets} touch on {@code c} (autocommit off) and decides them; the caller writes
-   * {@code changes} and commits.
+   * Locks and reads what {@code packets} touch on {@code c} (autocommit off) and decides them; the
+   * caller writes {@code changes} and commits.
    *
    * @param state empty: filled with what the batch read and then decided
    * @param changes empty: filled with what the batch changes
    */
-  List<PacketOutcome> lockAndDecide(Connection c, List<PacketRecord> packets, LedgerState state,
-      BatchChanges changes) throws SQLException {
+  List<PacketOutcome> lockAndDecide(
+      Connection c, List<PacketRecord> packets, LedgerState state, BatchChanges changes)
+      throws SQLException {
     Map<ByteBuffer, Long> connections = new LinkedHashMap<>();
     TreeSet<Long> accounts = new TreeSet<>();
     accounts.add(connectorAccountId);
@@ -65,28 +67,38 @@ final class BatchTransaction {
   }
 
   /**
-   * Under the batch's row locks nobody else credits its accounts: each credited account's total in the database
-   * after the statement is exactly the total the decider reached from the locked read.
+   * Under the batch's row locks nobody else credits its accounts: each credited account's total in
+   * the database after the statement is exactly the total the decider reached from the locked read.
    *
    * @throws InvariantViolation when one differs
    */
   void checkReceived(LedgerState state, List<AccountTotals> totals) {
     for (AccountTotals a : totals) {
       if (a.id() != connectorAccountId && state.received(a.id()) != a.received()) {
-        throw new InvariantViolation("account " + a.id() + " received " + Long.toUnsignedString(a.received())
-            + " in the database but " + Long.toUnsignedString(state.received(a.id())) + " as decided under locks");
+        throw new InvariantViolation(
+            "account "
+                + a.id()
+                + " received "
+                + Long.toUnsignedString(a.received())
+                + " in the database but "
+                + Long.toUnsignedString(state.received(a.id()))
+                + " as decided under locks");
       }
     }
   }
 
-  private static void lockAccounts(Connection c, TreeSet<Long> ids, LedgerState state) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(
-        "SELECT id, received, receive_limit FROM accounts WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
+  private static void lockAccounts(Connection c, TreeSet<Long> ids, LedgerState state)
+      throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "SELECT id, received, receive_limit FROM accounts WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
       st.setArray(1, c.createArrayOf("bigint", ids.toArray()));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           BigDecimal limit = rs.getBigDecimal(3);
-          state.account(rs.getLong(1), Uint64.fromNumeric(rs.getBigDecimal(2)),
+          state.account(
+              rs.getLong(1),
+              Uint64.fromNumeric(rs.getBigDecimal(2)),
               limit == null ? null : Uint64.fromNumeric(limit));
         }
       }
@@ -99,9 +111,10 @@ final class BatchTransaction {
     for (int i = 0; i < ids.length; i++) {
       accounts[i] = accountOf.get(ByteBuffer.wrap(ids[i]));
     }
-    try (PreparedStatement st = c.prepareStatement(
-        "INSERT INTO connections (id, account_id) SELECT u.id, u.account FROM unnest(?::bytea[], ?::bigint[]) "
-            + "AS u(id, account) ORDER BY u.id ON CONFLICT (id) DO NOTHING")) {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "INSERT INTO connections (id, account_id) SELECT u.id, u.account FROM unnest(?::bytea[], ?::bigint[]) "
+                + "AS u(id, account) ORDER BY u.id ON CONFLICT (id) DO NOTHING")) {
       st.setArray(1, c.createArrayOf("bytea", ids));
       st.setArray(2, c.createArrayOf("bigint", accounts));
       st.executeUpdate();
@@ -109,27 +122,37 @@ final class BatchTransaction {
   }
 
   /**
-   * Locks the batch's connections in id order and reads each with its streams (in its row since db/V5): one row per
-   * stream, or one with no stream for a connection that has none.
+   * Locks the batch's connections in id order and reads each with its streams (in its row since
+   * db/V5): one row per stream, or one with no stream for a connection that has none.
    */
-  private static void lockConnections(Connection c, byte[][] ids, LedgerState state) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(
-        "SELECT c.id, c.total_received, c.closed_at IS NOT NULL, c.data_bytes, c.version, s.id, s.received, "
-            + "s.receive_max, s.closed FROM connections c LEFT JOIN LATERAL unnest(c.streams) s ON true "
-            + "WHERE c.id = ANY (?) ORDER BY c.id FOR UPDATE OF c")) {
+  private static void lockConnections(Connection c, byte[][] ids, LedgerState state)
+      throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "SELECT c.id, c.total_received, c.closed_at IS NOT NULL, c.data_bytes, c.version, s.id, s.received, "
+                + "s.receive_max, s.closed FROM connections c LEFT JOIN LATERAL unnest(c.streams) s ON true "
+                + "WHERE c.id = ANY (?) ORDER BY c.id FOR UPDATE OF c")) {
       st.setArray(1, c.createArrayOf("bytea", ids));
       try (ResultSet rs = st.executeQuery()) {
         byte[] last = null;
         while (rs.next()) {
           byte[] id = rs.getBytes(1);
           if (!Arrays.equals(id, last)) {
-            state.connection(id, Uint64.fromNumeric(rs.getBigDecimal(2)), rs.getBoolean(3), rs.getInt(4),
+            state.connection(
+                id,
+                Uint64.fromNumeric(rs.getBigDecimal(2)),
+                rs.getBoolean(3),
+                rs.getInt(4),
                 rs.getLong(5));
             last = id;
           }
           if (rs.getObject(6) != null) {
-            state.stream(id, rs.getLong(6), Uint64.fromNumeric(rs.getBigDecimal(7)),
-                Uint64.fromNumeric(rs.getBigDecimal(8)), rs.getBoolean(9));
+            state.stream(
+                id,
+                rs.getLong(6),
+                Uint64.fromNumeric(rs.getBigDecimal(7)),
+                Uint64.fromNumeric(rs.getBigDecimal(8)),
+                rs.getBoolean(9));
           }
         }
       }
@@ -149,10 +172,11 @@ final class BatchTransaction {
     if (connections.isEmpty()) {
       return;
     }
-    try (PreparedStatement st = c.prepareStatement(
-        // One primary-key probe per packet (LATERAL), never a scan of the whole table.
-        "SELECT x.connection_id, x.sequence, x.amount FROM unnest(?::bytea[], ?::bigint[]) AS u(c, q)"
-            + " CROSS JOIN LATERAL (SELECT * FROM packets p WHERE p.connection_id = u.c AND p.sequence = u.q) x")) {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            // One primary-key probe per packet (LATERAL), never a scan of the whole table.
+            "SELECT x.connection_id, x.sequence, x.amount FROM unnest(?::bytea[], ?::bigint[]) AS u(c, q)"
+                + " CROSS JOIN LATERAL (SELECT * FROM packets p WHERE p.connection_id = u.c AND p.sequence = u.q) x")) {
       st.setArray(1, c.createArrayOf("bytea", connections.toArray(new byte[0][])));
       st.setArray(2, c.createArrayOf("bigint", sequences.toArray()));
       try (ResultSet rs = st.executeQuery()) {
@@ -163,7 +187,8 @@ final class BatchTransaction {
     }
   }
 
-  private static void readData(Connection c, List<PacketRecord> packets, LedgerState state) throws SQLException {
+  private static void readData(Connection c, List<PacketRecord> packets, LedgerState state)
+      throws SQLException {
     List<byte[]> connections = new ArrayList<>();
     List<Long> streams = new ArrayList<>();
     List<Long> offsets = new ArrayList<>();
@@ -177,10 +202,11 @@ final class BatchTransaction {
     if (connections.isEmpty()) {
       return;
     }
-    try (PreparedStatement st = c.prepareStatement(
-        "SELECT x.connection_id, x.stream_id, x.\"offset\" FROM unnest(?::bytea[], ?::bigint[], ?::bigint[])"
-            + " AS u(c, s, o) CROSS JOIN LATERAL (SELECT * FROM stream_data d WHERE d.connection_id = u.c"
-            + " AND d.stream_id = u.s AND d.\"offset\" = u.o LIMIT 1) x")) {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "SELECT x.connection_id, x.stream_id, x.\"offset\" FROM unnest(?::bytea[], ?::bigint[], ?::bigint[])"
+                + " AS u(c, s, o) CROSS JOIN LATERAL (SELECT * FROM stream_data d WHERE d.connection_id = u.c"
+                + " AND d.stream_id = u.s AND d.\"offset\" = u.o LIMIT 1) x")) {
       st.setArray(1, c.createArrayOf("bytea", connections.toArray(new byte[0][])));
       st.setArray(2, c.createArrayOf("bigint", streams.toArray()));
       st.setArray(3, c.createArrayOf("bigint", offsets.toArray()));

@@ -27,28 +27,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL ledger with group commit: packets queue up while the previous batch commits, then the next batch
- * is applied at once — one WAL flush for the batch, not one per packet. A single writer thread owns the database
- * work, so no Netty event loop ever waits on JDBC. Most batches are decided on the writer's {@link LedgerCache}
- * and written by one autocommit statement ({@link BatchStatement}: one round trip, which checks the cache was
- * right); the others, and any the database refuses as stale, are read and decided under row locks
- * ({@link BatchTransaction}). Futures complete after the commit returns, or with {@link Outcome#UNAVAILABLE} when it
- * fails: the database unreachable (within the pool's connection timeout, {@code DatabaseConfig}), a packet it
- * refuses, or a broken rule of money ({@link InvariantViolation}, logged as an error) — never with a Fulfill. The
- * batch statement checks the rules of money before its commit ({@link SqlStates#invariantViolated}), so a batch
- * failed for one has written nothing.
+ * The PostgreSQL ledger with group commit: packets queue up while the previous batch commits, then
+ * the next batch is applied at once — one WAL flush for the batch, not one per packet. A single
+ * writer thread owns the database work, so no Netty event loop ever waits on JDBC. Most batches are
+ * decided on the writer's {@link LedgerCache} and written by one autocommit statement ({@link
+ * BatchStatement}: one round trip, which checks the cache was right); the others, and any the
+ * database refuses as stale, are read and decided under row locks ({@link BatchTransaction}).
+ * Futures complete after the commit returns, or with {@link Outcome#UNAVAILABLE} when it fails: the
+ * database unreachable (within the pool's connection timeout, {@code DatabaseConfig}), a packet it
+ * refuses, or a broken rule of money ({@link InvariantViolation}, logged as an error) — never with
+ * a Fulfill. The batch statement checks the rules of money before its commit ({@link
+ * SqlStates#invariantViolated}), so a batch failed for one has written nothing.
  */
 public final class PostgresLedger implements Ledger, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresLedger.class);
-  /** Packets waiting for the writer; past this the ledger answers UNAVAILABLE at once (back-pressure). */
+
+  /**
+   * Packets waiting for the writer; past this the ledger answers UNAVAILABLE at once
+   * (back-pressure).
+   */
   public static final int maxQueuedPackets = 16_384;
+
   /** Packets applied in one transaction at most. */
   public static final int maxBatchPackets = 1_024;
-  /** A packet this close to its expiry when its batch starts is not credited: the Fulfill could arrive too late. */
-  public static final Duration minExpiryMarginAtCommit = Duration.ofMillis(500);
+
   /**
-   * Writes of one batch at most: the cached write, then under row locks, again while replicas' serialization
-   * failures or deadlocks get in the way. Past it the batch fails.
+   * A packet this close to its expiry when its batch starts is not credited: the Fulfill could
+   * arrive too late.
+   */
+  public static final Duration minExpiryMarginAtCommit = Duration.ofMillis(500);
+
+  /**
+   * Writes of one batch at most: the cached write, then under row locks, again while replicas'
+   * serialization failures or deadlocks get in the way. Past it the batch fails.
    */
   static final int maxWriteAttempts = 5;
 
@@ -72,8 +83,13 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
    * @param maxCachedConnections connections whose state the writer keeps between batches
    * @param metrics where commit sizes, latencies and received amounts are reported
    */
-  public PostgresLedger(DataSource dataSource, long connectorAccountId, int maxDataBytesPerConnection,
-      int maxCachedConnections, Clock clock, LedgerMetrics metrics) {
+  public PostgresLedger(
+      DataSource dataSource,
+      long connectorAccountId,
+      int maxDataBytesPerConnection,
+      int maxCachedConnections,
+      Clock clock,
+      LedgerMetrics metrics) {
     this.dataSource = dataSource;
     this.metrics = metrics;
     this.connectorAccountId = connectorAccountId;
@@ -99,7 +115,6 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
   public long commits() {
     return commits.sum();
   }
-
 
   /** Stops taking packets, applies those already queued, then stops the writer. */
   @Override
@@ -144,7 +159,8 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     if (live.isEmpty()) {
       return;
     }
-    // A batch the database refuses is applied again packet by packet, so that one bad packet cannot fail the
+    // A batch the database refuses is applied again packet by packet, so that one bad packet cannot
+    // fail the
     // others: a work list, not recursion, of at most 1 + live.size() groups.
     ArrayDeque<List<Pending>> groups = new ArrayDeque<>();
     groups.add(live);
@@ -157,15 +173,24 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
         complete(group, outcomes);
       } catch (SQLException e) {
         if (group.size() == 1 || SqlStates.unreachable(e)) {
-          // Unreachable: every packet would wait out the pool's timeout again; the connector retries instead.
-          log.error("Ledger could not apply {} packets (SQLState {})", group.size(), e.getSQLState(), e);
+          // Unreachable: every packet would wait out the pool's timeout again; the connector
+          // retries instead.
+          log.error(
+              "Ledger could not apply {} packets (SQLState {})", group.size(), e.getSQLState(), e);
           fail(group);
         } else {
-          log.warn("Ledger batch of {} failed (SQLState {}); applying packets singly", group.size(), e.getSQLState());
+          log.warn(
+              "Ledger batch of {} failed (SQLState {}); applying packets singly",
+              group.size(),
+              e.getSQLState());
           group.forEach(p -> groups.add(List.of(p)));
         }
       } catch (InvariantViolation e) {
-        log.error("LEDGER INVARIANT VIOLATED, failing a batch of {} packets: {}", group.size(), e.getMessage(), e);
+        log.error(
+            "LEDGER INVARIANT VIOLATED, failing a batch of {} packets: {}",
+            group.size(),
+            e.getMessage(),
+            e);
         metrics.invariantViolated();
         fail(group);
       }
@@ -173,8 +198,8 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
   }
 
   /**
-   * Decides and writes one batch: on the cache when it can, and under row locks when it cannot or when the database
-   * refused the cached write as stale; in a bounded loop, never by recursion.
+   * Decides and writes one batch: on the cache when it can, and under row locks when it cannot or
+   * when the database refused the cached write as stale; in a bounded loop, never by recursion.
    */
   private List<PacketOutcome> execute(List<Pending> group) throws SQLException {
     List<PacketRecord> packets = new ArrayList<>(group.size());
@@ -187,23 +212,31 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
         return attempt == 1 && cached != null ? writeCached(packets, cached) : writeLocked(packets);
       } catch (SQLException e) {
         if (SqlStates.invariantViolated.equals(e.getSQLState())) {
-          // The statement refused a batch that breaks a rule of money and wrote nothing: a bug, which redoing the
+          // The statement refused a batch that breaks a rule of money and wrote nothing: a bug,
+          // which redoing the
           // batch cannot mend. Failed as a whole (UNAVAILABLE), counted and logged by commit.
-          throw new InvariantViolation("the batch statement refused the batch: " + e.getMessage(), e);
+          throw new InvariantViolation(
+              "the batch statement refused the batch: " + e.getMessage(), e);
         }
-        boolean redo = attempt == 1 && cached != null ? !SqlStates.unreachable(e) : SqlStates.retryLocked(e);
+        boolean redo =
+            attempt == 1 && cached != null ? !SqlStates.unreachable(e) : SqlStates.retryLocked(e);
         if (!redo || attempt >= maxWriteAttempts) {
           throw e;
         }
-        if (!SqlStates.staleBatch.equals(e.getSQLState()) && !SqlStates.uniqueViolation.equals(e.getSQLState())) {
-          log.debug("Ledger write failed (SQLState {}); redoing the batch under locks", e.getSQLState(), e);
+        if (!SqlStates.staleBatch.equals(e.getSQLState())
+            && !SqlStates.uniqueViolation.equals(e.getSQLState())) {
+          log.debug(
+              "Ledger write failed (SQLState {}); redoing the batch under locks",
+              e.getSQLState(),
+              e);
         }
       }
     }
   }
 
   /** The batch decided on the cache and written by one autocommit statement: one round trip. */
-  private List<PacketOutcome> writeCached(List<PacketRecord> packets, LedgerState cached) throws SQLException {
+  private List<PacketOutcome> writeCached(List<PacketRecord> packets, LedgerState cached)
+      throws SQLException {
     boolean committed = false;
     try (Connection c = dataSource.getConnection()) {
       BatchChanges changes = new BatchChanges();
@@ -255,7 +288,10 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     }
   }
 
-  /** Each credited account's totals as the database has them now (another replica may have credited it too). */
+  /**
+   * Each credited account's totals as the database has them now (another replica may have credited
+   * it too).
+   */
   private void remember(List<AccountTotals> totals) {
     for (AccountTotals a : totals) {
       if (a.id() != connectorAccountId) {
@@ -268,7 +304,10 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     group.forEach(p -> p.result.complete(PacketOutcome.of(Outcome.UNAVAILABLE)));
   }
 
-  /** Sum of the amounts credited (not retried) in a committed batch; unsigned, saturating for the metric. */
+  /**
+   * Sum of the amounts credited (not retried) in a committed batch; unsigned, saturating for the
+   * metric.
+   */
   private static double received(List<Pending> live, List<PacketOutcome> outcomes) {
     double sum = 0;
     for (int i = 0; i < live.size(); i++) {

@@ -2,7 +2,10 @@ package dev.inlet.ledger.postgres;
 
 import java.math.BigDecimal;
 
-/** Unsigned 64-bit amounts (held in longs) to and from PostgreSQL {@code numeric}: there is no unsigned bigint. */
+/**
+ * Unsigned 64-bit amounts (held in longs) to and from PostgreSQL {@code numeric}: there is no
+ * unsigned bigint.
+ */
 final class Uint64 {
   private Uint64() {}
 

@@ -13,8 +13,18 @@ class IlpAddressTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "g.a", "private.x", "example.inlet.alice", "peer.config", "self.x", "test.a", "test1.b",
-        "test2.c", "test3.d", "local.e", "g.us-fed.ach.0.acmebank.~ipr.cdfa5e16-e759.2", "g.A_b~C-9"
+        "g.a",
+        "private.x",
+        "example.inlet.alice",
+        "peer.config",
+        "self.x",
+        "test.a",
+        "test1.b",
+        "test2.c",
+        "test3.d",
+        "local.e",
+        "g.us-fed.ach.0.acmebank.~ipr.cdfa5e16-e759.2",
+        "g.A_b~C-9"
       })
   void acceptsAddressesMatchingRfc0015(String value) throws DecodeException {
     assertThat(IlpAddress.of(value).value()).isEqualTo(value);
@@ -24,8 +34,23 @@ class IlpAddressTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", "g", "g.", ".g.a", "x.a", "G.a", "test4.a", "testx.a", "g..a", "g.a.", "g.a b", "g.a/b",
-        "g.a+b", "g.é", "g.a\u0000", "private", "examples.a"
+        "",
+        "g",
+        "g.",
+        ".g.a",
+        "x.a",
+        "G.a",
+        "test4.a",
+        "testx.a",
+        "g..a",
+        "g.a.",
+        "g.a b",
+        "g.a/b",
+        "g.a+b",
+        "g.é",
+        "g.a\u0000",
+        "private",
+        "examples.a"
       })
   void rejectsAddressesViolatingRfc0015(String value) {
     assertThatThrownBy(() -> IlpAddress.of(value)).isInstanceOf(IllegalArgumentException.class);

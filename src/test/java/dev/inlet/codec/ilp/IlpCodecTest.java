@@ -54,8 +54,13 @@ class IlpCodecTest {
   @Test
   void theLargestPrepareIsExactlyMaxPrepareBytes() throws DecodeException {
     String segment = "a".repeat(IlpAddress.maxBytes - "example.".length());
-    IlpPrepare largest = new IlpPrepare(-1L, Instant.parse("2026-01-02T03:04:05.678Z"), condition,
-        IlpAddress.of("example." + segment), filled(IlpPacket.maxDataBytes, 1));
+    IlpPrepare largest =
+        new IlpPrepare(
+            -1L,
+            Instant.parse("2026-01-02T03:04:05.678Z"),
+            condition,
+            IlpAddress.of("example." + segment),
+            filled(IlpPacket.maxDataBytes, 1));
     byte[] bytes = IlpCodec.encode(largest);
     assertThat(bytes).hasSize(IlpCodec.maxPrepareBytes);
     assertThat(IlpCodec.decodePrepare(bytes)).isEqualTo(largest);
@@ -76,7 +81,8 @@ class IlpCodecTest {
 
   @Test
   void emptyTriggeredByDecodesAsEmptyOptional() throws DecodeException {
-    IlpReject reject = (IlpReject) IlpCodec.decode(hexFormat.parseHex("0e06" + "463939" + "00" + "00" + "00"));
+    IlpReject reject =
+        (IlpReject) IlpCodec.decode(hexFormat.parseHex("0e06" + "463939" + "00" + "00" + "00"));
     assertThat(reject.triggeredBy()).isEmpty();
     assertThat(reject.message()).isEmpty();
     assertThat(hexFormat.formatHex(IlpCodec.encode(reject))).isEqualTo("0e06463939000000");
@@ -84,7 +90,8 @@ class IlpCodecTest {
 
   @Test
   void acceptsAnyThreeAsciiCharactersAsErrorCode() throws DecodeException {
-    IlpReject reject = (IlpReject) IlpCodec.decode(hexFormat.parseHex("0e06" + "5a2d21" + "000000"));
+    IlpReject reject =
+        (IlpReject) IlpCodec.decode(hexFormat.parseHex("0e06" + "5a2d21" + "000000"));
     assertThat(reject.code().code()).isEqualTo("Z-!");
   }
 
@@ -194,7 +201,11 @@ class IlpCodecTest {
   void encodingTruncatesExpiryToWholeMilliseconds() {
     IlpPrepare p =
         new IlpPrepare(
-            1, Instant.parse("2017-12-24T16:14:32.279912Z"), condition, IlpAddress.of("g.a"), new byte[0]);
+            1,
+            Instant.parse("2017-12-24T16:14:32.279912Z"),
+            condition,
+            IlpAddress.of("g.a"),
+            new byte[0]);
     assertThat(p.expiresAt()).isEqualTo(Instant.parse("2017-12-24T16:14:32.279Z"));
     String ascii = new String(IlpCodec.encode(p), 10, 17, StandardCharsets.US_ASCII);
     assertThat(ascii).isEqualTo("20171224161432279");
@@ -205,7 +216,11 @@ class IlpCodecTest {
     assertThatThrownBy(
             () ->
                 new IlpPrepare(
-                    1, Instant.parse("+10000-01-01T00:00:00Z"), condition, IlpAddress.of("g.a"), new byte[0]))
+                    1,
+                    Instant.parse("+10000-01-01T00:00:00Z"),
+                    condition,
+                    IlpAddress.of("g.a"),
+                    new byte[0]))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -213,9 +228,15 @@ class IlpCodecTest {
   @ValueSource(strings = {"", "g", "x.a", "g..a", "g.a b", "g.\u00e9"})
   void rejectsInvalidDestinationAddresses(String destination) {
     byte[] address = destination.getBytes(StandardCharsets.ISO_8859_1);
-    String hex = "0c" + hexFormat.toHexDigits((byte) (8 + 17 + 32 + 1 + address.length + 1))
-        + "0000000000000001" + hexFormat.formatHex("20260102030405678".getBytes(StandardCharsets.US_ASCII))
-        + "ab".repeat(32) + hexFormat.toHexDigits((byte) address.length) + hexFormat.formatHex(address) + "00";
+    String hex =
+        "0c"
+            + hexFormat.toHexDigits((byte) (8 + 17 + 32 + 1 + address.length + 1))
+            + "0000000000000001"
+            + hexFormat.formatHex("20260102030405678".getBytes(StandardCharsets.US_ASCII))
+            + "ab".repeat(32)
+            + hexFormat.toHexDigits((byte) address.length)
+            + hexFormat.formatHex(address)
+            + "00";
     assertThatThrownBy(() -> IlpCodec.decode(hexFormat.parseHex(hex)))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("ILP address")
@@ -224,7 +245,8 @@ class IlpCodecTest {
 
   @Test
   void rejectsInvalidTriggeredByAddress() {
-    assertThatThrownBy(() -> IlpCodec.decode(hexFormat.parseHex("0e07" + "463939" + "0178" + "0000")))
+    assertThatThrownBy(
+            () -> IlpCodec.decode(hexFormat.parseHex("0e07" + "463939" + "0178" + "0000")))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("ILP address");
   }

@@ -1,8 +1,8 @@
 package dev.inlet.codec.ilp;
 
-import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inlet.Vectors;
 import dev.inlet.codec.oer.DecodeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -37,7 +37,8 @@ class IlpPacketVectorsTest {
   @MethodSource("vectors")
   void encodesTheListedFieldsToTheListedBytes(String name, JsonNode vector) {
     IlpPacket packet = fromFields(vector.get("type").asInt(), vector.get("fields"));
-    assertThat(hexFormat.formatHex(IlpCodec.encode(packet))).isEqualTo(vector.get("hex").asString());
+    assertThat(hexFormat.formatHex(IlpCodec.encode(packet)))
+        .isEqualTo(vector.get("hex").asString());
   }
 
   private static void assertPacketFields(IlpPacket decoded, JsonNode f) {

@@ -107,14 +107,18 @@ class OerReaderTest {
   void saturatingVarUintStillRejectsNonCanonicalAndEmpty() {
     assertThatThrownBy(() -> reader("09000000000000000001").readVarUintSaturating())
         .isInstanceOf(DecodeException.class);
-    assertThatThrownBy(() -> reader("00").readVarUintSaturating()).isInstanceOf(DecodeException.class);
+    assertThatThrownBy(() -> reader("00").readVarUintSaturating())
+        .isInstanceOf(DecodeException.class);
   }
 
   @Test
   void readsVarOctetStringAndText() throws DecodeException {
     byte[] text = "héllo".getBytes(StandardCharsets.UTF_8);
-    OerReader r = reader("03010203" + HexFormat.of().formatHex(new byte[] {(byte) text.length})
-        + HexFormat.of().formatHex(text));
+    OerReader r =
+        reader(
+            "03010203"
+                + HexFormat.of().formatHex(new byte[] {(byte) text.length})
+                + HexFormat.of().formatHex(text));
     assertThat(r.readVarOctetString()).containsExactly(1, 2, 3);
     assertThat(r.readVarString(StandardCharsets.UTF_8)).isEqualTo("héllo");
   }
@@ -124,11 +128,14 @@ class OerReaderTest {
     assertThatThrownBy(() -> reader("").readUint8()).isInstanceOf(DecodeException.class);
     assertThatThrownBy(() -> reader("01").readUint16()).isInstanceOf(DecodeException.class);
     assertThatThrownBy(() -> reader("010203").readUint32()).isInstanceOf(DecodeException.class);
-    assertThatThrownBy(() -> reader("01020304050607").readUint64()).isInstanceOf(DecodeException.class);
+    assertThatThrownBy(() -> reader("01020304050607").readUint64())
+        .isInstanceOf(DecodeException.class);
     assertThatThrownBy(() -> reader("").readVarUint()).isInstanceOf(DecodeException.class);
     assertThatThrownBy(() -> reader("0201").readVarUint()).isInstanceOf(DecodeException.class);
-    assertThatThrownBy(() -> reader("0a01").readVarUintSaturating()).isInstanceOf(DecodeException.class);
-    assertThatThrownBy(() -> reader("0201").readVarOctetString()).isInstanceOf(DecodeException.class);
+    assertThatThrownBy(() -> reader("0a01").readVarUintSaturating())
+        .isInstanceOf(DecodeException.class);
+    assertThatThrownBy(() -> reader("0201").readVarOctetString())
+        .isInstanceOf(DecodeException.class);
     assertThatThrownBy(() -> reader("0201").readVarString(StandardCharsets.UTF_8))
         .isInstanceOf(DecodeException.class);
     assertThatThrownBy(() -> reader("01").readBytes(2)).isInstanceOf(DecodeException.class);

@@ -7,16 +7,20 @@ import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.codec.ilp.IlpPacketType;
 import dev.inlet.codec.oer.DecodeException;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class StreamCodecTest {
   private static final HexFormat hexFormat = HexFormat.of();
-  /** version 1, Prepare, sequence 0, amount 0: the header every hand-written packet below starts with. */
+
+  /**
+   * version 1, Prepare, sequence 0, amount 0: the header every hand-written packet below starts
+   * with.
+   */
   private static final String prepareHeader = "010c" + "0100" + "0100";
 
   private static final StreamPacket everyFrame =
@@ -56,13 +60,15 @@ class StreamCodecTest {
 
   @Test
   void skipsUnknownFrameTypesByTheirLength() throws DecodeException {
-    StreamPacket packet = decodeHex(prepareHeader + "0103" + "ff03aabbcc" + "0800" + "11040101" + "0105");
+    StreamPacket packet =
+        decodeHex(prepareHeader + "0103" + "ff03aabbcc" + "0800" + "11040101" + "0105");
     assertThat(packet.frames()).containsExactly(new StreamMoney(1, 5));
   }
 
   @Test
   void ignoresPaddingAfterTheLastFrame() throws DecodeException {
-    StreamPacket packet = decodeHex(prepareHeader + "0101" + "11040101" + "0105" + "000000000000ffff");
+    StreamPacket packet =
+        decodeHex(prepareHeader + "0101" + "11040101" + "0105" + "000000000000ffff");
     assertThat(packet.frames()).containsExactly(new StreamMoney(1, 5));
   }
 
@@ -75,8 +81,10 @@ class StreamCodecTest {
 
   @Test
   void rejectsAFrameWhoseFieldsRunPastItsLength() {
-    // StreamMoney claims 3 bytes but its second var-uint needs 2 more; the next bytes are not borrowed.
-    assertThatThrownBy(() -> decodeHex(prepareHeader + "0101" + "1103" + "0101" + "01" + "05" + "0000"))
+    // StreamMoney claims 3 bytes but its second var-uint needs 2 more; the next bytes are not
+    // borrowed.
+    assertThatThrownBy(
+            () -> decodeHex(prepareHeader + "0101" + "1103" + "0101" + "01" + "05" + "0000"))
         .isInstanceOf(DecodeException.class);
   }
 
@@ -128,7 +136,8 @@ class StreamCodecTest {
     assertThatThrownBy(() -> decodeHex("010c" + tooBig + "0100" + "0100"))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("does not fit in 64 bits");
-    // StreamMaxMoney.totalReceived does not saturate; only receiveMax does (RFC 0029 section 5.1.4).
+    // StreamMaxMoney.totalReceived does not saturate; only receiveMax does (RFC 0029 section
+    // 5.1.4).
     assertThatThrownBy(() -> decodeHex(prepareHeader + "0101" + "120e" + "0101" + "0100" + tooBig))
         .isInstanceOf(DecodeException.class);
     assertThatThrownBy(() -> decodeHex(prepareHeader + "0101" + "110c" + "0101" + tooBig))
@@ -158,7 +167,8 @@ class StreamCodecTest {
     assertThat(close.errorCode().code()).isEqualTo(0xee);
     assertThat(close.errorCode().name()).isEqualTo("Unknown(0xee)");
     assertThat(StreamErrorCode.FLOW_CONTROL_ERROR.name()).isEqualTo("FlowControlError");
-    assertThat(hexFormat.formatHex(StreamCodec.encode(packet))).isEqualTo(prepareHeader + "0101" + "0102" + "ee00");
+    assertThat(hexFormat.formatHex(StreamCodec.encode(packet)))
+        .isEqualTo(prepareHeader + "0101" + "0102" + "ee00");
   }
 
   @Test
@@ -166,7 +176,8 @@ class StreamCodecTest {
     // Quilt's sender announces "no address" as an empty string.
     StreamPacket packet = decodeHex(prepareHeader + "0101" + "0201" + "00");
     assertThat(packet.frames()).containsExactly(new ConnectionNewAddress(Optional.empty()));
-    assertThat(hexFormat.formatHex(StreamCodec.encode(packet))).isEqualTo(prepareHeader + "0101" + "0201" + "00");
+    assertThat(hexFormat.formatHex(StreamCodec.encode(packet)))
+        .isEqualTo(prepareHeader + "0101" + "0201" + "00");
   }
 
   @Test
@@ -208,9 +219,11 @@ class StreamCodecTest {
 
   @Test
   void framesWithBytesCompareByContent() {
-    assertThat(new StreamData(1, 2, new byte[] {9})).isEqualTo(new StreamData(1, 2, new byte[] {9}))
+    assertThat(new StreamData(1, 2, new byte[] {9}))
+        .isEqualTo(new StreamData(1, 2, new byte[] {9}))
         .hasSameHashCodeAs(new StreamData(1, 2, new byte[] {9}));
-    assertThat(new StreamReceipt(1, new byte[] {9})).isEqualTo(new StreamReceipt(1, new byte[] {9}))
+    assertThat(new StreamReceipt(1, new byte[] {9}))
+        .isEqualTo(new StreamReceipt(1, new byte[] {9}))
         .isNotEqualTo(new StreamReceipt(1, new byte[] {8}));
   }
 }

@@ -1,8 +1,8 @@
 package dev.inlet.codec.stream;
 
-import dev.inlet.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inlet.Vectors;
 import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.codec.ilp.IlpPacketType;
 import dev.inlet.codec.oer.DecodeException;
@@ -45,21 +45,24 @@ class StreamPacketFixturesTest {
   }
 
   /**
-   * Two-way fixtures: the expected packet encodes to exactly the fixture bytes. The two
-   * {@code decode_only} fixtures carry a 9-byte var-uint (2^64) in {@code receiveMax}/{@code sendMax};
-   * RFC 0029 section 5.1.4 has such values decode as MaxUInt64, which re-encodes canonically in 8 bytes,
-   * so for them the encoding must instead be the canonical MaxUInt64 form and decode back unchanged.
+   * Two-way fixtures: the expected packet encodes to exactly the fixture bytes. The two {@code
+   * decode_only} fixtures carry a 9-byte var-uint (2^64) in {@code receiveMax}/{@code sendMax}; RFC
+   * 0029 section 5.1.4 has such values decode as MaxUInt64, which re-encodes canonically in 8
+   * bytes, so for them the encoding must instead be the canonical MaxUInt64 form and decode back
+   * unchanged.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
-  void encodesTheExpectedPacketToTheFixtureBytes(String name, JsonNode fixture) throws DecodeException {
+  void encodesTheExpectedPacketToTheFixtureBytes(String name, JsonNode fixture)
+      throws DecodeException {
     StreamPacket expected = expectedPacket(fixture.get("packet"));
     byte[] encoded = StreamCodec.encode(expected);
     if (fixture.path("decode_only").asBoolean(false)) {
       assertThat(encoded).isNotEqualTo(buffer(fixture)).hasSize(buffer(fixture).length - 1);
       assertThat(StreamCodec.decode(encoded)).isEqualTo(expected);
     } else {
-      assertThat(Base64.getEncoder().encodeToString(encoded)).isEqualTo(fixture.get("buffer").asString());
+      assertThat(Base64.getEncoder().encodeToString(encoded))
+          .isEqualTo(fixture.get("buffer").asString());
     }
   }
 
@@ -78,34 +81,44 @@ class StreamPacketFixturesTest {
   }
 
   private static StreamFrame expectedFrame(JsonNode f) {
-    StreamFrame frame = switch (f.get("name").asString()) {
-      case "ConnectionClose" -> new ConnectionClose(
-          new StreamErrorCode(f.get("errorCode").asInt()), f.get("errorMessage").asString());
-      case "ConnectionNewAddress" -> new ConnectionNewAddress(
-          IlpAddress.of(f.get("sourceAccount").asString()));
-      case "ConnectionAssetDetails" -> new ConnectionAssetDetails(
-          f.get("sourceAssetCode").asString(), f.get("sourceAssetScale").asInt());
-      case "ConnectionMaxData" -> new ConnectionMaxData(u64(f, "maxOffset"));
-      case "ConnectionDataBlocked" -> new ConnectionDataBlocked(u64(f, "maxOffset"));
-      case "ConnectionMaxStreamId" -> new ConnectionMaxStreamId(u64(f, "maxStreamId"));
-      case "ConnectionStreamIdBlocked" -> new ConnectionStreamIdBlocked(u64(f, "maxStreamId"));
-      case "StreamClose" -> new StreamClose(
-          u64(f, "streamId"),
-          new StreamErrorCode(f.get("errorCode").asInt()),
-          f.get("errorMessage").asString());
-      case "StreamMoney" -> new StreamMoney(u64(f, "streamId"), u64(f, "shares"));
-      case "StreamMaxMoney" -> new StreamMaxMoney(
-          u64(f, "streamId"), u64(f, "receiveMax"), u64(f, "totalReceived"));
-      case "StreamMoneyBlocked" -> new StreamMoneyBlocked(
-          u64(f, "streamId"), u64(f, "sendMax"), u64(f, "totalSent"));
-      case "StreamData" -> new StreamData(
-          u64(f, "streamId"), u64(f, "offset"), Base64.getDecoder().decode(f.get("data").asString()));
-      case "StreamMaxData" -> new StreamMaxData(u64(f, "streamId"), u64(f, "maxOffset"));
-      case "StreamDataBlocked" -> new StreamDataBlocked(u64(f, "streamId"), u64(f, "maxOffset"));
-      case "StreamReceipt" -> new StreamReceipt(
-          u64(f, "streamId"), Base64.getDecoder().decode(f.get("receipt").asString()));
-      default -> throw new IllegalArgumentException("fixture frame " + f);
-    };
+    StreamFrame frame =
+        switch (f.get("name").asString()) {
+          case "ConnectionClose" ->
+              new ConnectionClose(
+                  new StreamErrorCode(f.get("errorCode").asInt()),
+                  f.get("errorMessage").asString());
+          case "ConnectionNewAddress" ->
+              new ConnectionNewAddress(IlpAddress.of(f.get("sourceAccount").asString()));
+          case "ConnectionAssetDetails" ->
+              new ConnectionAssetDetails(
+                  f.get("sourceAssetCode").asString(), f.get("sourceAssetScale").asInt());
+          case "ConnectionMaxData" -> new ConnectionMaxData(u64(f, "maxOffset"));
+          case "ConnectionDataBlocked" -> new ConnectionDataBlocked(u64(f, "maxOffset"));
+          case "ConnectionMaxStreamId" -> new ConnectionMaxStreamId(u64(f, "maxStreamId"));
+          case "ConnectionStreamIdBlocked" -> new ConnectionStreamIdBlocked(u64(f, "maxStreamId"));
+          case "StreamClose" ->
+              new StreamClose(
+                  u64(f, "streamId"),
+                  new StreamErrorCode(f.get("errorCode").asInt()),
+                  f.get("errorMessage").asString());
+          case "StreamMoney" -> new StreamMoney(u64(f, "streamId"), u64(f, "shares"));
+          case "StreamMaxMoney" ->
+              new StreamMaxMoney(u64(f, "streamId"), u64(f, "receiveMax"), u64(f, "totalReceived"));
+          case "StreamMoneyBlocked" ->
+              new StreamMoneyBlocked(u64(f, "streamId"), u64(f, "sendMax"), u64(f, "totalSent"));
+          case "StreamData" ->
+              new StreamData(
+                  u64(f, "streamId"),
+                  u64(f, "offset"),
+                  Base64.getDecoder().decode(f.get("data").asString()));
+          case "StreamMaxData" -> new StreamMaxData(u64(f, "streamId"), u64(f, "maxOffset"));
+          case "StreamDataBlocked" ->
+              new StreamDataBlocked(u64(f, "streamId"), u64(f, "maxOffset"));
+          case "StreamReceipt" ->
+              new StreamReceipt(
+                  u64(f, "streamId"), Base64.getDecoder().decode(f.get("receipt").asString()));
+          default -> throw new IllegalArgumentException("fixture frame " + f);
+        };
     assertThat(frame.type()).as("type id of %s", f.get("name")).isEqualTo(f.get("type").asInt());
     return frame;
   }

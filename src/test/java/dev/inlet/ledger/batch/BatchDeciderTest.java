@@ -12,7 +12,10 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The ledger's rules on one batch: each packet sees the effects of those before it in the same batch. */
+/**
+ * The ledger's rules on one batch: each packet sees the effects of those before it in the same
+ * batch.
+ */
 class BatchDeciderTest {
   static final long account = 7;
   static final byte[] connection = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
@@ -24,8 +27,10 @@ class BatchDeciderTest {
   @Test
   void aRetryInTheSameBatchIsFulfilledAgainButCreditedOnce() {
     LedgerState state = state(0, null);
-    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 50), pay(1, 50), pay(1, 51)), state, changes);
-    assertThat(outcomes).extracting(PacketOutcome::outcome)
+    List<PacketOutcome> outcomes =
+        decider.decide(List.of(pay(1, 50), pay(1, 50), pay(1, 51)), state, changes);
+    assertThat(outcomes)
+        .extracting(PacketOutcome::outcome)
         .containsExactly(Outcome.FULFILLED, Outcome.DUPLICATE, Outcome.SEQUENCE_REUSED);
     assertThat(changes.packets()).hasSize(1);
     assertThat(changes.credits()).containsEntry(account, 50L);
@@ -35,55 +40,76 @@ class BatchDeciderTest {
   void aSequenceCreditedInAnEarlierBatchIsADuplicate() {
     LedgerState state = state(50, null);
     state.credited(connection, 1, 50);
-    assertThat(decider.decide(List.of(pay(1, 50)), state, changes).get(0).outcome()).isEqualTo(Outcome.DUPLICATE);
+    assertThat(decider.decide(List.of(pay(1, 50)), state, changes).get(0).outcome())
+        .isEqualTo(Outcome.DUPLICATE);
     assertThat(changes.packets()).isEmpty();
   }
 
   @Test
   void retryOfACreditedPacketThatClosedTheConnectionIsFulfilledAgain() {
     LedgerState state = state(0, null);
-    PacketRecord last = packet(1, 50, true, true, List.of(new StreamCredit(1, 50, false)), List.of());
+    PacketRecord last =
+        packet(1, 50, true, true, List.of(new StreamCredit(1, 50, false)), List.of());
     List<PacketOutcome> outcomes = decider.decide(List.of(last, last), state, changes);
-    // The connector lost the Fulfill and retries: fulfilled again, not refused as closed, and credited once.
-    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.DUPLICATE);
+    // The connector lost the Fulfill and retries: fulfilled again, not refused as closed, and
+    // credited once.
+    assertThat(outcomes)
+        .extracting(PacketOutcome::outcome)
+        .containsExactly(Outcome.FULFILLED, Outcome.DUPLICATE);
     assertThat(outcomes.get(1).streams()).containsExactly(new StreamTotals(1, 50, maxUint64));
     assertThat(changes.packets()).hasSize(1);
     assertThat(changes.credits()).containsEntry(account, 50L);
-    assertThat(changes.connections().values()).singleElement().satisfies(c -> {
-      assertThat(c.closes()).isTrue();
-      assertThat(c.fulfilled()).isEqualTo(1);
-      assertThat(c.rejected()).isZero();
-    });
+    assertThat(changes.connections().values())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.closes()).isTrue();
+              assertThat(c.fulfilled()).isEqualTo(1);
+              assertThat(c.rejected()).isZero();
+            });
 
-    // A later batch, on the closed connection as stored: the same retry is fulfilled again; anything else is not.
+    // A later batch, on the closed connection as stored: the same retry is fulfilled again;
+    // anything else is not.
     LedgerState stored = new LedgerState();
     stored.account(account, 50, null);
     stored.connection(connection, 50, true, 0, 2);
     stored.stream(connection, 1, 50, maxUint64, false);
     stored.credited(connection, 1, 50);
     BatchChanges later = new BatchChanges();
-    PacketRecord otherAmount = packet(1, 51, true, false, List.of(new StreamCredit(1, 51, false)), List.of());
+    PacketRecord otherAmount =
+        packet(1, 51, true, false, List.of(new StreamCredit(1, 51, false)), List.of());
     assertThat(decider.decide(List.of(last, otherAmount, pay(2, 50), pay(1, 0)), stored, later))
-        .extracting(PacketOutcome::outcome).containsExactly(Outcome.DUPLICATE, Outcome.CONNECTION_CLOSED,
-            Outcome.CONNECTION_CLOSED, Outcome.CONNECTION_CLOSED);
+        .extracting(PacketOutcome::outcome)
+        .containsExactly(
+            Outcome.DUPLICATE,
+            Outcome.CONNECTION_CLOSED,
+            Outcome.CONNECTION_CLOSED,
+            Outcome.CONNECTION_CLOSED);
     assertThat(later.packets()).isEmpty();
     assertThat(later.credits()).isEmpty();
-    assertThat(later.connections().values()).singleElement().satisfies(c -> {
-      assertThat(c.fulfilled()).isZero();
-      assertThat(c.rejected()).isEqualTo(3);
-    });
+    assertThat(later.connections().values())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.fulfilled()).isZero();
+              assertThat(c.rejected()).isEqualTo(3);
+            });
   }
 
   @Test
   void retryOfAPacketCreditedBeforeTheCloseIsFulfilledAgain() {
     LedgerState state = state(0, null);
     PacketRecord close = packet(2, 0, true, true, List.of(), List.of());
-    PacketRecord declinedRetry = packet(1, 50, false, false, List.of(new StreamCredit(1, 50, false)), List.of());
+    PacketRecord declinedRetry =
+        packet(1, 50, false, false, List.of(new StreamCredit(1, 50, false)), List.of());
     List<PacketOutcome> outcomes =
         decider.decide(List.of(pay(1, 50), close, pay(1, 50), declinedRetry), state, changes);
-    // Only a packet the receiver would fulfil is a retry; the declined one finds the connection closed.
-    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.FULFILLED,
-        Outcome.DUPLICATE, Outcome.CONNECTION_CLOSED);
+    // Only a packet the receiver would fulfil is a retry; the declined one finds the connection
+    // closed.
+    assertThat(outcomes)
+        .extracting(PacketOutcome::outcome)
+        .containsExactly(
+            Outcome.FULFILLED, Outcome.FULFILLED, Outcome.DUPLICATE, Outcome.CONNECTION_CLOSED);
     assertThat(changes.credits()).containsEntry(account, 50L);
   }
 
@@ -91,16 +117,22 @@ class BatchDeciderTest {
   void aZeroAmountOnACreditedSequenceIsFulfilledAndCreditsNothing() {
     LedgerState state = state(0, null);
     List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 50), pay(1, 0)), state, changes);
-    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.FULFILLED);
-    assertThat(changes.packets()).singleElement().satisfies(p -> assertThat(p.amount()).isEqualTo(50));
+    assertThat(outcomes)
+        .extracting(PacketOutcome::outcome)
+        .containsExactly(Outcome.FULFILLED, Outcome.FULFILLED);
+    assertThat(changes.packets())
+        .singleElement()
+        .satisfies(p -> assertThat(p.amount()).isEqualTo(50));
     assertThat(changes.credits()).containsEntry(account, 50L);
   }
 
   @Test
   void theReceiveLimitHoldsPacketByPacket() {
     LedgerState state = state(0, 1000L);
-    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 600), pay(2, 600), pay(3, 400)), state, changes);
-    assertThat(outcomes).extracting(PacketOutcome::outcome)
+    List<PacketOutcome> outcomes =
+        decider.decide(List.of(pay(1, 600), pay(2, 600), pay(3, 400)), state, changes);
+    assertThat(outcomes)
+        .extracting(PacketOutcome::outcome)
         .containsExactly(Outcome.FULFILLED, Outcome.LIMIT_EXCEEDED, Outcome.FULFILLED);
     assertThat(changes.credits()).containsEntry(account, 1000L);
     // Advertised: what the stream has plus what the account may still take.
@@ -113,34 +145,47 @@ class BatchDeciderTest {
   void noTotalPassesTwoToTheSixtyFourMinusOne() {
     LedgerState state = state(maxUint64 - 1, null);
     List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 1), pay(2, 1)), state, changes);
-    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.OVERFLOW);
+    assertThat(outcomes)
+        .extracting(PacketOutcome::outcome)
+        .containsExactly(Outcome.FULFILLED, Outcome.OVERFLOW);
     assertThat(changes.credits()).containsEntry(account, 1L);
   }
 
   @Test
   void aClosedStreamTakesNoMoreMoney() {
     LedgerState state = state(0, null);
-    PacketRecord close = packet(1, 0, true, false, List.of(new StreamCredit(1, 0, true)), List.of());
+    PacketRecord close =
+        packet(1, 0, true, false, List.of(new StreamCredit(1, 0, true)), List.of());
     List<PacketOutcome> outcomes = decider.decide(List.of(close, pay(2, 10)), state, changes);
-    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.STREAM_CLOSED);
+    assertThat(outcomes)
+        .extracting(PacketOutcome::outcome)
+        .containsExactly(Outcome.FULFILLED, Outcome.STREAM_CLOSED);
     assertThat(changes.packets()).isEmpty();
   }
 
   @Test
   void dataPastTheBoundClosesTheConnection() {
     LedgerState state = state(0, null);
-    PacketRecord data = packet(1, 0, true, false, List.of(), List.of(new DataChunk(1, 0, new byte[60])));
-    PacketRecord more = packet(2, 0, true, false, List.of(), List.of(new DataChunk(3, 0, new byte[60])));
-    List<PacketOutcome> outcomes = decider.decide(List.of(data, data, more, pay(3, 5)), state, changes);
-    assertThat(outcomes).extracting(PacketOutcome::outcome)
-        .containsExactly(Outcome.FULFILLED, Outcome.FULFILLED, Outcome.DATA_LIMIT, Outcome.CONNECTION_CLOSED);
+    PacketRecord data =
+        packet(1, 0, true, false, List.of(), List.of(new DataChunk(1, 0, new byte[60])));
+    PacketRecord more =
+        packet(2, 0, true, false, List.of(), List.of(new DataChunk(3, 0, new byte[60])));
+    List<PacketOutcome> outcomes =
+        decider.decide(List.of(data, data, more, pay(3, 5)), state, changes);
+    assertThat(outcomes)
+        .extracting(PacketOutcome::outcome)
+        .containsExactly(
+            Outcome.FULFILLED, Outcome.FULFILLED, Outcome.DATA_LIMIT, Outcome.CONNECTION_CLOSED);
     assertThat(changes.data()).hasSize(1);
-    assertThat(changes.connections().values()).singleElement().satisfies(c -> {
-      assertThat(c.closes()).isTrue();
-      assertThat(c.dataBytes()).isEqualTo(60);
-      assertThat(c.fulfilled()).isEqualTo(2);
-      assertThat(c.rejected()).isEqualTo(2);
-    });
+    assertThat(changes.connections().values())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.closes()).isTrue();
+              assertThat(c.dataBytes()).isEqualTo(60);
+              assertThat(c.fulfilled()).isEqualTo(2);
+              assertThat(c.rejected()).isEqualTo(2);
+            });
   }
 
   @Test
@@ -148,12 +193,16 @@ class BatchDeciderTest {
     LedgerState state = state(0, null);
     DataChunk chunk = new DataChunk(1, 0, new byte[40]);
     PacketRecord twice = packet(1, 0, true, false, List.of(), List.of(chunk, chunk));
-    PacketRecord more = packet(2, 0, true, false, List.of(), List.of(new DataChunk(1, 40, new byte[60])));
+    PacketRecord more =
+        packet(2, 0, true, false, List.of(), List.of(new DataChunk(1, 40, new byte[60])));
     List<PacketOutcome> outcomes = decider.decide(List.of(twice, more), state, changes);
     // 40 bytes kept, not 80: the next 60 still fit the bound of 100.
-    assertThat(outcomes).extracting(PacketOutcome::outcome).containsExactly(Outcome.FULFILLED, Outcome.FULFILLED);
+    assertThat(outcomes)
+        .extracting(PacketOutcome::outcome)
+        .containsExactly(Outcome.FULFILLED, Outcome.FULFILLED);
     assertThat(changes.data()).hasSize(2);
-    assertThat(changes.connections().values()).singleElement()
+    assertThat(changes.connections().values())
+        .singleElement()
         .satisfies(c -> assertThat(c.dataBytes()).isEqualTo(100));
   }
 
@@ -161,12 +210,15 @@ class BatchDeciderTest {
   void aDeclinedPacketIsCountedAndReportsTheStreamAsItIs() {
     LedgerState state = state(0, null);
     state.stream(connection, 1, 40, maxUint64, false);
-    PacketRecord probe = packet(1, 10, false, false, List.of(new StreamCredit(1, 10, false)), List.of());
+    PacketRecord probe =
+        packet(1, 10, false, false, List.of(new StreamCredit(1, 10, false)), List.of());
     PacketOutcome outcome = decider.decide(List.of(probe), state, changes).get(0);
     assertThat(outcome.outcome()).isEqualTo(Outcome.REJECTED);
     assertThat(outcome.streams()).containsExactly(new StreamTotals(1, 40, maxUint64));
     assertThat(changes.streams()).isEmpty();
-    assertThat(changes.connections().values()).singleElement().satisfies(c -> assertThat(c.rejected()).isEqualTo(1));
+    assertThat(changes.connections().values())
+        .singleElement()
+        .satisfies(c -> assertThat(c.rejected()).isEqualTo(1));
   }
 
   @Test
@@ -187,12 +239,27 @@ class BatchDeciderTest {
   }
 
   private static PacketRecord pay(long sequence, long amount) {
-    return packet(sequence, amount, true, false, List.of(new StreamCredit(1, amount, false)), List.of());
+    return packet(
+        sequence, amount, true, false, List.of(new StreamCredit(1, amount, false)), List.of());
   }
 
-  private static PacketRecord packet(long sequence, long amount, boolean fulfill, boolean close,
-      List<StreamCredit> streams, List<DataChunk> data) {
-    return new PacketRecord(connection, account, null, sequence, amount, Instant.now().plusSeconds(30), fulfill,
-        close, streams, data);
+  private static PacketRecord packet(
+      long sequence,
+      long amount,
+      boolean fulfill,
+      boolean close,
+      List<StreamCredit> streams,
+      List<DataChunk> data) {
+    return new PacketRecord(
+        connection,
+        account,
+        null,
+        sequence,
+        amount,
+        Instant.now().plusSeconds(30),
+        fulfill,
+        close,
+        streams,
+        data);
   }
 }

@@ -15,8 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each rule of money a decided batch must keep, broken on purpose: the batch is refused before anything is written.
- * The decider keeps them by construction, so most cases corrupt what it decided, as a bug would.
+ * Each rule of money a decided batch must keep, broken on purpose: the batch is refused before
+ * anything is written. The decider keeps them by construction, so most cases corrupt what it
+ * decided, as a bug would.
  */
 class BatchInvariantsTest {
   static final long account = 7;
@@ -34,13 +35,24 @@ class BatchInvariantsTest {
   @Test
   void aDecidedBatchKeepsEveryRule() {
     decide();
-    assertThatCode(() -> BatchInvariants.checkDecided(packets, outcomes, changes)).doesNotThrowAnyException();
+    assertThatCode(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void streamSharesMustSumToTheCreditedAmount() {
-    PacketRecord split = new PacketRecord(connection, account, null, 1, 10, Instant.now().plusSeconds(30), true,
-        false, List.of(new StreamCredit(1, 4, false), new StreamCredit(3, 5, false)), List.of());
+    PacketRecord split =
+        new PacketRecord(
+            connection,
+            account,
+            null,
+            1,
+            10,
+            Instant.now().plusSeconds(30),
+            true,
+            false,
+            List.of(new StreamCredit(1, 4, false), new StreamCredit(3, 5, false)),
+            List.of());
     assertThatThrownBy(() -> decider.decide(List.of(split), state(), changes))
         .isInstanceOf(InvariantViolation.class)
         .hasMessage("a credited packet's stream shares sum to its amount: got 9, expected 10");
@@ -48,17 +60,30 @@ class BatchInvariantsTest {
 
   @Test
   void sharesOfTwoToTheSixtyFourMinusOneAreExact() {
-    PacketRecord split = new PacketRecord(connection, account, null, 1, -1L, Instant.now().plusSeconds(30), true,
-        false, List.of(new StreamCredit(1, Long.MAX_VALUE, false), new StreamCredit(3, Long.MIN_VALUE, false)),
-        List.of());
-    assertThatCode(() -> decider.decide(List.of(split), state(), changes)).doesNotThrowAnyException();
+    PacketRecord split =
+        new PacketRecord(
+            connection,
+            account,
+            null,
+            1,
+            -1L,
+            Instant.now().plusSeconds(30),
+            true,
+            false,
+            List.of(
+                new StreamCredit(1, Long.MAX_VALUE, false),
+                new StreamCredit(3, Long.MIN_VALUE, false)),
+            List.of());
+    assertThatCode(() -> decider.decide(List.of(split), state(), changes))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void everyPacketHasAnOutcome() {
     decide();
     assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes.subList(0, 1), changes))
-        .isInstanceOf(InvariantViolation.class).hasMessageStartingWith("one outcome per packet");
+        .isInstanceOf(InvariantViolation.class)
+        .hasMessageStartingWith("one outcome per packet");
   }
 
   @Test
@@ -74,7 +99,8 @@ class BatchInvariantsTest {
   void theCreditedPacketsMustCarryWhatWasFulfilled() {
     decide();
     PacketCredit first = changes.packets.get(0);
-    changes.packets.set(0, new PacketCredit(first.connectionId(), first.sequence(), 51, first.accountId()));
+    changes.packets.set(
+        0, new PacketCredit(first.connectionId(), first.sequence(), 51, first.accountId()));
     assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
         .isInstanceOf(InvariantViolation.class)
         .hasMessage("the packets credited sum to the packets fulfilled: got 76, expected 75");
@@ -84,9 +110,11 @@ class BatchInvariantsTest {
   void aCreditedPacketCarriesMoney() {
     decide();
     PacketCredit first = changes.packets.get(0);
-    changes.packets.set(0, new PacketCredit(first.connectionId(), first.sequence(), 0, first.accountId()));
+    changes.packets.set(
+        0, new PacketCredit(first.connectionId(), first.sequence(), 0, first.accountId()));
     assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
-        .isInstanceOf(InvariantViolation.class).hasMessageStartingWith("a credited packet carries money");
+        .isInstanceOf(InvariantViolation.class)
+        .hasMessageStartingWith("a credited packet carries money");
   }
 
   @Test
@@ -113,7 +141,8 @@ class BatchInvariantsTest {
     changes.connections.get(ByteBuffer.wrap(connection)).received--;
     assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
         .isInstanceOf(InvariantViolation.class)
-        .hasMessage("a connection's received change is the sum of its packets: got 74, expected 75");
+        .hasMessage(
+            "a connection's received change is the sum of its packets: got 74, expected 75");
   }
 
   @Test
@@ -121,18 +150,34 @@ class BatchInvariantsTest {
     decide();
     changes.connections.clear();
     assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
-        .isInstanceOf(InvariantViolation.class).hasMessageStartingWith("every credited packet's connection");
+        .isInstanceOf(InvariantViolation.class)
+        .hasMessageStartingWith("every credited packet's connection");
   }
 
   @Test
   void declinedPacketsMoveNoMoneyAndAreNotChecked() {
-    PacketRecord declined = new PacketRecord(connection, account, null, 1, 10, Instant.now().plusSeconds(30), false,
-        false, List.of(), List.of());
+    PacketRecord declined =
+        new PacketRecord(
+            connection,
+            account,
+            null,
+            1,
+            10,
+            Instant.now().plusSeconds(30),
+            false,
+            false,
+            List.of(),
+            List.of());
     List<PacketOutcome> decided = decider.decide(List.of(declined), state(), changes);
     assertThatCode(() -> BatchInvariants.checkDecided(List.of(declined), decided, changes))
         .doesNotThrowAnyException();
-    assertThatCode(() -> BatchInvariants.checkDecided(List.of(declined),
-        new ArrayList<>(List.of(PacketOutcome.of(Outcome.REJECTED))), changes)).doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                BatchInvariants.checkDecided(
+                    List.of(declined),
+                    new ArrayList<>(List.of(PacketOutcome.of(Outcome.REJECTED))),
+                    changes))
+        .doesNotThrowAnyException();
   }
 
   private static LedgerState state() {
@@ -143,7 +188,16 @@ class BatchInvariantsTest {
   }
 
   private static PacketRecord pay(long sequence, long amount) {
-    return new PacketRecord(connection, account, null, sequence, amount, Instant.now().plusSeconds(30), true, false,
-        List.of(new StreamCredit(1, amount, false)), List.of());
+    return new PacketRecord(
+        connection,
+        account,
+        null,
+        sequence,
+        amount,
+        Instant.now().plusSeconds(30),
+        true,
+        false,
+        List.of(new StreamCredit(1, amount, false)),
+        List.of());
   }
 }

@@ -36,32 +36,37 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The batch rules checked against a plain reference model on random input: random scenarios — accounts (some with
- * receive limits, some already near 2^64-1), connections (some closed, some near their {@code StreamData} bound),
- * and several batches of packets aimed at the edges — are decided by {@link BatchDecider} (through
- * {@link DeciderAdapter}, the test's only contact with production code) and by {@link LedgerModel}, which must agree
- * on every packet's outcome and reported stream totals, on what each batch writes, and, batch after batch, on every
- * cumulative total. Between batches the decider's writes are "committed" to {@link CommittedLedger}, which applies
- * them as {@code postgres.BatchStatement} does, and the next batch's state is read from it as
- * {@code postgres.BatchTransaction} reads it; so a write the decider forgets shows up in a later batch's totals.
- * The committed ledger is also held to the ledger's invariants (money neither made nor lost between packets,
- * connections, streams and accounts; no limit passed; no advertisement shrunk; every entry balanced).
+ * The batch rules checked against a plain reference model on random input: random scenarios —
+ * accounts (some with receive limits, some already near 2^64-1), connections (some closed, some
+ * near their {@code StreamData} bound), and several batches of packets aimed at the edges — are
+ * decided by {@link BatchDecider} (through {@link DeciderAdapter}, the test's only contact with
+ * production code) and by {@link LedgerModel}, which must agree on every packet's outcome and
+ * reported stream totals, on what each batch writes, and, batch after batch, on every cumulative
+ * total. Between batches the decider's writes are "committed" to {@link CommittedLedger}, which
+ * applies them as {@code postgres.BatchStatement} does, and the next batch's state is read from it
+ * as {@code postgres.BatchTransaction} reads it; so a write the decider forgets shows up in a later
+ * batch's totals. The committed ledger is also held to the ledger's invariants (money neither made
+ * nor lost between packets, connections, streams and accounts; no limit passed; no advertisement
+ * shrunk; every entry balanced).
  *
- * <p>Seeded loops, not a property-testing engine. Each scenario is generated from its own seed; a failure is shrunk
- * (batches, packets and frames dropped while it still fails) and reported with the scenario's seed and a replay
- * command: {@code mvn -B -q -o test -Dtest=BatchRulesModelTest#everyBatchIsDecidedAsTheReferenceModelDecidesIt
- * -Dinlet.model.seed=SEED -Dinlet.model.scenarios=1}.
- * The main test starts from a new random seed each run ({@code inlet.model.seed} fixes it); the coverage test runs
- * fixed seeds and checks that the generator reaches every outcome of the batch rules and the amount edges.
+ * <p>Seeded loops, not a property-testing engine. Each scenario is generated from its own seed; a
+ * failure is shrunk (batches, packets and frames dropped while it still fails) and reported with
+ * the scenario's seed and a replay command: {@code mvn -B -q -o test
+ * -Dtest=BatchRulesModelTest#everyBatchIsDecidedAsTheReferenceModelDecidesIt
+ * -Dinlet.model.seed=SEED -Dinlet.model.scenarios=1}. The main test starts from a new random seed
+ * each run ({@code inlet.model.seed} fixes it); the coverage test runs fixed seeds and checks that
+ * the generator reaches every outcome of the batch rules and the amount edges.
  *
- * <p>Not covered here: the {@code LedgerCache} path (the same decider on state kept in memory; its stale batches are
- * refused by the database, and batches it cannot decide — money on a closed connection — are read under locks;
- * {@code LedgerCacheTest}), expiry and database failures, the SQL itself, and states the writer cannot reach (a
- * stream holding more than its connection, a connection more than its account: the generator keeps those sums).
+ * <p>Not covered here: the {@code LedgerCache} path (the same decider on state kept in memory; its
+ * stale batches are refused by the database, and batches it cannot decide — money on a closed
+ * connection — are read under locks; {@code LedgerCacheTest}), expiry and database failures, the
+ * SQL itself, and states the writer cannot reach (a stream holding more than its connection, a
+ * connection more than its account: the generator keeps those sums).
  */
 class BatchRulesModelTest {
   /** A small {@code ConnectionMaxData}, so scenarios reach it with a few short chunks. */
   static final int maxDataBytes = 64;
+
   static final BigInteger max = LedgerModel.maxUint64;
   static final BigInteger twoTo63 = BigInteger.ONE.shiftLeft(63);
   static final long connectorAccount = 0;
@@ -69,9 +74,12 @@ class BatchRulesModelTest {
 
   /** Scenarios per run of the main test: a few seconds at most on a shared 2-core machine. */
   static final int defaultScenarios = 2000;
+
   /** Scenarios of the coverage test, from fixed seeds. */
   static final int coverageScenarios = 400;
+
   static final long coverageSeed = 0x1d1e7L;
+
   /** Runs the shrinker may spend on one failure. */
   static final int maxShrinkRuns = 3000;
 
@@ -90,7 +98,9 @@ class BatchRulesModelTest {
     List<String> missing = new ArrayList<>();
     for (Outcome o : Outcome.values()) {
       // Expiry and database failures are the writer's, not the batch rules'.
-      if (o != Outcome.EXPIRED && o != Outcome.UNAVAILABLE && coverage.outcomes.getOrDefault(o, 0) < 10) {
+      if (o != Outcome.EXPIRED
+          && o != Outcome.UNAVAILABLE
+          && coverage.outcomes.getOrDefault(o, 0) < 10) {
         missing.add(o + " x" + coverage.outcomes.getOrDefault(o, 0));
       }
     }
@@ -100,8 +110,13 @@ class BatchRulesModelTest {
       }
     }
     if (!missing.isEmpty()) {
-      fail("the generator reached these too rarely: " + missing + "\noutcomes " + coverage.outcomes + "\nedges "
-          + coverage.edges);
+      fail(
+          "the generator reached these too rarely: "
+              + missing
+              + "\noutcomes "
+              + coverage.outcomes
+              + "\nedges "
+              + coverage.edges);
     }
   }
 
@@ -113,16 +128,26 @@ class BatchRulesModelTest {
       if (failure != null) {
         Scenario small = shrink(scenario);
         Failure shown = Objects.requireNonNullElse(run(small, new Coverage()), failure);
-        fail("the decider and the reference model disagree (scenario seed " + seed + "; replay: mvn -B -q -o test"
-            + " -Dtest=BatchRulesModelTest#everyBatchIsDecidedAsTheReferenceModelDecidesIt -Dinlet.model.seed=" + seed
-            + " -Dinlet.model.scenarios=1)\n"
-            + shown.message + "\n\nshrunk scenario (" + small.size() + " packets; the seed's own has "
-            + scenario.size() + "):\n" + shown.transcript);
+        fail(
+            "the decider and the reference model disagree (scenario seed "
+                + seed
+                + "; replay: mvn -B -q -o test"
+                + " -Dtest=BatchRulesModelTest#everyBatchIsDecidedAsTheReferenceModelDecidesIt -Dinlet.model.seed="
+                + seed
+                + " -Dinlet.model.scenarios=1)\n"
+                + shown.message
+                + "\n\nshrunk scenario ("
+                + small.size()
+                + " packets; the seed's own has "
+                + scenario.size()
+                + "):\n"
+                + shown.transcript);
       }
     }
   }
 
-  // ---- running one scenario ------------------------------------------------------------------------------------
+  // ---- running one scenario
+  // ------------------------------------------------------------------------------------
 
   record Failure(String message, String transcript) {}
 
@@ -137,7 +162,8 @@ class BatchRulesModelTest {
     List<BatchResult> expectations = new ArrayList<>();
     List<Decided> decisions = new ArrayList<>();
     try {
-      check(model.snapshot().equals(ledger.snapshot()), () -> "the model and the ledger start apart");
+      check(
+          model.snapshot().equals(ledger.snapshot()), () -> "the model and the ledger start apart");
       for (int b = 0; b < scenario.batches.size(); b++) {
         List<Packet> batch = new ArrayList<>();
         packets.add(batch);
@@ -165,7 +191,10 @@ class BatchRulesModelTest {
     }
   }
 
-  private static String transcript(World world, List<List<Packet>> packets, List<BatchResult> expectations,
+  private static String transcript(
+      World world,
+      List<List<Packet>> packets,
+      List<BatchResult> expectations,
       List<Decided> decisions) {
     StringBuilder s = new StringBuilder(world.describe());
     for (int b = 0; b < packets.size(); b++) {
@@ -184,49 +213,130 @@ class BatchRulesModelTest {
     return s.toString();
   }
 
-  private static void compareBatch(int b, List<Packet> batch, BatchResult expected, Decided decided,
-      CommittedLedger ledger) {
-    check(decided.verdicts().size() == batch.size(), () -> "batch " + b + ": " + decided.verdicts().size()
-        + " outcomes for " + batch.size() + " packets");
+  private static void compareBatch(
+      int b, List<Packet> batch, BatchResult expected, Decided decided, CommittedLedger ledger) {
+    check(
+        decided.verdicts().size() == batch.size(),
+        () ->
+            "batch "
+                + b
+                + ": "
+                + decided.verdicts().size()
+                + " outcomes for "
+                + batch.size()
+                + " packets");
     for (int i = 0; i < batch.size(); i++) {
       Verdict want = expected.verdicts().get(i);
       Verdict got = decided.verdicts().get(i);
       int n = i;
-      check(want.equals(got), () -> "batch " + b + " packet " + n + " " + describe(batch.get(n)) + "\n  model:   "
-          + describe(want) + "\n  decider: " + describe(got));
+      check(
+          want.equals(got),
+          () ->
+              "batch "
+                  + b
+                  + " packet "
+                  + n
+                  + " "
+                  + describe(batch.get(n))
+                  + "\n  model:   "
+                  + describe(want)
+                  + "\n  decider: "
+                  + describe(got));
     }
-    check(expected.credits().equals(decided.credits()), () -> "batch " + b + ": credited packets differ\n  model:   "
-        + expected.credits() + "\n  decider: " + decided.credits());
-    check(expected.accountCredits().equals(decided.accountCredits()), () -> "batch " + b
-        + ": per-account credits differ\n  model:   " + expected.accountCredits() + "\n  decider: "
-        + decided.accountCredits());
+    check(
+        expected.credits().equals(decided.credits()),
+        () ->
+            "batch "
+                + b
+                + ": credited packets differ\n  model:   "
+                + expected.credits()
+                + "\n  decider: "
+                + decided.credits());
+    check(
+        expected.accountCredits().equals(decided.accountCredits()),
+        () ->
+            "batch "
+                + b
+                + ": per-account credits differ\n  model:   "
+                + expected.accountCredits()
+                + "\n  decider: "
+                + decided.accountCredits());
     Map<Long, BigInteger> fromPackets = new HashMap<>();
     for (Credit c : decided.credits()) {
       fromPackets.merge(c.account(), c.amount(), BigInteger::add);
     }
-    check(fromPackets.equals(decided.accountCredits()), () -> "batch " + b
-        + ": the per-account credits are not the sums of the credited packets: " + decided.accountCredits()
-        + " vs " + fromPackets);
-    check(expected.kept().equals(decided.kept()), () -> "batch " + b + ": StreamData kept differs\n  model:   "
-        + expected.kept() + "\n  decider: " + decided.kept());
-    check(expected.changes().keySet().equals(decided.changes().keySet()), () -> "batch " + b
-        + ": connections changed differ: model " + expected.changes().keySet() + ", decider "
-        + decided.changes().keySet());
-    expected.changes().forEach((n, want) -> {
-      Written got = decided.changes().get(n);
-      Change seen = new Change(got.account(), got.received(), got.fulfilled(), got.rejected(), got.source(),
-          got.dataBytes());
-      check(want.equals(seen), () -> "batch " + b + ": connection " + n + "'s changes differ\n  model:   " + want
-          + "\n  decider: " + seen);
-      check(got.version() == ledger.version(n), () -> "batch " + b + ": connection " + n + " decided at version "
-          + got.version() + ", stored at " + ledger.version(n));
-    });
+    check(
+        fromPackets.equals(decided.accountCredits()),
+        () ->
+            "batch "
+                + b
+                + ": the per-account credits are not the sums of the credited packets: "
+                + decided.accountCredits()
+                + " vs "
+                + fromPackets);
+    check(
+        expected.kept().equals(decided.kept()),
+        () ->
+            "batch "
+                + b
+                + ": StreamData kept differs\n  model:   "
+                + expected.kept()
+                + "\n  decider: "
+                + decided.kept());
+    check(
+        expected.changes().keySet().equals(decided.changes().keySet()),
+        () ->
+            "batch "
+                + b
+                + ": connections changed differ: model "
+                + expected.changes().keySet()
+                + ", decider "
+                + decided.changes().keySet());
+    expected
+        .changes()
+        .forEach(
+            (n, want) -> {
+              Written got = decided.changes().get(n);
+              Change seen =
+                  new Change(
+                      got.account(),
+                      got.received(),
+                      got.fulfilled(),
+                      got.rejected(),
+                      got.source(),
+                      got.dataBytes());
+              check(
+                  want.equals(seen),
+                  () ->
+                      "batch "
+                          + b
+                          + ": connection "
+                          + n
+                          + "'s changes differ\n  model:   "
+                          + want
+                          + "\n  decider: "
+                          + seen);
+              check(
+                  got.version() == ledger.version(n),
+                  () ->
+                      "batch "
+                          + b
+                          + ": connection "
+                          + n
+                          + " decided at version "
+                          + got.version()
+                          + ", stored at "
+                          + ledger.version(n));
+            });
     for (int n : expected.streamsChanged()) {
-      check(decided.streams().containsKey(n), () -> "batch " + b + ": the streams of connection " + n
-          + " changed but are not written");
+      check(
+          decided.streams().containsKey(n),
+          () -> "batch " + b + ": the streams of connection " + n + " changed but are not written");
     }
     for (BigInteger credit : decided.accountCredits().values()) {
-      check(credit.signum() > 0 && credit.compareTo(max) <= 0, () -> "batch " + b + ": a credit of " + credit);
+      check(
+          credit.signum() > 0 && credit.compareTo(max) <= 0,
+          () -> "batch " + b + ": a credit of " + credit);
     }
   }
 
@@ -234,13 +344,18 @@ class BatchRulesModelTest {
     if (want.equals(got)) {
       return;
     }
-    StringBuilder diff = new StringBuilder("after batch " + b + " the committed totals differ from the model's:");
+    StringBuilder diff =
+        new StringBuilder("after batch " + b + " the committed totals differ from the model's:");
     TreeSet<Long> accounts = new TreeSet<>(want.accounts().keySet());
     accounts.addAll(got.accounts().keySet());
     for (long id : accounts) {
       if (!Objects.equals(want.accounts().get(id), got.accounts().get(id))) {
-        diff.append("\n  account ").append(id).append(": model ").append(want.accounts().get(id))
-            .append(", decider ").append(got.accounts().get(id));
+        diff.append("\n  account ")
+            .append(id)
+            .append(": model ")
+            .append(want.accounts().get(id))
+            .append(", decider ")
+            .append(got.accounts().get(id));
       }
     }
     TreeSet<Integer> connections = new TreeSet<>(want.connections().keySet());
@@ -249,14 +364,24 @@ class BatchRulesModelTest {
       ConnectionRow w = want.connections().get(n);
       ConnectionRow g = got.connections().get(n);
       if (w == null || g == null) {
-        diff.append("\n  connection ").append(n).append(": model ").append(w).append(", decider ").append(g);
+        diff.append("\n  connection ")
+            .append(n)
+            .append(": model ")
+            .append(w)
+            .append(", decider ")
+            .append(g);
       } else if (!w.equals(g)) {
         diff.append("\n  connection ").append(n).append(":");
         for (RecordComponent field : ConnectionRow.class.getRecordComponents()) {
           Object x = value(field, w);
           Object y = value(field, g);
           if (!Objects.equals(x, y)) {
-            diff.append("\n    ").append(field.getName()).append(": model ").append(x).append(", decider ").append(y);
+            diff.append("\n    ")
+                .append(field.getName())
+                .append(": model ")
+                .append(x)
+                .append(", decider ")
+                .append(y);
           }
         }
       }
@@ -272,50 +397,150 @@ class BatchRulesModelTest {
     }
   }
 
-  /** What must hold of the committed ledger whatever the rules say (the generated state starts out holding it). */
-  private static void checkInvariants(int b, World world, CommittedLedger ledger, Snapshot before, Snapshot after,
+  /**
+   * What must hold of the committed ledger whatever the rules say (the generated state starts out
+   * holding it).
+   */
+  private static void checkInvariants(
+      int b,
+      World world,
+      CommittedLedger ledger,
+      Snapshot before,
+      Snapshot after,
       Decided decided) {
     BigInteger entries = ledger.balances.values().stream().reduce(BigInteger.ZERO, BigInteger::add);
     check(entries.signum() == 0, () -> "after batch " + b + ": the entries sum to " + entries);
     for (AccountSpec a : world.accounts()) {
       BigInteger balance = ledger.balances.getOrDefault(a.id(), BigInteger.ZERO);
       BigInteger received = after.accounts().get(a.id()).received().subtract(a.received());
-      check(balance.equals(received), () -> "after batch " + b + ": account " + a.id() + " received " + received
-          + " in the run, its entries sum to " + balance);
+      check(
+          balance.equals(received),
+          () ->
+              "after batch "
+                  + b
+                  + ": account "
+                  + a.id()
+                  + " received "
+                  + received
+                  + " in the run, its entries sum to "
+                  + balance);
     }
     Map<Long, BigInteger> ofAccount = new HashMap<>();
-    after.connections().forEach((n, c) -> {
-      ofAccount.merge(c.account(), c.received(), BigInteger::add);
-      BigInteger credited = c.credited().values().stream().reduce(BigInteger.ZERO, BigInteger::add);
-      check(credited.equals(c.received()), () -> "after batch " + b + ": connection " + n + " received "
-          + c.received() + " but its credited packets sum to " + credited);
-      BigInteger inStreams = c.streams().values().stream().map(StreamRow::received)
-          .reduce(BigInteger.ZERO, BigInteger::add);
-      check(inStreams.equals(c.received()), () -> "after batch " + b + ": connection " + n + " received "
-          + c.received() + " but its streams hold " + inStreams);
-      int bytes = c.data().values().stream().mapToInt(Chunk::length).sum();
-      check(bytes == c.dataBytes() && bytes <= maxDataBytes, () -> "after batch " + b + ": connection " + n
-          + " counts " + c.dataBytes() + " StreamData bytes, keeps " + bytes);
-      c.streams().forEach((id, s) -> {
-        check(s.receiveMax().compareTo(s.received()) >= 0 && s.receiveMax().compareTo(max) <= 0, () -> "after batch "
-            + b + ": connection " + n + " stream " + id + " " + s);
-        ConnectionRow old = before.connections().get(n);
-        StreamRow was = old == null ? null : old.streams().get(id);
-        check(was == null || s.receiveMax().compareTo(was.receiveMax()) >= 0, () -> "after batch " + b
-            + ": connection " + n + " stream " + id + " advertised " + was.receiveMax() + ", now less: " + s);
-        check(was == null || !was.closed() || s.closed(), () -> "after batch " + b + ": stream " + id + " reopened");
-      });
-      ConnectionRow old = before.connections().get(n);
-      check(old == null || !old.closed() || c.closed(), () -> "after batch " + b + ": connection " + n + " reopened");
-    });
-    after.accounts().forEach((id, a) -> {
-      BigInteger inConnections = ofAccount.getOrDefault(id, BigInteger.ZERO);
-      check(a.received().compareTo(inConnections) >= 0 && a.received().compareTo(max) <= 0, () -> "after batch " + b
-          + ": account " + id + " received " + a.received() + ", its connections " + inConnections);
-      BigInteger credited = decided.accountCredits().getOrDefault(id, BigInteger.ZERO);
-      check(credited.signum() == 0 || a.limit() == null || a.received().compareTo(a.limit()) <= 0, () -> "after batch "
-          + b + ": account " + id + " was credited " + credited + " past its limit: " + a);
-    });
+    after
+        .connections()
+        .forEach(
+            (n, c) -> {
+              ofAccount.merge(c.account(), c.received(), BigInteger::add);
+              BigInteger credited =
+                  c.credited().values().stream().reduce(BigInteger.ZERO, BigInteger::add);
+              check(
+                  credited.equals(c.received()),
+                  () ->
+                      "after batch "
+                          + b
+                          + ": connection "
+                          + n
+                          + " received "
+                          + c.received()
+                          + " but its credited packets sum to "
+                          + credited);
+              BigInteger inStreams =
+                  c.streams().values().stream()
+                      .map(StreamRow::received)
+                      .reduce(BigInteger.ZERO, BigInteger::add);
+              check(
+                  inStreams.equals(c.received()),
+                  () ->
+                      "after batch "
+                          + b
+                          + ": connection "
+                          + n
+                          + " received "
+                          + c.received()
+                          + " but its streams hold "
+                          + inStreams);
+              int bytes = c.data().values().stream().mapToInt(Chunk::length).sum();
+              check(
+                  bytes == c.dataBytes() && bytes <= maxDataBytes,
+                  () ->
+                      "after batch "
+                          + b
+                          + ": connection "
+                          + n
+                          + " counts "
+                          + c.dataBytes()
+                          + " StreamData bytes, keeps "
+                          + bytes);
+              c.streams()
+                  .forEach(
+                      (id, s) -> {
+                        check(
+                            s.receiveMax().compareTo(s.received()) >= 0
+                                && s.receiveMax().compareTo(max) <= 0,
+                            () ->
+                                "after batch "
+                                    + b
+                                    + ": connection "
+                                    + n
+                                    + " stream "
+                                    + id
+                                    + " "
+                                    + s);
+                        ConnectionRow old = before.connections().get(n);
+                        StreamRow was = old == null ? null : old.streams().get(id);
+                        check(
+                            was == null || s.receiveMax().compareTo(was.receiveMax()) >= 0,
+                            () ->
+                                "after batch "
+                                    + b
+                                    + ": connection "
+                                    + n
+                                    + " stream "
+                                    + id
+                                    + " advertised "
+                                    + was.receiveMax()
+                                    + ", now less: "
+                                    + s);
+                        check(
+                            was == null || !was.closed() || s.closed(),
+                            () -> "after batch " + b + ": stream " + id + " reopened");
+                      });
+              ConnectionRow old = before.connections().get(n);
+              check(
+                  old == null || !old.closed() || c.closed(),
+                  () -> "after batch " + b + ": connection " + n + " reopened");
+            });
+    after
+        .accounts()
+        .forEach(
+            (id, a) -> {
+              BigInteger inConnections = ofAccount.getOrDefault(id, BigInteger.ZERO);
+              check(
+                  a.received().compareTo(inConnections) >= 0 && a.received().compareTo(max) <= 0,
+                  () ->
+                      "after batch "
+                          + b
+                          + ": account "
+                          + id
+                          + " received "
+                          + a.received()
+                          + ", its connections "
+                          + inConnections);
+              BigInteger credited = decided.accountCredits().getOrDefault(id, BigInteger.ZERO);
+              check(
+                  credited.signum() == 0
+                      || a.limit() == null
+                      || a.received().compareTo(a.limit()) <= 0,
+                  () ->
+                      "after batch "
+                          + b
+                          + ": account "
+                          + id
+                          + " was credited "
+                          + credited
+                          + " past its limit: "
+                          + a);
+            });
   }
 
   static void check(boolean ok, Supplier<String> message) {
@@ -324,9 +549,13 @@ class BatchRulesModelTest {
     }
   }
 
-  // ---- shrinking -----------------------------------------------------------------------------------------------
+  // ---- shrinking
+  // -----------------------------------------------------------------------------------------------
 
-  /** Drops batches, packets and frames while the scenario still fails; intents are re-resolved on each run. */
+  /**
+   * Drops batches, packets and frames while the scenario still fails; intents are re-resolved on
+   * each run.
+   */
   static Scenario shrink(Scenario failing) {
     Scenario s = failing;
     int runs = 0;
@@ -347,15 +576,22 @@ class BatchRulesModelTest {
     return s;
   }
 
-  // ---- scenarios -----------------------------------------------------------------------------------------------
+  // ---- scenarios
+  // -----------------------------------------------------------------------------------------------
 
-  /** The state before the run, and the batches as intents (resolved against the model's state when applied). */
+  /**
+   * The state before the run, and the batches as intents (resolved against the model's state when
+   * applied).
+   */
   record Scenario(World world, List<List<Intent>> batches) {
     int size() {
       return batches.stream().mapToInt(List::size).sum();
     }
 
-    /** Each scenario one step smaller: a batch, a packet, a packet's frames or flags, or an unused connection gone. */
+    /**
+     * Each scenario one step smaller: a batch, a packet, a packet's frames or flags, or an unused
+     * connection gone.
+     */
     List<Scenario> smaller() {
       List<Scenario> out = new ArrayList<>();
       for (int k = world.connections().size() - 1; k >= 0; k--) {
@@ -364,8 +600,10 @@ class BatchRulesModelTest {
           out.add(withoutConnection(gone));
         }
       }
-      List<AccountSpec> used = world.accounts().stream()
-          .filter(a -> world.connections().stream().anyMatch(c -> c.account() == a.id())).toList();
+      List<AccountSpec> used =
+          world.accounts().stream()
+              .filter(a -> world.connections().stream().anyMatch(c -> c.account() == a.id()))
+              .toList();
       if (used.size() < world.accounts().size()) {
         out.add(new Scenario(new World(used, world.connections()), batches));
       }
@@ -395,7 +633,10 @@ class BatchRulesModelTest {
       connections.remove(index);
       List<List<Intent>> renumbered = new ArrayList<>();
       for (List<Intent> batch : batches) {
-        renumbered.add(batch.stream().map(i -> i.connection() < index ? i : i.on(i.connection() - 1)).toList());
+        renumbered.add(
+            batch.stream()
+                .map(i -> i.connection() < index ? i : i.on(i.connection() - 1))
+                .toList());
       }
       return new Scenario(new World(world.accounts(), connections), renumbered);
     }
@@ -435,13 +676,23 @@ class BatchRulesModelTest {
     String describe() {
       StringBuilder s = new StringBuilder("accounts:\n");
       for (AccountSpec a : accounts) {
-        s.append("  ").append(a.id()).append(": received ").append(amount(a.received())).append(", limit ")
-            .append(a.limit() == null ? "none" : amount(a.limit())).append("\n");
+        s.append("  ")
+            .append(a.id())
+            .append(": received ")
+            .append(amount(a.received()))
+            .append(", limit ")
+            .append(a.limit() == null ? "none" : amount(a.limit()))
+            .append("\n");
       }
       s.append("connections:\n");
       for (ConnectionSpec c : connections) {
-        s.append("  ").append(c.number()).append(" of account ").append(c.account()).append(": ")
-            .append(c.row() == null ? "new" : describe(c.row())).append("\n");
+        s.append("  ")
+            .append(c.number())
+            .append(" of account ")
+            .append(c.account())
+            .append(": ")
+            .append(c.row() == null ? "new" : describe(c.row()))
+            .append("\n");
       }
       return s.toString();
     }
@@ -452,66 +703,172 @@ class BatchRulesModelTest {
         s.append(", closed");
       }
       s.append(", streams {");
-      r.streams().forEach((id, st) -> s.append(" ").append(id).append(": ").append(amount(st.received())).append("/")
-          .append(amount(st.receiveMax())).append(st.closed() ? " closed" : ""));
+      r.streams()
+          .forEach(
+              (id, st) ->
+                  s.append(" ")
+                      .append(id)
+                      .append(": ")
+                      .append(amount(st.received()))
+                      .append("/")
+                      .append(amount(st.receiveMax()))
+                      .append(st.closed() ? " closed" : ""));
       s.append(" }, credited {");
       r.credited().forEach((seq, a) -> s.append(" #").append(seq).append(": ").append(amount(a)));
       s.append(" }, data ").append(r.dataBytes()).append(" bytes [");
-      r.data().values().forEach(c -> s.append(" ").append(c.streamId()).append("@").append(c.offset()).append("+")
-          .append(c.length()));
+      r.data()
+          .values()
+          .forEach(
+              c ->
+                  s.append(" ")
+                      .append(c.streamId())
+                      .append("@")
+                      .append(c.offset())
+                      .append("+")
+                      .append(c.length()));
       s.append(" ]");
       return s.toString();
     }
   }
 
-  enum SequenceKind { FRESH, RETRY_SAME_AMOUNT, RETRY_OTHER_AMOUNT, ANY_USED, LOW }
-
-  enum AmountKind {
-    ZERO, ONE, SMALL, TWO_TO_63, MAX, NEAR_MAX, ACCOUNT_ROOM, PAST_ACCOUNT_ROOM, CONNECTION_ROOM, LIMIT_ROOM,
-    PAST_LIMIT_ROOM, STREAM_ROOM
+  enum SequenceKind {
+    FRESH,
+    RETRY_SAME_AMOUNT,
+    RETRY_OTHER_AMOUNT,
+    ANY_USED,
+    LOW
   }
 
-  enum DataKind { REPEAT_KEPT, NEW, REPEAT_IN_PACKET }
+  enum AmountKind {
+    ZERO,
+    ONE,
+    SMALL,
+    TWO_TO_63,
+    MAX,
+    NEAR_MAX,
+    ACCOUNT_ROOM,
+    PAST_ACCOUNT_ROOM,
+    CONNECTION_ROOM,
+    LIMIT_ROOM,
+    PAST_LIMIT_ROOM,
+    STREAM_ROOM
+  }
 
-  enum Size { ONE, SMALL, TO_BOUND, PAST_BOUND }
+  enum DataKind {
+    REPEAT_KEPT,
+    NEW,
+    REPEAT_IN_PACKET
+  }
+
+  enum Size {
+    ONE,
+    SMALL,
+    TO_BOUND,
+    PAST_BOUND
+  }
 
   record StreamIntent(long streamId, long weight, boolean close) {}
 
   record DataIntent(DataKind kind, long streamId, int pick, Size size, byte fill) {}
 
-  /** A packet as the generator drew it; amounts and sequences are aimed at the state when it is applied. */
-  record Intent(int connection, SequenceKind sequence, int pick, AmountKind amount, long jitter, boolean fulfill,
-      boolean closeConnection, int source, List<StreamIntent> streams, List<DataIntent> data) {
+  /**
+   * A packet as the generator drew it; amounts and sequences are aimed at the state when it is
+   * applied.
+   */
+  record Intent(
+      int connection,
+      SequenceKind sequence,
+      int pick,
+      AmountKind amount,
+      long jitter,
+      boolean fulfill,
+      boolean closeConnection,
+      int source,
+      List<StreamIntent> streams,
+      List<DataIntent> data) {
     Intent on(int otherConnection) {
-      return new Intent(otherConnection, sequence, pick, amount, jitter, fulfill, closeConnection, source, streams,
+      return new Intent(
+          otherConnection,
+          sequence,
+          pick,
+          amount,
+          jitter,
+          fulfill,
+          closeConnection,
+          source,
+          streams,
           data);
     }
 
     List<Intent> simpler() {
       List<Intent> out = new ArrayList<>();
       if (!data.isEmpty()) {
-        out.add(new Intent(connection, sequence, pick, amount, jitter, fulfill, closeConnection, source, streams,
-            List.of()));
+        out.add(
+            new Intent(
+                connection,
+                sequence,
+                pick,
+                amount,
+                jitter,
+                fulfill,
+                closeConnection,
+                source,
+                streams,
+                List.of()));
       }
       if (streams.size() > 1) {
-        out.add(new Intent(connection, sequence, pick, amount, jitter, fulfill, closeConnection, source,
-            streams.subList(0, 1), data));
+        out.add(
+            new Intent(
+                connection,
+                sequence,
+                pick,
+                amount,
+                jitter,
+                fulfill,
+                closeConnection,
+                source,
+                streams.subList(0, 1),
+                data));
       }
       if (closeConnection) {
-        out.add(new Intent(connection, sequence, pick, amount, jitter, fulfill, false, source, streams, data));
+        out.add(
+            new Intent(
+                connection, sequence, pick, amount, jitter, fulfill, false, source, streams, data));
       }
       if (source != 0) {
-        out.add(new Intent(connection, sequence, pick, amount, jitter, fulfill, closeConnection, 0, streams, data));
+        out.add(
+            new Intent(
+                connection,
+                sequence,
+                pick,
+                amount,
+                jitter,
+                fulfill,
+                closeConnection,
+                0,
+                streams,
+                data));
       }
       if (sequence != SequenceKind.FRESH) {
-        out.add(new Intent(connection, SequenceKind.FRESH, pick, amount, jitter, fulfill, closeConnection, source,
-            streams, data));
+        out.add(
+            new Intent(
+                connection,
+                SequenceKind.FRESH,
+                pick,
+                amount,
+                jitter,
+                fulfill,
+                closeConnection,
+                source,
+                streams,
+                data));
       }
       return out;
     }
   }
 
-  // ---- the generator -------------------------------------------------------------------------------------------
+  // ---- the generator
+  // -------------------------------------------------------------------------------------------
 
   static final class Generator {
     private Generator() {}
@@ -549,12 +906,14 @@ class BatchRulesModelTest {
           continue;
         }
         BigInteger left = unallocated.get(a.id());
-        BigInteger received = switch (r.nextInt(4)) {
-          case 0 -> BigInteger.ZERO;
-          case 1 -> left;
-          case 2 -> left.multiply(BigInteger.valueOf(r.nextInt(101))).divide(BigInteger.valueOf(100));
-          default -> left.min(BigInteger.valueOf(1 + r.nextInt(100)));
-        };
+        BigInteger received =
+            switch (r.nextInt(4)) {
+              case 0 -> BigInteger.ZERO;
+              case 1 -> left;
+              case 2 ->
+                  left.multiply(BigInteger.valueOf(r.nextInt(101))).divide(BigInteger.valueOf(100));
+              default -> left.min(BigInteger.valueOf(1 + r.nextInt(100)));
+            };
         unallocated.put(a.id(), left.subtract(received));
         connections.add(new ConnectionSpec(n, a.id(), connection(r, a, received)));
       }
@@ -571,28 +930,35 @@ class BatchRulesModelTest {
         // Full: the limit reached exactly.
         case 3 -> new AccountSpec(id, small, small);
         // The limit lowered below what the account had already received.
-        case 4 -> new AccountSpec(id, small.add(BigInteger.TEN), small.add(BigInteger.TEN).subtract(BigInteger
-            .valueOf(1 + r.nextInt(10))));
+        case 4 ->
+            new AccountSpec(
+                id,
+                small.add(BigInteger.TEN),
+                small.add(BigInteger.TEN).subtract(BigInteger.valueOf(1 + r.nextInt(10))));
         case 5 -> new AccountSpec(id, twoTo63.subtract(jitter), r.nextBoolean() ? null : max);
-        case 6 -> new AccountSpec(id, max.subtract(BigInteger.valueOf(1000 + r.nextInt(1000))),
-            max.subtract(jitter));
+        case 6 ->
+            new AccountSpec(
+                id, max.subtract(BigInteger.valueOf(1000 + r.nextInt(1000))), max.subtract(jitter));
         default -> new AccountSpec(id, small, r.nextBoolean() ? null : twoTo63);
       };
     }
 
-    private static ConnectionRow connection(SplittableRandom r, AccountSpec account, BigInteger received) {
+    private static ConnectionRow connection(
+        SplittableRandom r, AccountSpec account, BigInteger received) {
       TreeMap<Long, StreamRow> streams = new TreeMap<>();
-      List<Long> ids = distinctStreamIds(r, received.signum() > 0 ? 1 + r.nextInt(3) : r.nextInt(3));
+      List<Long> ids =
+          distinctStreamIds(r, received.signum() > 0 ? 1 + r.nextInt(3) : r.nextInt(3));
       List<BigInteger> parts = split(r, received, ids.size());
       AccountRow a = new AccountRow(account.received(), account.limit());
       for (int i = 0; i < ids.size(); i++) {
         BigInteger got = parts.get(i);
-        BigInteger receiveMax = switch (r.nextInt(4)) {
-          case 0 -> LedgerModel.advertised(got, a);
-          case 1 -> got;
-          case 2 -> max;
-          default -> got.add(BigInteger.valueOf(r.nextInt(1000))).min(max);
-        };
+        BigInteger receiveMax =
+            switch (r.nextInt(4)) {
+              case 0 -> LedgerModel.advertised(got, a);
+              case 1 -> got;
+              case 2 -> max;
+              default -> got.add(BigInteger.valueOf(r.nextInt(1000))).min(max);
+            };
         streams.put(ids.get(i), new StreamRow(got, receiveMax, r.nextInt(4) == 0));
       }
       TreeMap<Long, BigInteger> credited = new TreeMap<>();
@@ -615,11 +981,20 @@ class BatchRulesModelTest {
             data.put(c.key(), c);
           }
         }
-        default -> { }
+        default -> {}
       }
       int bytes = data.values().stream().mapToInt(Chunk::length).sum();
-      return new ConnectionRow(account.id(), received, credited.size() + r.nextInt(3), r.nextInt(3),
-          r.nextInt(8) == 0, bytes, r.nextBoolean() ? null : "g.sender.0", streams, credited, data);
+      return new ConnectionRow(
+          account.id(),
+          received,
+          credited.size() + r.nextInt(3),
+          r.nextInt(3),
+          r.nextInt(8) == 0,
+          bytes,
+          r.nextBoolean() ? null : "g.sender.0",
+          streams,
+          credited,
+          data);
     }
 
     private static List<Long> distinctStreamIds(SplittableRandom r, int count) {
@@ -647,7 +1022,9 @@ class BatchRulesModelTest {
     /** One byte, a few, up to the bound exactly, one past it. */
     static final int[] sizeWeights = {4, 8, 3, 2};
 
-    /** How often each amount kind is drawn: ordinary amounts most, each edge often enough to be met. */
+    /**
+     * How often each amount kind is drawn: ordinary amounts most, each edge often enough to be met.
+     */
     static final int[] amountWeights = {8, 8, 20, 5, 5, 5, 8, 5, 5, 12, 8, 5};
 
     static <T> T pick(SplittableRandom r, int[] weights, T[] values) {
@@ -662,26 +1039,51 @@ class BatchRulesModelTest {
 
     static Intent intent(SplittableRandom r, int connections) {
       int roll = r.nextInt(100);
-      SequenceKind sequence = roll < 55 ? SequenceKind.FRESH : roll < 72 ? SequenceKind.RETRY_SAME_AMOUNT
-          : roll < 82 ? SequenceKind.RETRY_OTHER_AMOUNT : roll < 92 ? SequenceKind.ANY_USED : SequenceKind.LOW;
+      SequenceKind sequence =
+          roll < 55
+              ? SequenceKind.FRESH
+              : roll < 72
+                  ? SequenceKind.RETRY_SAME_AMOUNT
+                  : roll < 82
+                      ? SequenceKind.RETRY_OTHER_AMOUNT
+                      : roll < 92 ? SequenceKind.ANY_USED : SequenceKind.LOW;
       AmountKind amount = pick(r, amountWeights, AmountKind.values());
       long jitter = r.nextInt(3) == 0 ? 1 + r.nextInt(1000) : r.nextInt(3);
       List<StreamIntent> streams = new ArrayList<>();
       int streamCount = new int[] {0, 1, 1, 1, 1, 1, 2, 2, 3}[r.nextInt(9)];
       for (int i = 0; i < streamCount; i++) {
-        long weight = r.nextInt(6) == 0 ? 0 : r.nextInt(8) == 0 ? Long.MAX_VALUE - r.nextInt(3) : 1 + r.nextInt(5);
-        streams.add(new StreamIntent(streamIds[r.nextInt(streamIds.length)], weight, r.nextInt(6) == 0));
+        long weight =
+            r.nextInt(6) == 0
+                ? 0
+                : r.nextInt(8) == 0 ? Long.MAX_VALUE - r.nextInt(3) : 1 + r.nextInt(5);
+        streams.add(
+            new StreamIntent(streamIds[r.nextInt(streamIds.length)], weight, r.nextInt(6) == 0));
       }
       List<DataIntent> data = new ArrayList<>();
       int dataCount = new int[] {0, 0, 0, 0, 0, 1, 1, 1, 2}[r.nextInt(9)];
       for (int i = 0; i < dataCount; i++) {
         int kind = r.nextInt(20);
-        data.add(new DataIntent(kind < 6 ? DataKind.REPEAT_KEPT : kind < 18 ? DataKind.NEW : DataKind.REPEAT_IN_PACKET,
-            streamIds[r.nextInt(streamIds.length)], r.nextInt(1000), pick(r, sizeWeights, Size.values()),
-            (byte) r.nextInt(256)));
+        data.add(
+            new DataIntent(
+                kind < 6
+                    ? DataKind.REPEAT_KEPT
+                    : kind < 18 ? DataKind.NEW : DataKind.REPEAT_IN_PACKET,
+                streamIds[r.nextInt(streamIds.length)],
+                r.nextInt(1000),
+                pick(r, sizeWeights, Size.values()),
+                (byte) r.nextInt(256)));
       }
-      return new Intent(r.nextInt(connections), sequence, r.nextInt(1000), amount, jitter, r.nextInt(9) != 0,
-          r.nextInt(30) == 0, r.nextInt(4) == 0 ? 1 + r.nextInt(2) : 0, streams, data);
+      return new Intent(
+          r.nextInt(connections),
+          sequence,
+          r.nextInt(1000),
+          amount,
+          jitter,
+          r.nextInt(9) != 0,
+          r.nextInt(30) == 0,
+          r.nextInt(4) == 0 ? 1 + r.nextInt(2) : 0,
+          streams,
+          data);
     }
   }
 
@@ -697,9 +1099,11 @@ class BatchRulesModelTest {
       this.world = world;
       this.model = model;
       for (ConnectionSpec c : world.connections()) {
-        long last = c.row() == null || c.row().credited().isEmpty() ? 0 : c.row().credited().lastKey();
+        long last =
+            c.row() == null || c.row().credited().isEmpty() ? 0 : c.row().credited().lastKey();
         nextSequence.put(c.number(), last + 1);
-        used.put(c.number(), new ArrayList<>(c.row() == null ? List.of() : c.row().credited().keySet()));
+        used.put(
+            c.number(), new ArrayList<>(c.row() == null ? List.of() : c.row().credited().keySet()));
         nextOffset.put(c.number(), 100L);
       }
     }
@@ -759,8 +1163,16 @@ class BatchRulesModelTest {
         i++;
       }
       String source = intent.source() == 0 ? null : "g.sender." + intent.source();
-      return new Packet(n, account, source, sequence, amount, intent.fulfill(), intent.closeConnection(),
-          List.copyOf(shares), data(intent, n));
+      return new Packet(
+          n,
+          account,
+          source,
+          sequence,
+          amount,
+          intent.fulfill(),
+          intent.closeConnection(),
+          List.copyOf(shares),
+          data(intent, n));
     }
 
     private long fresh(int n) {
@@ -772,20 +1184,22 @@ class BatchRulesModelTest {
       BigInteger received = model.accountReceived(account);
       BigInteger limit = model.accountLimit(account);
       BigInteger limitRoom = limit == null ? null : limit.subtract(received);
-      BigInteger a = switch (intent.amount()) {
-        case ZERO -> BigInteger.ZERO;
-        case ONE -> BigInteger.ONE;
-        case SMALL -> BigInteger.ONE.add(jitter);
-        case TWO_TO_63 -> twoTo63;
-        case MAX -> max;
-        case NEAR_MAX -> max.subtract(jitter);
-        case ACCOUNT_ROOM -> max.subtract(received);
-        case PAST_ACCOUNT_ROOM -> max.subtract(received).add(BigInteger.ONE);
-        case CONNECTION_ROOM -> max.subtract(model.connectionReceived(n));
-        case LIMIT_ROOM -> limitRoom == null ? BigInteger.ONE.add(jitter) : limitRoom;
-        case PAST_LIMIT_ROOM -> limitRoom == null ? max.subtract(jitter) : limitRoom.add(BigInteger.ONE);
-        case STREAM_ROOM -> max.subtract(model.streamReceived(n, firstStream));
-      };
+      BigInteger a =
+          switch (intent.amount()) {
+            case ZERO -> BigInteger.ZERO;
+            case ONE -> BigInteger.ONE;
+            case SMALL -> BigInteger.ONE.add(jitter);
+            case TWO_TO_63 -> twoTo63;
+            case MAX -> max;
+            case NEAR_MAX -> max.subtract(jitter);
+            case ACCOUNT_ROOM -> max.subtract(received);
+            case PAST_ACCOUNT_ROOM -> max.subtract(received).add(BigInteger.ONE);
+            case CONNECTION_ROOM -> max.subtract(model.connectionReceived(n));
+            case LIMIT_ROOM -> limitRoom == null ? BigInteger.ONE.add(jitter) : limitRoom;
+            case PAST_LIMIT_ROOM ->
+                limitRoom == null ? max.subtract(jitter) : limitRoom.add(BigInteger.ONE);
+            case STREAM_ROOM -> max.subtract(model.streamReceived(n, firstStream));
+          };
       return a.max(BigInteger.ZERO).min(max);
     }
 
@@ -800,12 +1214,13 @@ class BatchRulesModelTest {
           chunks.add(chunks.get(chunks.size() - 1));
         } else {
           int room = maxDataBytes - model.dataBytes(n) - pending;
-          int length = switch (d.size()) {
-            case ONE -> 1;
-            case SMALL -> 1 + d.pick() % 8;
-            case TO_BOUND -> Math.max(1, room);
-            case PAST_BOUND -> Math.max(1, room + 1);
-          };
+          int length =
+              switch (d.size()) {
+                case ONE -> 1;
+                case SMALL -> 1 + d.pick() % 8;
+                case TO_BOUND -> Math.max(1, room);
+                case PAST_BOUND -> Math.max(1, room + 1);
+              };
           long offset = nextOffset.merge(n, 100L, Long::sum);
           chunks.add(new Chunk(d.streamId(), offset, length, d.fill()));
           pending += length;
@@ -814,7 +1229,10 @@ class BatchRulesModelTest {
       return List.copyOf(chunks);
     }
 
-    /** {@code total} in parts proportional to {@code weights}, rounded down, the rest to the first with weight. */
+    /**
+     * {@code total} in parts proportional to {@code weights}, rounded down, the rest to the first
+     * with weight.
+     */
     static List<BigInteger> split(BigInteger total, long[] weights) {
       BigInteger sum = BigInteger.ZERO;
       for (long w : weights) {
@@ -836,17 +1254,24 @@ class BatchRulesModelTest {
     }
   }
 
-  // ---- the committed ledger ------------------------------------------------------------------------------------
+  // ---- the committed ledger
+  // ------------------------------------------------------------------------------------
 
   /**
-   * What the database would hold: the decider's writes applied as {@code postgres.BatchStatement} applies them (totals
-   * added, counts added, closed once closed, the streams replaced whole, credited packets and kept chunks inserted,
-   * each written connection one version on), and read back by {@link DeciderAdapter} for the next batch.
+   * What the database would hold: the decider's writes applied as {@code postgres.BatchStatement}
+   * applies them (totals added, counts added, closed once closed, the streams replaced whole,
+   * credited packets and kept chunks inserted, each written connection one version on), and read
+   * back by {@link DeciderAdapter} for the next batch.
    */
   static final class CommittedLedger {
     final TreeMap<Long, AccountRow> accounts = new TreeMap<>();
-    /** Each account's balance: the sum of its entries since the run began (the connector's account too). */
+
+    /**
+     * Each account's balance: the sum of its entries since the run began (the connector's account
+     * too).
+     */
     final Map<Long, BigInteger> balances = new HashMap<>();
+
     final TreeMap<Integer, ConnectionRow> connections = new TreeMap<>();
     final Map<Integer, Long> versions = new HashMap<>();
 
@@ -864,58 +1289,113 @@ class BatchRulesModelTest {
     }
 
     void commit(Decided d) {
-      d.accountCredits().forEach((id, credit) -> {
-        AccountRow a = account(id);
-        accounts.put(id, new AccountRow(a.received().add(credit), a.limit()));
-        // Double entry, as BatchStatement posts it: the account credited, the connector's account debited.
-        balances.merge(id, credit, BigInteger::add);
-        balances.merge(connectorAccount, credit.negate(), BigInteger::add);
-      });
-      d.changes().forEach((n, w) -> {
-        ConnectionRow old = connections.get(n);
-        TreeMap<Long, StreamRow> streams = d.streams().containsKey(n) ? new TreeMap<>(d.streams().get(n))
-            : old == null ? new TreeMap<>() : new TreeMap<>(old.streams());
-        TreeMap<Long, BigInteger> credited = old == null ? new TreeMap<>() : new TreeMap<>(old.credited());
-        TreeMap<ChunkKey, Chunk> data = old == null ? new TreeMap<>() : new TreeMap<>(old.data());
-        connections.put(n, old == null
-            ? new ConnectionRow(w.account(), w.received(), w.fulfilled(), w.rejected(), w.closes(), w.dataBytes(),
-                w.source(), streams, credited, data)
-            : new ConnectionRow(old.account(), old.received().add(w.received()), old.fulfilled() + w.fulfilled(),
-                old.rejected() + w.rejected(), old.closed() || w.closes(), old.dataBytes() + w.dataBytes(),
-                w.source() != null ? w.source() : old.source(), streams, credited, data));
-        versions.put(n, version(n) + 1);
-      });
+      d.accountCredits()
+          .forEach(
+              (id, credit) -> {
+                AccountRow a = account(id);
+                accounts.put(id, new AccountRow(a.received().add(credit), a.limit()));
+                // Double entry, as BatchStatement posts it: the account credited, the connector's
+                // account debited.
+                balances.merge(id, credit, BigInteger::add);
+                balances.merge(connectorAccount, credit.negate(), BigInteger::add);
+              });
+      d.changes()
+          .forEach(
+              (n, w) -> {
+                ConnectionRow old = connections.get(n);
+                TreeMap<Long, StreamRow> streams =
+                    d.streams().containsKey(n)
+                        ? new TreeMap<>(d.streams().get(n))
+                        : old == null ? new TreeMap<>() : new TreeMap<>(old.streams());
+                TreeMap<Long, BigInteger> credited =
+                    old == null ? new TreeMap<>() : new TreeMap<>(old.credited());
+                TreeMap<ChunkKey, Chunk> data =
+                    old == null ? new TreeMap<>() : new TreeMap<>(old.data());
+                connections.put(
+                    n,
+                    old == null
+                        ? new ConnectionRow(
+                            w.account(),
+                            w.received(),
+                            w.fulfilled(),
+                            w.rejected(),
+                            w.closes(),
+                            w.dataBytes(),
+                            w.source(),
+                            streams,
+                            credited,
+                            data)
+                        : new ConnectionRow(
+                            old.account(),
+                            old.received().add(w.received()),
+                            old.fulfilled() + w.fulfilled(),
+                            old.rejected() + w.rejected(),
+                            old.closed() || w.closes(),
+                            old.dataBytes() + w.dataBytes(),
+                            w.source() != null ? w.source() : old.source(),
+                            streams,
+                            credited,
+                            data));
+                versions.put(n, version(n) + 1);
+              });
       for (Credit c : d.credits()) {
-        ConnectionRow row = Objects.requireNonNull(connections.get(c.connection()),
-            "credit of an unwritten connection");
+        ConnectionRow row =
+            Objects.requireNonNull(
+                connections.get(c.connection()), "credit of an unwritten connection");
         // The packets table's primary key: a sequence is credited once.
-        check(row.credited().put(c.sequence(), c.amount()) == null, () -> "packet " + c + " credited twice");
+        check(
+            row.credited().put(c.sequence(), c.amount()) == null,
+            () -> "packet " + c + " credited twice");
       }
       for (Kept k : d.kept()) {
-        ConnectionRow row = Objects.requireNonNull(connections.get(k.connection()), "data of an unwritten connection");
+        ConnectionRow row =
+            Objects.requireNonNull(
+                connections.get(k.connection()), "data of an unwritten connection");
         row.data().putIfAbsent(k.chunk().key(), k.chunk());
       }
     }
 
     Snapshot snapshot() {
       TreeMap<Integer, ConnectionRow> copy = new TreeMap<>();
-      connections.forEach((n, c) -> copy.put(n, new ConnectionRow(c.account(), c.received(), c.fulfilled(),
-          c.rejected(), c.closed(), c.dataBytes(), c.source(), new TreeMap<>(c.streams()),
-          new TreeMap<>(c.credited()), new TreeMap<>(c.data()))));
+      connections.forEach(
+          (n, c) ->
+              copy.put(
+                  n,
+                  new ConnectionRow(
+                      c.account(),
+                      c.received(),
+                      c.fulfilled(),
+                      c.rejected(),
+                      c.closed(),
+                      c.dataBytes(),
+                      c.source(),
+                      new TreeMap<>(c.streams()),
+                      new TreeMap<>(c.credited()),
+                      new TreeMap<>(c.data()))));
       return new Snapshot(new TreeMap<>(accounts), copy);
     }
   }
 
-  // ---- coverage ------------------------------------------------------------------------------------------------
+  // ---- coverage
+  // ------------------------------------------------------------------------------------------------
 
   /** How often the decider's outcomes and the amount edges came up. */
   static final class Coverage {
-    static final List<String> edgeNames = List.of("credit of 2^64-1", "credit of 2^63", "account reaches 2^64-1",
-        "account reaches its limit exactly", "stream reaches 2^64-1", "duplicate from an earlier batch",
-        "duplicate in the same batch", "duplicate on a closed connection", "zero amount fulfilled",
-        "zero amount on a credited sequence fulfilled",
-        "StreamData reaches the bound exactly", "money to a closed stream refused",
-        "connection closed by a fulfilled packet");
+    static final List<String> edgeNames =
+        List.of(
+            "credit of 2^64-1",
+            "credit of 2^63",
+            "account reaches 2^64-1",
+            "account reaches its limit exactly",
+            "stream reaches 2^64-1",
+            "duplicate from an earlier batch",
+            "duplicate in the same batch",
+            "duplicate on a closed connection",
+            "zero amount fulfilled",
+            "zero amount on a credited sequence fulfilled",
+            "StreamData reaches the bound exactly",
+            "money to a closed stream refused",
+            "connection closed by a fulfilled packet");
     final Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
     final Map<String, Integer> edges = new HashMap<>();
 
@@ -923,11 +1403,14 @@ class BatchRulesModelTest {
       Map<Integer, Set<Long>> creditedHere = new HashMap<>();
       // Connections closed when the packet came: before the batch, or by an earlier packet of it.
       Set<Integer> closed = new HashSet<>();
-      before.connections().forEach((n, c) -> {
-        if (c.closed()) {
-          closed.add(n);
-        }
-      });
+      before
+          .connections()
+          .forEach(
+              (n, c) -> {
+                if (c.closed()) {
+                  closed.add(n);
+                }
+              });
       for (int i = 0; i < batch.size(); i++) {
         Packet p = batch.get(i);
         Outcome o = d.verdicts().get(i).outcome();
@@ -944,7 +1427,7 @@ class BatchRulesModelTest {
         if (o == Outcome.FULFILLED && p.amount().signum() == 0) {
           edge("zero amount fulfilled");
           if (before.connections().containsKey(p.connection())
-              && before.connections().get(p.connection()).credited().containsKey(p.sequence())
+                  && before.connections().get(p.connection()).credited().containsKey(p.sequence())
               || creditedHere.getOrDefault(p.connection(), Set.of()).contains(p.sequence())) {
             edge("zero amount on a credited sequence fulfilled");
           }
@@ -975,16 +1458,24 @@ class BatchRulesModelTest {
           edge("account reaches its limit exactly");
         }
       }
-      d.streams().forEach((n, streams) -> streams.values().forEach(s -> {
-        if (s.received().equals(max)) {
-          edge("stream reaches 2^64-1");
-        }
-      }));
-      d.changes().forEach((n, w) -> {
-        if (w.dataBytes() > 0 && after.connections().get(n).dataBytes() == maxDataBytes) {
-          edge("StreamData reaches the bound exactly");
-        }
-      });
+      d.streams()
+          .forEach(
+              (n, streams) ->
+                  streams
+                      .values()
+                      .forEach(
+                          s -> {
+                            if (s.received().equals(max)) {
+                              edge("stream reaches 2^64-1");
+                            }
+                          }));
+      d.changes()
+          .forEach(
+              (n, w) -> {
+                if (w.dataBytes() > 0 && after.connections().get(n).dataBytes() == maxDataBytes) {
+                  edge("StreamData reaches the bound exactly");
+                }
+              });
     }
 
     private void edge(String name) {
@@ -992,7 +1483,8 @@ class BatchRulesModelTest {
     }
   }
 
-  // ---- descriptions --------------------------------------------------------------------------------------------
+  // ---- descriptions
+  // --------------------------------------------------------------------------------------------
 
   static String amount(BigInteger a) {
     if (a.equals(max)) {
@@ -1009,8 +1501,13 @@ class BatchRulesModelTest {
   }
 
   static String describe(Packet p) {
-    StringBuilder s = new StringBuilder("connection ").append(p.connection()).append(" #").append(p.sequence())
-        .append(" amount ").append(amount(p.amount()));
+    StringBuilder s =
+        new StringBuilder("connection ")
+            .append(p.connection())
+            .append(" #")
+            .append(p.sequence())
+            .append(" amount ")
+            .append(amount(p.amount()));
     if (!p.fulfill()) {
       s.append(" declined");
     }
@@ -1022,13 +1519,22 @@ class BatchRulesModelTest {
     }
     s.append(" streams [");
     for (Share sh : p.streams()) {
-      s.append(" ").append(sh.streamId()).append(": ").append(amount(sh.amount())).append(sh.close() ? " close" : "");
+      s.append(" ")
+          .append(sh.streamId())
+          .append(": ")
+          .append(amount(sh.amount()))
+          .append(sh.close() ? " close" : "");
     }
     s.append(" ]");
     if (!p.data().isEmpty()) {
       s.append(" data [");
       for (Chunk c : p.data()) {
-        s.append(" ").append(c.streamId()).append("@").append(c.offset()).append("+").append(c.length());
+        s.append(" ")
+            .append(c.streamId())
+            .append("@")
+            .append(c.offset())
+            .append("+")
+            .append(c.length());
       }
       s.append(" ]");
     }
@@ -1037,8 +1543,15 @@ class BatchRulesModelTest {
 
   static String describe(Verdict v) {
     StringBuilder s = new StringBuilder(v.outcome().toString());
-    v.streams().forEach(t -> s.append(" ").append(t.streamId()).append(": ").append(amount(t.received())).append("/")
-        .append(amount(t.receiveMax())));
+    v.streams()
+        .forEach(
+            t ->
+                s.append(" ")
+                    .append(t.streamId())
+                    .append(": ")
+                    .append(amount(t.received()))
+                    .append("/")
+                    .append(amount(t.receiveMax())));
     return s.toString();
   }
 }

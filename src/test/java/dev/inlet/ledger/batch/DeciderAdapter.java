@@ -27,52 +27,84 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The one place {@link BatchRulesModelTest} touches production code: it reads a batch's state from the test's
- * committed ledger the way {@code postgres.BatchTransaction} reads it under locks (the batch's accounts; its
- * connections, a new one at version 0, with their streams; the credited sequences of packets it would credit; the
- * chunks its packets carry that are kept), lets {@link BatchDecider} decide the batch, and hands back the outcomes
- * and {@link BatchChanges} as the test's own plain values (amounts as {@link BigInteger}). Everything else in the
- * test is production-free, so a move or rename of the batch engine is ported here alone.
+ * The one place {@link BatchRulesModelTest} touches production code: it reads a batch's state from
+ * the test's committed ledger the way {@code postgres.BatchTransaction} reads it under locks (the
+ * batch's accounts; its connections, a new one at version 0, with their streams; the credited
+ * sequences of packets it would credit; the chunks its packets carry that are kept), lets {@link
+ * BatchDecider} decide the batch, and hands back the outcomes and {@link BatchChanges} as the
+ * test's own plain values (amounts as {@link BigInteger}). Everything else in the test is
+ * production-free, so a move or rename of the batch engine is ported here alone.
  *
- * <p>Production API used: {@code new BatchDecider(int)}, {@code BatchDecider.decide(List, LedgerState,
- * BatchChanges)}; {@code new LedgerState()}, {@code account}, {@code connection}, {@code stream}, {@code credited},
- * {@code data}; {@code new BatchChanges()}, {@code packets()}, {@code connections()}, {@code streams()},
- * {@code credits()}, {@code data()}; the records {@code PacketRecord} (with {@code StreamCredit},
- * {@code DataChunk}), {@code PacketOutcome} (with {@code StreamTotals}), {@code BatchChanges.PacketCredit},
- * {@code BatchChanges.StreamRow}, {@code BatchChanges.KeptData}, the getters of {@code BatchChanges.ConnectionChange},
- * and the enum {@link Outcome} (which the model shares).
+ * <p>Production API used: {@code new BatchDecider(int)}, {@code BatchDecider.decide(List,
+ * LedgerState, BatchChanges)}; {@code new LedgerState()}, {@code account}, {@code connection},
+ * {@code stream}, {@code credited}, {@code data}; {@code new BatchChanges()}, {@code packets()},
+ * {@code connections()}, {@code streams()}, {@code credits()}, {@code data()}; the records {@code
+ * PacketRecord} (with {@code StreamCredit}, {@code DataChunk}), {@code PacketOutcome} (with {@code
+ * StreamTotals}), {@code BatchChanges.PacketCredit}, {@code BatchChanges.StreamRow}, {@code
+ * BatchChanges.KeptData}, the getters of {@code BatchChanges.ConnectionChange}, and the enum {@link
+ * Outcome} (which the model shares).
  */
 final class DeciderAdapter {
   private DeciderAdapter() {}
 
   /** One connection's {@code ConnectionChange}. */
-  record Written(long account, long version, BigInteger received, int fulfilled, int rejected, String source,
-      boolean closes, int dataBytes) {}
+  record Written(
+      long account,
+      long version,
+      BigInteger received,
+      int fulfilled,
+      int rejected,
+      String source,
+      boolean closes,
+      int dataBytes) {}
 
   /** What the decider decided and what its batch changes. */
-  record Decided(List<Verdict> verdicts, List<Credit> credits, Map<Long, BigInteger> accountCredits,
-      List<Kept> kept, Map<Integer, Written> changes, Map<Integer, TreeMap<Long, StreamRow>> streams) {}
+  record Decided(
+      List<Verdict> verdicts,
+      List<Credit> credits,
+      Map<Long, BigInteger> accountCredits,
+      List<Kept> kept,
+      Map<Integer, Written> changes,
+      Map<Integer, TreeMap<Long, StreamRow>> streams) {}
 
-  /** Decides {@code batch} on the state {@code ledger} holds; {@code ledger} itself is not changed. */
+  /**
+   * Decides {@code batch} on the state {@code ledger} holds; {@code ledger} itself is not changed.
+   */
   static Decided decide(int maxDataBytes, CommittedLedger ledger, List<Packet> batch) {
     LedgerState state = new LedgerState();
     Set<Integer> read = new HashSet<>();
     List<PacketRecord> records = new ArrayList<>(batch.size());
     for (Packet p : batch) {
       AccountRow a = ledger.account(p.account());
-      state.account(p.account(), a.received().longValue(), a.limit() == null ? null : a.limit().longValue());
+      state.account(
+          p.account(), a.received().longValue(), a.limit() == null ? null : a.limit().longValue());
       byte[] id = connectionId(p.connection());
       ConnectionRow c = ledger.connection(p.connection());
       if (read.add(p.connection())) {
         if (c == null) {
           state.connection(id, 0, false, 0, 0);
         } else {
-          state.connection(id, c.received().longValue(), c.closed(), c.dataBytes(), ledger.version(p.connection()));
-          c.streams().forEach((streamId, s) ->
-              state.stream(id, streamId, s.received().longValue(), s.receiveMax().longValue(), s.closed()));
+          state.connection(
+              id,
+              c.received().longValue(),
+              c.closed(),
+              c.dataBytes(),
+              ledger.version(p.connection()));
+          c.streams()
+              .forEach(
+                  (streamId, s) ->
+                      state.stream(
+                          id,
+                          streamId,
+                          s.received().longValue(),
+                          s.receiveMax().longValue(),
+                          s.closed()));
         }
       }
-      if (c != null && p.fulfill() && p.amount().signum() != 0 && c.credited().containsKey(p.sequence())) {
+      if (c != null
+          && p.fulfill()
+          && p.amount().signum() != 0
+          && c.credited().containsKey(p.sequence())) {
         state.credited(id, p.sequence(), c.credited().get(p.sequence()).longValue());
       }
       for (Chunk d : p.data()) {
@@ -98,8 +130,17 @@ final class DeciderAdapter {
       Arrays.fill(bytes, d.fill());
       data.add(new PacketRecord.DataChunk(d.streamId(), d.offset(), bytes));
     }
-    return new PacketRecord(id, p.account(), p.source(), p.sequence(), p.amount().longValue(),
-        Instant.EPOCH.plusSeconds(60), p.fulfill(), p.closeConnection(), streams, data);
+    return new PacketRecord(
+        id,
+        p.account(),
+        p.source(),
+        p.sequence(),
+        p.amount().longValue(),
+        Instant.EPOCH.plusSeconds(60),
+        p.fulfill(),
+        p.closeConnection(),
+        streams,
+        data);
   }
 
   private static Decided decided(List<PacketOutcome> outcomes, BatchChanges changes) {
@@ -113,8 +154,12 @@ final class DeciderAdapter {
     }
     List<Credit> credits = new ArrayList<>();
     for (BatchChanges.PacketCredit c : changes.packets()) {
-      credits.add(new Credit(connection(ByteBuffer.wrap(c.connectionId())), c.sequence(), unsigned(c.amount()),
-          c.accountId()));
+      credits.add(
+          new Credit(
+              connection(ByteBuffer.wrap(c.connectionId())),
+              c.sequence(),
+              unsigned(c.amount()),
+              c.accountId()));
     }
     Map<Long, BigInteger> accountCredits = new LinkedHashMap<>();
     changes.credits().forEach((account, sum) -> accountCredits.put(account, unsigned(sum)));
@@ -123,20 +168,40 @@ final class DeciderAdapter {
       kept.add(new Kept(connection(ByteBuffer.wrap(d.connectionId())), chunk(d.chunk())));
     }
     Map<Integer, Written> written = new LinkedHashMap<>();
-    changes.connections().forEach((id, c) -> written.put(connection(id), new Written(c.accountId(), c.version(),
-        unsigned(c.received()), c.fulfilled(), c.rejected(), c.sourceAddress(), c.closes(), c.dataBytes())));
+    changes
+        .connections()
+        .forEach(
+            (id, c) ->
+                written.put(
+                    connection(id),
+                    new Written(
+                        c.accountId(),
+                        c.version(),
+                        unsigned(c.received()),
+                        c.fulfilled(),
+                        c.rejected(),
+                        c.sourceAddress(),
+                        c.closes(),
+                        c.dataBytes())));
     Map<Integer, TreeMap<Long, StreamRow>> streams = new LinkedHashMap<>();
-    changes.streams().forEach((id, rows) -> {
-      TreeMap<Long, StreamRow> byId = new TreeMap<>();
-      for (BatchChanges.StreamRow r : rows) {
-        byId.put(r.streamId(), new StreamRow(unsigned(r.received()), unsigned(r.receiveMax()), r.closed()));
-      }
-      streams.put(connection(id), byId);
-    });
+    changes
+        .streams()
+        .forEach(
+            (id, rows) -> {
+              TreeMap<Long, StreamRow> byId = new TreeMap<>();
+              for (BatchChanges.StreamRow r : rows) {
+                byId.put(
+                    r.streamId(),
+                    new StreamRow(unsigned(r.received()), unsigned(r.receiveMax()), r.closed()));
+              }
+              streams.put(connection(id), byId);
+            });
     return new Decided(verdicts, credits, accountCredits, kept, written, streams);
   }
 
-  /** The chunk back as the test's value; bytes that are not all one value come back with length -1. */
+  /**
+   * The chunk back as the test's value; bytes that are not all one value come back with length -1.
+   */
   private static Chunk chunk(PacketRecord.DataChunk d) {
     byte fill = d.data().length == 0 ? 0 : d.data()[0];
     for (byte b : d.data()) {

@@ -9,9 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which batches the cache decides alone. Credited sequences are not cached, so a packet that could be a retry on a
- * closed connection — which the decider fulfils again when its sequence was credited with the same amount — goes
- * to the locked read, which loads them.
+ * Which batches the cache decides alone. Credited sequences are not cached, so a packet that could
+ * be a retry on a closed connection — which the decider fulfils again when its sequence was
+ * credited with the same amount — goes to the locked read, which loads them.
  */
 class LedgerCacheTest {
   static final long account = 7;
@@ -30,7 +30,9 @@ class LedgerCacheTest {
 
   @Test
   void moneyOnAnOpenConnectionIsDecidedOnTheCache() {
-    assertThat(cache.stateFor(List.of(packet(open, 1, 10, true, false), packet(open, 2, 10, true, false))))
+    assertThat(
+            cache.stateFor(
+                List.of(packet(open, 1, 10, true, false), packet(open, 2, 10, true, false))))
         .isNotNull();
   }
 
@@ -41,21 +43,36 @@ class LedgerCacheTest {
 
   @Test
   void moneyAfterACloseInTheSameBatchIsReadUnderLocks() {
-    assertThat(cache.stateFor(List.of(packet(open, 3, 0, true, true), packet(open, 1, 10, true, false)))).isNull();
+    assertThat(
+            cache.stateFor(
+                List.of(packet(open, 3, 0, true, true), packet(open, 1, 10, true, false))))
+        .isNull();
     // Money before the close, or on another connection, cannot be such a retry.
     assertThat(cache.stateFor(List.of(packet(open, 1, 10, true, true)))).isNotNull();
   }
 
   @Test
   void whatCannotBeARetryOnAClosedConnectionStaysOnTheCache() {
-    // A zero amount or a packet the receiver declines is never a retry: CONNECTION_CLOSED either way.
-    assertThat(cache.stateFor(List.of(packet(closed, 1, 0, true, false), packet(closed, 2, 50, false, false))))
+    // A zero amount or a packet the receiver declines is never a retry: CONNECTION_CLOSED either
+    // way.
+    assertThat(
+            cache.stateFor(
+                List.of(packet(closed, 1, 0, true, false), packet(closed, 2, 50, false, false))))
         .isNotNull();
   }
 
-  private static PacketRecord packet(byte[] connection, long sequence, long amount, boolean fulfillable,
-      boolean close) {
-    return new PacketRecord(connection, account, null, sequence, amount, Instant.now().plusSeconds(30), fulfillable,
-        close, List.of(new StreamCredit(1, amount, false)), List.of());
+  private static PacketRecord packet(
+      byte[] connection, long sequence, long amount, boolean fulfillable, boolean close) {
+    return new PacketRecord(
+        connection,
+        account,
+        null,
+        sequence,
+        amount,
+        Instant.now().plusSeconds(30),
+        fulfillable,
+        close,
+        List.of(new StreamCredit(1, amount, false)),
+        List.of());
   }
 }

@@ -12,47 +12,55 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A plain reference model of the ledger's batch rules, written for {@link BatchRulesModelTest} from the documented
- * rules (the class comments of {@code BatchDecider}, {@code Outcome}, {@code PacketRecord}, {@code BatchChanges}) and
- * RFC 0029 §4.4–4.6 and §5.3.9, not translated from the decider's code. Amounts are {@link BigInteger}s, so
- * unsigned 64-bit arithmetic here cannot share an overflow bug with the decider's longs; state is plain maps.
+ * A plain reference model of the ledger's batch rules, written for {@link BatchRulesModelTest} from
+ * the documented rules (the class comments of {@code BatchDecider}, {@code Outcome}, {@code
+ * PacketRecord}, {@code BatchChanges}) and RFC 0029 §4.4–4.6 and §5.3.9, not translated from the
+ * decider's code. Amounts are {@link BigInteger}s, so unsigned 64-bit arithmetic here cannot share
+ * an overflow bug with the decider's longs; state is plain maps.
  *
  * <p>The rules, in their documented precedence, for each packet in order:
+ *
  * <ol>
- *   <li>a retry — a packet the receiver would fulfil, with the connection, sequence and amount of a packet credited
- *       before — is {@code DUPLICATE}: fulfil again, change nothing; even on a connection closed since (by that
- *       packet itself or a later one), since the money is held and the connector retries only because it lost
- *       the Fulfill;
- *   <li>a closed connection takes nothing else: {@code CONNECTION_CLOSED} (a credited sequence with another amount
- *       on a closed connection too);
+ *   <li>a retry — a packet the receiver would fulfil, with the connection, sequence and amount of a
+ *       packet credited before — is {@code DUPLICATE}: fulfil again, change nothing; even on a
+ *       connection closed since (by that packet itself or a later one), since the money is held and
+ *       the connector retries only because it lost the Fulfill;
+ *   <li>a closed connection takes nothing else: {@code CONNECTION_CLOSED} (a credited sequence with
+ *       another amount on a closed connection too);
  *   <li>a packet the receiver declined ({@code fulfill} false) is only counted: {@code REJECTED};
- *   <li>a sequence credited before on the connection with another amount is a reuse: {@code SEQUENCE_REUSED};
+ *   <li>a sequence credited before on the connection with another amount is a reuse: {@code
+ *       SEQUENCE_REUSED};
  *   <li>no account, connection or stream total may pass 2^64-1: {@code OVERFLOW};
  *   <li>the account's receive limit must hold: {@code LIMIT_EXCEEDED};
  *   <li>no money may go to a stream the sender closed (a zero share may): {@code STREAM_CLOSED};
- *   <li>the connection's kept {@code StreamData} bytes must stay within its bound ({@code ConnectionMaxData});
- *       past it: {@code DATA_LIMIT}, a {@code FlowControlError} that closes the connection (RFC 0029 §4.5).
+ *   <li>the connection's kept {@code StreamData} bytes must stay within its bound ({@code
+ *       ConnectionMaxData}); past it: {@code DATA_LIMIT}, a {@code FlowControlError} that closes
+ *       the connection (RFC 0029 §4.5).
  * </ol>
- * Every refusal but a {@code DUPLICATE} counts as a rejected packet, and closes the connection when the packet
- * carries {@code closeConnection}. A fulfilled packet credits its amount to the account and the connection, its
- * shares to its streams (a stream named for the first time starts at zero), marks the streams it closes, keeps the
- * chunks of {@code StreamData} not kept before (by stream and offset: a resent chunk is the same frame, RFC 0029
- * §5.3.11), and closes the connection when it carries {@code closeConnection}. The sender's latest address is kept
- * from any packet.
  *
- * <p>A stream's {@code receiveMax} (what {@code StreamMaxMoney} advertises, RFC 0029 §5.3.9) is what it has plus
- * what its account may still take, at most 2^64-1, and 2^64-1 for an account without a limit; it never shrinks
- * (§4.4.4: an endpoint must not renege), so a stream a packet credits keeps the larger of the old and the new value.
- * Each packet reports, for every stream it names, the totals after it: a stream's stored totals, or for one not
- * stored yet, zero received and what a new stream would be advertised.
+ * Every refusal but a {@code DUPLICATE} counts as a rejected packet, and closes the connection when
+ * the packet carries {@code closeConnection}. A fulfilled packet credits its amount to the account
+ * and the connection, its shares to its streams (a stream named for the first time starts at zero),
+ * marks the streams it closes, keeps the chunks of {@code StreamData} not kept before (by stream
+ * and offset: a resent chunk is the same frame, RFC 0029 §5.3.11), and closes the connection when
+ * it carries {@code closeConnection}. The sender's latest address is kept from any packet.
  *
- * <p>One reading is decided here, where the rules' wording leaves room: the retry rule is about credits, and a
- * zero amount credits nothing ({@code Outcome.FULFILLED}: "for a zero amount, its frames recorded"), so a zero
- * amount is neither recorded as a credited sequence nor checked against one.
+ * <p>A stream's {@code receiveMax} (what {@code StreamMaxMoney} advertises, RFC 0029 §5.3.9) is
+ * what it has plus what its account may still take, at most 2^64-1, and 2^64-1 for an account
+ * without a limit; it never shrinks (§4.4.4: an endpoint must not renege), so a stream a packet
+ * credits keeps the larger of the old and the new value. Each packet reports, for every stream it
+ * names, the totals after it: a stream's stored totals, or for one not stored yet, zero received
+ * and what a new stream would be advertised.
  *
- * <p>Deliberately not modelled: expiry ({@code EXPIRED}) and the database ({@code UNAVAILABLE}), which are the
- * writer's, not the batch rules'; how the receiver splits a Prepare between streams (the packets come with their
- * shares); row versions; and the cache that lets the writer skip reads.
+ * <p>One reading is decided here, where the rules' wording leaves room: the retry rule is about
+ * credits, and a zero amount credits nothing ({@code Outcome.FULFILLED}: "for a zero amount, its
+ * frames recorded"), so a zero amount is neither recorded as a credited sequence nor checked
+ * against one.
+ *
+ * <p>Deliberately not modelled: expiry ({@code EXPIRED}) and the database ({@code UNAVAILABLE}),
+ * which are the writer's, not the batch rules'; how the receiver splits a Prepare between streams
+ * (the packets come with their shares); row versions; and the cache that lets the writer skip
+ * reads.
  */
 final class LedgerModel {
   static final BigInteger maxUint64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
@@ -62,16 +70,27 @@ final class LedgerModel {
   private final Map<Integer, Connection> connections = new TreeMap<>();
   private Batch batch = new Batch();
 
-  /** @param maxDataBytes the {@code StreamData} bytes a connection may keep */
+  /**
+   * @param maxDataBytes the {@code StreamData} bytes a connection may keep
+   */
   LedgerModel(int maxDataBytes) {
     this.maxDataBytes = maxDataBytes;
   }
 
-  // ---- values shared with the test --------------------------------------------------------------------------
+  // ---- values shared with the test
+  // --------------------------------------------------------------------------
 
   /** A packet as the ledger gets it: the connection by number, amounts unsigned. */
-  record Packet(int connection, long account, String source, long sequence, BigInteger amount, boolean fulfill,
-      boolean closeConnection, List<Share> streams, List<Chunk> data) {}
+  record Packet(
+      int connection,
+      long account,
+      String source,
+      long sequence,
+      BigInteger amount,
+      boolean fulfill,
+      boolean closeConnection,
+      List<Share> streams,
+      List<Chunk> data) {}
 
   /** A stream's part of a packet. */
   record Share(long streamId, BigInteger amount, boolean close) {}
@@ -86,7 +105,9 @@ final class LedgerModel {
   record ChunkKey(long streamId, long offset) implements Comparable<ChunkKey> {
     @Override
     public int compareTo(ChunkKey o) {
-      return streamId != o.streamId ? Long.compare(streamId, o.streamId) : Long.compare(offset, o.offset);
+      return streamId != o.streamId
+          ? Long.compare(streamId, o.streamId)
+          : Long.compare(offset, o.offset);
     }
   }
 
@@ -102,12 +123,25 @@ final class LedgerModel {
   /** A chunk a batch keeps. */
   record Kept(int connection, Chunk chunk) {}
 
-  /** One connection's changes in a batch (as deltas), for comparing with what the decider writes. */
-  record Change(long account, BigInteger received, int fulfilled, int rejected, String source, int dataBytes) {}
+  /**
+   * One connection's changes in a batch (as deltas), for comparing with what the decider writes.
+   */
+  record Change(
+      long account,
+      BigInteger received,
+      int fulfilled,
+      int rejected,
+      String source,
+      int dataBytes) {}
 
   /** What one batch did. */
-  record BatchResult(List<Verdict> verdicts, List<Credit> credits, Map<Long, BigInteger> accountCredits,
-      List<Kept> kept, Map<Integer, Change> changes, Set<Integer> streamsChanged) {}
+  record BatchResult(
+      List<Verdict> verdicts,
+      List<Credit> credits,
+      Map<Long, BigInteger> accountCredits,
+      List<Kept> kept,
+      Map<Integer, Change> changes,
+      Set<Integer> streamsChanged) {}
 
   /** A stream's stored totals. */
   record StreamRow(BigInteger received, BigInteger receiveMax, boolean closed) {}
@@ -116,20 +150,32 @@ final class LedgerModel {
   record AccountRow(BigInteger received, BigInteger limit) {}
 
   /** A connection's stored totals, with its streams, credited sequences and kept chunks. */
-  record ConnectionRow(long account, BigInteger received, int fulfilled, int rejected, boolean closed,
-      int dataBytes, String source, TreeMap<Long, StreamRow> streams, TreeMap<Long, BigInteger> credited,
+  record ConnectionRow(
+      long account,
+      BigInteger received,
+      int fulfilled,
+      int rejected,
+      boolean closed,
+      int dataBytes,
+      String source,
+      TreeMap<Long, StreamRow> streams,
+      TreeMap<Long, BigInteger> credited,
       TreeMap<ChunkKey, Chunk> data) {}
 
   /** Everything the ledger holds, comparable with {@code equals}. */
-  record Snapshot(TreeMap<Long, AccountRow> accounts, TreeMap<Integer, ConnectionRow> connections) {}
+  record Snapshot(
+      TreeMap<Long, AccountRow> accounts, TreeMap<Integer, ConnectionRow> connections) {}
 
-  // ---- set-up ----------------------------------------------------------------------------------------------
+  // ---- set-up
+  // ----------------------------------------------------------------------------------------------
 
   void account(long id, BigInteger received, BigInteger limit) {
     accounts.put(id, new Account(received, limit));
   }
 
-  /** A connection as stored before the run: its streams, credited sequences and chunks come with it. */
+  /**
+   * A connection as stored before the run: its streams, credited sequences and chunks come with it.
+   */
   void connection(int number, ConnectionRow row) {
     Connection c = new Connection(row.account());
     c.received = row.received();
@@ -138,13 +184,16 @@ final class LedgerModel {
     c.closed = row.closed();
     c.dataBytes = row.dataBytes();
     c.source = row.source();
-    row.streams().forEach((id, s) -> c.streams.put(id, new Stream(s.received(), s.receiveMax(), s.closed())));
+    row.streams()
+        .forEach(
+            (id, s) -> c.streams.put(id, new Stream(s.received(), s.receiveMax(), s.closed())));
     c.credited.putAll(row.credited());
     c.data.putAll(row.data());
     connections.put(number, c);
   }
 
-  // ---- reads the generator uses to aim at edges ------------------------------------------------------------
+  // ---- reads the generator uses to aim at edges
+  // ------------------------------------------------------------
 
   BigInteger accountReceived(long account) {
     return accounts.get(account).received;
@@ -181,13 +230,15 @@ final class LedgerModel {
     return c == null ? 0 : c.dataBytes;
   }
 
-  // ---- the rules -------------------------------------------------------------------------------------------
+  // ---- the rules
+  // -------------------------------------------------------------------------------------------
 
   /** Applies one packet of the current batch. */
   Verdict apply(Packet p) {
     Account a = Objects.requireNonNull(accounts.get(p.account()), "unknown account");
     Connection c = connections.computeIfAbsent(p.connection(), n -> new Connection(p.account()));
-    MutableChange change = batch.changes.computeIfAbsent(p.connection(), n -> new MutableChange(c.account));
+    MutableChange change =
+        batch.changes.computeIfAbsent(p.connection(), n -> new MutableChange(c.account));
     if (p.source() != null) {
       c.source = p.source();
       change.source = p.source();
@@ -210,7 +261,8 @@ final class LedgerModel {
 
   private Outcome refusal(Packet p, Account a, Connection c) {
     BigInteger amount = p.amount();
-    // The retry first: a credited packet is fulfilled again even when the connection has closed since.
+    // The retry first: a credited packet is fulfilled again even when the connection has closed
+    // since.
     if (p.fulfill() && amount.signum() > 0 && amount.equals(c.credited.get(p.sequence()))) {
       return Outcome.DUPLICATE;
     }
@@ -247,7 +299,10 @@ final class LedgerModel {
     return null;
   }
 
-  /** Bytes of the packet's chunks not kept yet: a chunk sent twice, before or in this packet, counts once. */
+  /**
+   * Bytes of the packet's chunks not kept yet: a chunk sent twice, before or in this packet, counts
+   * once.
+   */
   private static int newBytes(Packet p, Connection c) {
     Set<ChunkKey> seen = new HashSet<>();
     int bytes = 0;
@@ -272,13 +327,15 @@ final class LedgerModel {
     change.received = change.received.add(amount);
     change.fulfilled++;
     for (Share s : p.streams()) {
-      Stream stream = c.streams.computeIfAbsent(s.streamId(),
-          id -> new Stream(BigInteger.ZERO, BigInteger.ZERO, false));
+      Stream stream =
+          c.streams.computeIfAbsent(
+              s.streamId(), id -> new Stream(BigInteger.ZERO, BigInteger.ZERO, false));
       stream.received = stream.received.add(s.amount());
       stream.closed = stream.closed || s.close();
       batch.streamsChanged.add(p.connection());
     }
-    // After the credit: what the account may still take is what every stream of the packet is advertised.
+    // After the credit: what the account may still take is what every stream of the packet is
+    // advertised.
     for (Share s : p.streams()) {
       Stream stream = c.streams.get(s.streamId());
       stream.receiveMax = stream.receiveMax.max(advertised(stream.received, a));
@@ -300,16 +357,20 @@ final class LedgerModel {
     List<StreamView> views = new ArrayList<>();
     for (Share s : p.streams()) {
       Stream stream = c.streams.get(s.streamId());
-      views.add(stream == null
-          ? new StreamView(s.streamId(), BigInteger.ZERO, advertised(BigInteger.ZERO, a))
-          : new StreamView(s.streamId(), stream.received, stream.receiveMax));
+      views.add(
+          stream == null
+              ? new StreamView(s.streamId(), BigInteger.ZERO, advertised(BigInteger.ZERO, a))
+              : new StreamView(s.streamId(), stream.received, stream.receiveMax));
     }
     Verdict v = new Verdict(outcome, views);
     batch.verdicts.add(v);
     return v;
   }
 
-  /** What a stream holding {@code received} may receive in all: that plus the account's room, at most 2^64-1. */
+  /**
+   * What a stream holding {@code received} may receive in all: that plus the account's room, at
+   * most 2^64-1.
+   */
   static BigInteger advertised(BigInteger received, AccountRow account) {
     return advertised(received, new Account(account.received(), account.limit()));
   }
@@ -329,10 +390,19 @@ final class LedgerModel {
   /** Ends the current batch: what it did; the next packet starts a new one. */
   BatchResult endBatch() {
     Map<Integer, Change> changes = new TreeMap<>();
-    batch.changes.forEach((n, m) -> changes.put(n,
-        new Change(m.account, m.received, m.fulfilled, m.rejected, m.source, m.dataBytes)));
-    BatchResult r = new BatchResult(List.copyOf(batch.verdicts), List.copyOf(batch.credits),
-        Map.copyOf(batch.accountCredits), List.copyOf(batch.kept), changes, Set.copyOf(batch.streamsChanged));
+    batch.changes.forEach(
+        (n, m) ->
+            changes.put(
+                n,
+                new Change(m.account, m.received, m.fulfilled, m.rejected, m.source, m.dataBytes)));
+    BatchResult r =
+        new BatchResult(
+            List.copyOf(batch.verdicts),
+            List.copyOf(batch.credits),
+            Map.copyOf(batch.accountCredits),
+            List.copyOf(batch.kept),
+            changes,
+            Set.copyOf(batch.streamsChanged));
     batch = new Batch();
     return r;
   }
@@ -342,16 +412,30 @@ final class LedgerModel {
     TreeMap<Long, AccountRow> as = new TreeMap<>();
     accounts.forEach((id, a) -> as.put(id, new AccountRow(a.received, a.limit)));
     TreeMap<Integer, ConnectionRow> cs = new TreeMap<>();
-    connections.forEach((n, c) -> {
-      TreeMap<Long, StreamRow> streams = new TreeMap<>();
-      c.streams.forEach((id, s) -> streams.put(id, new StreamRow(s.received, s.receiveMax, s.closed)));
-      cs.put(n, new ConnectionRow(c.account, c.received, c.fulfilled, c.rejected, c.closed, c.dataBytes, c.source,
-          streams, new TreeMap<>(c.credited), new TreeMap<>(c.data)));
-    });
+    connections.forEach(
+        (n, c) -> {
+          TreeMap<Long, StreamRow> streams = new TreeMap<>();
+          c.streams.forEach(
+              (id, s) -> streams.put(id, new StreamRow(s.received, s.receiveMax, s.closed)));
+          cs.put(
+              n,
+              new ConnectionRow(
+                  c.account,
+                  c.received,
+                  c.fulfilled,
+                  c.rejected,
+                  c.closed,
+                  c.dataBytes,
+                  c.source,
+                  streams,
+                  new TreeMap<>(c.credited),
+                  new TreeMap<>(c.data)));
+        });
     return new Snapshot(as, cs);
   }
 
-  // ---- mutable state ---------------------------------------------------------------------------------------
+  // ---- mutable state
+  // ---------------------------------------------------------------------------------------
 
   private static final class Account {
     BigInteger received;

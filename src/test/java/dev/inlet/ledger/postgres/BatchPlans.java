@@ -6,12 +6,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** The plan PostgreSQL chooses for the ledger's batch statement ({@link BatchStatement}), for tests. */
+/**
+ * The plan PostgreSQL chooses for the ledger's batch statement ({@link BatchStatement}), for tests.
+ */
 public final class BatchPlans {
   private BatchPlans() {}
 
   /** {@code EXPLAIN} of the statement that would write {@code changes}; nothing is written. */
-  public static String explain(Connection c, long connectorAccountId, BatchChanges changes) throws SQLException {
+  public static String explain(Connection c, long connectorAccountId, BatchChanges changes)
+      throws SQLException {
     try (PreparedStatement st = c.prepareStatement("EXPLAIN " + BatchStatement.sql)) {
       new BatchStatement(connectorAccountId).bindAll(st, changes);
       StringBuilder plan = new StringBuilder();

@@ -32,9 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The batch statement's typed inputs reach PostgreSQL unchanged, whatever bytes and characters they hold, with
- * amounts exact up to 2^64-1; the statement refuses, writing nothing, a batch whose postings disagree with the
- * decider's credits; and what the statement returns is checked against the batch it was given.
+ * The batch statement's typed inputs reach PostgreSQL unchanged, whatever bytes and characters they
+ * hold, with amounts exact up to 2^64-1; the statement refuses, writing nothing, a batch whose
+ * postings disagree with the decider's credits; and what the statement returns is checked against
+ * the batch it was given.
  */
 class BatchStatementTest {
   static final long connector = 1;
@@ -46,10 +47,16 @@ class BatchStatementTest {
   @BeforeAll
   static void database() throws Exception {
     pg = EmbeddedPostgres.builder().start();
-    Flyway.configure().dataSource(pg.getPostgresDatabase()).locations("classpath:db/migration").load().migrate();
-    try (Connection c = pg.getPostgresDatabase().getConnection(); PreparedStatement st = c.prepareStatement(
-        "INSERT INTO accounts (id, name, kind, asset_code, asset_scale) VALUES (?, 'connector', 'connector', 'USD', 2),"
-            + " (?, 'receiver', 'receiving', 'USD', 2), (?, 'other', 'receiving', 'USD', 2)")) {
+    Flyway.configure()
+        .dataSource(pg.getPostgresDatabase())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        PreparedStatement st =
+            c.prepareStatement(
+                "INSERT INTO accounts (id, name, kind, asset_code, asset_scale) VALUES (?, 'connector', 'connector', 'USD', 2),"
+                    + " (?, 'receiver', 'receiving', 'USD', 2), (?, 'other', 'receiving', 'USD', 2)")) {
       st.setLong(1, connector);
       st.setLong(2, account);
       st.setLong(3, otherAccount);
@@ -71,24 +78,39 @@ class BatchStatementTest {
     }
     byte[] quoteAndBackslash = {'"', '\\', ',', '(', ')', '{', '}'};
     // Changes are built by the decider: one packet per connection.
-    BatchChanges batch = decide(List.of(
-        packet(allBytes, "test.~_-.a-b~c_d.0", -1L, List.of(new StreamCredit(1, -1L, true))),
-        packet(quoteAndBackslash, null, 0, List.of())));
+    BatchChanges batch =
+        decide(
+            List.of(
+                packet(
+                    allBytes, "test.~_-.a-b~c_d.0", -1L, List.of(new StreamCredit(1, -1L, true))),
+                packet(quoteAndBackslash, null, 0, List.of())));
     String literal = BatchStatement.connections(batch.connections(), batch.streams());
 
-    List<String> rows = query("SELECT encode(id, 'hex'), account_id, version, received::text, fulfilled, rejected,"
-        + " coalesce(source_address, '<null>'), closes, data_bytes, coalesce(streams::text, '<null>')"
-        + " FROM unnest(?::connection_change[])", literal, 10);
+    List<String> rows =
+        query(
+            "SELECT encode(id, 'hex'), account_id, version, received::text, fulfilled, rejected,"
+                + " coalesce(source_address, '<null>'), closes, data_bytes, coalesce(streams::text, '<null>')"
+                + " FROM unnest(?::connection_change[])",
+            literal,
+            10);
 
-    assertThat(rows).containsExactly(
-        hex(allBytes) + " 2 1 " + maxUint64 + " 1 0 test.~_-.a-b~c_d.0 f 0 {\"(1," + maxUint64 + ","
-            + maxUint64 + ",t)\"}",
-        hex(quoteAndBackslash) + " 2 1 0 1 0 <null> f 0 <null>");
+    assertThat(rows)
+        .containsExactly(
+            hex(allBytes)
+                + " 2 1 "
+                + maxUint64
+                + " 1 0 test.~_-.a-b~c_d.0 f 0 {\"(1,"
+                + maxUint64
+                + ","
+                + maxUint64
+                + ",t)\"}",
+            hex(quoteAndBackslash) + " 2 1 0 1 0 <null> f 0 <null>");
   }
 
   @Test
   void anyTextSurvivesTheTwoLevelsOfQuoting() throws Exception {
-    for (String text : List.of("", "NULL", " spaced ", "a\"b", "a\\b", "\\\\\"\"", "(x,y)", "{1,2}", "é€\t\n")) {
+    for (String text :
+        List.of("", "NULL", " spaced ", "a\"b", "a\\b", "\\\\\"\"", "(x,y)", "{1,2}", "é€\t\n")) {
       StringBuilder b = new StringBuilder("{");
       PgLiterals.openRecord(b);
       PgLiterals.byteaField(b, new byte[] {1});
@@ -96,8 +118,11 @@ class BatchStatementTest {
       PgLiterals.textField(b, text);
       b.append(",f,0,");
       PgLiterals.closeRecord(b);
-      List<String> rows = query("SELECT source_address FROM unnest(?::connection_change[])",
-          PgLiterals.closeArray(b), 1);
+      List<String> rows =
+          query(
+              "SELECT source_address FROM unnest(?::connection_change[])",
+              PgLiterals.closeArray(b),
+              1);
       assertThat(rows).as("literal %s", b).containsExactly(text);
     }
   }
@@ -105,26 +130,41 @@ class BatchStatementTest {
   @Test
   void creditsAndDataArriveExactly() throws Exception {
     byte[] id = {0, '\\', '"', (byte) 0xff};
-    List<PacketCredit> credits = List.of(new PacketCredit(id, 1, -1L, account), new PacketCredit(id, 2, 1, 3));
-    assertThat(query("SELECT encode(connection_id, 'hex'), sequence, amount::text, account_id"
-        + " FROM unnest(?::packet_credit[])", BatchStatement.credits(credits), 4))
+    List<PacketCredit> credits =
+        List.of(new PacketCredit(id, 1, -1L, account), new PacketCredit(id, 2, 1, 3));
+    assertThat(
+            query(
+                "SELECT encode(connection_id, 'hex'), sequence, amount::text, account_id"
+                    + " FROM unnest(?::packet_credit[])",
+                BatchStatement.credits(credits),
+                4))
         .containsExactly(hex(id) + " 1 " + maxUint64 + " 2", hex(id) + " 2 1 3");
 
     byte[] data = new byte[300];
     for (int i = 0; i < data.length; i++) {
       data[i] = (byte) (i * 7);
     }
-    List<KeptData> kept = List.of(new KeptData(id, new DataChunk(3, 1L << 40, data)),
-        new KeptData(id, new DataChunk(5, 0, new byte[0])));
-    assertThat(query("SELECT encode(connection_id, 'hex'), stream_id, \"offset\", encode(data, 'hex')"
-        + " FROM unnest(?::data_chunk[])", BatchStatement.data(kept), 4))
+    List<KeptData> kept =
+        List.of(
+            new KeptData(id, new DataChunk(3, 1L << 40, data)),
+            new KeptData(id, new DataChunk(5, 0, new byte[0])));
+    assertThat(
+            query(
+                "SELECT encode(connection_id, 'hex'), stream_id, \"offset\", encode(data, 'hex')"
+                    + " FROM unnest(?::data_chunk[])",
+                BatchStatement.data(kept),
+                4))
         .containsExactly(hex(id) + " 3 " + (1L << 40) + " " + hex(data), hex(id) + " 5 0 ");
   }
 
   @Test
   void anEmptyBatchBindsEmptyArrays() throws Exception {
     assertThat(BatchStatement.connections(Map.of(), Map.of())).isEqualTo("{}");
-    assertThat(query("SELECT count(*) FROM unnest(?::packet_credit[])", BatchStatement.credits(List.of()), 1))
+    assertThat(
+            query(
+                "SELECT count(*) FROM unnest(?::packet_credit[])",
+                BatchStatement.credits(List.of()),
+                1))
         .containsExactly("0");
   }
 
@@ -133,8 +173,10 @@ class BatchStatementTest {
     byte[] id = {7, 7, 7};
     Map<Consumer<BatchChanges>, String> tampered = new java.util.LinkedHashMap<>();
     tampered.put(b -> TamperedChanges.credit(b, account, 31), "account 2 posted 30, expected 31");
-    tampered.put(b -> TamperedChanges.credit(b, otherAccount, 5), "account 3 posted nothing, expected 5");
-    tampered.put(b -> TamperedChanges.uncredit(b, account), "account 2 posted 30, expected nothing");
+    tampered.put(
+        b -> TamperedChanges.credit(b, otherAccount, 5), "account 3 posted nothing, expected 5");
+    tampered.put(
+        b -> TamperedChanges.uncredit(b, account), "account 2 posted 30, expected nothing");
     String before = ledgerRows();
     for (Map.Entry<Consumer<BatchChanges>, String> t : tampered.entrySet()) {
       BatchChanges batch = decideNew(id, 30);
@@ -142,11 +184,13 @@ class BatchStatementTest {
       try (Connection c = pg.getPostgresDatabase().getConnection()) {
         c.setAutoCommit(true);
         assertThatThrownBy(() -> new BatchStatement(connector).execute(c, batch))
-            .isInstanceOfSatisfying(SQLException.class,
+            .isInstanceOfSatisfying(
+                SQLException.class,
                 e -> assertThat(e.getSQLState()).isEqualTo(SqlStates.invariantViolated))
             .hasMessageContaining("inlet: ledger invariant violated: " + t.getValue());
       }
-      // The statement was its own transaction: aborted, it left no packet, transfer, entry, connection, stream
+      // The statement was its own transaction: aborted, it left no packet, transfer, entry,
+      // connection, stream
       // data or balance behind.
       assertThat(ledgerRows()).as(t.getValue()).isEqualTo(before);
     }
@@ -154,14 +198,17 @@ class BatchStatementTest {
     // The same batch as decided is written: the check, not the batch, refused the others.
     try (Connection c = pg.getPostgresDatabase().getConnection()) {
       c.setAutoCommit(true);
-      assertThat(new BatchStatement(connector).execute(c, decideNew(id, 30))).containsExactlyInAnyOrder(
-          new AccountTotals(account, 30, null, new BigDecimal(30)),
-          new AccountTotals(connector, 0, null, new BigDecimal(-30)));
+      assertThat(new BatchStatement(connector).execute(c, decideNew(id, 30)))
+          .containsExactlyInAnyOrder(
+              new AccountTotals(account, 30, null, new BigDecimal(30)),
+              new AccountTotals(connector, 0, null, new BigDecimal(-30)));
     }
     assertThat(ledgerRows()).isNotEqualTo(before);
-    try (Connection c = pg.getPostgresDatabase().getConnection(); PreparedStatement st = c.prepareStatement(
-        "SELECT (SELECT count(*) FROM packets WHERE connection_id = ?),"
-            + " (SELECT sum(amount) FROM entries WHERE account_id = ?), (SELECT sum(amount) FROM entries)")) {
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        PreparedStatement st =
+            c.prepareStatement(
+                "SELECT (SELECT count(*) FROM packets WHERE connection_id = ?),"
+                    + " (SELECT sum(amount) FROM entries WHERE account_id = ?), (SELECT sum(amount) FROM entries)")) {
       st.setBytes(1, id);
       st.setLong(2, account);
       try (ResultSet rs = st.executeQuery()) {
@@ -176,33 +223,54 @@ class BatchStatementTest {
   @Test
   void theInvariantCheckRaisesItsOwnSqlState() throws Exception {
     assertThat(query("SELECT inlet_invariant(?)", null, 1)).containsExactly("t");
-    assertThatThrownBy(() -> query("SELECT inlet_invariant(?)", "the entries sum to 1, not zero", 1))
-        .isInstanceOfSatisfying(SQLException.class,
-            e -> assertThat(e.getSQLState()).isEqualTo(SqlStates.invariantViolated).isNotEqualTo(SqlStates.staleBatch))
+    assertThatThrownBy(
+            () -> query("SELECT inlet_invariant(?)", "the entries sum to 1, not zero", 1))
+        .isInstanceOfSatisfying(
+            SQLException.class,
+            e ->
+                assertThat(e.getSQLState())
+                    .isEqualTo(SqlStates.invariantViolated)
+                    .isNotEqualTo(SqlStates.staleBatch))
         .hasMessageContaining("inlet: ledger invariant violated: the entries sum to 1, not zero");
   }
 
   @Test
   void accountCreditsBindAsTheirType() throws Exception {
-    assertThat(query("SELECT account_id, amount::text FROM unnest(?::account_credit[])",
-        BatchStatement.accountCredits(Map.of(account, -1L)), 2)).containsExactly("2 " + maxUint64);
+    assertThat(
+            query(
+                "SELECT account_id, amount::text FROM unnest(?::account_credit[])",
+                BatchStatement.accountCredits(Map.of(account, -1L)),
+                2))
+        .containsExactly("2 " + maxUint64);
     assertThat(BatchStatement.accountCredits(Map.of())).isEqualTo("{}");
   }
 
   @Test
   void returnedTotalsThatAgreeWithTheBatchPass() {
-    BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of(new StreamCredit(1, 30, false)))));
-    assertThatCode(() -> BatchStatement.checkReturned(batch, List.of(
-        new AccountTotals(account, 130, null, new BigDecimal(30)),
-        new AccountTotals(connector, 0, null, new BigDecimal(-30))), connector)).doesNotThrowAnyException();
+    BatchChanges batch =
+        decide(List.of(packet(new byte[] {1}, null, 30, List.of(new StreamCredit(1, 30, false)))));
+    assertThatCode(
+            () ->
+                BatchStatement.checkReturned(
+                    batch,
+                    List.of(
+                        new AccountTotals(account, 130, null, new BigDecimal(30)),
+                        new AccountTotals(connector, 0, null, new BigDecimal(-30))),
+                    connector))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void anAccountCreditedOtherThanItsPacketsFailsTheBatch() {
     BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of())));
-    assertThatThrownBy(() -> BatchStatement.checkReturned(batch, List.of(
-        new AccountTotals(account, 131, null, new BigDecimal(31)),
-        new AccountTotals(connector, 0, null, new BigDecimal(-31))), connector))
+    assertThatThrownBy(
+            () ->
+                BatchStatement.checkReturned(
+                    batch,
+                    List.of(
+                        new AccountTotals(account, 131, null, new BigDecimal(31)),
+                        new AccountTotals(connector, 0, null, new BigDecimal(-31))),
+                    connector))
         .isInstanceOf(InvariantViolation.class)
         .hasMessage("the batch statement credited account 2 with 31, expected 30");
   }
@@ -210,9 +278,14 @@ class BatchStatementTest {
   @Test
   void entriesThatDoNotSumToZeroFailTheBatch() {
     BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of())));
-    assertThatThrownBy(() -> BatchStatement.checkReturned(batch, List.of(
-        new AccountTotals(account, 30, null, new BigDecimal(30)),
-        new AccountTotals(connector, 0, null, new BigDecimal(-29))), connector))
+    assertThatThrownBy(
+            () ->
+                BatchStatement.checkReturned(
+                    batch,
+                    List.of(
+                        new AccountTotals(account, 30, null, new BigDecimal(30)),
+                        new AccountTotals(connector, 0, null, new BigDecimal(-29))),
+                    connector))
         .isInstanceOf(InvariantViolation.class)
         .hasMessage("the batch statement's entries sum to 1, not zero");
   }
@@ -220,9 +293,14 @@ class BatchStatementTest {
   @Test
   void anAccountOutsideTheBatchFailsIt() {
     BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of())));
-    assertThatThrownBy(() -> BatchStatement.checkReturned(batch, List.of(
-        new AccountTotals(9, 30, null, new BigDecimal(30)),
-        new AccountTotals(connector, 0, null, new BigDecimal(-30))), connector))
+    assertThatThrownBy(
+            () ->
+                BatchStatement.checkReturned(
+                    batch,
+                    List.of(
+                        new AccountTotals(9, 30, null, new BigDecimal(30)),
+                        new AccountTotals(connector, 0, null, new BigDecimal(-30))),
+                    connector))
         .isInstanceOf(InvariantViolation.class)
         .hasMessage("the batch statement credited account 9 with 30, expected nothing");
   }
@@ -230,8 +308,12 @@ class BatchStatementTest {
   @Test
   void aMissingAccountRowFailsTheBatch() {
     BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of())));
-    assertThatThrownBy(() -> BatchStatement.checkReturned(batch,
-        List.of(new AccountTotals(account, 30, null, new BigDecimal(30))), connector))
+    assertThatThrownBy(
+            () ->
+                BatchStatement.checkReturned(
+                    batch,
+                    List.of(new AccountTotals(account, 30, null, new BigDecimal(30))),
+                    connector))
         .isInstanceOf(InvariantViolation.class)
         .hasMessage("the batch statement returned 1 accounts, expected 2");
   }
@@ -239,9 +321,14 @@ class BatchStatementTest {
   @Test
   void anAccountPastItsReceiveLimitFailsTheBatch() {
     BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of())));
-    assertThatThrownBy(() -> BatchStatement.checkReturned(batch, List.of(
-        new AccountTotals(account, 130, 100L, new BigDecimal(30)),
-        new AccountTotals(connector, 0, null, new BigDecimal(-30))), connector))
+    assertThatThrownBy(
+            () ->
+                BatchStatement.checkReturned(
+                    batch,
+                    List.of(
+                        new AccountTotals(account, 130, 100L, new BigDecimal(30)),
+                        new AccountTotals(connector, 0, null, new BigDecimal(-30))),
+                    connector))
         .isInstanceOf(InvariantViolation.class)
         .hasMessage("account 2 received 130, past its receive limit 100");
   }
@@ -251,11 +338,18 @@ class BatchStatementTest {
     LedgerState state = new LedgerState();
     state.account(account, 100, null);
     BatchTransaction transaction = new BatchTransaction(connector, new BatchDecider(100));
-    assertThatCode(() -> transaction.checkReceived(state, List.of(
-        new AccountTotals(account, 100, null, BigDecimal.ZERO),
-        new AccountTotals(connector, 0, null, BigDecimal.ZERO)))).doesNotThrowAnyException();
-    assertThatThrownBy(() -> transaction.checkReceived(state,
-        List.of(new AccountTotals(account, 101, null, BigDecimal.ONE))))
+    assertThatCode(
+            () ->
+                transaction.checkReceived(
+                    state,
+                    List.of(
+                        new AccountTotals(account, 100, null, BigDecimal.ZERO),
+                        new AccountTotals(connector, 0, null, BigDecimal.ZERO))))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(
+            () ->
+                transaction.checkReceived(
+                    state, List.of(new AccountTotals(account, 101, null, BigDecimal.ONE))))
         .isInstanceOf(InvariantViolation.class)
         .hasMessage("account 2 received 101 in the database but 100 as decided under locks");
   }
@@ -271,13 +365,25 @@ class BatchStatementTest {
     return changes;
   }
 
-  /** One packet of {@code amount} on a connection not in the database yet, with StreamData, decided. */
+  /**
+   * One packet of {@code amount} on a connection not in the database yet, with StreamData, decided.
+   */
   private static BatchChanges decideNew(byte[] connection, long amount) {
     LedgerState state = new LedgerState();
     state.account(account, 0, null);
     state.connection(connection, 0, false, 0, 0);
-    PacketRecord p = new PacketRecord(connection, account, "test.sender", 1, amount, Instant.now().plusSeconds(30),
-        true, false, List.of(new StreamCredit(1, amount, false)), List.of(new DataChunk(1, 0, new byte[] {1, 2})));
+    PacketRecord p =
+        new PacketRecord(
+            connection,
+            account,
+            "test.sender",
+            1,
+            amount,
+            Instant.now().plusSeconds(30),
+            true,
+            false,
+            List.of(new StreamCredit(1, amount, false)),
+            List.of(new DataChunk(1, 0, new byte[] {1, 2})));
     BatchChanges changes = new BatchChanges();
     new BatchDecider(100).decide(List.of(p), state, changes);
     assertThat(changes.data()).as("the batch keeps StreamData").hasSize(1);
@@ -286,25 +392,39 @@ class BatchStatementTest {
 
   /** Rows of every ledger table, and every account's balance and total received. */
   private static String ledgerRows() throws Exception {
-    try (Connection c = pg.getPostgresDatabase().getConnection(); java.sql.Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM packets) || ' '"
-            + " || (SELECT count(*) FROM transfers) || ' ' || (SELECT count(*) FROM entries) || ' '"
-            + " || (SELECT count(*) FROM connections) || ' '"
-            + " || (SELECT count(*) FROM stream_data) || ' '"
-            + " || (SELECT string_agg(id || ':' || balance || ':' || received, ',' ORDER BY id) FROM accounts)")) {
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        java.sql.Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT (SELECT count(*) FROM packets) || ' '"
+                    + " || (SELECT count(*) FROM transfers) || ' ' || (SELECT count(*) FROM entries) || ' '"
+                    + " || (SELECT count(*) FROM connections) || ' '"
+                    + " || (SELECT count(*) FROM stream_data) || ' '"
+                    + " || (SELECT string_agg(id || ':' || balance || ':' || received, ',' ORDER BY id) FROM accounts)")) {
       rs.next();
       return rs.getString(1);
     }
   }
 
-  private static PacketRecord packet(byte[] connection, String source, long amount, List<StreamCredit> streams) {
-    return new PacketRecord(connection, account, source, 1, amount, Instant.now().plusSeconds(30), true, false,
-        streams, List.of());
+  private static PacketRecord packet(
+      byte[] connection, String source, long amount, List<StreamCredit> streams) {
+    return new PacketRecord(
+        connection,
+        account,
+        source,
+        1,
+        amount,
+        Instant.now().plusSeconds(30),
+        true,
+        false,
+        streams,
+        List.of());
   }
 
   /** Each row's columns joined by spaces. */
   private static List<String> query(String sql, String literal, int columns) throws Exception {
-    try (Connection c = pg.getPostgresDatabase().getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        PreparedStatement st = c.prepareStatement(sql)) {
       st.setObject(1, literal, Types.OTHER);
       List<String> rows = new java.util.ArrayList<>();
       try (ResultSet rs = st.executeQuery()) {
