@@ -42,22 +42,25 @@ COPY --from=build /build/inlet.jar /app/inlet.jar
 COPY --from=build /build/healthcheck/ /app/healthcheck/
 
 # Not secrets: where the embedded database and generated secrets live, and the ports: SPSP and the admin API on
-# 8080, ILP-over-HTTP (POST /ilp, for the upstream connector only: publish it to the connector alone) on 8081.
+# 8080, ILP-over-HTTP (POST /ilp, for the upstream connector only: publish it to the connector alone) on 8081,
+# health and metrics (/actuator/**: for the health check, Prometheus and operators, never the public) on 9090.
 ENV INLET_DATA_DIR=/var/lib/inlet \
     SERVER_PORT=8080 \
-    INLET_ILP_PORT=8081
+    INLET_ILP_PORT=8081 \
+    INLET_MANAGEMENT_PORT=9090
 
 # The embedded database and the generated secrets. With INLET_DATABASE_URL set only nothing durable is written
 # here. The embedded PostgreSQL also unpacks its binaries under /tmp, which must be writable.
 VOLUME ["/var/lib/inlet"]
-EXPOSE 8080 8081
+EXPOSE 8080 8081 9090
 
 USER 10001:10001
 WORKDIR /var/lib/inlet
 
 # The JRE image has no curl guarantee and no compiler, but always has java: the check is one compiled java.base
-# class (docker/HealthCheck.java) run with a tiny heap; it exits 0 when /actuator/health answers 200. It costs a
-# short-lived JVM (about 0.2 s of CPU) per interval. Kubernetes ignores HEALTHCHECK and uses the chart's probes.
+# class (docker/HealthCheck.java) run with a tiny heap; it exits 0 when /actuator/health answers 200 on the
+# management port (INLET_MANAGEMENT_PORT). It costs a short-lived JVM (about 0.2 s of CPU) per interval.
+# Kubernetes ignores HEALTHCHECK and uses the chart's probes.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=90s --retries=3 \
   CMD ["java", "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx16m", "-cp", "/app/healthcheck", "HealthCheck"]
 

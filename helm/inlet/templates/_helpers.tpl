@@ -58,6 +58,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if and (include "inlet.embeddedDatabase" .) (gt (int .Values.replicaCount) 1) }}
 {{- fail (printf "replicaCount is %d but externalDatabase.url is empty: the embedded PostgreSQL lives in one pod's volume and cannot be shared, so more than 1 replica needs an external PostgreSQL (set externalDatabase.url)" (int .Values.replicaCount)) }}
 {{- end }}
+{{- range $key := list "adminToken" "connectorToken" }}
+{{- $token := index $.Values.secrets $key | default "" }}
+{{- if and $token (lt (len $token) 32) }}
+{{- fail (printf "secrets.%s has %d characters but Inlet refuses tokens shorter than 32 at start: leave it empty to have one generated, or set a random one (openssl rand -base64 32)" $key (len $token)) }}
+{{- end }}
+{{- end }}
 {{- if and .Values.ingress.enabled (not .Values.ingress.host) }}
 {{- fail "ingress.enabled needs ingress.host (the host of the payment pointers)" }}
 {{- end }}

@@ -26,19 +26,23 @@ import java.util.concurrent.TimeUnit;
  * Inlet as a child process ({@code java -jar} on the Spring Boot jar) with its embedded PostgreSQL
  * in a fresh data directory, and what the benchmark reads from it: readiness, admin API, Prometheus
  * figures, CPU time (of the JVM and of the PostgreSQL processes), heap after a full GC, and a JFR
- * recording. It is given two ports: the web server's and the ILP-over-HTTP listener's ({@code
- * --inlet.ilp-port}); an older jar that serves {@code /ilp} on its web server's port ignores the
- * second, and {@link #ilpPort} then says the first.
+ * recording. It is given three ports: the web server's, the ILP-over-HTTP listener's ({@code
+ * --inlet.ilp-port}) and the management port, where readiness and metrics are read; an older jar
+ * that serves {@code /ilp} on its web server's port ignores the second, and {@link #ilpPort} then
+ * says the first.
  */
 final class InletProcess implements AutoCloseable {
-  static final String adminToken = "load-admin-token";
-  static final String connectorToken = "load-connector-token";
+  /** As long as Inlet asks of a token an operator sets (32 characters). */
+  static final String adminToken = "load-admin-token-at-least-32-characters";
+
+  static final String connectorToken = "load-connector-token-at-least-32-characters";
   static final String ilpAddress = "test.inlet";
 
   private final Process process;
   private final Path dataDir;
   private final int port;
   private final int ilpPort;
+  private final int managementPort;
   private final Path log;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -46,11 +50,13 @@ final class InletProcess implements AutoCloseable {
 
   private Boolean ownIlpPort;
 
-  private InletProcess(Process process, Path dataDir, int port, int ilpPort, Path log) {
+  private InletProcess(
+      Process process, Path dataDir, int port, int ilpPort, int managementPort, Path log) {
     this.process = process;
     this.dataDir = dataDir;
     this.port = port;
     this.ilpPort = ilpPort;
+    this.managementPort = managementPort;
     this.log = log;
   }
 
@@ -70,6 +76,10 @@ final class InletProcess implements AutoCloseable {
     int ilpPort = freePort();
     while (ilpPort == port) {
       ilpPort = freePort();
+    }
+    int managementPort = freePort();
+    while (managementPort == port || managementPort == ilpPort) {
+      managementPort = freePort();
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -107,6 +117,9 @@ final class InletProcess implements AutoCloseable {
             "--server.address=127.0.0.1",
             "--server.port=" + port,
             "--inlet.ilp-port=" + ilpPort,
+            "--inlet.management-port=" + managementPort,
+            // Spring Boot's own name too, which an older jar without the setting above reads.
+            "--management.server.port=" + managementPort,
             "--inlet.data-dir=" + dataDir,
             "--inlet.admin-token=" + adminToken,
             "--inlet.connector-token=" + connectorToken,
@@ -117,10 +130,10 @@ final class InletProcess implements AutoCloseable {
     Path log = dataDir.resolve("inlet.log");
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    return new InletProcess(process, dataDir, port, ilpPort, log);
+    return new InletProcess(process, dataDir, port, ilpPort, managementPort, log);
   }
 
-  /** The web server's port: SPSP, admin API, actuator. */
+  /** The web server's port: SPSP, admin API. */
   int port() {
     return port;
   }
@@ -146,7 +159,7 @@ final class InletProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** Waits until {@code /actuator/health/readiness} answers 200. */
+  /** Waits until {@code /actuator/health/readiness} answers 200 on the management port. */
   void awaitReady(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -155,7 +168,7 @@ final class InletProcess implements AutoCloseable {
             "Inlet exited with " + process.exitValue() + ":\n" + logTail());
       }
       try {
-        if (get("/actuator/health/readiness", null).statusCode() == 200) {
+        if (get(managementPort, "/actuator/health/readiness", null).statusCode() == 200) {
           ownIlpPort = listening(ilpPort);
           return;
         }
@@ -169,13 +182,13 @@ final class InletProcess implements AutoCloseable {
   }
 
   HttpResponse<String> adminGet(String path) throws IOException, InterruptedException {
-    return get(path, "Bearer " + adminToken);
+    return get(port, path, "Bearer " + adminToken);
   }
 
   HttpResponse<String> adminPost(String path, String json)
       throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(uri(path))
+        HttpRequest.newBuilder(uri(port, path))
             .header("Authorization", "Bearer " + adminToken)
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(60))
@@ -186,7 +199,7 @@ final class InletProcess implements AutoCloseable {
 
   /** The Prometheus scrape. */
   Metrics metrics() throws IOException, InterruptedException {
-    HttpResponse<String> r = get("/actuator/prometheus", null);
+    HttpResponse<String> r = get(managementPort, "/actuator/prometheus", null);
     if (r.statusCode() != 200) {
       throw new IllegalStateException("/actuator/prometheus answered " + r.statusCode());
     }
@@ -350,16 +363,17 @@ final class InletProcess implements AutoCloseable {
     return text;
   }
 
-  private HttpResponse<String> get(String path, String authorization)
+  private HttpResponse<String> get(int port, String path, String authorization)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(60)).GET();
     if (authorization != null) {
       b.header("Authorization", authorization);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private URI uri(String path) {
+  private static URI uri(int port, String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 

@@ -32,6 +32,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     free port
  * @param ilpRequestTimeout on the ILP-over-HTTP port, a request's head and whole body must arrive
  *     within this from its first byte, else 408 and the connection closes
+ * @param managementPort TCP port of the actuator endpoints ({@code /actuator/**}: health, metrics),
+ *     which the main port does not serve ({@code management.server.port} follows it); 0 for any
+ *     free port, the main port's number to serve them there after all
+ * @param adminAuthMaxFailures failed admin authentications from one client address, within {@code
+ *     adminAuthWindow} of its first, after which its admin requests get 429 until then
+ * @param adminAuthWindow how long a client address's failed admin authentications count, from the
+ *     first
  * @param unsafeNonDurableCommits benchmark baselines only: commit without waiting for the WAL flush
  *     ({@code synchronous_commit=off}), so a crash can lose credits whose Fulfill was already sent
  */
@@ -51,6 +58,9 @@ public record InletSettings(
     Duration idleTimeout,
     Integer ilpPort,
     Duration ilpRequestTimeout,
+    Integer managementPort,
+    Integer adminAuthMaxFailures,
+    Duration adminAuthWindow,
     boolean unsafeNonDurableCommits) {
 
   /** Unset optional settings bind as null: make them empty, and blank values count as unset. */

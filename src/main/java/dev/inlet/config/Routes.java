@@ -1,8 +1,10 @@
 package dev.inlet.config;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.inlet.admin.AdminHandler;
 import dev.inlet.spsp.SpspHandler;
 import dev.inlet.web.BearerAuth;
+import dev.inlet.web.FailedAuthentications;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
@@ -22,14 +24,25 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @Configuration(proxyBeanMethods = false)
 class Routes {
 
+  /**
+   * Failed admin authentications per client address ({@code INLET_ADMIN_AUTH_MAX_FAILURES} within
+   * {@code INLET_ADMIN_AUTH_WINDOW}).
+   */
   @Bean
-  RouterFunction<ServerResponse> adminRoutes(AdminHandler admin, Secrets secrets) {
+  FailedAuthentications failedAdminAuthentications(InletSettings settings) {
+    return new FailedAuthentications(
+        settings.adminAuthMaxFailures(), settings.adminAuthWindow(), Ticker.systemTicker());
+  }
+
+  @Bean
+  RouterFunction<ServerResponse> adminRoutes(
+      AdminHandler admin, Secrets secrets, FailedAuthentications failedAdminAuthentications) {
     return RouterFunctions.route()
         .POST("/admin/accounts", admin::createAccount)
         .GET("/admin/accounts/{name}", admin::account)
         .GET("/admin/accounts/{name}/connections", admin::connections)
         .GET("/admin/ledger/check", admin::check)
-        .filter(BearerAuth.requiring(secrets.adminToken()))
+        .filter(BearerAuth.requiring(secrets.adminToken(), failedAdminAuthentications))
         .build();
   }
 

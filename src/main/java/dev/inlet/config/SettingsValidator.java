@@ -2,9 +2,16 @@ package dev.inlet.config;
 
 import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.ledger.Account;
+import java.util.Optional;
 
 /** Refuses to start on impossible settings, naming the variable and the value's problem. */
 final class SettingsValidator {
+  /**
+   * Shortest admin or connector token an operator may set, characters: guessing one of 32
+   * characters is hopeless even without the throttle. Generated tokens are 44.
+   */
+  static final int minTokenChars = 32;
+
   private SettingsValidator() {}
 
   /**
@@ -37,12 +44,43 @@ final class SettingsValidator {
       throw new IllegalStateException(
           "INLET_ILP_REQUEST_TIMEOUT must be a positive duration, such as 10s");
     }
+    if (s.managementPort() == null || s.managementPort() < 0 || s.managementPort() > 65535) {
+      throw new IllegalStateException(
+          "INLET_MANAGEMENT_PORT must be a TCP port from 0 (any free port) to 65535");
+    }
+    if (s.adminAuthMaxFailures() == null || s.adminAuthMaxFailures() < 1) {
+      throw new IllegalStateException("INLET_ADMIN_AUTH_MAX_FAILURES must be at least 1");
+    }
+    if (s.adminAuthWindow() == null
+        || s.adminAuthWindow().isNegative()
+        || s.adminAuthWindow().isZero()) {
+      throw new IllegalStateException(
+          "INLET_ADMIN_AUTH_WINDOW must be a positive duration, such as 1m");
+    }
+    requireLongEnough(s.adminToken(), "INLET_ADMIN_TOKEN");
+    requireLongEnough(s.connectorToken(), "INLET_CONNECTOR_TOKEN");
     s.defaultAccount()
         .filter(name -> !Account.isValidName(name))
         .ifPresent(
             name -> {
               throw new IllegalStateException(
                   "INLET_DEFAULT_ACCOUNT is not a valid account name: " + name);
+            });
+  }
+
+  /** A token the operator set (never one Inlet generated) must be long; the message omits it. */
+  private static void requireLongEnough(Optional<String> token, String variable) {
+    token
+        .filter(t -> t.length() < minTokenChars)
+        .ifPresent(
+            t -> {
+              throw new IllegalStateException(
+                  variable
+                      + " must be at least "
+                      + minTokenChars
+                      + " characters, not "
+                      + t.length()
+                      + ": set a random one, such as the output of openssl rand -base64 32");
             });
   }
 }

@@ -30,7 +30,8 @@ public record Account(
   private static final Pattern validName = Pattern.compile("[A-Za-z0-9_~-]{1,64}");
 
   /** Names that would shadow Inlet's own paths. */
-  private static final Set<String> reservedNames = Set.of("ilp", "admin", "actuator");
+  private static final Set<String> reservedNames =
+      Set.of("ilp", "admin", "actuator", "livez", "readyz");
 
   /** Whether {@code name} may name an account: a valid address segment that no Inlet path uses. */
   public static boolean isValidName(String name) {

@@ -100,11 +100,12 @@ class DockerfileTest {
 
   @Test
   void declaresPortsDataVolumeAndDataDir() {
-    // SPSP and admin on 8080, ILP-over-HTTP on its own port.
-    assertThat(of(runtime, "EXPOSE")).extracting(Instruction::args).contains("8080 8081");
+    // SPSP and admin on 8080, ILP-over-HTTP and the actuator (the health check's) on their own.
+    assertThat(of(runtime, "EXPOSE")).extracting(Instruction::args).contains("8080 8081 9090");
     assertThat(of(runtime, "ENV"))
         .extracting(Instruction::args)
-        .anySatisfy(v -> assertThat(v).contains("INLET_ILP_PORT=8081"));
+        .anySatisfy(v -> assertThat(v).contains("INLET_ILP_PORT=8081"))
+        .anySatisfy(v -> assertThat(v).contains("INLET_MANAGEMENT_PORT=9090"));
     assertThat(of(runtime, "VOLUME"))
         .extracting(Instruction::args)
         .anySatisfy(v -> assertThat(v).contains("/var/lib/inlet"));
@@ -212,7 +213,7 @@ class DockerfileTest {
         new ProcessBuilder(java, "-Xmx16m", "-cp", classes.toString(), "HealthCheck")
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().put("SERVER_PORT", Integer.toString(port));
+    builder.environment().put("INLET_MANAGEMENT_PORT", Integer.toString(port));
     Process process = builder.start();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("health check finished").isTrue();
     return process.exitValue();

@@ -26,6 +26,8 @@ import org.yaml.snakeyaml.Yaml;
 class HelmChartTest {
   private static final Path chart = Path.of("helm", "inlet");
   private static final String externalDb = "jdbc:postgresql://postgres.db.svc:5432/inlet";
+  private static final String adminToken = "admin-t0ken-of-at-least-32-characters";
+  private static final String connectorToken = "connector-t0ken-of-at-least-32-characters";
 
   @Test
   void lintPasses() {
@@ -102,14 +104,14 @@ class HelmChartTest {
                 "secrets.serverSecret",
                 serverSecret,
                 "secrets.adminToken",
-                "admin-t0ken",
+                adminToken,
                 "secrets.connectorToken",
-                "connector-t0ken"));
+                connectorToken));
     Map<String, Object> secret = m.one("Secret");
     assertThat(at(secret, "metadata", "name")).isEqualTo("inlet");
     assertThat(decoded(secret, "server-secret")).isEqualTo(serverSecret);
-    assertThat(decoded(secret, "admin-token")).isEqualTo("admin-t0ken");
-    assertThat(decoded(secret, "connector-token")).isEqualTo("connector-t0ken");
+    assertThat(decoded(secret, "admin-token")).isEqualTo(adminToken);
+    assertThat(decoded(secret, "connector-token")).isEqualTo(connectorToken);
     assertThat(secret)
         .extractingByKey("data")
         .asInstanceOf(InstanceOfAssertFactories.MAP)
@@ -125,7 +127,16 @@ class HelmChartTest {
     // The values reach the pod only through the Secret: never as plain env values in the
     // Deployment.
     String deploymentYaml = new Yaml().dump(m.one("Deployment"));
-    assertThat(deploymentYaml).doesNotContain("admin-t0ken", "connector-t0ken", serverSecret);
+    assertThat(deploymentYaml).doesNotContain(adminToken, connectorToken, serverSecret);
+  }
+
+  @Test
+  void aTokenShorterThan32CharactersFailsToRender() {
+    assertThatThrownBy(() -> render(Map.of("secrets.adminToken", "admin-t0ken")))
+        .hasMessageContaining("secrets.adminToken has 11 characters")
+        .hasMessageContaining("shorter than 32");
+    assertThatThrownBy(() -> render(Map.of("secrets.connectorToken", "x".repeat(31))))
+        .hasMessageContaining("secrets.connectorToken has 31 characters");
   }
 
   @Test
@@ -267,7 +278,7 @@ class HelmChartTest {
             Map.of("name", "management", "containerPort", 9090, "protocol", "TCP"));
     assertThat(env(deployment).get("SERVER_PORT")).containsEntry("value", "8080");
     // Actuator on its own port: the Service and the Ingress (port http) never expose it.
-    assertThat(env(deployment).get("MANAGEMENT_SERVER_PORT")).containsEntry("value", "9090");
+    assertThat(env(deployment).get("INLET_MANAGEMENT_PORT")).containsEntry("value", "9090");
     assertThat(at(container, "readinessProbe", "httpGet"))
         .isEqualTo(Map.of("path", "/actuator/health/readiness", "port", "management"));
     assertThat(at(container, "livenessProbe", "httpGet"))

@@ -138,6 +138,8 @@ class GracefulShutdownTest {
             String.valueOf(port),
             "inlet.ilp-port",
             String.valueOf(ilpPort),
+            "inlet.management-port",
+            "0",
             "inlet.data-dir",
             dataDir.toString(),
             "inlet.admin-token",
@@ -159,8 +161,7 @@ class GracefulShutdownTest {
     while (System.nanoTime() < deadline) {
       try {
         if (http.send(
-                    HttpRequest.newBuilder(
-                            URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/readyz"))
                         .build(),
                     HttpResponse.BodyHandlers.discarding())
                 .statusCode()

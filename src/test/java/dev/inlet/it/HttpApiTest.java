@@ -230,7 +230,7 @@ class HttpApiTest extends InletPerClass {
   @Test
   void healthIsUp() {
     HttpResponse<String> r =
-        inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/actuator/health"))));
+        inlet.send(HttpRequest.newBuilder(URI.create(inlet.managementUrl("/actuator/health"))));
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(TestInlet.json.readTree(r.body()).get("status").asString()).isEqualTo("UP");
   }

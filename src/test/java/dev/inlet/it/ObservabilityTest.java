@@ -44,7 +44,8 @@ class ObservabilityTest {
           Duration.ofSeconds(30));
 
       HttpResponse<String> metrics =
-          inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/actuator/prometheus"))));
+          inlet.send(
+              HttpRequest.newBuilder(URI.create(inlet.managementUrl("/actuator/prometheus"))));
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body())
           .contains(

@@ -20,12 +20,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Inlet started for real (embedded PostgreSQL in {@code dataDir}, random ports: the web server's
- * and the ILP-over-HTTP listener's), with an HTTP client for it.
+ * Inlet started for real (embedded PostgreSQL in {@code dataDir}, random ports: the web server's,
+ * the ILP-over-HTTP listener's and the management port), with an HTTP client for it.
  */
 final class TestInlet implements AutoCloseable {
-  static final String adminToken = "test-admin-token";
-  static final String connectorToken = "test-connector-token";
+  /** As long as Inlet asks of a token an operator sets (32 characters). */
+  static final String adminToken = "test-admin-token-at-least-32-characters";
+
+  static final String connectorToken = "test-connector-token-at-least-32-characters";
   static final String ilpAddress = "test.inlet";
   static final JsonMapper json = JsonMapper.builder().build();
 
@@ -36,8 +38,11 @@ final class TestInlet implements AutoCloseable {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  /** The web server's port: SPSP, admin API, actuator. */
+  /** The web server's port: SPSP, admin API, {@code /livez} and {@code /readyz}. */
   final int port;
+
+  /** The management port: {@code /actuator/**}. */
+  final int managementPort;
 
   /** The ILP-over-HTTP listener's port: {@code POST /ilp}. */
   final int ilpPort;
@@ -52,6 +57,8 @@ final class TestInlet implements AutoCloseable {
     this.context = context;
     this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
     this.ilpPort = context.getBean(IlpHttpServer.class).port();
+    this.managementPort =
+        context.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
     this.admin = admin;
   }
 
@@ -60,6 +67,7 @@ final class TestInlet implements AutoCloseable {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("server.port", "0");
     props.put("inlet.ilp-port", "0");
+    props.put("inlet.management-port", "0");
     props.put("inlet.data-dir", dataDir.toString());
     props.put("inlet.admin-token", adminToken);
     props.put("inlet.connector-token", connectorToken);
@@ -97,6 +105,11 @@ final class TestInlet implements AutoCloseable {
 
   String url(String path) {
     return "http://localhost:" + port + path;
+  }
+
+  /** A path on the management port, such as {@code /actuator/prometheus}. */
+  String managementUrl(String path) {
+    return "http://localhost:" + managementPort + path;
   }
 
   /** The ILP-over-HTTP endpoint, {@code http://localhost:<ilpPort>/ilp}. */
