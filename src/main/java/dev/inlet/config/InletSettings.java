@@ -34,6 +34,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     within this from its first byte, else 408 and the connection closes
  * @param unsafeNonDurableCommits benchmark baselines only: commit without waiting for the WAL flush
  *     ({@code synchronous_commit=off}), so a crash can lose credits whose Fulfill was already sent
+ * @param unpaidConnectionMaxIdle a STREAM connection that never received money is deleted once this
+ *     long without a packet; zero: never
+ * @param unpaidConnectionPruneInterval how often such connections are looked for and deleted
  */
 @ConfigurationProperties(prefix = "inlet")
 public record InletSettings(
@@ -51,7 +54,9 @@ public record InletSettings(
     Duration idleTimeout,
     Integer ilpPort,
     Duration ilpRequestTimeout,
-    boolean unsafeNonDurableCommits) {
+    boolean unsafeNonDurableCommits,
+    Duration unpaidConnectionMaxIdle,
+    Duration unpaidConnectionPruneInterval) {
 
   /** Unset optional settings bind as null: make them empty, and blank values count as unset. */
   public InletSettings {
