@@ -5,6 +5,7 @@ import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.ledger.postgres.LedgerMetrics;
 import dev.inlet.ledger.postgres.PostgresAccounts;
+import dev.inlet.ledger.postgres.PostgresConnectionPruner;
 import dev.inlet.ledger.postgres.PostgresLedger;
 import dev.inlet.spsp.SpspHandler;
 import dev.inlet.stream.ReceiverLimits;
@@ -70,6 +71,28 @@ class InletConfig {
         ReceiverLimits.maxCachedConnections,
         Clock.systemUTC(),
         new LedgerMetrics(registry, settings.assetCode(), settings.assetScale()));
+  }
+
+  /**
+   * Deletes connections that never received money once idle ({@code
+   * INLET_UNPAID_CONNECTION_MAX_IDLE}), every {@code INLET_UNPAID_CONNECTION_PRUNE_INTERVAL}; not
+   * scheduled when the idle time is 0. After the migrations (the accounts bean waits for them);
+   * closed before the database.
+   */
+  @Bean(destroyMethod = "close")
+  PostgresConnectionPruner connectionPruner(
+      DataSource dataSource,
+      PostgresAccounts accounts,
+      InletSettings settings,
+      MeterRegistry registry) {
+    PostgresConnectionPruner pruner =
+        new PostgresConnectionPruner(dataSource, settings.unpaidConnectionMaxIdle(), registry);
+    if (settings.unpaidConnectionMaxIdle().isZero()) {
+      log.info("Connections without money are kept for ever (INLET_UNPAID_CONNECTION_MAX_IDLE=0)");
+    } else {
+      pruner.start(settings.unpaidConnectionPruneInterval());
+    }
+    return pruner;
   }
 
   /**

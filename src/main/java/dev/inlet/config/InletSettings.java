@@ -41,6 +41,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     first
  * @param unsafeNonDurableCommits benchmark baselines only: commit without waiting for the WAL flush
  *     ({@code synchronous_commit=off}), so a crash can lose credits whose Fulfill was already sent
+ * @param unpaidConnectionMaxIdle a STREAM connection that never received money is deleted once this
+ *     long without a packet; zero: never
+ * @param unpaidConnectionPruneInterval how often such connections are looked for and deleted
  */
 @ConfigurationProperties(prefix = "inlet")
 public record InletSettings(
@@ -61,7 +64,9 @@ public record InletSettings(
     Integer managementPort,
     Integer adminAuthMaxFailures,
     Duration adminAuthWindow,
-    boolean unsafeNonDurableCommits) {
+    boolean unsafeNonDurableCommits,
+    Duration unpaidConnectionMaxIdle,
+    Duration unpaidConnectionPruneInterval) {
 
   /** Unset optional settings bind as null: make them empty, and blank values count as unset. */
   public InletSettings {

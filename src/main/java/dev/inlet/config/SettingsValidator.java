@@ -2,6 +2,7 @@ package dev.inlet.config;
 
 import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.ledger.Account;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Refuses to start on impossible settings, naming the variable and the value's problem. */
@@ -11,6 +12,15 @@ final class SettingsValidator {
    * characters is hopeless even without the throttle. Generated tokens are 44.
    */
   static final int minTokenChars = 32;
+
+  /**
+   * Least positive INLET_UNPAID_CONNECTION_MAX_IDLE: {@code last_packet_at} moves to the minute,
+   * and a sender may pause minutes between its handshake and its first payment.
+   */
+  static final Duration minUnpaidConnectionMaxIdle = Duration.ofMinutes(10);
+
+  /** Least INLET_UNPAID_CONNECTION_PRUNE_INTERVAL: each run may scan the connections table. */
+  static final Duration minUnpaidConnectionPruneInterval = Duration.ofSeconds(1);
 
   private SettingsValidator() {}
 
@@ -59,6 +69,20 @@ final class SettingsValidator {
     }
     requireLongEnough(s.adminToken(), "INLET_ADMIN_TOKEN");
     requireLongEnough(s.connectorToken(), "INLET_CONNECTOR_TOKEN");
+    Duration maxIdle = s.unpaidConnectionMaxIdle();
+    if (maxIdle == null
+        || maxIdle.isNegative()
+        || (!maxIdle.isZero() && maxIdle.compareTo(minUnpaidConnectionMaxIdle) < 0)) {
+      throw new IllegalStateException(
+          "INLET_UNPAID_CONNECTION_MAX_IDLE must be 0 (never delete) or at least "
+              + minUnpaidConnectionMaxIdle.toMinutes()
+              + "m, such as 24h");
+    }
+    if (s.unpaidConnectionPruneInterval() == null
+        || s.unpaidConnectionPruneInterval().compareTo(minUnpaidConnectionPruneInterval) < 0) {
+      throw new IllegalStateException(
+          "INLET_UNPAID_CONNECTION_PRUNE_INTERVAL must be at least 1s, such as 5m");
+    }
     s.defaultAccount()
         .filter(name -> !Account.isValidName(name))
         .ifPresent(

@@ -59,7 +59,13 @@ final class BatchTransaction {
     lockAccounts(c, accounts, state);
     byte[][] ids = sortedIds(connections);
     createConnections(c, ids, connections);
-    lockConnections(c, ids, state);
+    if (lockConnections(c, ids, state) < ids.length) {
+      // The insert found a row that was deleted before the lock (PostgresConnectionPruner): redone,
+      // the insert creates it. Not locked here out of id order, which could deadlock a replica.
+      throw new SQLException(
+          "a connection of the batch was pruned while the batch locked it",
+          SqlStates.connectionPruned);
+    }
     readCredited(c, packets, state);
     readData(c, packets, state);
 
@@ -124,8 +130,10 @@ final class BatchTransaction {
   /**
    * Locks the batch's connections in id order and reads each with its streams (in its row since
    * db/V5): one row per stream, or one with no stream for a connection that has none.
+   *
+   * @return connections found
    */
-  private static void lockConnections(Connection c, byte[][] ids, LedgerState state)
+  private static int lockConnections(Connection c, byte[][] ids, LedgerState state)
       throws SQLException {
     try (PreparedStatement st =
         c.prepareStatement(
@@ -135,9 +143,11 @@ final class BatchTransaction {
       st.setArray(1, c.createArrayOf("bytea", ids));
       try (ResultSet rs = st.executeQuery()) {
         byte[] last = null;
+        int found = 0;
         while (rs.next()) {
           byte[] id = rs.getBytes(1);
           if (!Arrays.equals(id, last)) {
+            found++;
             state.connection(
                 id,
                 Uint64.fromNumeric(rs.getBigDecimal(2)),
@@ -155,6 +165,7 @@ final class BatchTransaction {
                 rs.getBoolean(9));
           }
         }
+        return found;
       }
     }
   }

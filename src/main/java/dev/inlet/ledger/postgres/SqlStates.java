@@ -27,6 +27,13 @@ final class SqlStates {
   static final String invariantViolated = "IN500";
 
   /**
+   * A connection the locked path inserted (or found) was gone when it came to lock it: deleted
+   * meanwhile by {@link PostgresConnectionPruner}. Raised by the adapter, not PostgreSQL; the batch
+   * is redone under locks, and creates the connection again.
+   */
+  static final String connectionPruned = "IN410";
+
+  /**
    * unique_violation: a (connection, sequence) credited behind the writer's cache; redo under
    * locks.
    */
@@ -58,6 +65,8 @@ final class SqlStates {
    * got in its way.
    */
   static boolean retryLocked(SQLException e) {
-    return serializationFailure.equals(e.getSQLState()) || deadlockDetected.equals(e.getSQLState());
+    return serializationFailure.equals(e.getSQLState())
+        || deadlockDetected.equals(e.getSQLState())
+        || connectionPruned.equals(e.getSQLState());
   }
 }
