@@ -41,6 +41,9 @@ class UnpaidConnectionSettingsTest {
     values.put("inlet.idle-timeout", "60s");
     values.put("inlet.ilp-port", "8081");
     values.put("inlet.ilp-request-timeout", "10s");
+    values.put("inlet.management-port", "9090");
+    values.put("inlet.admin-auth-max-failures", "10");
+    values.put("inlet.admin-auth-window", "1m");
     values.put("inlet.unpaid-connection-max-idle", maxIdle);
     values.put("inlet.unpaid-connection-prune-interval", interval);
     InletSettings settings =
