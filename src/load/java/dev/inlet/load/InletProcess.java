@@ -259,7 +259,7 @@ final class InletProcess implements AutoCloseable {
    * not pay for the checkpoint's writes.
    */
   void checkpoint() throws SQLException, IOException {
-    try (Connection c = DriverManager.getConnection(postgresUrl());
+    try (Connection c = postgres();
         Statement st = c.createStatement()) {
       st.execute("CHECKPOINT");
     }
@@ -276,7 +276,7 @@ final class InletProcess implements AutoCloseable {
    * @return the WAL segments PostgreSQL holds afterwards
    */
   int reserveWal(int segments) throws SQLException, IOException {
-    try (Connection c = DriverManager.getConnection(postgresUrl());
+    try (Connection c = postgres();
         Statement st = c.createStatement()) {
       for (int i = 0; i < segments; i++) {
         st.execute(
@@ -290,8 +290,12 @@ final class InletProcess implements AutoCloseable {
     }
   }
 
-  private String postgresUrl() throws IOException {
-    return "jdbc:postgresql://127.0.0.1:" + postmasterPidLine(3) + "/postgres?user=postgres";
+  /** A connection to the embedded server, with the password Inlet generated into its data dir. */
+  private Connection postgres() throws IOException, SQLException {
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + postmasterPidLine(3) + "/postgres",
+        "postgres",
+        Files.readString(dataDir.resolve("database-password")).strip());
   }
 
   /**

@@ -18,7 +18,9 @@ import org.springframework.context.annotation.Configuration;
  * embedded real PostgreSQL whose data directory ({@code INLET_DATA_DIR}/postgres) survives
  * restarts. The embedded server runs with durable settings: the library's defaults turn {@code
  * fsync}, {@code synchronous_commit} and {@code full_page_writes} off, which would lose committed
- * credits on a crash.
+ * credits on a crash. Only who knows the generated password may connect to it ({@link
+ * EmbeddedDatabaseAccess}), and a server left running by a killed Inlet is stopped before it starts
+ * again ({@link LeftRunningPostmaster}).
  */
 @Configuration(proxyBeanMethods = false)
 class DatabaseConfig {
@@ -50,15 +52,26 @@ class DatabaseConfig {
   @Bean(destroyMethod = "close")
   EmbeddedDatabase embeddedDatabase(InletSettings settings) {
     if (!settings.embeddedDatabase()) {
-      return new EmbeddedDatabase(null);
+      return new EmbeddedDatabase(null, null);
     }
     Path dir = settings.dataDir().resolve("postgres").toAbsolutePath();
     try {
       Files.createDirectories(dir);
+      LeftRunningPostmaster.stopIfOrphaned(dir);
+      EmbeddedDatabaseAccess access = EmbeddedDatabaseAccess.prepare(settings.dataDir(), dir);
       EmbeddedPostgres pg =
           EmbeddedPostgres.builder()
               .setDataDirectory(dir)
               .setCleanDataDirectory(false)
+              .setPgBinaryResolver(PostgresBinaries.instance)
+              .setOverrideWorkingDirectory(PostgresBinaries.workingDirectory().toFile())
+              // After initdb (which the library runs with trust), before the server first starts.
+              .setDataDirectoryCustomizer(ignored -> access.lockDown())
+              .setServerConfig("listen_addresses", EmbeddedDatabaseAccess.listenAddress)
+              .setServerConfig("unix_socket_directories", access.socketDirectoriesSetting())
+              .setServerConfig("password_encryption", "scram-sha-256")
+              // For the library's own readiness check.
+              .setConnectConfig("password", access.password())
               // Stopped by this context after the ledger has drained, not by a JVM hook racing it
               // on SIGTERM.
               .setRegisterShutdownHook(false)
@@ -74,7 +87,7 @@ class DatabaseConfig {
               .setServerConfig("min_wal_size", "1GB")
               .start();
       log.info("Embedded PostgreSQL started on port {} with data directory {}", pg.getPort(), dir);
-      return new EmbeddedDatabase(pg);
+      return new EmbeddedDatabase(pg, access.password());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + dir, e);
     }
@@ -98,7 +111,14 @@ class DatabaseConfig {
     // packets ends with the wait above instead of outliving it.
     config.addDataSourceProperty("connectTimeout", connectionTimeout.toSeconds());
     if (embedded.postgres() != null) {
-      config.setJdbcUrl(embedded.postgres().getJdbcUrl("postgres", "postgres"));
+      config.setJdbcUrl(
+          "jdbc:postgresql://"
+              + EmbeddedDatabaseAccess.listenAddress
+              + ":"
+              + embedded.postgres().getPort()
+              + "/postgres");
+      config.setUsername(EmbeddedDatabaseAccess.superuser);
+      config.setPassword(embedded.password());
     } else {
       config.setJdbcUrl(settings.databaseUrl().orElseThrow());
       settings.databaseUser().ifPresent(config::setUsername);
@@ -108,7 +128,12 @@ class DatabaseConfig {
   }
 
   /** Holder so the embedded server stops after the pool that uses it has closed. */
-  record EmbeddedDatabase(EmbeddedPostgres postgres) implements AutoCloseable {
+  record EmbeddedDatabase(EmbeddedPostgres postgres, String password) implements AutoCloseable {
+    @Override
+    public String toString() {
+      return "EmbeddedDatabase[" + postgres + "]";
+    }
+
     @Override
     public void close() throws IOException {
       if (postgres != null) {

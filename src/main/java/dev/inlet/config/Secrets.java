@@ -65,10 +65,15 @@ public record Secrets(byte[] serverSecret, String adminToken, String connectorTo
     if (!settings.embeddedDatabase()) {
       throw new IllegalStateException(env + " must be set when INLET_DATABASE_URL is set");
     }
-    return readOrGenerate(settings.dataDir().resolve(file).toAbsolutePath(), env);
+    return readOrGenerate(settings.dataDir().resolve(file).toAbsolutePath(), env + " not set");
   }
 
-  private static String readOrGenerate(Path path, String env) {
+  /**
+   * The secret kept in {@code path}, or a new one (32 random bytes, base64) written there readable
+   * by its owner only. {@code why} says in the log why one was generated; the value never reaches
+   * it.
+   */
+  static String readOrGenerate(Path path, String why) {
     try {
       if (Files.exists(path)) {
         return Files.readString(path).trim();
@@ -81,7 +86,7 @@ public record Secrets(byte[] serverSecret, String adminToken, String connectorTo
           path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(path, value);
       // The location only: a token never reaches a log.
-      log.info("{} not set: generated one and stored it in {}", env, path);
+      log.info("{}: generated one and stored it in {}", why, path);
       return value;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read or create " + path, e);

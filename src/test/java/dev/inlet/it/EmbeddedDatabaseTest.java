@@ -1,19 +1,25 @@
 package dev.inlet.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
  * The embedded default is a real PostgreSQL 17 with durable settings, in the configured data
- * directory.
+ * directory, that no one without the generated password can log in to.
  */
 class EmbeddedDatabaseTest extends InletPerClass {
 
@@ -102,6 +108,55 @@ class EmbeddedDatabaseTest extends InletPerClass {
       }
     }
     assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void refusesALoginWithoutThePasswordOverTcp() throws Exception {
+    int port = Integer.parseInt(setting("port"));
+    PostgresLogin.Outcome tcp =
+        PostgresLogin.withoutPassword(new InetSocketAddress("127.0.0.1", port));
+    assertThat(tcp.sqlState()).as("password authentication failed").isEqualTo("28P01");
+    // What psql or a JDBC client without the password gets.
+    assertThatThrownBy(
+            () ->
+                DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres")
+                    .close())
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("no password was provided");
+  }
+
+  @Test
+  void refusesALoginWithoutThePasswordOverTheUnixSocketInTheDataDirectory() throws Exception {
+    Path socketDir = inletDataDir.resolve("postgres").resolve("socket");
+    assertThat(setting("unix_socket_directories")).isEqualTo(socketDir.toString());
+    assertThat(Files.getPosixFilePermissions(socketDir))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    Path socket = socketDir.resolve(".s.PGSQL." + setting("port"));
+    assertThat(socket).exists();
+    assertThat(Path.of("/tmp", socket.getFileName().toString())).doesNotExist();
+    PostgresLogin.Outcome local = PostgresLogin.withoutPassword(UnixDomainSocketAddress.of(socket));
+    assertThat(local.sqlState()).as("password authentication failed").isEqualTo("28P01");
+  }
+
+  @Test
+  void everyRuleAsksForScramSha256AndTheServerListensOnLoopbackOnly() throws Exception {
+    assertThat(setting("listen_addresses")).isEqualTo("127.0.0.1");
+    assertThat(setting("password_encryption")).isEqualTo("scram-sha-256");
+    try (Connection c = inlet.bean(DataSource.class).getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT auth_method, error FROM pg_hba_file_rules")) {
+      int rules = 0;
+      while (rs.next()) {
+        assertThat(rs.getString("auth_method")).isEqualTo("scram-sha-256");
+        assertThat(rs.getString("error")).isNull();
+        rules++;
+      }
+      assertThat(rules).isEqualTo(3);
+    }
+    // The password file is its owner's alone, like the other generated secrets.
+    assertThat(Files.getPosixFilePermissions(inletDataDir.resolve("database-password")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
   }
 
   private static String setting(String name) throws Exception {

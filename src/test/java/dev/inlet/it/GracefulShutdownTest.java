@@ -8,7 +8,6 @@ import dev.inlet.codec.ilp.IlpFulfill;
 import dev.inlet.codec.ilp.IlpPacket;
 import dev.inlet.codec.stream.StreamMoney;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,11 +38,11 @@ class GracefulShutdownTest {
 
   @Test
   void everyFulfilledPacketIsCreditedAndNoCreditedPacketIsUnanswered() throws Exception {
-    int port = freePort();
-    int ilpPort = freePort();
-    Process inlet = startProcess(port, ilpPort);
+    int port = ChildInlet.freePort();
+    int ilpPort = ChildInlet.freePort();
+    Process inlet = ChildInlet.start(dataDir, port, ilpPort);
     try {
-      awaitHealthy(port);
+      ChildInlet.awaitReady(port);
       String admin = "Bearer " + TestInlet.adminToken;
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       send(
@@ -125,66 +123,9 @@ class GracefulShutdownTest {
     }
   }
 
-  private Process startProcess(int port, int ilpPort) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.inlet.InletApplication"));
-    Map.of(
-            "server.port",
-            String.valueOf(port),
-            "inlet.ilp-port",
-            String.valueOf(ilpPort),
-            "inlet.management-port",
-            "0",
-            "inlet.data-dir",
-            dataDir.toString(),
-            "inlet.admin-token",
-            TestInlet.adminToken,
-            "inlet.connector-token",
-            TestInlet.connectorToken,
-            "inlet.ilp-address",
-            TestInlet.ilpAddress)
-        .forEach((k, v) -> command.add("--" + k + "=" + v));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(dataDir.resolve("inlet.log").toFile())
-        .start();
-  }
-
-  private static void awaitHealthy(int port) throws Exception {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      try {
-        if (http.send(
-                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/readyz"))
-                        .build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("Inlet did not become ready");
-  }
-
   private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request)
       throws Exception {
     return http.send(
         request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
