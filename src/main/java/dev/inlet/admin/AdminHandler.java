@@ -6,9 +6,12 @@ import dev.inlet.ledger.ConnectionView;
 import dev.inlet.ledger.LedgerCheck;
 import dev.inlet.web.Problems;
 import dev.inlet.web.RequestIdFilter;
+import dev.inlet.web.RequestValues;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The admin API (bearer-guarded by {@code INLET_ADMIN_TOKEN}): accounts, their connections and the
  * ledger check. Amounts are unsigned 64-bit integers in the asset's smallest unit, written as
  * decimal strings so no JSON client rounds them through a double.
+ *
+ * <p>Path and query values are checked ({@link RequestValues}) before any SQL: a {@code {name}}
+ * that no account can have ({@link Account#isValidName}) is a 404 {@code unknown-account}, as for a
+ * name no account has — never a 500 — and a malformed {@code limit} a 400 {@code invalid-limit}.
  */
 public final class AdminHandler {
   /** Largest request body, bytes. */
@@ -33,6 +40,9 @@ public final class AdminHandler {
 
   /** Connections listed per account at most. */
   public static final int maxConnectionsListed = 1_000;
+
+  /** Connections listed when the request gives no {@code limit}. */
+  public static final int defaultConnectionsListed = 100;
 
   private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
   private final Accounts accounts;
@@ -60,7 +70,7 @@ public final class AdminHandler {
                 return Problems.respond(
                     HttpStatus.BAD_REQUEST,
                     "invalid-account-name",
-                    "name must be 1 to 64 characters of A-Z a-z 0-9 _ ~ - and not one of ilp, admin, actuator");
+                    "name must be " + Account.nameRule);
               }
               Long limit;
               try {
@@ -105,7 +115,11 @@ public final class AdminHandler {
 
   /** {@code GET /admin/accounts/{name}}. */
   public Mono<ServerResponse> account(ServerRequest request) {
-    String name = request.pathVariable("name");
+    Optional<String> valid = RequestValues.path(request, "name", Account::isValidName);
+    if (valid.isEmpty()) {
+      return impossible();
+    }
+    String name = valid.get();
     return blocking(() -> accounts.findByName(name))
         .flatMap(
             found ->
@@ -120,20 +134,21 @@ public final class AdminHandler {
 
   /** {@code GET /admin/accounts/{name}/connections?limit=100}: newest first. */
   public Mono<ServerResponse> connections(ServerRequest request) {
-    String name = request.pathVariable("name");
-    int limit;
-    try {
-      limit = request.queryParam("limit").map(Integer::parseInt).orElse(100);
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > maxConnectionsListed) {
+    OptionalInt limit =
+        RequestValues.wholeNumber(
+            request, "limit", 1, maxConnectionsListed, defaultConnectionsListed);
+    if (limit.isEmpty()) {
       return Problems.respond(
           HttpStatus.BAD_REQUEST,
           "invalid-limit",
-          "limit must be a whole number from 1 to " + maxConnectionsListed);
+          "limit must be a whole number from 1 to " + maxConnectionsListed + ", given once");
     }
-    int max = limit;
+    Optional<String> valid = RequestValues.path(request, "name", Account::isValidName);
+    if (valid.isEmpty()) {
+      return impossible();
+    }
+    String name = valid.get();
+    int max = limit.getAsInt();
     return blocking(() -> accounts.findByName(name).map(a -> accounts.connections(a.id(), max)))
         .flatMap(
             found ->
@@ -234,6 +249,17 @@ public final class AdminHandler {
   private static Mono<ServerResponse> unknown(String name) {
     return Problems.respond(
         HttpStatus.NOT_FOUND, "unknown-account", "No account named '" + name + "'");
+  }
+
+  /**
+   * 404 for a name no account can have: the same answer as for a name no account has, without
+   * echoing what was sent (it may be 4 kB of anything).
+   */
+  private static Mono<ServerResponse> impossible() {
+    return Problems.respond(
+        HttpStatus.NOT_FOUND,
+        "unknown-account",
+        "No account can have that name: names are " + Account.nameRule);
   }
 
   private static <T> Mono<T> blocking(Callable<T> call) {

@@ -29,6 +29,10 @@ public record Account(
 
   private static final Pattern validName = Pattern.compile("[A-Za-z0-9_~-]{1,64}");
 
+  /** {@link #isValidName}'s rule, in words for problem documents. */
+  public static final String nameRule =
+      "1 to 64 characters of A-Z a-z 0-9 _ ~ - and not one of ilp, admin, actuator";
+
   /** Names that would shadow Inlet's own paths. */
   private static final Set<String> reservedNames =
       Set.of("ilp", "admin", "actuator", "livez", "readyz");

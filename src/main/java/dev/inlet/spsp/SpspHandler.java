@@ -6,6 +6,7 @@ import dev.inlet.crypto.TargetKind;
 import dev.inlet.ledger.Account;
 import dev.inlet.ledger.Accounts;
 import dev.inlet.web.Problems;
+import dev.inlet.web.RequestValues;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,9 +51,19 @@ public final class SpspHandler {
     this.defaultAccount = defaultAccount;
   }
 
-  /** {@code GET /{account}}. */
+  /**
+   * {@code GET /{account}}: 404 {@code unknown-account} for a name no account has, and for one no
+   * account can have ({@link Account#isValidName}), checked before any SQL.
+   */
   public Mono<ServerResponse> account(ServerRequest request) {
-    return query(request, request.pathVariable("account"));
+    return RequestValues.path(request, "account", Account::isValidName)
+        .map(name -> query(request, name))
+        .orElseGet(
+            () ->
+                Problems.respond(
+                    HttpStatus.NOT_FOUND,
+                    "unknown-account",
+                    "No account can have that name: names are " + Account.nameRule));
   }
 
   /**
@@ -70,10 +81,8 @@ public final class SpspHandler {
                     "This host has no default account (INLET_DEFAULT_ACCOUNT)"));
   }
 
+  /** Answers for account {@code name}, a valid name (the path's, or the configured default). */
   private Mono<ServerResponse> query(ServerRequest request, String name) {
-    if (!Account.isValidName(name)) {
-      return unknown(name);
-    }
     byte[] nonce;
     byte[] secret;
     try {

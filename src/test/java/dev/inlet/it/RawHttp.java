@@ -3,13 +3,14 @@ package dev.inlet.it;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
  * HTTP/1.1 spoken byte by byte over a socket, for tests that need what a client library hides
- * (pipelining).
+ * (pipelining) or refuses to send (malformed requests).
  */
 final class RawHttp {
   private RawHttp() {}
@@ -52,6 +53,29 @@ final class RawHttp {
     System.arraycopy(bytes, 0, all, 0, bytes.length);
     System.arraycopy(body, 0, all, bytes.length, body.length);
     return all;
+  }
+
+  /**
+   * The head of a GET whose request-target is {@code target} byte for byte (each char below 256 is
+   * one byte): raw NUL, bytes that are not UTF-8, whatever a client library would refuse to send.
+   * {@code headers} as in {@link #request}.
+   */
+  static byte[] rawGet(String target, int port, String headers) {
+    return request("GET", target, port, headers).getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Whether the server closes the connection (end of stream or reset) before sending anything more
+   * within the socket's timeout.
+   */
+  static boolean closes(InputStream in) throws IOException {
+    try {
+      return in.read() < 0;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (SocketException e) {
+      return true; // reset: closed with bytes unread, as after an over-long head
+    }
   }
 
   /**
