@@ -290,12 +290,15 @@ final class InletProcess implements AutoCloseable {
     }
   }
 
-  /** A connection to the embedded server, with the password Inlet generated into its data dir. */
+  /**
+   * A connection to the embedded server, with the password Inlet generated into its data dir; a jar
+   * from before the private embedded database (an A/B baseline) has none and trusts loopback.
+   */
   private Connection postgres() throws IOException, SQLException {
+    Path passwordFile = dataDir.resolve("database-password");
+    String password = Files.exists(passwordFile) ? Files.readString(passwordFile).strip() : "";
     return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + postmasterPidLine(3) + "/postgres",
-        "postgres",
-        Files.readString(dataDir.resolve("database-password")).strip());
+        "jdbc:postgresql://127.0.0.1:" + postmasterPidLine(3) + "/postgres", "postgres", password);
   }
 
   /**
