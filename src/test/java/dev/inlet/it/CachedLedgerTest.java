@@ -7,6 +7,7 @@ import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.PacketOutcome;
 import dev.inlet.ledger.PacketRecord;
 import dev.inlet.ledger.PacketRecord.StreamCredit;
+import dev.inlet.ledger.TestPackets;
 import dev.inlet.ledger.postgres.LedgerMetrics;
 import dev.inlet.ledger.postgres.PostgresAccounts;
 import dev.inlet.ledger.postgres.PostgresLedger;
@@ -312,19 +313,7 @@ class CachedLedgerTest extends InletPerClass {
   private static PacketOutcome apply(
       PostgresLedger ledger, byte[] connection, long account, long sequence, long amount)
       throws Exception {
-    PacketRecord packet =
-        new PacketRecord(
-            connection,
-            account,
-            null,
-            sequence,
-            amount,
-            Instant.now().plusSeconds(30),
-            true,
-            false,
-            List.of(new StreamCredit(1, amount, false)),
-            List.of());
-    return ledger.apply(packet).get(30, TimeUnit.SECONDS);
+    return TestPackets.pay(ledger, connection, account, sequence, amount);
   }
 
   private long streamReceived(byte[] connection) {

@@ -14,8 +14,7 @@ import dev.inlet.it.TestSender.Reply;
 import dev.inlet.ledger.Accounts;
 import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.PacketOutcome;
-import dev.inlet.ledger.PacketRecord;
-import dev.inlet.ledger.PacketRecord.StreamCredit;
+import dev.inlet.ledger.TestPackets;
 import dev.inlet.ledger.postgres.LedgerMetrics;
 import dev.inlet.ledger.postgres.PostgresAccounts;
 import dev.inlet.ledger.postgres.PostgresConnectionPruner;
@@ -31,11 +30,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -245,19 +241,7 @@ class ConnectionPrunerTest {
   private static PacketOutcome apply(
       PostgresLedger ledger, byte[] connection, long account, long sequence, long amount)
       throws Exception {
-    PacketRecord packet =
-        new PacketRecord(
-            connection,
-            account,
-            null,
-            sequence,
-            amount,
-            Instant.now().plusSeconds(30),
-            true,
-            false,
-            List.of(new StreamCredit(1, amount, false)),
-            List.of());
-    return ledger.apply(packet).get(30, TimeUnit.SECONDS);
+    return TestPackets.pay(ledger, connection, account, sequence, amount);
   }
 
   /** {@code real}, running {@code beforeLock} when the locked path prepares its connection lock. */

@@ -8,7 +8,7 @@ import dev.inlet.ledger.PacketOutcome.StreamTotals;
 import dev.inlet.ledger.PacketRecord;
 import dev.inlet.ledger.PacketRecord.DataChunk;
 import dev.inlet.ledger.PacketRecord.StreamCredit;
-import java.time.Instant;
+import dev.inlet.ledger.TestPackets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -250,16 +250,6 @@ class BatchDeciderTest {
       boolean close,
       List<StreamCredit> streams,
       List<DataChunk> data) {
-    return new PacketRecord(
-        connection,
-        account,
-        null,
-        sequence,
-        amount,
-        Instant.now().plusSeconds(30),
-        fulfill,
-        close,
-        streams,
-        data);
+    return TestPackets.packet(connection, account, sequence, amount, fulfill, close, streams, data);
   }
 }

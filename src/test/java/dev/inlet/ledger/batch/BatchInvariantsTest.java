@@ -7,6 +7,7 @@ import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.PacketOutcome;
 import dev.inlet.ledger.PacketRecord;
 import dev.inlet.ledger.PacketRecord.StreamCredit;
+import dev.inlet.ledger.TestPackets;
 import dev.inlet.ledger.batch.BatchChanges.PacketCredit;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -188,16 +189,6 @@ class BatchInvariantsTest {
   }
 
   private static PacketRecord pay(long sequence, long amount) {
-    return new PacketRecord(
-        connection,
-        account,
-        null,
-        sequence,
-        amount,
-        Instant.now().plusSeconds(30),
-        true,
-        false,
-        List.of(new StreamCredit(1, amount, false)),
-        List.of());
+    return TestPackets.paying(connection, account, sequence, amount);
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.inlet.ledger.PacketRecord;
 import dev.inlet.ledger.PacketRecord.StreamCredit;
-import java.time.Instant;
+import dev.inlet.ledger.TestPackets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -63,13 +63,11 @@ class LedgerCacheTest {
 
   private static PacketRecord packet(
       byte[] connection, long sequence, long amount, boolean fulfillable, boolean close) {
-    return new PacketRecord(
+    return TestPackets.packet(
         connection,
         account,
-        null,
         sequence,
         amount,
-        Instant.now().plusSeconds(30),
         fulfillable,
         close,
         List.of(new StreamCredit(1, amount, false)),
