@@ -13,11 +13,7 @@ import dev.inlet.ledger.postgres.PostgresAccounts;
 import dev.inlet.ledger.postgres.PostgresLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.security.SecureRandom;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -271,38 +267,15 @@ class CachedLedgerTest extends InletPerClass {
     String decided = "unnest(?::account_credit[])";
     String wrong =
         "(SELECT account_id, amount + 1 AS amount FROM unnest(?::account_credit[])) wrong";
-    ClassLoader loader = CachedLedgerTest.class.getClassLoader();
-    return (DataSource)
-        Proxy.newProxyInstance(
-            loader,
-            new Class<?>[] {DataSource.class},
-            (ds, dsMethod, dsArgs) -> {
-              Object result = forward(real, dsMethod, dsArgs);
-              if (!(result instanceof Connection c)) {
-                return result;
-              }
-              return Proxy.newProxyInstance(
-                  loader,
-                  new Class<?>[] {Connection.class},
-                  (conn, method, args) -> {
-                    if (method.getName().equals("prepareStatement")
-                        && args.length == 1
-                        && tamper.get()
-                        && ((String) args[0]).contains(decided)) {
-                      tampered.incrementAndGet();
-                      return c.prepareStatement(((String) args[0]).replace(decided, wrong));
-                    }
-                    return forward(c, method, args);
-                  });
-            });
-  }
-
-  private static Object forward(Object target, Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
+    return StatementHooks.wrap(
+        real,
+        sql -> {
+          if (!tamper.get() || !sql.contains(decided)) {
+            return sql;
+          }
+          tampered.incrementAndGet();
+          return sql.replace(decided, wrong);
+        });
   }
 
   private static long account(String name, String limit) {

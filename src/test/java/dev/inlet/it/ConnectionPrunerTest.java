@@ -21,13 +21,9 @@ import dev.inlet.ledger.postgres.PostgresConnectionPruner;
 import dev.inlet.ledger.postgres.PostgresLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -246,35 +242,14 @@ class ConnectionPrunerTest {
 
   /** {@code real}, running {@code beforeLock} when the locked path prepares its connection lock. */
   private static DataSource pruningBeforeLock(DataSource real, Callable<?> beforeLock) {
-    ClassLoader loader = ConnectionPrunerTest.class.getClassLoader();
-    return (DataSource)
-        Proxy.newProxyInstance(
-            loader,
-            new Class<?>[] {DataSource.class},
-            (ds, dsMethod, dsArgs) -> {
-              Object result = forward(real, dsMethod, dsArgs);
-              if (!(result instanceof Connection c)) {
-                return result;
-              }
-              return Proxy.newProxyInstance(
-                  loader,
-                  new Class<?>[] {Connection.class},
-                  (conn, method, args) -> {
-                    if (method.getName().equals("prepareStatement")
-                        && ((String) args[0]).contains("FOR UPDATE OF c")) {
-                      beforeLock.call();
-                    }
-                    return forward(c, method, args);
-                  });
-            });
-  }
-
-  private static Object forward(Object target, Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
+    return StatementHooks.wrap(
+        real,
+        sql -> {
+          if (sql.contains("FOR UPDATE OF c")) {
+            beforeLock.call();
+          }
+          return sql;
+        });
   }
 
   private static long accountId(String name) {
