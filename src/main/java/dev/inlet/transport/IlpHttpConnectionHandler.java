@@ -24,11 +24,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -36,7 +34,8 @@ import org.springframework.http.HttpStatus;
 /**
  * The requests of one HTTP/1.1 connection to the ILP-over-HTTP listener ({@link IlpHttpServer}),
  * after its {@link IlpRequestDecoder}: {@code POST /ilp} goes to the receiver, anything else is
- * refused with a problem document ({@link IlpOverHttp}). Runs on the connection's event loop only.
+ * refused with a problem document ({@link IlpOverHttp}); which targets are {@code /ilp} is {@link
+ * IlpRequestTarget}'s rule. Runs on the connection's event loop only.
  *
  * <ul>
  *   <li><b>Order.</b> Requests are answered one at a time, in the order they came (HTTP/1.1
@@ -56,7 +55,8 @@ import org.springframework.http.HttpStatus;
  *       pending: a Prepare the receiver has taken is always answered first.
  * </ul>
  *
- * <p>One timer per connection serves both timeouts, rescheduled as it fires.
+ * <p>One timer per connection serves both timeouts: its {@link ConnectionTimers}, told of each read
+ * and each answer written.
  */
 final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(IlpHttpConnectionHandler.class);
@@ -74,10 +74,10 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private static final AsciiString octetStream = AsciiString.cached("application/octet-stream");
   private static final AsciiString problemJson = AsciiString.cached("application/problem+json");
-  private static final String path = "/ilp";
 
   private final IlpOverHttp ilp;
   private final IlpRequestDecoder decoder;
+  private final ConnectionTimers timers;
 
   /** The request being read or answered, or null. */
   private Exchange exchange;
@@ -98,28 +98,21 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private long requests;
 
-  /** {@link System#nanoTime()} of the last read, or of the last answer written. */
-  private long lastActive;
-
-  private ScheduledFuture<?> timer;
-
   IlpHttpConnectionHandler(IlpOverHttp ilp, IlpRequestDecoder decoder) {
     this.ilp = ilp;
     this.decoder = decoder;
+    this.timers = new ConnectionTimers(this, ilp, decoder);
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    lastActive = System.nanoTime();
-    schedule(ctx, Math.min(ilp.idleTimeoutNanos, ilp.requestTimeoutNanos));
+    timers.start(ctx);
     ctx.fireChannelActive();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (timer != null) {
-      timer.cancel(false);
-    }
+    timers.stop();
     closing = true;
     exchange = null;
     dropHeld();
@@ -127,7 +120,7 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    lastActive = System.nanoTime();
+    timers.active();
   }
 
   @Override
@@ -242,7 +235,7 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
     boolean expectsContinue = HttpUtil.is100ContinueExpected(request);
     long declared = HttpUtil.getContentLength(request, -1L);
     boolean notWorthReading = expectsContinue || declared > Problems.maxDrainedBodyBytes;
-    if (!isIlpPath(request.uri())) {
+    if (!IlpRequestTarget.isIlpPath(request.uri())) {
       refuse(ctx, x, HttpResponseStatus.NOT_FOUND, ilp.notFound, notWorthReading);
       return;
     }
@@ -418,7 +411,7 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
   /** Answered and read: close, or go on with whatever was held. */
   private void finish(ChannelHandlerContext ctx, Exchange x, ChannelFuture written) {
     exchange = null;
-    lastActive = System.nanoTime();
+    timers.active();
     if (!x.keepAlive || draining) {
       closing = true;
       dropHeld();
@@ -507,62 +500,38 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The one timer: the request deadline, then the idle timeout. */
-  private void check(ChannelHandlerContext ctx) {
-    if (!ctx.channel().isActive() || closing) {
-      return;
-    }
-    long now = System.nanoTime();
-    long untilDeadline = ilp.requestTimeoutNanos;
-    if (decoder.reading() && !pausedReading) {
-      untilDeadline = decoder.readingSince() + ilp.requestTimeoutNanos - now;
-      if (untilDeadline <= 0) {
-        log.debug(
-            "{}: request not received within {} ms",
-            ctx.channel(),
-            TimeUnit.NANOSECONDS.toMillis(ilp.requestTimeoutNanos));
-        decoder.stop();
-        pauseReading(ctx);
-        channelRead(ctx, timedOut);
-        return;
-      }
-    }
-    boolean waiting =
-        (exchange != null && exchange.bodyRead && !exchange.answered)
-            || (held != null && !held.isEmpty());
-    long untilIdle = waiting ? ilp.idleTimeoutNanos : lastActive + ilp.idleTimeoutNanos - now;
-    if (untilIdle <= 0) {
-      log.debug(
-          "Closing {}: idle for {} ms",
-          ctx.channel(),
-          TimeUnit.NANOSECONDS.toMillis(ilp.idleTimeoutNanos));
-      closing = true;
-      ctx.close();
-      return;
-    }
-    schedule(ctx, Math.min(untilDeadline, untilIdle));
+  /** Closing: whatever still arrives is dropped ({@link ConnectionTimers}: nothing to time). */
+  boolean closing() {
+    return closing;
   }
 
-  private void schedule(ChannelHandlerContext ctx, long nanos) {
-    timer = ctx.executor().schedule(() -> check(ctx), nanos, TimeUnit.NANOSECONDS);
+  /** Not reading: the request deadline does not run ({@link ConnectionTimers}). */
+  boolean readingPaused() {
+    return pausedReading;
   }
 
   /**
-   * Whether a request-target names {@code /ilp}: in origin form, with or without a query, or in
-   * absolute form ({@code http://host/ilp}, RFC 9112 §3.2.2). Nothing is decoded: {@code /ilp/},
-   * {@code /ILP} and {@code /%69lp} are other paths.
+   * Whether an answer is pending — a Prepare with the receiver, or held requests — so that the
+   * connection is not idle ({@link ConnectionTimers}).
    */
-  static boolean isIlpPath(String target) {
-    int start = 0;
-    if (!target.startsWith("/")) {
-      int scheme = target.indexOf("://");
-      start = scheme < 0 ? -1 : target.indexOf('/', scheme + 3);
-      if (start < 0) {
-        return false;
-      }
-    }
-    int end = start + path.length();
-    return target.startsWith(path, start) && (target.length() == end || target.charAt(end) == '?');
+  boolean answerPending() {
+    return (exchange != null && exchange.bodyRead && !exchange.answered)
+        || (held != null && !held.isEmpty());
+  }
+
+  /**
+   * {@link ConnectionTimers}: the request being read missed its deadline (its decoder stopped).
+   * Reading pauses, and the miss takes the request's place in order.
+   */
+  void deadlinePassed(ChannelHandlerContext ctx) {
+    pauseReading(ctx);
+    channelRead(ctx, timedOut);
+  }
+
+  /** {@link ConnectionTimers}: idle for the idle timeout, closed. */
+  void closeIdle(ChannelHandlerContext ctx) {
+    closing = true;
+    ctx.close();
   }
 
   private static String describe(IlpPacket reply) {

@@ -9,10 +9,10 @@ import java.util.List;
 
 /**
  * Netty's HTTP/1.1 request decoder with a clock: it knows whether a request is partly read and
- * since when (its first byte), so that {@link IlpHttpConnectionHandler} can hold each request's
- * head and body to a deadline. Unlike {@code HttpServerCodec} it puts no bound on pipelined
- * requests awaiting answers (its {@code maxPipelineDepth} closes the connection past 128): the
- * connection handler bounds them itself by not reading.
+ * since when (its first byte), so that {@link ConnectionTimers} can hold each request's head and
+ * body to a deadline. Unlike {@code HttpServerCodec} it puts no bound on pipelined requests
+ * awaiting answers (its {@code maxPipelineDepth} closes the connection past 128): the connection
+ * handler bounds them itself by not reading.
  */
 final class IlpRequestDecoder extends HttpRequestDecoder {
   private boolean reading;

@@ -17,7 +17,7 @@ class IlpRequestTargetTest {
         "http://connector.example:8081/ilp?x=1"
       })
   void originAndAbsoluteFormsOfIlpAreIt(String target) {
-    assertThat(IlpHttpConnectionHandler.isIlpPath(target)).isTrue();
+    assertThat(IlpRequestTarget.isIlpPath(target)).isTrue();
   }
 
   @ParameterizedTest
@@ -40,6 +40,6 @@ class IlpRequestTargetTest {
         "connector.example:8081"
       })
   void anythingElseIsNot(String target) {
-    assertThat(IlpHttpConnectionHandler.isIlpPath(target)).isFalse();
+    assertThat(IlpRequestTarget.isIlpPath(target)).isFalse();
   }
 }
