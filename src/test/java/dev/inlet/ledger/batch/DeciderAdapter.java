@@ -3,7 +3,6 @@ package dev.inlet.ledger.batch;
 import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.PacketOutcome;
 import dev.inlet.ledger.PacketRecord;
-import dev.inlet.ledger.batch.BatchRulesModelTest.CommittedLedger;
 import dev.inlet.ledger.batch.LedgerModel.AccountRow;
 import dev.inlet.ledger.batch.LedgerModel.Chunk;
 import dev.inlet.ledger.batch.LedgerModel.ConnectionRow;
