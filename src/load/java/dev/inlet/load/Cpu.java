@@ -1,6 +1,7 @@
 package dev.inlet.load;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -33,6 +34,34 @@ record Cpu(
   /** This generator and the machine only. */
   static Cpu readSelf() {
     return read(null);
+  }
+
+  /**
+   * Measures for a second what other processes (not this generator, nor Inlet and its PostgreSQL
+   * when given) use of the CPU: the benchmark shares the machine with them. When they are busy it
+   * waits, at most {@code maxWaitSeconds} ({@code --wait-for-quiet-seconds}), for them to calm
+   * down, then says so if they have not.
+   */
+  static void awaitQuiet(InletProcess inlet, int maxWaitSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxWaitSeconds);
+    while (true) {
+      Cpu a = inlet != null ? read(inlet) : readSelf();
+      Thread.sleep(1_000);
+      Cpu b = inlet != null ? read(inlet) : readSelf();
+      Cpu d = b.minus(a);
+      double others = d.others() / ((b.wallNanos() - a.wallNanos()) / 1e9);
+      if (others < 0.2) {
+        return;
+      }
+      if (System.nanoTime() >= deadline) {
+        System.out.printf(
+            "WARNING: other processes use %.2f cores of %d: the figures will be lower than on a quiet "
+                + "machine (see 'other processes CPU')%n",
+            others, Runtime.getRuntime().availableProcessors());
+        return;
+      }
+      Thread.sleep(4_000);
+    }
   }
 
   /** From {@code o} to this reading. */

@@ -9,11 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,21 +35,19 @@ final class InletProcess implements AutoCloseable {
   static final String ilpAddress = "test.inlet";
 
   private final Process process;
-  private final Path dataDir;
+  private final EmbeddedPostgresProbe postgres;
   private final int port;
   private final int ilpPort;
   private final int managementPort;
   private final Path log;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private Long postmasterPid;
-
   private Boolean ownIlpPort;
 
   private InletProcess(
       Process process, Path dataDir, int port, int ilpPort, int managementPort, Path log) {
     this.process = process;
-    this.dataDir = dataDir;
+    this.postgres = new EmbeddedPostgresProbe(dataDir);
     this.port = port;
     this.ilpPort = ilpPort;
     this.managementPort = managementPort;
@@ -243,7 +237,7 @@ final class InletProcess implements AutoCloseable {
   }
 
   Map<String, double[]> postgresProcessCpu() {
-    Optional<ProcessHandle> postmaster = postmaster();
+    Optional<ProcessHandle> postmaster = postgres.postmaster();
     if (postmaster.isEmpty()) {
       return Map.of();
     }
@@ -253,72 +247,14 @@ final class InletProcess implements AutoCloseable {
     return ThreadCpu.postgres(pids);
   }
 
-  /**
-   * Runs a PostgreSQL {@code CHECKPOINT} on Inlet's embedded database (port from {@code
-   * postmaster.pid}): the WAL behind it is recycled as future segments, and the phase after it does
-   * not pay for the checkpoint's writes.
-   */
+  /** See {@link EmbeddedPostgresProbe#checkpoint}. */
   void checkpoint() throws SQLException, IOException {
-    try (Connection c = postgres();
-        Statement st = c.createStatement()) {
-      st.execute("CHECKPOINT");
-    }
+    postgres.checkpoint();
   }
 
-  /**
-   * Gives the embedded cluster the WAL segments a server that has run for a while has. A new
-   * cluster creates each segment when its WAL first reaches it: 16 MiB zero-filled and flushed
-   * inside a commit, a stall of 30–80 ms every 16 MiB of WAL (every 2–4 s under load). Here {@code
-   * segments} are created at once (a WAL message and a switch each), then a checkpoint recycles
-   * them as future segments, which Inlet's embedded server keeps ({@code min_wal_size}, {@code
-   * DatabaseConfig}).
-   *
-   * @return the WAL segments PostgreSQL holds afterwards
-   */
+  /** See {@link EmbeddedPostgresProbe#reserveWal}. */
   int reserveWal(int segments) throws SQLException, IOException {
-    try (Connection c = postgres();
-        Statement st = c.createStatement()) {
-      for (int i = 0; i < segments; i++) {
-        st.execute(
-            "SELECT pg_logical_emit_message(false, 'inlet-load', 'wal reserve'), pg_switch_wal()");
-      }
-      st.execute("CHECKPOINT");
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_ls_waldir()")) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
-  }
-
-  /**
-   * A connection to the embedded server, with the password Inlet generated into its data dir; a jar
-   * from before the private embedded database (an A/B baseline) has none and trusts loopback.
-   */
-  private Connection postgres() throws IOException, SQLException {
-    Path passwordFile = dataDir.resolve("database-password");
-    String password = Files.exists(passwordFile) ? Files.readString(passwordFile).strip() : "";
-    return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + postmasterPidLine(3) + "/postgres", "postgres", password);
-  }
-
-  /**
-   * Line {@code index} of PostgreSQL's {@code postmaster.pid}: 0 the postmaster's pid, 3 its port.
-   */
-  private String postmasterPidLine(int index) throws IOException {
-    return Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"))
-        .get(index)
-        .trim();
-  }
-
-  private Optional<ProcessHandle> postmaster() {
-    if (postmasterPid == null) {
-      try {
-        postmasterPid = Long.parseLong(postmasterPidLine(0));
-      } catch (IOException | RuntimeException e) {
-        return Optional.empty();
-      }
-    }
-    return ProcessHandle.of(postmasterPid);
+    return postgres.reserveWal(segments);
   }
 
   /**
@@ -327,7 +263,7 @@ final class InletProcess implements AutoCloseable {
    */
   @Override
   public void close() {
-    Optional<ProcessHandle> pg = postmaster();
+    Optional<ProcessHandle> pg = postgres.postmaster();
     process.destroy();
     try {
       if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -1,9 +1,6 @@
 package dev.inlet.load;
 
-import dev.inlet.codec.ilp.IlpAddress;
-import dev.inlet.crypto.StreamKeys;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,17 +9,11 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Inlet's load benchmark. For each mode (durable, then the non-durable baseline) it starts Inlet as
@@ -37,7 +28,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class LoadBenchmark {
   static final String account = "bench";
-  private static final JsonMapper json = JsonMapper.builder().build();
   private static final int prebuildGuessPerSecond = 20_000;
 
   /**
@@ -105,16 +95,16 @@ public final class LoadBenchmark {
       // A/B: durable runs, baseline and current alternately, so that a drift of the machine hits
       // both alike.
       for (int round = 1; round <= options.abRounds(); round++) {
-        awaitQuiet(null);
+        Cpu.awaitQuiet(null, options.waitForQuietSeconds());
         results.add(runMode(false, options.abJar(), AbReport.baseline + " " + round));
-        awaitQuiet(null);
+        Cpu.awaitQuiet(null, options.waitForQuietSeconds());
         results.add(runMode(false, options.inletJar(), AbReport.current + " " + round));
       }
       AbReport.print(results, options);
       return results.stream().allMatch(Result::passed);
     }
     for (boolean nonDurable : options.nonDurableRuns()) {
-      awaitQuiet(null);
+      Cpu.awaitQuiet(null, options.waitForQuietSeconds());
       results.add(runMode(nonDurable, options.inletJar(), nonDurable ? "non-durable" : "durable"));
     }
     Report.print(results, options);
@@ -194,8 +184,10 @@ public final class LoadBenchmark {
             "creating the account: " + created.statusCode() + " " + created.body());
       }
       long t1 = System.nanoTime();
-      List<PacketFactory.Connection> connections = openConnections(http, options.connections());
-      List<PacketFactory.Connection> churn = openConnections(http, options.churnConnections());
+      List<PacketFactory.Connection> connections =
+          SpspConnections.open(http, options.connections(), options.clients());
+      List<PacketFactory.Connection> churn =
+          SpspConnections.open(http, options.churnConnections(), options.clients());
       log(
           label,
           "opened %d STREAM connections via SPSP (GET /%s)%s in %.1f s",
@@ -252,7 +244,7 @@ public final class LoadBenchmark {
                     Math.ceil(guess * options.durationSeconds() * 1.5) + 10_000);
       }
       Pool pool = prebuild(label, factory, n, churnUnits, options.durationSeconds());
-      awaitQuiet(inlet);
+      Cpu.awaitQuiet(inlet, options.waitForQuietSeconds());
       int[] limits =
           options.packets() > 0
               ? new int[] {pool.units() / 2, pool.units()}
@@ -303,7 +295,7 @@ public final class LoadBenchmark {
         int seconds = settleSeconds + options.halfLoadSeconds();
         int m = (int) Math.ceil(result.halfRate * seconds * 1.05) + options.clients();
         Pool halfPool = prebuild(label, factory, m, 0, seconds);
-        awaitQuiet(inlet);
+        Cpu.awaitQuiet(inlet, options.waitForQuietSeconds());
         // First unmeasured, like the warm-up (and its money counted with the warm-up's): the end
         // heap sample's full
         // GC has just sent the JIT recompiling, and the WAL segments recycled at the warm-up's
@@ -335,85 +327,11 @@ public final class LoadBenchmark {
             result.half.histogram().getValueAtPercentile(99) / 1000.0);
       }
 
-      check(inlet, result);
+      LedgerCheck.check(inlet, result);
       log(
           label,
           "ledger check %s",
           result.passed() ? "PASS" : "FAIL: " + String.join("; ", result.failures));
-    }
-  }
-
-  /**
-   * Measures for a second what other processes (not this generator, nor Inlet and its PostgreSQL
-   * when given) use of the CPU: the benchmark shares the machine with them. When they are busy it
-   * waits, at most {@code --wait-for-quiet-seconds}, for them to calm down, then says so if they
-   * have not.
-   */
-  private void awaitQuiet(InletProcess inlet) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.waitForQuietSeconds());
-    while (true) {
-      Cpu a = inlet != null ? Cpu.read(inlet) : Cpu.readSelf();
-      Thread.sleep(1_000);
-      Cpu b = inlet != null ? Cpu.read(inlet) : Cpu.readSelf();
-      Cpu d = b.minus(a);
-      double others = d.others() / ((b.wallNanos() - a.wallNanos()) / 1e9);
-      if (others < 0.2) {
-        return;
-      }
-      if (System.nanoTime() >= deadline) {
-        System.out.printf(
-            "WARNING: other processes use %.2f cores of %d: the figures will be lower than on a quiet "
-                + "machine (see 'other processes CPU')%n",
-            others, Runtime.getRuntime().availableProcessors());
-        return;
-      }
-      Thread.sleep(4_000);
-    }
-  }
-
-  /** Every fulfilled amount is credited exactly once, and the double-entry check holds. */
-  private void check(InletProcess inlet, Result r) throws IOException, InterruptedException {
-    long money = 0;
-    long paying = 0;
-    for (Stats s : r.phases()) {
-      money += s.fulfilledAmount.sum();
-      paying += s.fulfilled.sum() - s.churnClosed.sum();
-      if (s.badFulfillments.sum() > 0) {
-        r.failures.add(
-            s.badFulfillments.sum() + " Fulfills whose fulfillment does not meet the condition");
-      }
-    }
-    r.expectedCredit = BigInteger.valueOf(money);
-    HttpResponse<String> check = inlet.adminGet("/admin/ledger/check");
-    JsonNode figures = json.readTree(check.body());
-    if (check.statusCode() != 200 || !figures.path("consistent").asBoolean(false)) {
-      r.failures.add("ledger check " + check.statusCode() + ": " + check.body());
-    }
-    r.ledgerCredited = new BigInteger(figures.path("credited").asString("-1"));
-    if (!r.ledgerCredited.equals(r.expectedCredit)) {
-      r.failures.add(
-          "ledger credited "
-              + r.ledgerCredited
-              + " but the benchmark was fulfilled "
-              + r.expectedCredit);
-    }
-    long packets = figures.path("packets").asLong(-1);
-    if (packets != paying) {
-      r.failures.add(
-          "ledger has "
-              + packets
-              + " credited packets for "
-              + paying
-              + " fulfilled paying Prepares");
-    }
-    HttpResponse<String> acct = inlet.adminGet("/admin/accounts/" + account);
-    r.balance = new BigInteger(json.readTree(acct.body()).path("balance").asString("-1"));
-    if (!r.balance.equals(r.expectedCredit)) {
-      r.failures.add(
-          "balance of " + account + " is " + r.balance + ", expected " + r.expectedCredit);
-    }
-    if (r.measured.fulfilled.sum() == 0) {
-      r.failures.add("nothing was fulfilled in the measured phase");
     }
   }
 
@@ -451,52 +369,6 @@ public final class LoadBenchmark {
         churnUnits > 0 ? " (" + churnUnits + " churn connections: pay, then close)" : "",
         (System.nanoTime() - t) / 1e9);
     return pool;
-  }
-
-  /** Opens {@code n} STREAM connections with SPSP queries, at most {@code clients} at a time. */
-  private List<PacketFactory.Connection> openConnections(ReactorHttp http, int n)
-      throws InterruptedException {
-    PacketFactory.Connection[] opened = new PacketFactory.Connection[n];
-    Semaphore inFlight = new Semaphore(options.clients());
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Map<String, String> accept = Map.of("Accept", "application/spsp4+json");
-    for (int i = 0; i < n && failure.get() == null; i++) {
-      if (!inFlight.tryAcquire(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("SPSP queries not answered within 60 s");
-      }
-      int index = i;
-      http.get("/" + account, accept)
-          .whenComplete(
-              (r, e) -> {
-                try {
-                  if (e != null || r.status() != 200) {
-                    failure.compareAndSet(
-                        null,
-                        e != null
-                            ? e
-                            : new IllegalStateException("SPSP " + r.status() + " " + r.text()));
-                    return;
-                  }
-                  JsonNode spsp = json.readTree(r.body());
-                  opened[index] =
-                      new PacketFactory.Connection(
-                          IlpAddress.of(spsp.get("destination_account").asString()),
-                          StreamKeys.derive(
-                              Base64.getDecoder().decode(spsp.get("shared_secret").asString())));
-                } catch (RuntimeException x) {
-                  failure.compareAndSet(null, x);
-                } finally {
-                  inFlight.release();
-                }
-              });
-    }
-    if (!inFlight.tryAcquire(options.clients(), 60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("SPSP queries not answered within 60 s");
-    }
-    if (failure.get() != null) {
-      throw new IllegalStateException("SPSP query failed: " + failure.get(), failure.get());
-    }
-    return List.of(opened);
   }
 
   static void log(String label, String format, Object... args) {

@@ -1,20 +1,27 @@
 package dev.inlet.deploy;
 
+import static dev.inlet.deploy.ChartRender.at;
+import static dev.inlet.deploy.ChartRender.chart;
+import static dev.inlet.deploy.ChartRender.container;
+import static dev.inlet.deploy.ChartRender.decoded;
+import static dev.inlet.deploy.ChartRender.env;
+import static dev.inlet.deploy.ChartRender.list;
+import static dev.inlet.deploy.ChartRender.listAt;
+import static dev.inlet.deploy.ChartRender.map;
+import static dev.inlet.deploy.ChartRender.mapAt;
+import static dev.inlet.deploy.ChartRender.render;
+import static dev.inlet.deploy.ChartRender.secretRef;
+import static dev.inlet.deploy.ChartRender.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import com.marcnuri.helm.TemplateCommand;
-import java.nio.charset.StandardCharsets;
+import dev.inlet.deploy.ChartRender.Manifests;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -24,7 +31,6 @@ import org.yaml.snakeyaml.Yaml;
  * with the rendered manifests read back as YAML.
  */
 class HelmChartTest {
-  private static final Path chart = Path.of("helm", "inlet");
   private static final String externalDb = "jdbc:postgresql://postgres.db.svc:5432/inlet";
   private static final String adminToken = "admin-t0ken-of-at-least-32-characters";
   private static final String connectorToken = "connector-t0ken-of-at-least-32-characters";
@@ -334,109 +340,5 @@ class HelmChartTest {
     for (String name : List.of("INLET_ILP_ADDRESS", "INLET_ASSET_CODE", "INLET_ASSET_SCALE")) {
       assertThat(env.get(name)).as(name).containsKey("value");
     }
-  }
-
-  private static Manifests render(Map<String, Object> values) {
-    TemplateCommand template = new Helm(chart).template().withName("inlet").withNamespace("pay");
-    new LinkedHashMap<>(values).forEach(template::set);
-    return new Manifests(template.call());
-  }
-
-  /** The documents of one render. */
-  private static final class Manifests {
-    final String text;
-    final List<Map<String, Object>> docs = new ArrayList<>();
-
-    Manifests(String text) {
-      this.text = text;
-      for (Object doc : new Yaml().loadAll(text)) {
-        if (doc != null) {
-          docs.add(map(doc));
-        }
-      }
-    }
-
-    List<Map<String, Object>> all(String kind) {
-      return docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
-    }
-
-    Map<String, Object> one(String kind) {
-      List<Map<String, Object>> found = all(kind);
-      assertThat(found).as("rendered %s", kind).hasSize(1);
-      return found.get(0);
-    }
-
-    @Override
-    public String toString() {
-      return text;
-    }
-  }
-
-  private static Map<String, Object> container(Map<String, Object> deployment) {
-    List<Object> containers = listAt(deployment, "spec", "template", "spec", "containers");
-    assertThat(containers).hasSize(1);
-    return map(containers.get(0));
-  }
-
-  private static Map<String, Map<String, Object>> env(Map<String, Object> deployment) {
-    Map<String, Map<String, Object>> env = new LinkedHashMap<>();
-    for (Object e : list(container(deployment).get("env"))) {
-      Map<String, Object> var = map(e);
-      assertThat(env.put((String) var.get("name"), var))
-          .as("duplicate env %s", var.get("name"))
-          .isNull();
-    }
-    return env;
-  }
-
-  private static Map<String, Object> secretRef(Map<String, Map<String, Object>> env, String name) {
-    assertThat(env).containsKey(name);
-    Object ref = at(env.get(name), "valueFrom", "secretKeyRef");
-    assertThat(ref).as("%s from a secretKeyRef", name).isNotNull();
-    return map(ref);
-  }
-
-  private static Map<String, Object> volume(Map<String, Object> deployment, String name) {
-    return (listAt(deployment, "spec", "template", "spec", "volumes"))
-        .stream()
-            .map(HelmChartTest::map)
-            .filter(v -> name.equals(v.get("name")))
-            .findFirst()
-            .orElseThrow();
-  }
-
-  private static String decoded(Map<String, Object> secret, String key) {
-    Object value = at(secret, "data", key);
-    assertThat(value).as("Secret key %s", key).isNotNull();
-    return new String(Base64.getDecoder().decode((String) value), StandardCharsets.UTF_8);
-  }
-
-  private static Object at(Object node, String... path) {
-    Object current = node;
-    for (String key : path) {
-      if (!(current instanceof Map<?, ?> m)) {
-        return null;
-      }
-      current = m.get(key);
-    }
-    return current;
-  }
-
-  private static Map<String, Object> mapAt(Object node, String... path) {
-    return map(at(node, path));
-  }
-
-  private static List<Object> listAt(Object node, String... path) {
-    return list(at(node, path));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> list(Object o) {
-    return (List<Object>) Objects.requireNonNull(o);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object o) {
-    return (Map<String, Object>) Objects.requireNonNull(o);
   }
 }

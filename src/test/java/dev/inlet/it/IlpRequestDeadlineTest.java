@@ -71,15 +71,9 @@ class IlpRequestDeadlineTest {
   @Test
   void aTrickledBodyIsCutOffAfterTheAnswerToTheRequestBeforeIt() throws Exception {
     TestSender sender = TestSender.open(inlet, "tom");
-    byte[] first =
-        RawHttp.request(
-            "POST",
-            "/ilp",
-            inlet.ilpPort,
-            auth,
-            IlpCodec.encode(sender.prepare(7, 1, 0, new StreamMoney(1, 1))));
+    byte[] first = ilpPost(IlpCodec.encode(sender.prepare(7, 1, 0, new StreamMoney(1, 1))));
     byte[] body = IlpCodec.encode(sender.prepare(11, 2, 0, new StreamMoney(1, 1)));
-    byte[] second = RawHttp.request("POST", "/ilp", inlet.ilpPort, auth, body);
+    byte[] second = ilpPost(body);
     int headLength = second.length - body.length;
     try (Socket slow = new Socket("localhost", inlet.ilpPort)) {
       OutputStream out = slow.getOutputStream();
@@ -108,13 +102,7 @@ class IlpRequestDeadlineTest {
   @Test
   void aRequestSentWithinTheDeadlineIsServedHoweverSlowly() throws Exception {
     TestSender sender = TestSender.open(inlet, "tom");
-    byte[] request =
-        RawHttp.request(
-            "POST",
-            "/ilp",
-            inlet.ilpPort,
-            auth,
-            IlpCodec.encode(sender.prepare(3, 1, 0, new StreamMoney(1, 1))));
+    byte[] request = ilpPost(IlpCodec.encode(sender.prepare(3, 1, 0, new StreamMoney(1, 1))));
     try (Socket socket = new Socket("localhost", inlet.ilpPort)) {
       socket.setSoTimeout(5_000);
       OutputStream out = socket.getOutputStream();
@@ -159,5 +147,10 @@ class IlpRequestDeadlineTest {
   @FunctionalInterface
   private interface Check {
     boolean holds() throws Exception;
+  }
+
+  /** A whole {@code POST /ilp} request on the ILP port, with the connector's token. */
+  private static byte[] ilpPost(byte[] body) {
+    return RawHttp.request("POST", "/ilp", inlet.ilpPort, auth, body);
   }
 }

@@ -56,14 +56,7 @@ class ReplicasTest {
     first.createAccount("ivan", null);
     StreamConnectionDetails details = QuiltSender.resolve("$localhost:" + first.port + "/ivan");
 
-    SendMoneyResult result =
-        QuiltSender.payTo(
-            List.of(first.ilpUrl(), second.ilpUrl()),
-            TestInlet.connectorToken,
-            details,
-            400_000,
-            10_000,
-            Duration.ofSeconds(60));
+    SendMoneyResult result = payThroughBoth(details, Duration.ofSeconds(60));
 
     assertThat(result.successfulPayment()).isTrue();
     assertThat(first.balance("ivan")).isEqualTo(400_000L);
@@ -76,14 +69,7 @@ class ReplicasTest {
     second.createAccount("judy", "150000");
     StreamConnectionDetails details = QuiltSender.resolve("$localhost:" + second.port + "/judy");
 
-    SendMoneyResult result =
-        QuiltSender.payTo(
-            List.of(first.ilpUrl(), second.ilpUrl()),
-            TestInlet.connectorToken,
-            details,
-            400_000,
-            10_000,
-            Duration.ofSeconds(8));
+    SendMoneyResult result = payThroughBoth(details, Duration.ofSeconds(8));
 
     long balance = first.balance("judy");
     assertThat(balance)
@@ -91,5 +77,17 @@ class ReplicasTest {
         .isLessThanOrEqualTo(150_000L)
         .isPositive();
     assertThat(first.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
+  }
+
+  /** 400,000 in packets of at most 10,000, sent alternately through the two replicas. */
+  private static SendMoneyResult payThroughBoth(StreamConnectionDetails details, Duration timeout)
+      throws Exception {
+    return QuiltSender.payTo(
+        List.of(first.ilpUrl(), second.ilpUrl()),
+        TestInlet.connectorToken,
+        details,
+        400_000,
+        10_000,
+        timeout);
   }
 }

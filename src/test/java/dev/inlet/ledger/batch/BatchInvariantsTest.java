@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,39 +92,30 @@ class BatchInvariantsTest {
   void aPacketFulfilledWithMoneyMustBeCredited() {
     decide();
     changes.packets.remove(1);
-    assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
-        .isInstanceOf(InvariantViolation.class)
+    assertRefused()
         .hasMessage("packets fulfilled with money are the packets credited: got 1, expected 2");
   }
 
   @Test
   void theCreditedPacketsMustCarryWhatWasFulfilled() {
     decide();
-    PacketCredit first = changes.packets.get(0);
-    changes.packets.set(
-        0, new PacketCredit(first.connectionId(), first.sequence(), 51, first.accountId()));
-    assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
-        .isInstanceOf(InvariantViolation.class)
+    creditFirstPacket(51);
+    assertRefused()
         .hasMessage("the packets credited sum to the packets fulfilled: got 76, expected 75");
   }
 
   @Test
   void aCreditedPacketCarriesMoney() {
     decide();
-    PacketCredit first = changes.packets.get(0);
-    changes.packets.set(
-        0, new PacketCredit(first.connectionId(), first.sequence(), 0, first.accountId()));
-    assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
-        .isInstanceOf(InvariantViolation.class)
-        .hasMessageStartingWith("a credited packet carries money");
+    creditFirstPacket(0);
+    assertRefused().hasMessageStartingWith("a credited packet carries money");
   }
 
   @Test
   void anAccountsCreditIsTheSumOfItsPackets() {
     decide();
     changes.credits.get(account)[0]++;
-    assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
-        .isInstanceOf(InvariantViolation.class)
+    assertRefused()
         .hasMessage("an account's credit is the sum of its packets: got 76, expected 75");
   }
 
@@ -131,8 +123,7 @@ class BatchInvariantsTest {
   void noAccountIsCreditedWithoutPackets() {
     decide();
     changes.credits.put(8L, new long[] {1});
-    assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
-        .isInstanceOf(InvariantViolation.class)
+    assertRefused()
         .hasMessage("accounts credited are the accounts of credited packets: got 2, expected 1");
   }
 
@@ -140,8 +131,7 @@ class BatchInvariantsTest {
   void aConnectionsReceivedChangeIsTheSumOfItsPackets() {
     decide();
     changes.connections.get(ByteBuffer.wrap(connection)).received--;
-    assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
-        .isInstanceOf(InvariantViolation.class)
+    assertRefused()
         .hasMessage(
             "a connection's received change is the sum of its packets: got 74, expected 75");
   }
@@ -150,9 +140,7 @@ class BatchInvariantsTest {
   void everyCreditedPacketsConnectionIsWritten() {
     decide();
     changes.connections.clear();
-    assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
-        .isInstanceOf(InvariantViolation.class)
-        .hasMessageStartingWith("every credited packet's connection");
+    assertRefused().hasMessageStartingWith("every credited packet's connection");
   }
 
   @Test
@@ -179,6 +167,19 @@ class BatchInvariantsTest {
                     new ArrayList<>(List.of(PacketOutcome.of(Outcome.REJECTED))),
                     changes))
         .doesNotThrowAnyException();
+  }
+
+  /** The decided batch, as it stands, is refused. */
+  private AbstractThrowableAssert<?, ? extends Throwable> assertRefused() {
+    return assertThatThrownBy(() -> BatchInvariants.checkDecided(packets, outcomes, changes))
+        .isInstanceOf(InvariantViolation.class);
+  }
+
+  /** Corrupts the decided batch: its first credited packet carries {@code amount}. */
+  private void creditFirstPacket(long amount) {
+    PacketCredit first = changes.packets.get(0);
+    changes.packets.set(
+        0, new PacketCredit(first.connectionId(), first.sequence(), amount, first.accountId()));
   }
 
   private static LedgerState state() {

@@ -262,75 +262,41 @@ class BatchStatementTest {
 
   @Test
   void anAccountCreditedOtherThanItsPacketsFailsTheBatch() {
-    BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of())));
-    assertThatThrownBy(
-            () ->
-                BatchStatement.checkReturned(
-                    batch,
-                    List.of(
-                        new AccountTotals(account, 131, null, new BigDecimal(31)),
-                        new AccountTotals(connector, 0, null, new BigDecimal(-31))),
-                    connector))
-        .isInstanceOf(InvariantViolation.class)
-        .hasMessage("the batch statement credited account 2 with 31, expected 30");
+    assertReturnedTotalsFail(
+        "the batch statement credited account 2 with 31, expected 30",
+        new AccountTotals(account, 131, null, new BigDecimal(31)),
+        new AccountTotals(connector, 0, null, new BigDecimal(-31)));
   }
 
   @Test
   void entriesThatDoNotSumToZeroFailTheBatch() {
-    BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of())));
-    assertThatThrownBy(
-            () ->
-                BatchStatement.checkReturned(
-                    batch,
-                    List.of(
-                        new AccountTotals(account, 30, null, new BigDecimal(30)),
-                        new AccountTotals(connector, 0, null, new BigDecimal(-29))),
-                    connector))
-        .isInstanceOf(InvariantViolation.class)
-        .hasMessage("the batch statement's entries sum to 1, not zero");
+    assertReturnedTotalsFail(
+        "the batch statement's entries sum to 1, not zero",
+        new AccountTotals(account, 30, null, new BigDecimal(30)),
+        new AccountTotals(connector, 0, null, new BigDecimal(-29)));
   }
 
   @Test
   void anAccountOutsideTheBatchFailsIt() {
-    BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of())));
-    assertThatThrownBy(
-            () ->
-                BatchStatement.checkReturned(
-                    batch,
-                    List.of(
-                        new AccountTotals(9, 30, null, new BigDecimal(30)),
-                        new AccountTotals(connector, 0, null, new BigDecimal(-30))),
-                    connector))
-        .isInstanceOf(InvariantViolation.class)
-        .hasMessage("the batch statement credited account 9 with 30, expected nothing");
+    assertReturnedTotalsFail(
+        "the batch statement credited account 9 with 30, expected nothing",
+        new AccountTotals(9, 30, null, new BigDecimal(30)),
+        new AccountTotals(connector, 0, null, new BigDecimal(-30)));
   }
 
   @Test
   void aMissingAccountRowFailsTheBatch() {
-    BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of())));
-    assertThatThrownBy(
-            () ->
-                BatchStatement.checkReturned(
-                    batch,
-                    List.of(new AccountTotals(account, 30, null, new BigDecimal(30))),
-                    connector))
-        .isInstanceOf(InvariantViolation.class)
-        .hasMessage("the batch statement returned 1 accounts, expected 2");
+    assertReturnedTotalsFail(
+        "the batch statement returned 1 accounts, expected 2",
+        new AccountTotals(account, 30, null, new BigDecimal(30)));
   }
 
   @Test
   void anAccountPastItsReceiveLimitFailsTheBatch() {
-    BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of())));
-    assertThatThrownBy(
-            () ->
-                BatchStatement.checkReturned(
-                    batch,
-                    List.of(
-                        new AccountTotals(account, 130, 100L, new BigDecimal(30)),
-                        new AccountTotals(connector, 0, null, new BigDecimal(-30))),
-                    connector))
-        .isInstanceOf(InvariantViolation.class)
-        .hasMessage("account 2 received 130, past its receive limit 100");
+    assertReturnedTotalsFail(
+        "account 2 received 130, past its receive limit 100",
+        new AccountTotals(account, 130, 100L, new BigDecimal(30)),
+        new AccountTotals(connector, 0, null, new BigDecimal(-30)));
   }
 
   @Test
@@ -352,6 +318,17 @@ class BatchStatementTest {
                     state, List.of(new AccountTotals(account, 101, null, BigDecimal.ONE))))
         .isInstanceOf(InvariantViolation.class)
         .hasMessage("account 2 received 101 in the database but 100 as decided under locks");
+  }
+
+  /**
+   * For a batch of one packet of 30 to {@link #account}, {@link BatchStatement#checkReturned}
+   * refuses the totals {@code returned} with an {@link InvariantViolation} saying {@code message}.
+   */
+  private static void assertReturnedTotalsFail(String message, AccountTotals... returned) {
+    BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of())));
+    assertThatThrownBy(() -> BatchStatement.checkReturned(batch, List.of(returned), connector))
+        .isInstanceOf(InvariantViolation.class)
+        .hasMessage(message);
   }
 
   private static BatchChanges decide(List<PacketRecord> packets) {
