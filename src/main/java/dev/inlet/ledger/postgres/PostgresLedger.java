@@ -160,8 +160,7 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
       return;
     }
     // A batch the database refuses is applied again packet by packet, so that one bad packet cannot
-    // fail the
-    // others: a work list, not recursion, of at most 1 + live.size() groups.
+    // fail the others: a work list, not recursion, of at most 1 + live.size() groups.
     ArrayDeque<List<Pending>> groups = new ArrayDeque<>();
     groups.add(live);
     while (!groups.isEmpty()) {
@@ -213,8 +212,8 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
       } catch (SQLException e) {
         if (SqlStates.invariantViolated.equals(e.getSQLState())) {
           // The statement refused a batch that breaks a rule of money and wrote nothing: a bug,
-          // which redoing the
-          // batch cannot mend. Failed as a whole (UNAVAILABLE), counted and logged by commit.
+          // which redoing the batch cannot mend. Failed as a whole (UNAVAILABLE), counted and
+          // logged by commit.
           throw new InvariantViolation(
               "the batch statement refused the batch: " + e.getMessage(), e);
         }
