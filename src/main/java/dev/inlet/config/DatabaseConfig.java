@@ -45,9 +45,8 @@ class DatabaseConfig {
   static final Duration validationTimeout = Duration.ofSeconds(1);
 
   // No socketTimeout on purpose: it would cut off a commit in flight, whose outcome the ledger
-  // could then not know,
-  // and the admin ledger check legitimately reads whole tables. A database that hangs mid-statement
-  // holds the writer.
+  // could then not know, and the admin ledger check legitimately reads whole tables. A database
+  // that hangs mid-statement holds the writer.
 
   @Bean(destroyMethod = "close")
   EmbeddedDatabase embeddedDatabase(InletSettings settings) {
@@ -81,9 +80,8 @@ class DatabaseConfig {
               .setServerConfig("full_page_writes", "on")
               .setServerConfig("max_connections", "50")
               // Keep 1 GiB of WAL segments for reuse: a commit that reaches a segment PostgreSQL
-              // must create
-              // zero-fills and flushes 16 MiB first (30-80 ms here); a recycled one is already
-              // there.
+              // must create zero-fills and flushes 16 MiB first (30-80 ms here); a recycled one is
+              // already there.
               .setServerConfig("min_wal_size", "1GB")
               .start();
       log.info("Embedded PostgreSQL started on port {} with data directory {}", pg.getPort(), dir);
@@ -107,8 +105,7 @@ class DatabaseConfig {
     config.setConnectionTimeout(connectionTimeout.toMillis());
     config.setValidationTimeout(validationTimeout.toMillis());
     // The driver's TCP connect timeout (seconds; its default is 10), so that an attempt to reach a
-    // host that drops
-    // packets ends with the wait above instead of outliving it.
+    // host that drops packets ends with the wait above instead of outliving it.
     config.addDataSourceProperty("connectTimeout", connectionTimeout.toSeconds());
     if (embedded.postgres() != null) {
       config.setJdbcUrl(

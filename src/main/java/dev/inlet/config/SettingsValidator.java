@@ -40,33 +40,14 @@ final class SettingsValidator {
     if (s.assetScale() == null || s.assetScale() < 0 || s.assetScale() > 255) {
       throw new IllegalStateException("INLET_ASSET_SCALE must be from 0 to 255");
     }
-    if (s.idleTimeout() == null || s.idleTimeout().isNegative() || s.idleTimeout().isZero()) {
-      throw new IllegalStateException(
-          "INLET_IDLE_TIMEOUT must be a positive duration, such as 60s");
-    }
-    if (s.ilpPort() == null || s.ilpPort() < 0 || s.ilpPort() > 65535) {
-      throw new IllegalStateException(
-          "INLET_ILP_PORT must be a TCP port from 0 (any free port) to 65535");
-    }
-    if (s.ilpRequestTimeout() == null
-        || s.ilpRequestTimeout().isNegative()
-        || s.ilpRequestTimeout().isZero()) {
-      throw new IllegalStateException(
-          "INLET_ILP_REQUEST_TIMEOUT must be a positive duration, such as 10s");
-    }
-    if (s.managementPort() == null || s.managementPort() < 0 || s.managementPort() > 65535) {
-      throw new IllegalStateException(
-          "INLET_MANAGEMENT_PORT must be a TCP port from 0 (any free port) to 65535");
-    }
+    requirePositive(s.idleTimeout(), "INLET_IDLE_TIMEOUT", "60s");
+    requirePort(s.ilpPort(), "INLET_ILP_PORT");
+    requirePositive(s.ilpRequestTimeout(), "INLET_ILP_REQUEST_TIMEOUT", "10s");
+    requirePort(s.managementPort(), "INLET_MANAGEMENT_PORT");
     if (s.adminAuthMaxFailures() == null || s.adminAuthMaxFailures() < 1) {
       throw new IllegalStateException("INLET_ADMIN_AUTH_MAX_FAILURES must be at least 1");
     }
-    if (s.adminAuthWindow() == null
-        || s.adminAuthWindow().isNegative()
-        || s.adminAuthWindow().isZero()) {
-      throw new IllegalStateException(
-          "INLET_ADMIN_AUTH_WINDOW must be a positive duration, such as 1m");
-    }
+    requirePositive(s.adminAuthWindow(), "INLET_ADMIN_AUTH_WINDOW", "1m");
     requireLongEnough(s.adminToken(), "INLET_ADMIN_TOKEN");
     requireLongEnough(s.connectorToken(), "INLET_CONNECTOR_TOKEN");
     Duration maxIdle = s.unpaidConnectionMaxIdle();
@@ -90,6 +71,20 @@ final class SettingsValidator {
               throw new IllegalStateException(
                   "INLET_DEFAULT_ACCOUNT is not a valid account name: " + name);
             });
+  }
+
+  private static void requirePositive(Duration value, String variable, String example) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalStateException(
+          variable + " must be a positive duration, such as " + example);
+    }
+  }
+
+  private static void requirePort(Integer port, String variable) {
+    if (port == null || port < 0 || port > 65535) {
+      throw new IllegalStateException(
+          variable + " must be a TCP port from 0 (any free port) to 65535");
+    }
   }
 
   /** A token the operator set (never one Inlet generated) must be long; the message omits it. */

@@ -73,8 +73,7 @@ public final class IlpOverHttp {
             HttpStatus.CONTENT_TOO_LARGE,
             "ilp-packet-too-large",
             "An ILP Prepare is at most " + IlpCodec.maxPrepareBytes + " bytes");
-    this.malformed =
-        problem(HttpStatus.BAD_REQUEST, "malformed-request", "The request is not valid HTTP/1.1");
+    this.malformed = json.writeValueAsBytes(Problems.malformedRequest());
     this.internalError = json.writeValueAsBytes(Problems.internalError());
   }
 

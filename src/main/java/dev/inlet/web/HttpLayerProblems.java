@@ -25,6 +25,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import reactor.netty.NettyPipeline;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -179,7 +180,7 @@ public final class HttpLayerProblems extends ChannelDuplexHandler {
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     response
         .headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
+        .set(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
         .set(RequestIds.header, id)
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -205,8 +206,7 @@ public final class HttpLayerProblems extends ChannelDuplexHandler {
       this.known =
           Map.of(
               400,
-              render(
-                  HttpStatus.BAD_REQUEST, "malformed-request", "The request is not valid HTTP/1.1"),
+              json.writeValueAsBytes(Problems.malformedRequest()),
               414,
               render(
                   HttpStatus.URI_TOO_LONG,
@@ -228,8 +228,7 @@ public final class HttpLayerProblems extends ChannelDuplexHandler {
       }
       HttpStatus resolved = HttpStatus.resolve(status);
       HttpStatus shown = resolved == null ? HttpStatus.BAD_REQUEST : resolved;
-      String reason = shown.getReasonPhrase();
-      return render(shown, reason.toLowerCase().replace(' ', '-'), reason);
+      return render(shown, Problems.slug(shown), shown.getReasonPhrase());
     }
 
     private byte[] render(HttpStatus status, String slug, String detail) {

@@ -43,7 +43,7 @@ public final class ProblemExceptionHandler implements WebExceptionHandler {
       problem =
           Problems.problem(
               known == null ? HttpStatus.BAD_REQUEST : known,
-              reason.toLowerCase().replace(' ', '-'),
+              known == null ? "error" : Problems.slug(known),
               e.getReason() != null ? e.getReason() : reason);
     } else {
       RequestIdFilter.logging(

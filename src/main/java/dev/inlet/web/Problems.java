@@ -1,6 +1,7 @@
 package dev.inlet.web;
 
 import java.net.URI;
+import java.util.Locale;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -58,6 +59,23 @@ public final class Problems {
     ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
     p.setType(URI.create("urn:inlet:problem:" + slug));
     return p;
+  }
+
+  /**
+   * The slug of a problem that says no more than its status: the reason phrase in lower case,
+   * spaces as hyphens ({@code bad-request}, {@code not-found}).
+   */
+  public static String slug(HttpStatus status) {
+    return status.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-');
+  }
+
+  /**
+   * 400: the request is not HTTP/1.1 a server can read (it is answered, then the connection
+   * closes).
+   */
+  public static ProblemDetail malformedRequest() {
+    return problem(
+        HttpStatus.BAD_REQUEST, "malformed-request", "The request is not valid HTTP/1.1");
   }
 
   /**

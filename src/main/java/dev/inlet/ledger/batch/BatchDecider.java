@@ -99,8 +99,7 @@ public final class BatchDecider {
             : null;
     if (credited != null && credited == p.amount()) {
       // Before the closed check: a retry of a packet that closed the connection (or came before the
-      // close) is
-      // fulfilled again, as any retry.
+      // close) is fulfilled again, as any retry.
       outcome = Outcome.DUPLICATE;
     } else if (connection.closed) {
       outcome = Outcome.CONNECTION_CLOSED;

@@ -274,20 +274,17 @@ final class BatchStatement {
   static String streamTotals(List<StreamRow> rows) {
     StringBuilder b = new StringBuilder(2 + rows.size() * 48).append('{');
     for (StreamRow s : rows) {
-      if (b.length() > 1) {
-        b.append(',');
-      }
-      b.append("\"(")
-          .append(s.streamId())
+      PgLiterals.openRecord(b);
+      b.append(s.streamId())
           .append(',')
           .append(Long.toUnsignedString(s.received()))
           .append(',')
           .append(Long.toUnsignedString(s.receiveMax()))
           .append(',')
-          .append(s.closed() ? 't' : 'f')
-          .append(")\"");
+          .append(s.closed() ? 't' : 'f');
+      PgLiterals.closeRecord(b);
     }
-    return b.append('}').toString();
+    return PgLiterals.closeArray(b);
   }
 
   /**

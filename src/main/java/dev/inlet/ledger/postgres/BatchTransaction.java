@@ -128,8 +128,8 @@ final class BatchTransaction {
   }
 
   /**
-   * Locks the batch's connections in id order and reads each with its streams (in its row since
-   * db/V5): one row per stream, or one with no stream for a connection that has none.
+   * Locks the batch's connections in id order and reads each with its streams (in its row, db/V1):
+   * one row per stream, or one with no stream for a connection that has none.
    *
    * @return connections found
    */

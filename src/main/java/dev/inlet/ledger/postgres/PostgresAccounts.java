@@ -220,7 +220,7 @@ public final class PostgresAccounts implements Accounts {
                       + " in "
                       + rs.getLong(5));
             });
-    // Packets carry no foreign keys (db/V3): their references are checked here instead.
+    // Packets carry no foreign keys (db/V1): their references are checked here instead.
     jdbc.sql(
             "SELECT p.connection_id, p.sequence FROM packets p "
                 + "WHERE NOT EXISTS (SELECT 1 FROM connections c WHERE c.id = p.connection_id) "

@@ -160,8 +160,7 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
       return;
     }
     // A batch the database refuses is applied again packet by packet, so that one bad packet cannot
-    // fail the
-    // others: a work list, not recursion, of at most 1 + live.size() groups.
+    // fail the others: a work list, not recursion, of at most 1 + live.size() groups.
     ArrayDeque<List<Pending>> groups = new ArrayDeque<>();
     groups.add(live);
     while (!groups.isEmpty()) {
@@ -208,18 +207,18 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     }
     LedgerState cached = cache.stateFor(packets);
     for (int attempt = 1; ; attempt++) {
+      boolean onCache = attempt == 1 && cached != null;
       try {
-        return attempt == 1 && cached != null ? writeCached(packets, cached) : writeLocked(packets);
+        return onCache ? writeCached(packets, cached) : writeLocked(packets);
       } catch (SQLException e) {
         if (SqlStates.invariantViolated.equals(e.getSQLState())) {
           // The statement refused a batch that breaks a rule of money and wrote nothing: a bug,
-          // which redoing the
-          // batch cannot mend. Failed as a whole (UNAVAILABLE), counted and logged by commit.
+          // which redoing the batch cannot mend. Failed as a whole (UNAVAILABLE), counted and
+          // logged by commit.
           throw new InvariantViolation(
               "the batch statement refused the batch: " + e.getMessage(), e);
         }
-        boolean redo =
-            attempt == 1 && cached != null ? !SqlStates.unreachable(e) : SqlStates.retryLocked(e);
+        boolean redo = onCache ? !SqlStates.unreachable(e) : SqlStates.retryLocked(e);
         if (!redo || attempt >= maxWriteAttempts) {
           throw e;
         }
@@ -238,11 +237,14 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
   private List<PacketOutcome> writeCached(List<PacketRecord> packets, LedgerState cached)
       throws SQLException {
     boolean committed = false;
-    try (Connection c = dataSource.getConnection()) {
+    try {
+      // Decided before a pooled connection is taken: it is held for the statement alone.
       BatchChanges changes = new BatchChanges();
       List<PacketOutcome> outcomes = decider.decide(packets, cached, changes);
-      c.setAutoCommit(true);
-      remember(statement.execute(c, changes));
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(true);
+        remember(statement.execute(c, changes));
+      }
       committed = true;
       commits.increment();
       metrics.batch(true);
