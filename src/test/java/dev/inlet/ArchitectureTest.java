@@ -120,10 +120,16 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyTheLedgerAdapterAndConfigurationTouchJdbc() {
+  void onlyTheLedgerAdapterConfigurationAndFeatureStoresTouchJdbc() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("dev.inlet.ledger.postgres..", "dev.inlet.config..")
+        .resideOutsideOfPackages(
+            "dev.inlet.ledger.postgres..",
+            "dev.inlet.config..",
+            "dev.inlet.merchant..",
+            "dev.inlet.invoice..",
+            "dev.inlet.events..",
+            "dev.inlet.webhook..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("java.sql..", "javax.sql..", "org.springframework.jdbc..")

@@ -4,6 +4,10 @@ import dev.inlet.ledger.Account;
 import dev.inlet.ledger.Accounts;
 import dev.inlet.ledger.ConnectionView;
 import dev.inlet.ledger.LedgerCheck;
+import dev.inlet.merchant.Merchant;
+import dev.inlet.merchant.Merchants;
+import dev.inlet.web.Amounts;
+import dev.inlet.web.JsonBodies;
 import dev.inlet.web.Problems;
 import dev.inlet.web.RequestIdFilter;
 import dev.inlet.web.RequestValues;
@@ -46,12 +50,15 @@ public final class AdminHandler {
 
   private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
   private final Accounts accounts;
+  private final Merchants merchants;
   private final JsonMapper json;
   private final String assetCode;
   private final int assetScale;
 
-  public AdminHandler(Accounts accounts, JsonMapper json, String assetCode, int assetScale) {
+  public AdminHandler(
+      Accounts accounts, Merchants merchants, JsonMapper json, String assetCode, int assetScale) {
     this.accounts = accounts;
+    this.merchants = merchants;
     this.json = json;
     this.assetCode = assetCode;
     this.assetScale = assetScale;
@@ -82,35 +89,59 @@ public final class AdminHandler {
                 return Problems.respond(
                     HttpStatus.BAD_REQUEST, "invalid-amount", "receive_limit: " + e.getMessage());
               }
-              return blocking(() -> accounts.create(name, assetCode, assetScale, limit))
-                  .flatMap(
-                      created ->
-                          created
-                              .map(
-                                  a -> {
-                                    RequestIdFilter.logging(
-                                        request, () -> log.info("Account {} created", a.name()));
-                                    return a;
-                                  })
-                              .map(
-                                  a ->
-                                      ServerResponse.created(
-                                              URI.create("/admin/accounts/" + a.name()))
-                                          .contentType(MediaType.APPLICATION_JSON)
-                                          .bodyValue(view(a, request)))
-                              .orElseGet(
-                                  () ->
-                                      Problems.respond(
-                                          HttpStatus.CONFLICT,
-                                          "account-exists",
-                                          "An account named '" + name + "' exists")));
+              JsonNode merchantField = body.get("merchant");
+              if (merchantField != null
+                  && !merchantField.isNull()
+                  && (!merchantField.isString()
+                      || !Merchant.isValidName(merchantField.asString()))) {
+                return Problems.respond(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid-merchant-name",
+                    "merchant must be " + Merchant.nameRule);
+              }
+              String merchant =
+                  merchantField == null || merchantField.isNull() ? null : merchantField.asString();
+              // 0: no merchant; -1: a merchant name no merchant has.
+              Mono<Long> owner =
+                  merchant == null
+                      ? Mono.just(0L)
+                      : blocking(
+                          () -> merchants.findByName(merchant).map(Merchant::id).orElse(-1L));
+              return owner.flatMap(
+                  merchantId ->
+                      merchantId < 0
+                          ? Problems.respond(
+                              HttpStatus.BAD_REQUEST,
+                              "unknown-merchant",
+                              "No merchant named '" + merchant + "'")
+                          : created(request, name, limit, merchantId == 0 ? null : merchantId));
             })
-        .onErrorResume(
-            JsonBodies.InvalidBody.class,
-            e ->
-                e.status() == HttpStatus.CONTENT_TOO_LARGE
-                    ? Problems.tooLarge(request, "invalid-request-body", e.getMessage())
-                    : Problems.respond(e.status(), "invalid-request-body", e.getMessage()));
+        .onErrorResume(JsonBodies.InvalidBody.class, e -> JsonBodies.problem(request, e));
+  }
+
+  private Mono<ServerResponse> created(
+      ServerRequest request, String name, Long limit, Long merchantId) {
+    return blocking(() -> accounts.create(name, assetCode, assetScale, limit, merchantId))
+        .flatMap(
+            created ->
+                created
+                    .map(
+                        a -> {
+                          RequestIdFilter.logging(
+                              request, () -> log.info("Account {} created", a.name()));
+                          return a;
+                        })
+                    .map(
+                        a ->
+                            ServerResponse.created(URI.create("/admin/accounts/" + a.name()))
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(view(a, request)))
+                    .orElseGet(
+                        () ->
+                            Problems.respond(
+                                HttpStatus.CONFLICT,
+                                "account-exists",
+                                "An account named '" + name + "' exists")));
   }
 
   /** {@code GET /admin/accounts/{name}}. */

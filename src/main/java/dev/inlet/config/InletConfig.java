@@ -7,6 +7,7 @@ import dev.inlet.ledger.postgres.LedgerMetrics;
 import dev.inlet.ledger.postgres.PostgresAccounts;
 import dev.inlet.ledger.postgres.PostgresConnectionPruner;
 import dev.inlet.ledger.postgres.PostgresLedger;
+import dev.inlet.merchant.Merchants;
 import dev.inlet.spsp.SpspHandler;
 import dev.inlet.stream.ReceiverLimits;
 import dev.inlet.stream.StreamReceiver;
@@ -176,7 +177,8 @@ class InletConfig {
   }
 
   @Bean
-  AdminHandler adminHandler(PostgresAccounts accounts, JsonMapper json, InletSettings settings) {
-    return new AdminHandler(accounts, json, settings.assetCode(), settings.assetScale());
+  AdminHandler adminHandler(
+      PostgresAccounts accounts, Merchants merchants, JsonMapper json, InletSettings settings) {
+    return new AdminHandler(accounts, merchants, json, settings.assetCode(), settings.assetScale());
   }
 }

@@ -2,6 +2,7 @@ package dev.inlet.config;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.inlet.admin.AdminHandler;
+import dev.inlet.merchant.MerchantAdminHandler;
 import dev.inlet.spsp.SpspHandler;
 import dev.inlet.web.BearerAuth;
 import dev.inlet.web.FailedAuthentications;
@@ -18,8 +19,8 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Every WebFlux route of Inlet, in one place: SPSP and the admin API. {@code POST /ilp} has its own
- * listener ({@link dev.inlet.transport.IlpHttpServer}).
+ * SPSP and the admin API's routes; the merchant API's ({@code /v1}) are with their features. {@code
+ * POST /ilp} has its own listener ({@link dev.inlet.transport.IlpHttpServer}).
  */
 @Configuration(proxyBeanMethods = false)
 class Routes {
@@ -36,8 +37,15 @@ class Routes {
 
   @Bean
   RouterFunction<ServerResponse> adminRoutes(
-      AdminHandler admin, Secrets secrets, FailedAuthentications failedAdminAuthentications) {
+      AdminHandler admin,
+      MerchantAdminHandler merchants,
+      Secrets secrets,
+      FailedAuthentications failedAdminAuthentications) {
     return RouterFunctions.route()
+        .POST("/admin/merchants", merchants::create)
+        .GET("/admin/merchants/{name}", merchants::merchant)
+        .POST("/admin/merchants/{name}/api-keys", merchants::issueKey)
+        .DELETE("/admin/merchants/{name}/api-keys/{id}", merchants::revokeKey)
         .POST("/admin/accounts", admin::createAccount)
         .GET("/admin/accounts/{name}", admin::account)
         .GET("/admin/accounts/{name}/connections", admin::connections)

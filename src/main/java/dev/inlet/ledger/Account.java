@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * @param received total ever credited, unsigned 64-bit
  * @param receiveLimit the most the account will ever receive, unsigned 64-bit, or null for no limit
  * @param createdAt creation time
+ * @param merchantId the merchant that owns it (its invoices, events and webhooks), or null
  */
 public record Account(
     long id,
@@ -25,7 +26,8 @@ public record Account(
     long balance,
     long received,
     Long receiveLimit,
-    Instant createdAt) {
+    Instant createdAt,
+    Long merchantId) {
 
   private static final Pattern validName = Pattern.compile("[A-Za-z0-9_~-]{1,64}");
 

@@ -13,9 +13,11 @@ public interface Accounts {
    * Creates a receiving account in the given asset.
    *
    * @param receiveLimit the most it will ever receive (unsigned 64-bit) or null
+   * @param merchantId the merchant that owns it, or null
    * @return the account, or empty when the name is taken
    */
-  Optional<Account> create(String name, String assetCode, int assetScale, Long receiveLimit);
+  Optional<Account> create(
+      String name, String assetCode, int assetScale, Long receiveLimit, Long merchantId);
 
   /** The receiving account of that name. */
   Optional<Account> findByName(String name);

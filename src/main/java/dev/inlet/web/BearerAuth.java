@@ -3,6 +3,7 @@ package dev.inlet.web;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.HandlerFilterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
 
 /**
  * Guards routes with {@code Authorization: Bearer <token>} (RFC 6750 §2.1), the token compared in
@@ -45,35 +47,59 @@ public final class BearerAuth {
   public static HandlerFilterFunction<ServerResponse, ServerResponse> requiring(
       String token, FailedAuthentications failures) {
     Predicate<String> admits = admitting(token);
+    return authenticating(
+        header -> admits.test(header) ? Mono.just(Boolean.TRUE) : Mono.empty(), null, failures);
+  }
+
+  /**
+   * As {@link #requiring}, for tokens looked up rather than compared: {@code principal} maps the
+   * {@code Authorization} header value (null when absent) to whom it authenticates, or to an empty
+   * Mono when it authenticates nobody. The principal is put in the request's attributes under
+   * {@code attribute} (unless null) for the handler.
+   */
+  public static <T> HandlerFilterFunction<ServerResponse, ServerResponse> authenticating(
+      Function<String, Mono<T>> principal, String attribute, FailedAuthentications failures) {
     return (request, next) -> {
       String client = clientAddress(request);
       long waitNanos = failures.retryAfterNanos(client);
       if (waitNanos > 0) {
         return failures.tooMany(waitNanos);
       }
-      if (admits.test(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))) {
-        return next.handle(request);
-      }
-      boolean limitReached = failures.failed(client);
-      RequestIdFilter.logging(
-          request,
-          () ->
-              log.warn(
-                  "Failed authentication from {} on {} {}{}",
-                  client,
-                  request.method(),
-                  request.path(),
-                  limitReached
-                      ? ": "
-                          + failures.maxFailures()
-                          + " failures, further requests from this address get 429 for up to "
-                          + failures.window()
-                      : ""));
-      return ServerResponse.status(HttpStatus.UNAUTHORIZED)
-          .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
-          .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-          .bodyValue(Problems.unauthorized());
+      return principal
+          .apply(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))
+          .map(
+              p -> {
+                if (attribute != null) {
+                  request.attributes().put(attribute, p);
+                }
+                return true;
+              })
+          .defaultIfEmpty(false)
+          .flatMap(admitted -> admitted ? next.handle(request) : refuse(request, client, failures));
     };
+  }
+
+  private static Mono<ServerResponse> refuse(
+      ServerRequest request, String client, FailedAuthentications failures) {
+    boolean limitReached = failures.failed(client);
+    RequestIdFilter.logging(
+        request,
+        () ->
+            log.warn(
+                "Failed authentication from {} on {} {}{}",
+                client,
+                request.method(),
+                request.path(),
+                limitReached
+                    ? ": "
+                        + failures.maxFailures()
+                        + " failures, further requests from this address get 429 for up to "
+                        + failures.window()
+                    : ""));
+    return ServerResponse.status(HttpStatus.UNAUTHORIZED)
+        .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .bodyValue(Problems.unauthorized());
   }
 
   /**
@@ -84,33 +110,39 @@ public final class BearerAuth {
   public static Predicate<String> admitting(String token) {
     byte[] expected = token.getBytes(StandardCharsets.UTF_8);
     return given -> {
-      if (given == null) {
-        return false;
-      }
-      int end = given.length();
-      while (end > 0 && isOptionalWhitespace(given.charAt(end - 1))) {
-        end--;
-      }
-      int start = 0;
-      while (start < end && isOptionalWhitespace(given.charAt(start))) {
-        start++;
-      }
-      int scheme = challenge.length();
-      if (end - start <= scheme + 1
-          || !given.regionMatches(true, start, challenge, 0, scheme)
-          || given.charAt(start + scheme) != ' ') {
-        return false;
-      }
-      int from = start + scheme + 1;
-      while (from < end && given.charAt(from) == ' ') {
-        from++;
-      }
-      if (from == end) {
-        return false;
-      }
-      byte[] presented = given.substring(from, end).getBytes(StandardCharsets.UTF_8);
-      return MessageDigest.isEqual(expected, presented);
+      String presented = presented(given);
+      return presented != null
+          && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8));
     };
+  }
+
+  /**
+   * The bearer token an {@code Authorization} header value (null when absent) carries, parsed as
+   * the class says; null when it carries none.
+   */
+  public static String presented(String given) {
+    if (given == null) {
+      return null;
+    }
+    int end = given.length();
+    while (end > 0 && isOptionalWhitespace(given.charAt(end - 1))) {
+      end--;
+    }
+    int start = 0;
+    while (start < end && isOptionalWhitespace(given.charAt(start))) {
+      start++;
+    }
+    int scheme = challenge.length();
+    if (end - start <= scheme + 1
+        || !given.regionMatches(true, start, challenge, 0, scheme)
+        || given.charAt(start + scheme) != ' ') {
+      return null;
+    }
+    int from = start + scheme + 1;
+    while (from < end && given.charAt(from) == ' ') {
+      from++;
+    }
+    return from == end ? null : given.substring(from, end);
   }
 
   private static boolean isOptionalWhitespace(char c) {

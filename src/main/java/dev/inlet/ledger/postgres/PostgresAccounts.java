@@ -34,7 +34,7 @@ public final class PostgresAccounts implements Accounts {
   public static final String connectorAccountName = "@connector";
 
   private static final String accountColumns =
-      "id, name, asset_code, asset_scale, balance, received, receive_limit, created_at";
+      "id, name, asset_code, asset_scale, balance, received, receive_limit, created_at, merchant_id";
 
   private final JdbcClient jdbc;
   private final TransactionTemplate snapshot;
@@ -63,18 +63,19 @@ public final class PostgresAccounts implements Accounts {
 
   @Override
   public Optional<Account> create(
-      String name, String assetCode, int assetScale, Long receiveLimit) {
+      String name, String assetCode, int assetScale, Long receiveLimit, Long merchantId) {
     try {
       return Optional.of(
           jdbc.sql(
-                  "INSERT INTO accounts (name, kind, asset_code, asset_scale, receive_limit) "
-                      + "VALUES (?, 'receiving', ?, ?, ?) RETURNING "
+                  "INSERT INTO accounts (name, kind, asset_code, asset_scale, receive_limit, merchant_id) "
+                      + "VALUES (?, 'receiving', ?, ?, ?, ?) RETURNING "
                       + accountColumns)
               .params(
                   name,
                   assetCode,
                   assetScale,
-                  receiveLimit == null ? null : Uint64.toNumeric(receiveLimit))
+                  receiveLimit == null ? null : Uint64.toNumeric(receiveLimit),
+                  merchantId)
               .query(PostgresAccounts::account)
               .single());
     } catch (DuplicateKeyException e) {
@@ -266,7 +267,8 @@ public final class PostgresAccounts implements Accounts {
         uint64(rs, "balance"),
         uint64(rs, "received"),
         limit == null ? null : Uint64.fromNumeric(limit),
-        instant(rs, "created_at"));
+        instant(rs, "created_at"),
+        rs.getObject("merchant_id", Long.class));
   }
 
   private static long uint64(ResultSet rs, String column) throws SQLException {

@@ -1,20 +1,21 @@
-package dev.inlet.admin;
+package dev.inlet.web;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Reads a bounded JSON object body; anything else fails with {@link InvalidBody} (400 or 413). */
-final class JsonBodies {
+public final class JsonBodies {
   private JsonBodies() {}
 
-  static Mono<JsonNode> read(ServerRequest request, JsonMapper json, int maxBytes) {
+  public static Mono<JsonNode> read(ServerRequest request, JsonMapper json, int maxBytes) {
     return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), maxBytes)
         .onErrorMap(
             DataBufferLimitException.class,
@@ -43,8 +44,17 @@ final class JsonBodies {
             });
   }
 
+  /**
+   * The problem answer for a body {@link #read} refused: 413 or 400 {@code invalid-request-body}.
+   */
+  public static Mono<ServerResponse> problem(ServerRequest request, InvalidBody e) {
+    return e.status() == HttpStatus.CONTENT_TOO_LARGE
+        ? Problems.tooLarge(request, "invalid-request-body", e.getMessage())
+        : Problems.respond(e.status(), "invalid-request-body", e.getMessage());
+  }
+
   /** A request body that cannot be used, with the status that says why. */
-  static final class InvalidBody extends RuntimeException {
+  public static final class InvalidBody extends RuntimeException {
     private final HttpStatus status;
 
     InvalidBody(HttpStatus status, String message) {
@@ -52,7 +62,7 @@ final class JsonBodies {
       this.status = status;
     }
 
-    HttpStatus status() {
+    public HttpStatus status() {
       return status;
     }
   }

@@ -1,16 +1,16 @@
-package dev.inlet.admin;
+package dev.inlet.web;
 
 /**
  * Parses amounts given as decimal strings: unsigned 64-bit integers in the asset's smallest unit.
  */
-final class Amounts {
+public final class Amounts {
   private Amounts() {}
 
   /**
    * @return the amount as the long holding its unsigned bits
    * @throws IllegalArgumentException when not a decimal integer from 0 to 18446744073709551615
    */
-  static long parse(String text) {
+  public static long parse(String text) {
     if (text == null
         || text.isEmpty()
         || text.length() > 20

@@ -1,0 +1,37 @@
+package dev.inlet.events;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The kinds of event in the outbox (db/V2 {@code events}), by their wire names. Each is written in
+ * the same transaction as the change it reports; its {@code data} is an invoice as the API shows it
+ * for the {@code invoice.*} kinds, and for {@code payment.received} the money one connection
+ * brought in one ledger batch: {@code account}, {@code invoice} (its id, or null), {@code
+ * connection_id}, {@code amount} and the connection's {@code total_received} (decimal strings),
+ * {@code source_address}.
+ */
+public enum EventType {
+  INVOICE_CREATED("invoice.created"),
+  INVOICE_PROCESSING("invoice.processing"),
+  INVOICE_COMPLETED("invoice.completed"),
+  INVOICE_EXPIRED("invoice.expired"),
+  INVOICE_CANCELLED("invoice.cancelled"),
+  PAYMENT_RECEIVED("payment.received");
+
+  private final String wireName;
+
+  EventType(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The name in events and webhook subscriptions, e.g. {@code invoice.completed}. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The kind with that wire name. */
+  public static Optional<EventType> of(String wireName) {
+    return Arrays.stream(values()).filter(t -> t.wireName.equals(wireName)).findFirst();
+  }
+}
