@@ -61,8 +61,9 @@ CREATE FUNCTION inlet_time(t timestamptz) RETURNS text
   RETURN to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
 
 -- An invoice as the API and its events show it, without what depends on the request (payment pointer, SPSP URL)
--- or on other rows (payments). Amounts as decimal strings: no JSON client rounds them through a double.
-CREATE FUNCTION inlet_invoice_json(invoice_id bigint) RETURNS jsonb
+-- or on other rows (payments). Amounts as decimal strings: no JSON client rounds them through a double. Takes the
+-- row, so that a statement that has just updated the invoice shows the new row (its snapshot still has the old one).
+CREATE FUNCTION inlet_invoice_json(i invoices) RETURNS jsonb
   LANGUAGE sql STABLE
   RETURN (
     SELECT jsonb_build_object(
@@ -71,8 +72,13 @@ CREATE FUNCTION inlet_invoice_json(invoice_id bigint) RETURNS jsonb
       'description', i.description, 'reference', i.reference, 'metadata', i.metadata,
       'created_at', inlet_time(i.created_at), 'expires_at', inlet_time(i.expires_at),
       'completed_at', inlet_time(i.completed_at), 'ended_at', inlet_time(i.ended_at))
-    FROM invoices i JOIN accounts a ON a.id = i.account_id
-    WHERE i.id = invoice_id);
+    FROM accounts a
+    WHERE a.id = i.account_id);
+
+-- The same, by the invoice's id.
+CREATE FUNCTION inlet_invoice_json(invoice_id bigint) RETURNS jsonb
+  LANGUAGE sql STABLE
+  RETURN (SELECT inlet_invoice_json(i) FROM invoices i WHERE i.id = invoice_id);
 
 -- The outbox. An event's id is its place in commit order: every insert first takes one transaction-scoped lock
 -- (events_in_commit_order), held to the commit, so an event becomes visible only after every event with a smaller

@@ -17,6 +17,13 @@ public enum Outcome {
   STREAM_CLOSED,
   /** The account's receive limit would be passed. */
   LIMIT_EXCEEDED,
+  /**
+   * The packet pays an invoice that takes no more money: completed, expired (its expiry has passed,
+   * whether or not the expiry worker has marked it yet), cancelled, or unknown.
+   */
+  INVOICE_CLOSED,
+  /** The invoice's received amount would pass its amount: it is never overpaid. */
+  INVOICE_EXCEEDED,
   /** A stream, connection or account total would pass 2^64-1. */
   OVERFLOW,
   /**

@@ -7,7 +7,9 @@ import java.util.List;
  * One decrypted STREAM Prepare, as the ledger applies it (RFC 0029 §5).
  *
  * @param connectionId connection id sealed in the connection token
- * @param accountId receiving account
+ * @param accountId receiving account; 0 for an invoice's connection until the ledger has found the
+ *     invoice's account ({@link #withAccount})
+ * @param invoiceId the invoice the connection pays (its database id), or 0 for none
  * @param sourceAddress the sender's address from {@code ConnectionNewAddress}, or null
  * @param sequence STREAM sequence, 1..2^31
  * @param amount the ILP Prepare amount, unsigned 64-bit, asset's smallest unit
@@ -23,6 +25,7 @@ import java.util.List;
 public record PacketRecord(
     byte[] connectionId,
     long accountId,
+    long invoiceId,
     String sourceAddress,
     long sequence,
     long amount,
@@ -31,6 +34,22 @@ public record PacketRecord(
     boolean closeConnection,
     List<StreamCredit> streams,
     List<DataChunk> data) {
+
+  /** This packet, credited to {@code account}: the account of the invoice it pays. */
+  public PacketRecord withAccount(long account) {
+    return new PacketRecord(
+        connectionId,
+        account,
+        invoiceId,
+        sourceAddress,
+        sequence,
+        amount,
+        expiresAt,
+        fulfillable,
+        closeConnection,
+        streams,
+        data);
+  }
 
   /**
    * A stream's part of a packet.

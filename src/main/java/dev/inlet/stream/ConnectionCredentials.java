@@ -46,7 +46,7 @@ final class ConnectionCredentials {
     }
     try {
       ConnectionToken opened = tokens.open(token);
-      if (opened.kind() != TargetKind.ACCOUNT) {
+      if (opened.kind() != TargetKind.ACCOUNT && opened.kind() != TargetKind.INVOICE) {
         return null;
       }
       Credentials credentials =

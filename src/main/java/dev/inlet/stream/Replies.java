@@ -53,7 +53,7 @@ final class Replies {
    * announced its address (or broke a limit), each stream's {@code StreamMaxMoney}, a {@code
    * StreamReceipt} per stream when receipts were asked for and the packet is fulfilled, and {@code
    * ConnectionClose} when the connection is closed (by this packet's violation, by passing {@code
-   * ConnectionMaxData}, or before).
+   * ConnectionMaxData}, or before, or because the invoice it pays takes nothing more).
    */
   Reply reply(
       long sequence,
@@ -86,6 +86,9 @@ final class Replies {
           new ConnectionClose(StreamErrorCode.FLOW_CONTROL_ERROR, describe(Outcome.DATA_LIMIT)));
     } else if (outcome.outcome() == Outcome.CONNECTION_CLOSED) {
       frames.add(new ConnectionClose(StreamErrorCode.NO_ERROR, "Connection closed"));
+    } else if (outcome.outcome() == Outcome.INVOICE_CLOSED) {
+      // Nothing more will ever be taken on this connection: tell the sender to stop.
+      frames.add(new ConnectionClose(StreamErrorCode.NO_ERROR, describe(Outcome.INVOICE_CLOSED)));
     }
     return new Reply(sequence, amount, List.copyOf(frames));
   }
@@ -97,6 +100,8 @@ final class Replies {
       case CONNECTION_CLOSED -> "Connection closed";
       case STREAM_CLOSED -> "Money for a closed stream";
       case LIMIT_EXCEEDED -> "Receive limit reached";
+      case INVOICE_CLOSED -> "Invoice is completed, expired or cancelled";
+      case INVOICE_EXCEEDED -> "Amount would pass the invoice's amount";
       case OVERFLOW -> "Amount would overflow a total";
       case DATA_LIMIT -> "StreamData beyond ConnectionMaxData";
       default -> "Rejected";

@@ -14,6 +14,7 @@ import dev.inlet.crypto.Conditions;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.crypto.DecryptionException;
 import dev.inlet.crypto.StreamKeys;
+import dev.inlet.crypto.TargetKind;
 import dev.inlet.ledger.Ledger;
 import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.PacketOutcome;
@@ -150,7 +151,9 @@ public final class StreamReceiver {
     PacketRecord record =
         new PacketRecord(
             connection.token().connectionId(),
-            connection.token().targetId(),
+            // An invoice's account is the ledger's to find (it reads the invoice anyway).
+            connection.token().kind() == TargetKind.ACCOUNT ? connection.token().targetId() : 0,
+            connection.token().kind() == TargetKind.INVOICE ? connection.token().targetId() : 0,
             plan.sourceAddress(),
             packet.sequence(),
             prepare.amount(),

@@ -156,6 +156,7 @@ class CachedLedgerTest extends InletPerClass {
         new PacketRecord(
             connection,
             account,
+            0L,
             null,
             2,
             10,

@@ -60,6 +60,7 @@ class GroupCommitTest {
     return new PacketRecord(
         connection,
         accountId,
+        0L,
         null,
         sequence,
         7,

@@ -61,6 +61,7 @@ class LedgerPlanTest extends InletPerClass {
           new PacketRecord(
               id,
               account,
+              0L,
               null,
               1,
               10,
@@ -71,7 +72,7 @@ class LedgerPlanTest extends InletPerClass {
               List.of()));
     }
     BatchChanges writes = new BatchChanges();
-    new BatchDecider(1024).decide(packets, state, writes);
+    new BatchDecider(1024).decide(packets, state, writes, Instant.EPOCH);
     assertThat(writes.connections()).hasSize(ids.size());
 
     try (Connection c = dataSource.getConnection()) {

@@ -23,6 +23,7 @@ public final class TestPackets {
     return new PacketRecord(
         connection,
         account,
+        0L,
         null,
         sequence,
         amount,

@@ -99,6 +99,7 @@ public final class BatchChanges {
   /** A connection's changes in the batch. */
   public static final class ConnectionChange {
     private final long accountId;
+    private final long invoiceId;
     private final long version;
     long received;
     int fulfilled;
@@ -107,14 +108,20 @@ public final class BatchChanges {
     boolean closes;
     int dataBytes;
 
-    ConnectionChange(long accountId, long version) {
+    ConnectionChange(long accountId, long invoiceId, long version) {
       this.accountId = accountId;
+      this.invoiceId = invoiceId;
       this.version = version;
     }
 
     /** The connection's account. */
     public long accountId() {
       return accountId;
+    }
+
+    /** The invoice the connection pays, or 0. */
+    public long invoiceId() {
+      return invoiceId;
     }
 
     /** The connection's row version the batch was decided on (0: not in the database yet). */

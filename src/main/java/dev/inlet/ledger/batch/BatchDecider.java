@@ -12,9 +12,11 @@ import dev.inlet.ledger.batch.BatchChanges.PacketCredit;
 import dev.inlet.ledger.batch.LedgerState.AccountState;
 import dev.inlet.ledger.batch.LedgerState.ConnectionState;
 import dev.inlet.ledger.batch.LedgerState.DataKey;
+import dev.inlet.ledger.batch.LedgerState.InvoiceState;
 import dev.inlet.ledger.batch.LedgerState.PacketKey;
 import dev.inlet.ledger.batch.LedgerState.StreamState;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,9 +37,11 @@ import java.util.Set;
  * ({@link Outcome#CONNECTION_CLOSED}, also for a credited sequence with another amount: the
  * connection is over, and its Reject carries {@code ConnectionClose}, which a reuse's would not); a
  * packet the receiver already declined is only counted; a credited sequence with another amount is
- * a reuse; then no account, connection or stream total may pass 2^64-1, the account's receive limit
- * must hold, no money may go to a stream the sender closed, and StreamData must stay within the
- * connection's bound (else the connection closes).
+ * a reuse; then an invoice the packet pays must still take money (pending or processing, not past
+ * its expiry), no account, connection or stream total may pass 2^64-1, the account's receive limit
+ * must hold, the invoice's received amount may not pass its amount (never overpaid), no money may
+ * go to a stream the sender closed, and StreamData must stay within the connection's bound (else
+ * the connection closes).
  *
  * <p>Only money is credited, so only a non-zero amount is checked against, or recorded as, a
  * credited sequence: a zero-amount packet on a credited sequence is fulfilled like any other (it
@@ -63,31 +67,40 @@ public final class BatchDecider {
    * @param state every account and connection of the batch, and their known streams, credited
    *     packets and data
    * @param changes empty: collects what the batch changes
+   * @param now the batch's time: an invoice expiring at or before it takes no money
    * @return one outcome per packet, same order
    * @throws InvariantViolation when the state lacks a packet's account or connection, or the
    *     decided batch breaks a rule of money ({@link BatchInvariants}): a bug, not input; nothing
    *     of the batch may be written
    */
   public List<PacketOutcome> decide(
-      List<PacketRecord> packets, LedgerState state, BatchChanges changes) {
+      List<PacketRecord> packets, LedgerState state, BatchChanges changes, Instant now) {
     List<PacketOutcome> outcomes = new ArrayList<>(packets.size());
     for (PacketRecord p : packets) {
-      outcomes.add(decide(p, state, changes));
+      outcomes.add(decide(p, state, changes, now));
     }
     BatchInvariants.checkDecided(packets, outcomes, changes);
     return outcomes;
   }
 
-  private PacketOutcome decide(PacketRecord p, LedgerState state, BatchChanges changes) {
+  private PacketOutcome decide(
+      PacketRecord p, LedgerState state, BatchChanges changes, Instant now) {
     ByteBuffer key = ByteBuffer.wrap(p.connectionId());
     AccountState account = state.accounts.get(p.accountId());
     ConnectionState connection = state.connections.get(key);
     if (account == null || connection == null) {
       throw new InvariantViolation("batch state lacks the account or connection of a packet");
     }
+    InvoiceState invoice = null;
+    if (p.invoiceId() != 0) {
+      invoice = state.invoices.get(p.invoiceId());
+      if (invoice == null || invoice.accountId != p.accountId()) {
+        throw new InvariantViolation("batch state lacks the invoice of a packet, or its account");
+      }
+    }
     ConnectionChange change =
         changes.connections.computeIfAbsent(
-            key, k -> new ConnectionChange(p.accountId(), connection.version));
+            key, k -> new ConnectionChange(p.accountId(), p.invoiceId(), connection.version));
     if (p.sourceAddress() != null) {
       change.sourceAddress = p.sourceAddress();
     }
@@ -107,12 +120,16 @@ public final class BatchDecider {
       outcome = Outcome.REJECTED;
     } else if (credited != null) {
       outcome = Outcome.SEQUENCE_REUSED;
+    } else if (invoice != null && !invoice.open(now)) {
+      outcome = Outcome.INVOICE_CLOSED;
     } else if (overflows(account.received, p.amount())
         || overflows(connection.totalReceived, p.amount())) {
       outcome = Outcome.OVERFLOW;
     } else if (account.receiveLimit != null
         && Long.compareUnsigned(account.received + p.amount(), account.receiveLimit) > 0) {
       outcome = Outcome.LIMIT_EXCEEDED;
+    } else if (invoice != null && Long.compareUnsigned(p.amount(), invoice.remaining()) > 0) {
+      outcome = Outcome.INVOICE_EXCEEDED;
     } else {
       outcome = streamRule(p, connection);
       if (outcome == null) {
@@ -131,10 +148,10 @@ public final class BatchDecider {
           change.closes = true;
         }
       }
-      return new PacketOutcome(outcome, totals(p, connection, account));
+      return new PacketOutcome(outcome, totals(p, connection, account, invoice));
     }
-    credit(p, key, state, changes, account, connection, change, newBytes);
-    return new PacketOutcome(Outcome.FULFILLED, totals(p, connection, account));
+    credit(p, key, state, changes, account, invoice, connection, change, newBytes);
+    return new PacketOutcome(Outcome.FULFILLED, totals(p, connection, account, invoice));
   }
 
   private static Outcome streamRule(PacketRecord p, ConnectionState connection) {
@@ -178,10 +195,14 @@ public final class BatchDecider {
       LedgerState state,
       BatchChanges changes,
       AccountState account,
+      InvoiceState invoice,
       ConnectionState connection,
       ConnectionChange change,
       int newBytes) {
     long amount = p.amount();
+    if (invoice != null) {
+      invoice.received += amount;
+    }
     if (amount != 0) {
       state.credited.put(new PacketKey(key, p.sequence()), amount);
       changes.packets.add(new PacketCredit(p.connectionId(), p.sequence(), amount, p.accountId()));
@@ -204,7 +225,12 @@ public final class BatchDecider {
       StreamState stream =
           connection.streams.computeIfAbsent(s.streamId(), k -> new StreamState(0, 0, false));
       stream.received += s.amount();
-      stream.receiveMax = unsignedMax(stream.receiveMax, receiveMax(stream.received, account));
+      // An invoice's remaining amount shrinks as any of its connections pays: its streams advertise
+      // what is left now. An account's limit is fixed, so what a stream was offered stays offered.
+      stream.receiveMax =
+          invoice != null
+              ? receiveMax(stream.received, account, invoice)
+              : unsignedMax(stream.receiveMax, receiveMax(stream.received, account, null));
       stream.closed |= s.close();
     }
     for (DataChunk d : p.data()) {
@@ -216,30 +242,40 @@ public final class BatchDecider {
 
   /** Each stream of the packet with its totals now: stored, or as a new stream would start. */
   private static List<StreamTotals> totals(
-      PacketRecord p, ConnectionState connection, AccountState account) {
+      PacketRecord p, ConnectionState connection, AccountState account, InvoiceState invoice) {
     List<StreamTotals> totals = new ArrayList<>(p.streams().size());
     for (StreamCredit s : p.streams()) {
       StreamState stream = connection.streams.get(s.streamId());
-      totals.add(
-          stream != null
-              ? new StreamTotals(s.streamId(), stream.received, stream.receiveMax)
-              : new StreamTotals(s.streamId(), 0, receiveMax(0, account)));
+      long received = stream != null ? stream.received : 0;
+      long max =
+          stream != null && invoice == null
+              ? stream.receiveMax
+              : receiveMax(received, account, invoice);
+      totals.add(new StreamTotals(s.streamId(), received, max));
     }
     return totals;
   }
 
   /**
-   * The most a stream may receive in all: what it has plus what the account may still take,
-   * saturating at 2^64-1; without a receive limit, 2^64-1.
+   * The most a stream may receive in all: what it has plus what the account may still take and, on
+   * an invoice's connection, what the invoice may still take (nothing once it no longer takes
+   * money), saturating at 2^64-1; with neither bound, 2^64-1.
    */
-  static long receiveMax(long streamReceived, AccountState account) {
-    if (account.receiveLimit == null) {
+  static long receiveMax(long streamReceived, AccountState account, InvoiceState invoice) {
+    long room = maxUint64;
+    if (account.receiveLimit != null) {
+      room =
+          Long.compareUnsigned(account.receiveLimit, account.received) > 0
+              ? account.receiveLimit - account.received
+              : 0;
+    }
+    if (invoice != null) {
+      long left = invoice.open ? invoice.remaining() : 0;
+      room = Long.compareUnsigned(left, room) < 0 ? left : room;
+    }
+    if (room == maxUint64) {
       return maxUint64;
     }
-    long room =
-        Long.compareUnsigned(account.receiveLimit, account.received) > 0
-            ? account.receiveLimit - account.received
-            : 0;
     return overflows(streamReceived, room) ? maxUint64 : streamReceived + room;
   }
 

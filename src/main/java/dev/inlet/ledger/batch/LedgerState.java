@@ -1,35 +1,56 @@
 package dev.inlet.ledger.batch;
 
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What the ledger holds about the accounts, connections and streams a batch of packets touches:
- * read under the batch's row locks, or kept from earlier batches by {@link LedgerCache}. {@link
- * BatchDecider} applies the packets to it in order, so each packet sees the ones before it. Amounts
- * are unsigned 64-bit integers in longs.
+ * What the ledger holds about the accounts, invoices, connections and streams a batch of packets
+ * touches: read under the batch's row locks, or kept from earlier batches by {@link LedgerCache}.
+ * {@link BatchDecider} applies the packets to it in order, so each packet sees the ones before it.
+ * Amounts are unsigned 64-bit integers in longs.
  */
 public final class LedgerState {
   final Map<Long, AccountState> accounts = new HashMap<>();
+  final Map<Long, InvoiceState> invoices;
   final Map<ByteBuffer, ConnectionState> connections;
   final Map<PacketKey, Long> credited = new HashMap<>();
   final Set<DataKey> data = new HashSet<>();
 
   /** An empty state for one batch read from the database. */
   public LedgerState() {
-    this(new HashMap<>());
+    this(new HashMap<>(), new HashMap<>());
   }
 
-  LedgerState(Map<ByteBuffer, ConnectionState> connections) {
+  LedgerState(Map<ByteBuffer, ConnectionState> connections, Map<Long, InvoiceState> invoices) {
     this.connections = connections;
+    this.invoices = invoices;
   }
 
   /** An account: total ever credited and its receive limit (or null). */
   public void account(long id, long received, Long receiveLimit) {
     accounts.put(id, new AccountState(received, receiveLimit));
+  }
+
+  /**
+   * An invoice: its account, amount and received so far (unsigned 64-bit), whether it still takes
+   * money (pending or processing), and when it expires.
+   */
+  public void invoice(
+      long id, long accountId, long amount, long received, boolean open, Instant expiresAt) {
+    invoices.put(id, new InvoiceState(accountId, amount, received, open, expiresAt));
+  }
+
+  /**
+   * An invoice's received amount after the packets decided so far, or null when it is not in the
+   * state.
+   */
+  public Long invoiceReceived(long invoiceId) {
+    InvoiceState i = invoices.get(invoiceId);
+    return i == null ? null : i.received;
   }
 
   /**
@@ -91,6 +112,32 @@ public final class LedgerState {
     AccountState(long received, Long receiveLimit) {
       this.received = received;
       this.receiveLimit = receiveLimit;
+    }
+  }
+
+  static final class InvoiceState {
+    final long accountId;
+    final long amount;
+    long received;
+    final boolean open;
+    final Instant expiresAt;
+
+    InvoiceState(long accountId, long amount, long received, boolean open, Instant expiresAt) {
+      this.accountId = accountId;
+      this.amount = amount;
+      this.received = received;
+      this.open = open;
+      this.expiresAt = expiresAt;
+    }
+
+    /** Whether it takes money at {@code now}. */
+    boolean open(Instant now) {
+      return open && now.isBefore(expiresAt);
+    }
+
+    /** What it may still receive, unsigned 64-bit. */
+    long remaining() {
+      return Long.compareUnsigned(amount, received) > 0 ? amount - received : 0;
     }
   }
 

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,12 +23,16 @@ import java.util.Map;
  * Writes a decided batch in one statement (one round trip; with autocommit on, its commit too): the
  * credited packets, one transfer per credited account posting them (two entries: the connector's
  * account debited, the receiving account credited), connection totals with their streams' totals
- * (in the connection's row, written whole), account balances and StreamData. The statement checks
- * what the decisions relied on and aborts — writing nothing — when it changed: every connection
- * must still be at the version the decider saw (or not exist yet, for version 0), and every
- * credited account must stay within its receive limit; a credited (connection, sequence) already in
- * the ledger aborts it too. The error is {@link SqlStates#staleBatch} (or {@link
- * SqlStates#uniqueViolation}); the caller then redoes the batch under row locks.
+ * (in the connection's row, written whole), account balances, the invoices paid (completed in the
+ * same statement when the credit reaches the amount), StreamData, and last the batch's events: one
+ * {@code payment.received} per connection credited, {@code invoice.processing} for an invoice's
+ * first money, {@code invoice.completed}. The statement checks what the decisions relied on and
+ * aborts — writing nothing — when it changed: every connection must still be at the version the
+ * decider saw (or not exist yet, for version 0), every credited account must stay within its
+ * receive limit, and every invoice paid must still take money (pending or processing) and stay
+ * within its amount; a credited (connection, sequence) already in the ledger aborts it too. The
+ * error is {@link SqlStates#staleBatch} (or {@link SqlStates#uniqueViolation}); the caller then
+ * redoes the batch under row locks.
  *
  * <p>It checks the rules of money too, before anything is committed, and aborts — writing nothing —
  * when one is broken: the packets it posts must credit each account exactly the credit the decider
@@ -57,9 +62,9 @@ final class BatchStatement {
       WITH batch AS (SELECT ?::bigint AS connector, ?::int AS connections),
       conn AS (SELECT * FROM unnest(?::connection_change[])),
       created AS (
-        INSERT INTO connections AS c (id, account_id, source_address, total_received, packets_fulfilled,
+        INSERT INTO connections AS c (id, account_id, invoice_id, source_address, total_received, packets_fulfilled,
                                       packets_rejected, last_packet_at, closed_at, data_bytes, streams, version)
-        SELECT id, account_id, source_address, received, fulfilled, rejected, now(),
+        SELECT id, account_id, invoice_id, source_address, received, fulfilled, rejected, now(),
                CASE WHEN closes THEN now() END, data_bytes, coalesce(streams, '{}'), 1
         FROM conn WHERE version = 0 ORDER BY id
         -- A row at version 0 was created by this transaction's lock step and holds nothing yet.
@@ -68,7 +73,7 @@ final class BatchStatement {
           packets_rejected = excluded.packets_rejected, last_packet_at = excluded.last_packet_at,
           closed_at = excluded.closed_at, data_bytes = excluded.data_bytes, streams = excluded.streams, version = 1
         WHERE c.version = 0
-        RETURNING c.id),
+        RETURNING c.id, c.total_received, c.source_address),
       updated AS (
         UPDATE connections c SET total_received = c.total_received + u.received,
           packets_fulfilled = c.packets_fulfilled + u.fulfilled, packets_rejected = c.packets_rejected + u.rejected,
@@ -81,7 +86,18 @@ final class BatchStatement {
           version = c.version + 1
         FROM conn u
         WHERE c.id = u.id AND u.version > 0 AND c.version = u.version
-        RETURNING c.id),
+        RETURNING c.id, c.total_received, c.source_address),
+      -- Each invoice paid in the batch takes its connections' credits, only while it takes money and only up to its
+      -- amount; it completes in the same statement as the credit that reaches the amount.
+      invoice AS (
+        UPDATE invoices i SET received = i.received + b.amount,
+          state = CASE WHEN i.received + b.amount = i.amount THEN 'completed' ELSE 'processing' END,
+          completed_at = CASE WHEN i.received + b.amount = i.amount THEN now() END,
+          ended_at = CASE WHEN i.received + b.amount = i.amount THEN now() END
+        FROM (SELECT invoice_id AS id, sum(received) AS amount FROM conn
+              WHERE invoice_id IS NOT NULL AND received > 0 GROUP BY invoice_id) b
+        WHERE i.id = b.id AND i.state IN ('pending', 'processing') AND i.received + b.amount <= i.amount
+        RETURNING i.id, i.merchant_id, i.received, i.amount, i.state, b.amount AS credit, i AS invoice_row),
       credit AS (SELECT * FROM unnest(?::packet_credit[])),
       expected AS (SELECT * FROM unnest(?::account_credit[])),
       posting AS (
@@ -98,13 +114,32 @@ final class BatchStatement {
       data AS (
         INSERT INTO stream_data (connection_id, stream_id, "offset", data)
         SELECT * FROM unnest(?::data_chunk[]) ON CONFLICT DO NOTHING),
+      -- The batch's events, last: payment.received per connection credited, then each invoice's first money and
+      -- completion. Inserting takes the events lock (db/V2) until the commit.
+      event AS (
+        INSERT INTO events (merchant_id, type, data)
+        SELECT merchant_id, type, data FROM (
+          SELECT 0 AS rank, c.id AS key, a.merchant_id, 'payment.received' AS type,
+                 jsonb_build_object('account', a.name, 'invoice', i.public_id, 'connection_id', encode(c.id, 'hex'),
+                                    'amount', u.received::text, 'total_received', c.total_received::text,
+                                    'source_address', c.source_address) AS data
+          FROM (SELECT * FROM created UNION ALL SELECT * FROM updated) c JOIN conn u ON u.id = c.id
+          JOIN accounts a ON a.id = u.account_id LEFT JOIN invoices i ON i.id = u.invoice_id
+          WHERE u.received > 0
+          UNION ALL
+          SELECT 1, int8send(i.id), i.merchant_id, 'invoice.processing', inlet_invoice_json(i.invoice_row)
+          FROM invoice i WHERE i.received = i.credit
+          UNION ALL
+          SELECT 2, int8send(i.id), i.merchant_id, 'invoice.completed', inlet_invoice_json(i.invoice_row)
+          FROM invoice i WHERE i.state = 'completed'
+          ORDER BY rank, key) e),
       account AS (
         UPDATE accounts a SET balance = a.balance + b.amount, received = a.received + b.received
         FROM (SELECT account AS id, amount, amount AS received FROM posting UNION ALL
               SELECT (SELECT connector FROM batch), -sum(amount), 0 FROM posting HAVING count(*) > 0) b
         WHERE a.id = b.id AND (a.receive_limit IS NULL OR a.received + b.received <= a.receive_limit)
         RETURNING a.id, a.received, a.receive_limit, b.amount)
-      SELECT a.id, a.received, a.receive_limit, a.amount
+      SELECT a.kind, a.id, a.received, a.bound, a.change, a.state
       FROM (SELECT CASE WHEN
         -- The packets posted credit each account exactly the decider's credit, and no other account (IN500).
         inlet_invariant((SELECT string_agg(format('account %s posted %s, expected %s', id,
@@ -120,11 +155,15 @@ final class BatchStatement {
                      (SELECT connections FROM batch), 'connections')
         AND inlet_expect((SELECT count(*) FROM account),
                          (SELECT CASE WHEN count(*) > 0 THEN count(*) + 1 ELSE 0 END FROM posting), 'accounts')
+        -- Every invoice paid took its credit: still taking money, and not past its amount.
+        AND inlet_expect((SELECT count(*) FROM invoice),
+                         (SELECT count(DISTINCT invoice_id) FROM conn WHERE received > 0), 'invoices')
       -- Only then, with every row applied: the balance changes sum to zero (IN500).
       THEN inlet_invariant((SELECT 'the entries sum to ' || sum(amount) || ', not zero' FROM account
                             HAVING sum(amount) <> 0))
       END END AS ok) checked
-      LEFT JOIN account a ON checked.ok
+      LEFT JOIN (SELECT 'a' AS kind, id, received, receive_limit AS bound, amount AS change, NULL AS state FROM account
+                 UNION ALL SELECT 'i', id, received, amount, credit, state FROM invoice) a ON checked.ok
       """;
 
   private final long connectorAccountId;
@@ -138,7 +177,7 @@ final class BatchStatement {
    * committed, then checks what it returned against the batch again ({@link #checkReturned}).
    *
    * @return each account the batch credited, and the connector's when any was, with its totals
-   *     after the batch
+   *     after the batch; each invoice it paid, with its totals and state after the batch
    * @throws SQLException {@link SqlStates#staleBatch} or {@link SqlStates#uniqueViolation} when the
    *     batch must be redone under locks; {@link SqlStates#invariantViolated} when its postings
    *     disagree with the decider's credits or its entries do not sum to zero (nothing written; a
@@ -147,26 +186,78 @@ final class BatchStatement {
    *     the statement checked the same in the database: only a misbehaving database or driver can
    *     do that
    */
-  List<AccountTotals> execute(Connection c, BatchChanges changes) throws SQLException {
-    List<AccountTotals> totals = new ArrayList<>(changes.credits().size() + 1);
+  Totals execute(Connection c, BatchChanges changes) throws SQLException {
+    List<AccountTotals> accounts = new ArrayList<>(changes.credits().size() + 1);
+    List<InvoiceTotals> invoices = new ArrayList<>(0);
     try (PreparedStatement st = c.prepareStatement(sql)) {
       bindAll(st, changes);
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          if (rs.getObject(1) != null) {
-            BigDecimal limit = rs.getBigDecimal(3);
-            totals.add(
+          String kind = rs.getString(1);
+          if (kind == null) {
+            continue;
+          }
+          BigDecimal bound = rs.getBigDecimal(4);
+          if (kind.equals("a")) {
+            accounts.add(
                 new AccountTotals(
-                    rs.getLong(1),
-                    Uint64.fromNumeric(rs.getBigDecimal(2)),
-                    limit == null ? null : Uint64.fromNumeric(limit),
-                    rs.getBigDecimal(4)));
+                    rs.getLong(2),
+                    Uint64.fromNumeric(rs.getBigDecimal(3)),
+                    bound == null ? null : Uint64.fromNumeric(bound),
+                    rs.getBigDecimal(5)));
+          } else {
+            invoices.add(
+                new InvoiceTotals(
+                    rs.getLong(2),
+                    Uint64.fromNumeric(rs.getBigDecimal(3)),
+                    Uint64.fromNumeric(bound),
+                    Uint64.fromNumeric(rs.getBigDecimal(5)),
+                    rs.getString(6)));
           }
         }
       }
     }
-    checkReturned(changes, totals, connectorAccountId);
-    return totals;
+    checkReturned(changes, accounts, connectorAccountId);
+    checkInvoices(changes, invoices);
+    return new Totals(accounts, invoices);
+  }
+
+  /**
+   * Each invoice the batch paid took exactly its connections' credits and is not past its amount;
+   * checked by the statement and the table's constraints too, so only a misbehaving database or
+   * driver can fail this.
+   *
+   * @throws InvariantViolation naming the first disagreement
+   */
+  static void checkInvoices(BatchChanges changes, List<InvoiceTotals> invoices) {
+    Map<Long, Long> credits = new HashMap<>();
+    for (ConnectionChange ch : changes.connections().values()) {
+      if (ch.invoiceId() != 0 && ch.received() != 0) {
+        credits.merge(ch.invoiceId(), ch.received(), Long::sum);
+      }
+    }
+    if (invoices.size() != credits.size()) {
+      throw new InvariantViolation(
+          "the batch statement paid " + invoices.size() + " invoices, expected " + credits.size());
+    }
+    for (InvoiceTotals i : invoices) {
+      Long credit = credits.get(i.id());
+      if (credit == null
+          || credit != i.credit()
+          || Long.compareUnsigned(i.received(), i.amount()) > 0) {
+        throw new InvariantViolation(
+            "invoice "
+                + i.id()
+                + " took "
+                + Long.toUnsignedString(i.credit())
+                + " to "
+                + Long.toUnsignedString(i.received())
+                + " of "
+                + Long.toUnsignedString(i.amount())
+                + ", expected a credit of "
+                + (credit == null ? "nothing" : Long.toUnsignedString(credit)));
+      }
+    }
   }
 
   void bindAll(PreparedStatement st, BatchChanges changes) throws SQLException {
@@ -234,7 +325,8 @@ final class BatchStatement {
    * The batch's connections as a {@code connection_change[]} literal: per connection its id,
    * account, the version the batch was decided on, amount received (unsigned decimal), packets
    * fulfilled and rejected, source address (empty: unchanged), whether it closes, StreamData bytes
-   * kept, and all its streams when they changed (empty: unchanged).
+   * kept, all its streams when they changed (empty: unchanged), and the invoice it pays (empty:
+   * none).
    */
   static String connections(
       Map<ByteBuffer, ConnectionChange> changes, Map<ByteBuffer, List<StreamRow>> streams) {
@@ -261,6 +353,10 @@ final class BatchStatement {
       List<StreamRow> rows = streams.get(e.getKey());
       if (rows != null) {
         PgLiterals.textField(b, streamTotals(rows));
+      }
+      b.append(',');
+      if (ch.invoiceId() != 0) {
+        b.append(ch.invoiceId());
       }
       PgLiterals.closeRecord(b);
     }
@@ -347,4 +443,18 @@ final class BatchStatement {
    *     credits
    */
   record AccountTotals(long id, long received, Long receiveLimit, BigDecimal change) {}
+
+  /**
+   * An invoice's row after the batch statement paid it.
+   *
+   * @param id invoice
+   * @param received its total received, unsigned 64-bit
+   * @param amount its amount, unsigned 64-bit
+   * @param credit what the batch added
+   * @param state {@code processing}, or {@code completed} when the batch reached its amount
+   */
+  record InvoiceTotals(long id, long received, long amount, long credit, String state) {}
+
+  /** What the batch statement returned: accounts credited, invoices paid. */
+  record Totals(List<AccountTotals> accounts, List<InvoiceTotals> invoices) {}
 }

@@ -8,12 +8,15 @@ import dev.inlet.ledger.batch.BatchDecider;
 import dev.inlet.ledger.batch.InvariantViolation;
 import dev.inlet.ledger.batch.LedgerState;
 import dev.inlet.ledger.postgres.BatchStatement.AccountTotals;
+import dev.inlet.ledger.postgres.BatchStatement.InvoiceTotals;
+import dev.inlet.ledger.postgres.BatchStatement.Totals;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,11 +26,11 @@ import java.util.TreeSet;
 
 /**
  * One batch of packets read and decided under row locks, in a fixed number of set-based statements
- * whatever the batch size: lock the accounts, create and lock the connections (both in id order, so
- * replicas cannot deadlock) and read them with their streams, read credited sequences and kept
- * data, let {@link BatchDecider} decide every packet, then write it all with {@link
- * BatchStatement}. The connection's row lock guards its streams, credited packets and data: no
- * other transaction writes them meanwhile. This is the ledger's safe path: for batches {@link
+ * whatever the batch size: lock the invoices and the accounts, create and lock the connections
+ * (each in id order, so replicas cannot deadlock) and read them with their streams, read credited
+ * sequences and kept data, let {@link BatchDecider} decide every packet, then write it all with
+ * {@link BatchStatement}. The connection's row lock guards its streams, credited packets and data:
+ * no other transaction writes them meanwhile. This is the ledger's safe path: for batches {@link
  * LedgerCache} cannot decide alone, and for those whose cached decision the database refused.
  */
 final class BatchTransaction {
@@ -47,15 +50,25 @@ final class BatchTransaction {
    * @param changes empty: filled with what the batch changes
    */
   List<PacketOutcome> lockAndDecide(
-      Connection c, List<PacketRecord> packets, LedgerState state, BatchChanges changes)
+      Connection c,
+      List<PacketRecord> packets,
+      LedgerState state,
+      BatchChanges changes,
+      Instant now)
       throws SQLException {
-    Map<ByteBuffer, Long> connections = new LinkedHashMap<>();
+    Map<ByteBuffer, PacketRecord> connections = new LinkedHashMap<>();
     TreeSet<Long> accounts = new TreeSet<>();
+    TreeSet<Long> invoices = new TreeSet<>();
     accounts.add(connectorAccountId);
     for (PacketRecord p : packets) {
-      connections.putIfAbsent(ByteBuffer.wrap(p.connectionId()), p.accountId());
+      connections.putIfAbsent(ByteBuffer.wrap(p.connectionId()), p);
       accounts.add(p.accountId());
+      if (p.invoiceId() != 0) {
+        invoices.add(p.invoiceId());
+      }
     }
+    // Invoices first: cancelling and expiring lock an invoice alone, so this order cannot deadlock.
+    lockInvoices(c, invoices, state);
     lockAccounts(c, accounts, state);
     byte[][] ids = sortedIds(connections);
     createConnections(c, ids, connections);
@@ -69,7 +82,7 @@ final class BatchTransaction {
     readCredited(c, packets, state);
     readData(c, packets, state);
 
-    return decider.decide(packets, state, changes);
+    return decider.decide(packets, state, changes, now);
   }
 
   /**
@@ -78,8 +91,21 @@ final class BatchTransaction {
    *
    * @throws InvariantViolation when one differs
    */
-  void checkReceived(LedgerState state, List<AccountTotals> totals) {
-    for (AccountTotals a : totals) {
+  void checkReceived(LedgerState state, Totals totals) {
+    for (InvoiceTotals i : totals.invoices()) {
+      Long decided = state.invoiceReceived(i.id());
+      if (decided == null || decided != i.received()) {
+        throw new InvariantViolation(
+            "invoice "
+                + i.id()
+                + " received "
+                + Long.toUnsignedString(i.received())
+                + " in the database but "
+                + (decided == null ? "nothing" : Long.toUnsignedString(decided))
+                + " as decided under locks");
+      }
+    }
+    for (AccountTotals a : totals.accounts()) {
       if (a.id() != connectorAccountId && state.received(a.id()) != a.received()) {
         throw new InvariantViolation(
             "account "
@@ -111,18 +137,48 @@ final class BatchTransaction {
     }
   }
 
-  private static void createConnections(Connection c, byte[][] ids, Map<ByteBuffer, Long> accountOf)
+  /** Locks the batch's invoices in id order and reads them. */
+  private static void lockInvoices(Connection c, TreeSet<Long> ids, LedgerState state)
       throws SQLException {
-    Long[] accounts = new Long[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      accounts[i] = accountOf.get(ByteBuffer.wrap(ids[i]));
+    if (ids.isEmpty()) {
+      return;
     }
     try (PreparedStatement st =
         c.prepareStatement(
-            "INSERT INTO connections (id, account_id) SELECT u.id, u.account FROM unnest(?::bytea[], ?::bigint[]) "
-                + "AS u(id, account) ORDER BY u.id ON CONFLICT (id) DO NOTHING")) {
+            "SELECT id, account_id, amount, received, state IN ('pending', 'processing'), expires_at "
+                + "FROM invoices WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
+      st.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          state.invoice(
+              rs.getLong(1),
+              rs.getLong(2),
+              Uint64.fromNumeric(rs.getBigDecimal(3)),
+              Uint64.fromNumeric(rs.getBigDecimal(4)),
+              rs.getBoolean(5),
+              rs.getTimestamp(6).toInstant());
+        }
+      }
+    }
+  }
+
+  private static void createConnections(
+      Connection c, byte[][] ids, Map<ByteBuffer, PacketRecord> first) throws SQLException {
+    Long[] accounts = new Long[ids.length];
+    Long[] invoices = new Long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      PacketRecord p = first.get(ByteBuffer.wrap(ids[i]));
+      accounts[i] = p.accountId();
+      invoices[i] = p.invoiceId() == 0 ? null : p.invoiceId();
+    }
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "INSERT INTO connections (id, account_id, invoice_id) SELECT u.id, u.account, u.invoice "
+                + "FROM unnest(?::bytea[], ?::bigint[], ?::bigint[]) AS u(id, account, invoice) ORDER BY u.id "
+                + "ON CONFLICT (id) DO NOTHING")) {
       st.setArray(1, c.createArrayOf("bytea", ids));
       st.setArray(2, c.createArrayOf("bigint", accounts));
+      st.setArray(3, c.createArrayOf("bigint", invoices));
       st.executeUpdate();
     }
   }
@@ -229,7 +285,7 @@ final class BatchTransaction {
     }
   }
 
-  private static byte[][] sortedIds(Map<ByteBuffer, Long> connections) {
+  private static byte[][] sortedIds(Map<ByteBuffer, PacketRecord> connections) {
     return connections.keySet().stream().sorted().map(ByteBuffer::array).toArray(byte[][]::new);
   }
 }

@@ -10,13 +10,18 @@ import dev.inlet.ledger.batch.InvariantViolation;
 import dev.inlet.ledger.batch.LedgerCache;
 import dev.inlet.ledger.batch.LedgerState;
 import dev.inlet.ledger.postgres.BatchStatement.AccountTotals;
+import dev.inlet.ledger.postgres.BatchStatement.InvoiceTotals;
+import dev.inlet.ledger.postgres.BatchStatement.Totals;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +74,7 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
   private final BatchStatement statement;
   private final BatchTransaction transaction;
   private final LedgerCache cache;
+  private final InvoiceAccounts invoiceAccounts;
   private final Clock clock;
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(maxQueuedPackets);
   private final Thread writer;
@@ -97,6 +103,7 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     this.statement = new BatchStatement(connectorAccountId);
     this.transaction = new BatchTransaction(connectorAccountId, decider);
     this.cache = new LedgerCache(maxCachedConnections);
+    this.invoiceAccounts = new InvoiceAccounts(dataSource);
     this.clock = clock;
     this.writer = new Thread(this::run, "inlet-ledger-writer");
     writer.start();
@@ -156,6 +163,7 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
         live.add(p);
       }
     }
+    live = withInvoiceAccounts(live);
     if (live.isEmpty()) {
       return;
     }
@@ -194,6 +202,55 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
         fail(group);
       }
     }
+  }
+
+  /**
+   * The packets with each invoice's account filled in (the receiver knows only the invoice): from
+   * the cache, else read in one query. A packet for an invoice the database does not have (a token
+   * from another database) is answered {@link Outcome#INVOICE_CLOSED} and left out. Should the read
+   * fail, the invoices' packets are answered {@link Outcome#UNAVAILABLE}.
+   */
+  private List<Pending> withInvoiceAccounts(List<Pending> live) {
+    Set<Long> unknown = null;
+    for (Pending p : live) {
+      if (p.packet.invoiceId() != 0 && cache.accountOfInvoice(p.packet.invoiceId()) == 0) {
+        if (unknown == null) {
+          unknown = new HashSet<>();
+        }
+        unknown.add(p.packet.invoiceId());
+      }
+    }
+    Map<Long, Long> read = Map.of();
+    if (unknown != null) {
+      try {
+        read = invoiceAccounts.read(unknown);
+      } catch (SQLException e) {
+        log.error("Ledger could not read the accounts of {} invoices", unknown.size(), e);
+        read = null;
+      }
+    }
+    List<Pending> resolved = new ArrayList<>(live.size());
+    for (Pending p : live) {
+      long invoice = p.packet.invoiceId();
+      if (invoice == 0) {
+        resolved.add(p);
+        continue;
+      }
+      long account = cache.accountOfInvoice(invoice);
+      if (account == 0 && read == null) {
+        p.result.complete(PacketOutcome.of(Outcome.UNAVAILABLE));
+        continue;
+      }
+      if (account == 0) {
+        account = read.getOrDefault(invoice, 0L);
+      }
+      if (account == 0) {
+        p.result.complete(PacketOutcome.of(Outcome.INVOICE_CLOSED));
+      } else {
+        resolved.add(new Pending(p.packet.withAccount(account), p.result));
+      }
+    }
+    return resolved;
   }
 
   /**
@@ -240,7 +297,7 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     try {
       // Decided before a pooled connection is taken: it is held for the statement alone.
       BatchChanges changes = new BatchChanges();
-      List<PacketOutcome> outcomes = decider.decide(packets, cached, changes);
+      List<PacketOutcome> outcomes = decider.decide(packets, cached, changes, clock.instant());
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(true);
         remember(statement.execute(c, changes));
@@ -266,8 +323,9 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        List<PacketOutcome> outcomes = transaction.lockAndDecide(c, packets, state, changes);
-        List<AccountTotals> totals = statement.execute(c, changes);
+        List<PacketOutcome> outcomes =
+            transaction.lockAndDecide(c, packets, state, changes, clock.instant());
+        Totals totals = statement.execute(c, changes);
         transaction.checkReceived(state, totals);
         remember(totals);
         c.commit();
@@ -294,11 +352,14 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
    * Each credited account's totals as the database has them now (another replica may have credited
    * it too).
    */
-  private void remember(List<AccountTotals> totals) {
-    for (AccountTotals a : totals) {
+  private void remember(Totals totals) {
+    for (AccountTotals a : totals.accounts()) {
       if (a.id() != connectorAccountId) {
         cache.account(a.id(), a.received(), a.receiveLimit());
       }
+    }
+    for (InvoiceTotals i : totals.invoices()) {
+      cache.invoice(i.id(), i.received(), !i.state().equals("completed"));
     }
   }
 

@@ -9,6 +9,7 @@ import dev.inlet.ledger.PacketRecord;
 import dev.inlet.ledger.PacketRecord.DataChunk;
 import dev.inlet.ledger.PacketRecord.StreamCredit;
 import dev.inlet.ledger.TestPackets;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class BatchDeciderTest {
   void aRetryInTheSameBatchIsFulfilledAgainButCreditedOnce() {
     LedgerState state = state(0, null);
     List<PacketOutcome> outcomes =
-        decider.decide(List.of(pay(1, 50), pay(1, 50), pay(1, 51)), state, changes);
+        decider.decide(List.of(pay(1, 50), pay(1, 50), pay(1, 51)), state, changes, Instant.EPOCH);
     assertThat(outcomes)
         .extracting(PacketOutcome::outcome)
         .containsExactly(Outcome.FULFILLED, Outcome.DUPLICATE, Outcome.SEQUENCE_REUSED);
@@ -40,7 +41,7 @@ class BatchDeciderTest {
   void aSequenceCreditedInAnEarlierBatchIsADuplicate() {
     LedgerState state = state(50, null);
     state.credited(connection, 1, 50);
-    assertThat(decider.decide(List.of(pay(1, 50)), state, changes).get(0).outcome())
+    assertThat(decider.decide(List.of(pay(1, 50)), state, changes, Instant.EPOCH).get(0).outcome())
         .isEqualTo(Outcome.DUPLICATE);
     assertThat(changes.packets()).isEmpty();
   }
@@ -50,7 +51,8 @@ class BatchDeciderTest {
     LedgerState state = state(0, null);
     PacketRecord last =
         packet(1, 50, true, true, List.of(new StreamCredit(1, 50, false)), List.of());
-    List<PacketOutcome> outcomes = decider.decide(List.of(last, last), state, changes);
+    List<PacketOutcome> outcomes =
+        decider.decide(List.of(last, last), state, changes, Instant.EPOCH);
     // The connector lost the Fulfill and retries: fulfilled again, not refused as closed, and
     // credited once.
     assertThat(outcomes)
@@ -78,7 +80,9 @@ class BatchDeciderTest {
     BatchChanges later = new BatchChanges();
     PacketRecord otherAmount =
         packet(1, 51, true, false, List.of(new StreamCredit(1, 51, false)), List.of());
-    assertThat(decider.decide(List.of(last, otherAmount, pay(2, 50), pay(1, 0)), stored, later))
+    assertThat(
+            decider.decide(
+                List.of(last, otherAmount, pay(2, 50), pay(1, 0)), stored, later, Instant.EPOCH))
         .extracting(PacketOutcome::outcome)
         .containsExactly(
             Outcome.DUPLICATE,
@@ -103,7 +107,8 @@ class BatchDeciderTest {
     PacketRecord declinedRetry =
         packet(1, 50, false, false, List.of(new StreamCredit(1, 50, false)), List.of());
     List<PacketOutcome> outcomes =
-        decider.decide(List.of(pay(1, 50), close, pay(1, 50), declinedRetry), state, changes);
+        decider.decide(
+            List.of(pay(1, 50), close, pay(1, 50), declinedRetry), state, changes, Instant.EPOCH);
     // Only a packet the receiver would fulfil is a retry; the declined one finds the connection
     // closed.
     assertThat(outcomes)
@@ -116,7 +121,8 @@ class BatchDeciderTest {
   @Test
   void aZeroAmountOnACreditedSequenceIsFulfilledAndCreditsNothing() {
     LedgerState state = state(0, null);
-    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 50), pay(1, 0)), state, changes);
+    List<PacketOutcome> outcomes =
+        decider.decide(List.of(pay(1, 50), pay(1, 0)), state, changes, Instant.EPOCH);
     assertThat(outcomes)
         .extracting(PacketOutcome::outcome)
         .containsExactly(Outcome.FULFILLED, Outcome.FULFILLED);
@@ -130,7 +136,8 @@ class BatchDeciderTest {
   void theReceiveLimitHoldsPacketByPacket() {
     LedgerState state = state(0, 1000L);
     List<PacketOutcome> outcomes =
-        decider.decide(List.of(pay(1, 600), pay(2, 600), pay(3, 400)), state, changes);
+        decider.decide(
+            List.of(pay(1, 600), pay(2, 600), pay(3, 400)), state, changes, Instant.EPOCH);
     assertThat(outcomes)
         .extracting(PacketOutcome::outcome)
         .containsExactly(Outcome.FULFILLED, Outcome.LIMIT_EXCEEDED, Outcome.FULFILLED);
@@ -144,7 +151,8 @@ class BatchDeciderTest {
   @Test
   void noTotalPassesTwoToTheSixtyFourMinusOne() {
     LedgerState state = state(maxUint64 - 1, null);
-    List<PacketOutcome> outcomes = decider.decide(List.of(pay(1, 1), pay(2, 1)), state, changes);
+    List<PacketOutcome> outcomes =
+        decider.decide(List.of(pay(1, 1), pay(2, 1)), state, changes, Instant.EPOCH);
     assertThat(outcomes)
         .extracting(PacketOutcome::outcome)
         .containsExactly(Outcome.FULFILLED, Outcome.OVERFLOW);
@@ -156,7 +164,8 @@ class BatchDeciderTest {
     LedgerState state = state(0, null);
     PacketRecord close =
         packet(1, 0, true, false, List.of(new StreamCredit(1, 0, true)), List.of());
-    List<PacketOutcome> outcomes = decider.decide(List.of(close, pay(2, 10)), state, changes);
+    List<PacketOutcome> outcomes =
+        decider.decide(List.of(close, pay(2, 10)), state, changes, Instant.EPOCH);
     assertThat(outcomes)
         .extracting(PacketOutcome::outcome)
         .containsExactly(Outcome.FULFILLED, Outcome.STREAM_CLOSED);
@@ -171,7 +180,7 @@ class BatchDeciderTest {
     PacketRecord more =
         packet(2, 0, true, false, List.of(), List.of(new DataChunk(3, 0, new byte[60])));
     List<PacketOutcome> outcomes =
-        decider.decide(List.of(data, data, more, pay(3, 5)), state, changes);
+        decider.decide(List.of(data, data, more, pay(3, 5)), state, changes, Instant.EPOCH);
     assertThat(outcomes)
         .extracting(PacketOutcome::outcome)
         .containsExactly(
@@ -195,7 +204,8 @@ class BatchDeciderTest {
     PacketRecord twice = packet(1, 0, true, false, List.of(), List.of(chunk, chunk));
     PacketRecord more =
         packet(2, 0, true, false, List.of(), List.of(new DataChunk(1, 40, new byte[60])));
-    List<PacketOutcome> outcomes = decider.decide(List.of(twice, more), state, changes);
+    List<PacketOutcome> outcomes =
+        decider.decide(List.of(twice, more), state, changes, Instant.EPOCH);
     // 40 bytes kept, not 80: the next 60 still fit the bound of 100.
     assertThat(outcomes)
         .extracting(PacketOutcome::outcome)
@@ -212,7 +222,7 @@ class BatchDeciderTest {
     state.stream(connection, 1, 40, maxUint64, false);
     PacketRecord probe =
         packet(1, 10, false, false, List.of(new StreamCredit(1, 10, false)), List.of());
-    PacketOutcome outcome = decider.decide(List.of(probe), state, changes).get(0);
+    PacketOutcome outcome = decider.decide(List.of(probe), state, changes, Instant.EPOCH).get(0);
     assertThat(outcome.outcome()).isEqualTo(Outcome.REJECTED);
     assertThat(outcome.streams()).containsExactly(new StreamTotals(1, 40, maxUint64));
     assertThat(changes.streams()).isEmpty();
@@ -224,10 +234,11 @@ class BatchDeciderTest {
   @Test
   void receiveMaxSaturatesAndNeverShrinks() {
     LedgerState.AccountState nearTop = new LedgerState.AccountState(0, maxUint64);
-    assertThat(BatchDecider.receiveMax(5, nearTop)).isEqualTo(maxUint64);
+    assertThat(BatchDecider.receiveMax(5, nearTop, null)).isEqualTo(maxUint64);
     LedgerState state = state(0, 100L);
     state.stream(connection, 1, 0, 500, false); // advertised when the limit was higher
-    PacketOutcome outcome = decider.decide(List.of(pay(1, 10)), state, changes).get(0);
+    PacketOutcome outcome =
+        decider.decide(List.of(pay(1, 10)), state, changes, Instant.EPOCH).get(0);
     assertThat(outcome.streams()).containsExactly(new StreamTotals(1, 10, 500));
   }
 

@@ -31,7 +31,7 @@ class BatchInvariantsTest {
   List<PacketOutcome> outcomes;
 
   void decide() {
-    outcomes = decider.decide(packets, state(), changes);
+    outcomes = decider.decide(packets, state(), changes, Instant.EPOCH);
   }
 
   @Test
@@ -47,6 +47,7 @@ class BatchInvariantsTest {
         new PacketRecord(
             connection,
             account,
+            0L,
             null,
             1,
             10,
@@ -55,7 +56,7 @@ class BatchInvariantsTest {
             false,
             List.of(new StreamCredit(1, 4, false), new StreamCredit(3, 5, false)),
             List.of());
-    assertThatThrownBy(() -> decider.decide(List.of(split), state(), changes))
+    assertThatThrownBy(() -> decider.decide(List.of(split), state(), changes, Instant.EPOCH))
         .isInstanceOf(InvariantViolation.class)
         .hasMessage("a credited packet's stream shares sum to its amount: got 9, expected 10");
   }
@@ -66,6 +67,7 @@ class BatchInvariantsTest {
         new PacketRecord(
             connection,
             account,
+            0L,
             null,
             1,
             -1L,
@@ -76,7 +78,7 @@ class BatchInvariantsTest {
                 new StreamCredit(1, Long.MAX_VALUE, false),
                 new StreamCredit(3, Long.MIN_VALUE, false)),
             List.of());
-    assertThatCode(() -> decider.decide(List.of(split), state(), changes))
+    assertThatCode(() -> decider.decide(List.of(split), state(), changes, Instant.EPOCH))
         .doesNotThrowAnyException();
   }
 
@@ -149,6 +151,7 @@ class BatchInvariantsTest {
         new PacketRecord(
             connection,
             account,
+            0L,
             null,
             1,
             10,
@@ -157,7 +160,8 @@ class BatchInvariantsTest {
             false,
             List.of(),
             List.of());
-    List<PacketOutcome> decided = decider.decide(List.of(declined), state(), changes);
+    List<PacketOutcome> decided =
+        decider.decide(List.of(declined), state(), changes, Instant.EPOCH);
     assertThatCode(() -> BatchInvariants.checkDecided(List.of(declined), decided, changes))
         .doesNotThrowAnyException();
     assertThatCode(

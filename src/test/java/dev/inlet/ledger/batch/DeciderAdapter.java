@@ -35,13 +35,13 @@ import java.util.TreeMap;
  * production-free, so a move or rename of the batch engine is ported here alone.
  *
  * <p>Production API used: {@code new BatchDecider(int)}, {@code BatchDecider.decide(List,
- * LedgerState, BatchChanges)}; {@code new LedgerState()}, {@code account}, {@code connection},
- * {@code stream}, {@code credited}, {@code data}; {@code new BatchChanges()}, {@code packets()},
- * {@code connections()}, {@code streams()}, {@code credits()}, {@code data()}; the records {@code
- * PacketRecord} (with {@code StreamCredit}, {@code DataChunk}), {@code PacketOutcome} (with {@code
- * StreamTotals}), {@code BatchChanges.PacketCredit}, {@code BatchChanges.StreamRow}, {@code
- * BatchChanges.KeptData}, the getters of {@code BatchChanges.ConnectionChange}, and the enum {@link
- * Outcome} (which the model shares).
+ * LedgerState, BatchChanges, Instant.EPOCH)}; {@code new LedgerState()}, {@code account}, {@code
+ * connection}, {@code stream}, {@code credited}, {@code data}; {@code new BatchChanges()}, {@code
+ * packets()}, {@code connections()}, {@code streams()}, {@code credits()}, {@code data()}; the
+ * records {@code PacketRecord} (with {@code StreamCredit}, {@code DataChunk}), {@code
+ * PacketOutcome} (with {@code StreamTotals}), {@code BatchChanges.PacketCredit}, {@code
+ * BatchChanges.StreamRow}, {@code BatchChanges.KeptData}, the getters of {@code
+ * BatchChanges.ConnectionChange}, and the enum {@link Outcome} (which the model shares).
  */
 final class DeciderAdapter {
   private DeciderAdapter() {}
@@ -114,7 +114,8 @@ final class DeciderAdapter {
       records.add(record(p, id));
     }
     BatchChanges changes = new BatchChanges();
-    List<PacketOutcome> outcomes = new BatchDecider(maxDataBytes).decide(records, state, changes);
+    List<PacketOutcome> outcomes =
+        new BatchDecider(maxDataBytes).decide(records, state, changes, Instant.EPOCH);
     return decided(outcomes, changes);
   }
 
@@ -132,6 +133,7 @@ final class DeciderAdapter {
     return new PacketRecord(
         id,
         p.account(),
+        0L,
         p.source(),
         p.sequence(),
         p.amount().longValue(),

@@ -15,6 +15,7 @@ import dev.inlet.ledger.batch.InvariantViolation;
 import dev.inlet.ledger.batch.LedgerState;
 import dev.inlet.ledger.batch.TamperedChanges;
 import dev.inlet.ledger.postgres.BatchStatement.AccountTotals;
+import dev.inlet.ledger.postgres.BatchStatement.Totals;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -116,7 +117,7 @@ class BatchStatementTest {
       PgLiterals.byteaField(b, new byte[] {1});
       b.append(",1,0,0,0,0,");
       PgLiterals.textField(b, text);
-      b.append(",f,0,");
+      b.append(",f,0,,");
       PgLiterals.closeRecord(b);
       List<String> rows =
           query(
@@ -198,7 +199,7 @@ class BatchStatementTest {
     // The same batch as decided is written: the check, not the batch, refused the others.
     try (Connection c = pg.getPostgresDatabase().getConnection()) {
       c.setAutoCommit(true);
-      assertThat(new BatchStatement(connector).execute(c, decideNew(id, 30)))
+      assertThat(new BatchStatement(connector).execute(c, decideNew(id, 30)).accounts())
           .containsExactlyInAnyOrder(
               new AccountTotals(account, 30, null, new BigDecimal(30)),
               new AccountTotals(connector, 0, null, new BigDecimal(-30)));
@@ -308,14 +309,18 @@ class BatchStatementTest {
             () ->
                 transaction.checkReceived(
                     state,
-                    List.of(
-                        new AccountTotals(account, 100, null, BigDecimal.ZERO),
-                        new AccountTotals(connector, 0, null, BigDecimal.ZERO))))
+                    new Totals(
+                        List.of(
+                            new AccountTotals(account, 100, null, BigDecimal.ZERO),
+                            new AccountTotals(connector, 0, null, BigDecimal.ZERO)),
+                        List.of())))
         .doesNotThrowAnyException();
     assertThatThrownBy(
             () ->
                 transaction.checkReceived(
-                    state, List.of(new AccountTotals(account, 101, null, BigDecimal.ONE))))
+                    state,
+                    new Totals(
+                        List.of(new AccountTotals(account, 101, null, BigDecimal.ONE)), List.of())))
         .isInstanceOf(InvariantViolation.class)
         .hasMessage("account 2 received 101 in the database but 100 as decided under locks");
   }
@@ -338,7 +343,7 @@ class BatchStatementTest {
       state.connection(p.connectionId(), 0, false, 0, 1);
     }
     BatchChanges changes = new BatchChanges();
-    new BatchDecider(100).decide(packets, state, changes);
+    new BatchDecider(100).decide(packets, state, changes, Instant.EPOCH);
     return changes;
   }
 
@@ -353,6 +358,7 @@ class BatchStatementTest {
         new PacketRecord(
             connection,
             account,
+            0L,
             "test.sender",
             1,
             amount,
@@ -362,7 +368,7 @@ class BatchStatementTest {
             List.of(new StreamCredit(1, amount, false)),
             List.of(new DataChunk(1, 0, new byte[] {1, 2})));
     BatchChanges changes = new BatchChanges();
-    new BatchDecider(100).decide(List.of(p), state, changes);
+    new BatchDecider(100).decide(List.of(p), state, changes, Instant.EPOCH);
     assertThat(changes.data()).as("the batch keeps StreamData").hasSize(1);
     return changes;
   }
@@ -388,6 +394,7 @@ class BatchStatementTest {
     return new PacketRecord(
         connection,
         account,
+        0L,
         source,
         1,
         amount,
