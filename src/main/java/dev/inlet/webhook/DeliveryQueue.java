@@ -57,10 +57,16 @@ final class DeliveryQueue {
                   jdbc.sql("SELECT coalesce(max(id), 0) FROM events").query(Long.class).single();
               List<Map<String, Object>> hooks =
                   jdbc.sql(
-                          "SELECT id, merchant_id, events, last_event_id FROM webhooks "
-                              + "WHERE deleted_at IS NULL AND last_event_id < ? ORDER BY id LIMIT ? "
-                              + "FOR UPDATE SKIP LOCKED")
-                      .params(newest, maxWebhooksPerFanOut)
+                          // Only webhooks whose merchant has new events: an event of one merchant
+                          // touches no other merchant's rows (events_by_merchant answers EXISTS).
+                          """
+                          SELECT w.id, w.merchant_id, w.events, w.last_event_id FROM webhooks w
+                          WHERE w.deleted_at IS NULL AND w.last_event_id < ?
+                            AND EXISTS (SELECT 1 FROM events e WHERE e.merchant_id = w.merchant_id
+                                          AND e.id > w.last_event_id AND e.id <= ?)
+                          ORDER BY w.id LIMIT ? FOR UPDATE OF w SKIP LOCKED
+                          """)
+                      .params(newest, newest, maxWebhooksPerFanOut)
                       .query()
                       .listOfRows();
               boolean bounded = hooks.size() == maxWebhooksPerFanOut;

@@ -158,7 +158,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         queue.delivered(a, outcome.status());
       } else {
         queue.attemptFailed(
-            a, outcome.status(), outcome.error(), retryDelay(a.attemptsBefore() + 1));
+            a, outcome.status(), outcome.error(), retryDelay(settings, a.attemptsBefore() + 1));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // stopping: the lease runs out and it is tried again
@@ -178,7 +178,7 @@ public final class WebhookDispatcher implements AutoCloseable {
    * The wait before attempt {@code attempts + 1} after {@code attempts} failed ones, or null when
    * {@code attempts} reached {@code max-attempts}.
    */
-  Duration retryDelay(int attempts) {
+  static Duration retryDelay(WebhookSettings settings, int attempts) {
     if (attempts >= settings.maxAttempts()) {
       return null;
     }

@@ -55,8 +55,12 @@ final class WebhookReceiver implements AutoCloseable {
                   verifies(signature, body)));
           int code = this.status.applyAsInt(count.incrementAndGet());
           byte[] answer = "ok".getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(code, answer.length);
-          exchange.getResponseBody().write(answer);
+          if (code == 204) {
+            exchange.sendResponseHeaders(code, -1);
+          } else {
+            exchange.sendResponseHeaders(code, answer.length);
+            exchange.getResponseBody().write(answer);
+          }
           exchange.close();
         });
     server.start();

@@ -40,7 +40,8 @@ class WebhookTest {
                 "inlet.webhook.allow-private", "true",
                 "inlet.webhook.retry-base", "200ms",
                 "inlet.webhook.max-attempts", "3",
-                "inlet.webhook.timeout", "2s"));
+                "inlet.webhook.timeout", "2s",
+                "inlet.webhook.max-per-merchant", "2"));
   }
 
   @AfterAll
@@ -103,7 +104,21 @@ class WebhookTest {
       assertThat(receiver.received)
           .extracting(r -> r.header("Inlet-Event-Id"))
           .containsExactly(Long.toString(wanted), Long.toString(later));
-      assertThat(deliveries(inlet, key, hook.get("id").asString())).hasSize(2);
+      String id = hook.get("id").asString();
+      assertThat(deliveries(inlet, key, id)).hasSize(2);
+      // Pages, newest first, by cursor.
+      String path = "/v1/webhooks/" + id + "/deliveries?limit=1";
+      JsonNode first = TestInlet.json.readTree(call(inlet, "GET", path, key, null).body());
+      assertThat(first.get("items")).hasSize(1);
+      assertThat(first.get("items").get(0).get("event_id").asLong()).isEqualTo(later);
+      String cursor = first.get("next_cursor").asString();
+      JsonNode second =
+          TestInlet.json.readTree(call(inlet, "GET", path + "&cursor=" + cursor, key, null).body());
+      assertThat(second.get("items").get(0).get("event_id").asLong()).isEqualTo(wanted);
+      assertThat(second.get("next_cursor").isNull()).isTrue();
+      assertProblem(call(inlet, "GET", path + "0000", key, null), 400, "invalid-limit");
+      assertProblem(
+          call(inlet, "GET", path + "&cursor=whd_nothere", key, null), 400, "invalid-cursor");
     }
   }
 
@@ -251,6 +266,28 @@ class WebhookTest {
                 .query(Long.class)
                 .single())
         .isZero();
+  }
+
+  @Test
+  void aMerchantHasAtMostTheConfiguredNumberOfWebhooks() {
+    String key = merchant(inlet, "collector");
+    createWebhook(inlet, key, "https://example.com/one", "invoice.completed");
+    createWebhook(inlet, key, "https://example.com/two", "invoice.created");
+    assertProblem(
+        call(
+            inlet,
+            "POST",
+            "/v1/webhooks",
+            key,
+            "{\"url\":\"https://example.com/three\",\"events\":[\"invoice.created\"]}"),
+        422,
+        "too-many-webhooks");
+    JsonNode list = TestInlet.json.readTree(call(inlet, "GET", "/v1/webhooks", key, null).body());
+    assertThat(list.get("items")).hasSize(2);
+    String first = list.get("items").get(0).get("id").asString();
+    assertThat(call(inlet, "DELETE", "/v1/webhooks/" + first, key, null).statusCode())
+        .isEqualTo(204);
+    createWebhook(inlet, key, "https://example.com/three", "invoice.created");
   }
 
   static void assertProblem(HttpResponse<String> r, int status, String slug) {
