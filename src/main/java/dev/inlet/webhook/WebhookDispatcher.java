@@ -1,0 +1,217 @@
+package dev.inlet.webhook;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends webhook deliveries, on every replica. One thread ({@code inlet-webhook-dispatcher}) fans
+ * new events out into deliveries and claims due ones ({@link DeliveryQueue}); a pool of {@code
+ * concurrency} threads ({@code inlet-webhook-N}) makes the attempts, at most {@value
+ * #maxInFlightPerWebhook} per webhook at once on this replica, so a slow endpoint holds two threads
+ * and no more while other merchants' deliveries go on. Nothing here runs on the packet path or on
+ * the web server's event loops.
+ *
+ * <p>Woken by {@link #wake()} (a new event was committed, e.g. from the events' NOTIFY listener)
+ * and otherwise every {@code poll-interval}, for due retries and as a fallback. A failed attempt
+ * (non-2xx, timeout, no connection, a URL now resolving privately) is retried after {@code
+ * retry-base * 2^(attempts-1)} jittered ×0.5..1.5, at most {@code max-retry-delay}, until {@code
+ * max-attempts}, then the delivery is failed.
+ */
+public final class WebhookDispatcher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
+
+  /** Attempts in flight at once per webhook on one replica. */
+  static final int maxInFlightPerWebhook = 2;
+
+  /** Added to the attempt timeout for a claim's lease: DNS, reading the event, the update. */
+  private static final Duration leaseMargin = Duration.ofSeconds(30);
+
+  /** The wait after a run that failed (the database is down): no tight loop of errors. */
+  private static final Duration errorPause = Duration.ofSeconds(1);
+
+  private final DeliveryQueue queue;
+  private final WebhookSecrets secrets;
+  private final WebhookSettings settings;
+  private final WebhookSender sender;
+  private final ExecutorService attempts;
+  private final ExecutorService http;
+  private final Thread loop;
+  private final AtomicInteger threads = new AtomicInteger();
+  private final Map<Long, Integer> inFlight = new HashMap<>(); // webhook id → attempts; on this
+  private int inFlightTotal; // guarded by this
+  private boolean woken; // guarded by this
+  private volatile boolean stopping;
+
+  WebhookDispatcher(DeliveryQueue queue, WebhookSecrets secrets, WebhookSettings settings) {
+    this.queue = queue;
+    this.secrets = secrets;
+    this.settings = settings;
+    this.attempts = Executors.newFixedThreadPool(settings.concurrency(), this::thread);
+    this.http = Executors.newCachedThreadPool(r -> daemon(r, "inlet-webhook-http"));
+    this.sender =
+        new WebhookSender(settings.timeout(), settings.allowPrivate(), http, Clock.systemUTC());
+    this.loop = daemon(this::run, "inlet-webhook-dispatcher");
+  }
+
+  /** Starts the dispatcher thread. */
+  public void start() {
+    loop.start();
+    log.info(
+        "Webhook dispatcher started: {} attempts at once, timeout {}, {} attempts from {} apart{}",
+        settings.concurrency(),
+        settings.timeout(),
+        settings.maxAttempts(),
+        settings.retryBase(),
+        settings.allowPrivate() ? "; private addresses allowed" : "");
+  }
+
+  /**
+   * Makes the dispatcher look for new events and due deliveries now rather than at its next poll.
+   * Cheap and non-blocking: call it from any thread, as often as events arrive (wake-ups coalesce).
+   */
+  public void wake() {
+    synchronized (this) {
+      woken = true;
+      notifyAll();
+    }
+  }
+
+  private void run() {
+    while (!stopping) {
+      Duration wait = settings.pollInterval();
+      try {
+        boolean more = queue.fanOut();
+        if (dispatchDue() || more) {
+          wait = Duration.ZERO;
+        }
+      } catch (RuntimeException e) {
+        if (stopping) {
+          return;
+        }
+        log.warn("Webhook dispatch failed; trying again in {}", errorPause, e);
+        wait = errorPause;
+      }
+      try {
+        await(wait);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private synchronized void await(Duration wait) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (!woken && !stopping) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    woken = false;
+  }
+
+  /** Claims what this replica has room for and starts the attempts; true when it filled up. */
+  private boolean dispatchDue() {
+    int free;
+    Map<Long, Integer> slots = new HashMap<>();
+    synchronized (this) {
+      free = settings.concurrency() - inFlightTotal;
+      inFlight.forEach((id, n) -> slots.put(id, maxInFlightPerWebhook - n));
+    }
+    if (free <= 0) {
+      return false; // a finishing attempt wakes the loop
+    }
+    List<DeliveryQueue.Attempt> claimed =
+        queue.claim(free, slots, maxInFlightPerWebhook, settings.timeout().plus(leaseMargin));
+    for (DeliveryQueue.Attempt a : claimed) {
+      synchronized (this) {
+        inFlight.merge(a.webhookId(), 1, Integer::sum);
+        inFlightTotal++;
+      }
+      attempts.execute(() -> attempt(a));
+    }
+    return claimed.size() == free;
+  }
+
+  private void attempt(DeliveryQueue.Attempt a) {
+    try {
+      Optional<String> body = queue.body(a.eventId());
+      if (body.isEmpty()) {
+        queue.attemptFailed(a, null, "the event is no longer kept", null);
+        return;
+      }
+      WebhookSender.Outcome outcome =
+          sender.send(a.url(), secrets.open(a.sealedSecret()), a.eventId(), body.get());
+      if (outcome.delivered()) {
+        queue.delivered(a, outcome.status());
+      } else {
+        queue.attemptFailed(
+            a, outcome.status(), outcome.error(), retryDelay(settings, a.attemptsBefore() + 1));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // stopping: the lease runs out and it is tried again
+    } catch (RuntimeException e) {
+      // Left leased: attempted again when the lease runs out.
+      log.warn("Webhook delivery {} could not be attempted", a.deliveryId(), e);
+    } finally {
+      synchronized (this) {
+        inFlight.computeIfPresent(a.webhookId(), (id, n) -> n > 1 ? n - 1 : null);
+        inFlightTotal--;
+      }
+      wake();
+    }
+  }
+
+  /**
+   * The wait before attempt {@code attempts + 1} after {@code attempts} failed ones, or null when
+   * {@code attempts} reached {@code max-attempts}.
+   */
+  static Duration retryDelay(WebhookSettings settings, int attempts) {
+    if (attempts >= settings.maxAttempts()) {
+      return null;
+    }
+    double factor = Math.pow(2, Math.min(attempts - 1, 40));
+    double jitter = ThreadLocalRandom.current().nextDouble(0.5, 1.5);
+    double millis = settings.retryBase().toMillis() * factor * jitter;
+    return Duration.ofMillis((long) Math.min(millis, settings.maxRetryDelay().toMillis()));
+  }
+
+  private Thread thread(Runnable r) {
+    return daemon(r, "inlet-webhook-" + threads.incrementAndGet());
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /**
+   * Stops claiming and waits a little for attempts in flight; those cut short stay leased and are
+   * attempted again (by any replica) once their lease runs out.
+   */
+  @Override
+  public void close() throws InterruptedException {
+    stopping = true;
+    wake();
+    loop.interrupt();
+    loop.join(settings.timeout().toMillis());
+    attempts.shutdown();
+    if (!attempts.awaitTermination(settings.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
+      attempts.shutdownNow();
+    }
+    http.shutdownNow();
+  }
+}
