@@ -24,6 +24,9 @@ final class SseClient implements AutoCloseable {
     }
   }
 
+  /** Stands for the end of the stream (the server ended it, or the connection dropped). */
+  static final Message end = new Message(null, null, null, null);
+
   private static final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -85,6 +88,7 @@ final class SseClient implements AutoCloseable {
     } catch (RuntimeException e) {
       // closed by the test, or by the server
     }
+    messages.add(end);
   }
 
   /** Waits for the server's first comment: from then on the stream is subscribed. */
@@ -95,7 +99,10 @@ final class SseClient implements AutoCloseable {
     }
   }
 
-  /** The next event (comments skipped), or null when none arrives within {@code timeout}. */
+  /**
+   * The next event (comments skipped), {@link #end} when the stream ended, or null when nothing
+   * arrives within {@code timeout}.
+   */
   Message nextEvent(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -112,7 +119,7 @@ final class SseClient implements AutoCloseable {
     List<Message> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Message m = nextEvent(timeout);
-      if (m == null) {
+      if (m == null || m == end) {
         throw new AssertionError("event " + (i + 1) + " of " + n + " did not come; got " + out);
       }
       out.add(m);
