@@ -15,12 +15,14 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 
 /**
  * {@code GET /v1/events}: the authenticated merchant's events, oldest first.
@@ -85,7 +87,7 @@ public final class EventsHandler {
           "An event id (after, Last-Event-ID) is a decimal number from 0 to 2^63-1");
     }
     if (stream) {
-      return live(merchant.id(), given ? cursor.getAsLong() : -1);
+      return live(merchant.id(), given ? cursor.getAsLong() : -1, disconnecting(request));
     }
     OptionalInt limit = RequestValues.wholeNumber(request, "limit", 1, maxLimit, defaultLimit);
     if (limit.isEmpty()) {
@@ -117,11 +119,11 @@ public final class EventsHandler {
   }
 
   /** A live stream after {@code after}, or from the newest event when it is negative. */
-  private Mono<ServerResponse> live(long merchantId, long after) {
+  private Mono<ServerResponse> live(long merchantId, long after, Runnable disconnect) {
     Flux<ServerSentEvent<String>> events =
         Flux.using(
             () -> hub.subscribe(merchantId, subscriberBuffer),
-            subscription -> stream(subscription, after),
+            subscription -> stream(subscription, after, disconnect),
             EventSubscription::close);
     return ServerResponse.ok()
         .contentType(MediaType.TEXT_EVENT_STREAM)
@@ -135,7 +137,8 @@ public final class EventsHandler {
    * sent: the hub hands the subscription every event it reads from now on, and the replay (read
    * later) sees every event the hub read before.
    */
-  private Flux<ServerSentEvent<String>> stream(EventSubscription subscription, long after) {
+  private Flux<ServerSentEvent<String>> stream(
+      EventSubscription subscription, long after, Runnable disconnect) {
     return Mono.fromCallable(() -> after >= 0 ? after : store.newestId())
         .subscribeOn(Schedulers.boundedElastic())
         .flatMapMany(
@@ -158,7 +161,7 @@ public final class EventsHandler {
                                       subscription.merchantId(),
                                       subscriberBuffer,
                                       last.get())))
-                      .then(Mono.error(new SlowSubscriberException()));
+                      .then(Mono.fromRunnable(disconnect));
               Flux<ServerSentEvent<String>> heartbeats =
                   Flux.interval(heartbeat, heartbeat)
                       .map(i -> ServerSentEvent.<String>builder().comment("heartbeat").build());
@@ -205,6 +208,21 @@ public final class EventsHandler {
     } catch (NumberFormatException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /**
+   * Drops the request's connection at once, even with unsent bytes queued (Reactor Netty's); on
+   * another server the stream fails instead, which closes it too.
+   */
+  private static Runnable disconnecting(ServerRequest request) {
+    Object nativeRequest =
+        ServerHttpRequestDecorator.getNativeRequest(request.exchange().getRequest());
+    if (nativeRequest instanceof Connection connection) {
+      return connection::dispose;
+    }
+    return () -> {
+      throw new SlowSubscriberException();
+    };
   }
 
   /** Ends a live stream whose client fell too far behind. */
