@@ -1,6 +1,7 @@
 package dev.inlet.webhook;
 
 import dev.inlet.config.Secrets;
+import dev.inlet.events.EventHub;
 import dev.inlet.merchant.MerchantApi;
 import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -31,14 +32,18 @@ class WebhookConfig {
     return new WebhookSecrets(secrets.serverSecret());
   }
 
-  /** Runs on every replica; {@link WebhookDispatcher#wake()} for a prompt start on new events. */
+  /**
+   * Runs on every replica, woken by the event hub whenever events are committed on any replica
+   * (PostgreSQL NOTIFY), and by its own timer for due retries.
+   */
   @Bean(destroyMethod = "close")
   @DependsOn("flywayInitializer")
   WebhookDispatcher webhookDispatcher(
-      DataSource dataSource, WebhookSecrets secrets, WebhookSettings settings) {
+      DataSource dataSource, WebhookSecrets secrets, WebhookSettings settings, EventHub hub) {
     WebhookDispatcher dispatcher =
         new WebhookDispatcher(new DeliveryQueue(dataSource), secrets, settings);
     dispatcher.start();
+    hub.onCommitted(dispatcher::wake);
     return dispatcher;
   }
 

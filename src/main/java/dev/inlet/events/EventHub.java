@@ -1,0 +1,261 @@
+package dev.inlet.events;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per replica: learns of committed events and hands them to this replica's live streams and
+ * wake-up listeners. It holds one connection of its own (not the pool's) that {@code LISTEN}s on
+ * {@code inlet_events}, which the events table's trigger notifies at every commit that wrote
+ * events, whichever replica made it. On each notification, every {@code pollInterval} in case one
+ * was missed, and after (re)connecting, it reads all events above the last id it saw — one query
+ * for all streams, paged, so a wake-up costs O(new events), not O(streams) — and offers each to the
+ * subscriptions of its merchant. Ids are commit order (db/V2), so "above the last id seen" misses
+ * none.
+ *
+ * <p>A subscription gets every event the hub reads after it was made. A stream that replays from
+ * the database after subscribing therefore misses nothing: what the hub had read before, the replay
+ * (which reads later) sees.
+ */
+public final class EventHub implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EventHub.class);
+
+  /** Events one read takes at most; reads repeat while they come back full. */
+  static final int readPage = 1_000;
+
+  /** How long one wait for notifications lasts, so that {@link #close} is heard soon. */
+  private static final int waitSliceMillis = 250;
+
+  private static final Duration reconnectDelay = Duration.ofSeconds(1);
+
+  /** Opens the hub's own connection. */
+  @FunctionalInterface
+  public interface ConnectionFactory {
+    Connection open() throws SQLException;
+  }
+
+  private final ConnectionFactory connections;
+  private final Duration pollInterval;
+  private final ConcurrentHashMap<Long, Set<EventSubscription>> subscriptions =
+      new ConcurrentHashMap<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private volatile long lastSeenId;
+  private volatile boolean stopping;
+  private volatile boolean serving = true;
+  private Connection connection;
+  private Thread thread;
+
+  /**
+   * @param connections opens the hub's connection (autocommit); used again after it fails
+   * @param pollInterval the longest the hub goes without reading, notified or not
+   */
+  public EventHub(ConnectionFactory connections, Duration pollInterval) {
+    this.connections = connections;
+    this.pollInterval = pollInterval;
+  }
+
+  /**
+   * Connects, takes the newest id as the last seen (earlier events are the streams' replay), and
+   * starts the hub's thread. Call before any stream subscribes.
+   *
+   * @throws SQLException when the database cannot be reached
+   */
+  public synchronized void start() throws SQLException {
+    if (thread != null) {
+      throw new IllegalStateException("already started");
+    }
+    connection = listening();
+    lastSeenId = EventStore.newestId(connection);
+    thread = new Thread(this::run, "inlet-event-hub");
+    thread.setDaemon(true);
+    thread.start();
+    log.info("Event hub listening on inlet_events from event id {}", lastSeenId);
+  }
+
+  /**
+   * Subscribes a live stream to the merchant's events from now on; after {@link #endStreams} the
+   * subscription is ended at once.
+   *
+   * @param capacity events it buffers before it counts as too slow
+   */
+  public EventSubscription subscribe(long merchantId, int capacity) {
+    EventSubscription s = new EventSubscription(merchantId, capacity, this::remove);
+    subscriptions.compute(
+        merchantId,
+        (id, set) -> {
+          Set<EventSubscription> all = set != null ? set : ConcurrentHashMap.newKeySet();
+          all.add(s);
+          return all;
+        });
+    if (!serving) {
+      s.end();
+    }
+    return s;
+  }
+
+  /**
+   * Runs {@code listener} on the hub's thread each time it has read new events (of any merchant, or
+   * of none): after a notification, a poll or a reconnection found some. It must return quickly
+   * (signal a worker; never block or query here).
+   */
+  public void onCommitted(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  /** The largest event id this hub has read and handed out. */
+  public long lastSeenId() {
+    return lastSeenId;
+  }
+
+  /** Live streams now subscribed. */
+  public int subscriptionCount() {
+    return subscriptions.values().stream().mapToInt(Set::size).sum();
+  }
+
+  /** Ends every live stream, now and later (shutdown); wake-up listeners still run. */
+  public void endStreams() {
+    serving = false;
+    subscriptions.values().forEach(set -> set.forEach(EventSubscription::end));
+  }
+
+  private void remove(EventSubscription s) {
+    subscriptions.computeIfPresent(
+        s.merchantId(),
+        (id, set) -> {
+          set.remove(s);
+          return set.isEmpty() ? null : set;
+        });
+  }
+
+  private void run() {
+    long nextPoll = System.nanoTime() + pollInterval.toNanos();
+    boolean failing = false;
+    while (!stopping) {
+      try {
+        if (connection == null) {
+          connection = listening();
+          readNew(); // whatever was committed while it was away
+          if (failing) {
+            log.info("Event hub reconnected; read up to event id {}", lastSeenId);
+          }
+          failing = false;
+        }
+        PGNotification[] notifications =
+            connection.unwrap(PGConnection.class).getNotifications(waitSliceMillis);
+        long now = System.nanoTime();
+        if ((notifications != null && notifications.length > 0) || now - nextPoll >= 0) {
+          readNew();
+          nextPoll = now + pollInterval.toNanos();
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (stopping) {
+          break;
+        }
+        if (!failing) {
+          log.warn("Event hub lost its database connection; retrying every {}", reconnectDelay, e);
+        }
+        failing = true;
+        closeConnection();
+        sleep(reconnectDelay);
+      }
+    }
+    closeConnection();
+  }
+
+  private Connection listening() throws SQLException {
+    Connection c = connections.open();
+    try {
+      c.setAutoCommit(true);
+      try (Statement st = c.createStatement()) {
+        st.execute("LISTEN inlet_events");
+      }
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private void readNew() throws SQLException {
+    boolean any = false;
+    List<Event> page;
+    do {
+      page = EventStore.after(connection, lastSeenId, readPage);
+      for (Event e : page) {
+        deliver(e);
+        lastSeenId = e.id();
+      }
+      any |= !page.isEmpty();
+    } while (page.size() == readPage && !stopping);
+    if (any) {
+      for (Runnable listener : listeners) {
+        try {
+          listener.run();
+        } catch (RuntimeException e) {
+          log.error("Event wake-up listener failed", e);
+        }
+      }
+    }
+  }
+
+  private void deliver(Event e) {
+    if (e.merchantId() == null) {
+      return;
+    }
+    Set<EventSubscription> set = subscriptions.get(e.merchantId());
+    if (set == null) {
+      return;
+    }
+    for (EventSubscription s : set) {
+      if (!s.offer(e)) {
+        remove(s);
+      }
+    }
+  }
+
+  private void closeConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        log.debug("Closing the event hub's connection", e);
+      }
+      connection = null;
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the thread (within about a quarter of a second) and closes the connection. */
+  @Override
+  public void close() throws InterruptedException {
+    stopping = true;
+    endStreams();
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t != null) {
+      t.interrupt();
+      t.join(10_000);
+    } else {
+      closeConnection();
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package dev.inlet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two Inlet replicas on one PostgreSQL: an event committed by any transaction reaches the live
+ * streams of both within a second. Their fallback poll is an hour, so only {@code NOTIFY} can wake
+ * them in time. A stream may fall 16 events behind here before it is disconnected.
+ */
+class EventReplicasTest {
+  @TempDir static Path dir;
+  static EmbeddedPostgres database;
+  static TestInlet first;
+  static TestInlet second;
+
+  @BeforeAll
+  static void start() throws Exception {
+    database =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dir.resolve("shared-db"))
+            .setCleanDataDirectory(true)
+            .start();
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    Map<String, String> shared =
+        Map.of(
+            "inlet.database-url",
+            database.getJdbcUrl("postgres", "postgres"),
+            "inlet.server-secret",
+            Base64.getEncoder().encodeToString(secret),
+            "inlet.events.poll-interval",
+            "1h",
+            "inlet.events.subscriber-buffer",
+            "16");
+    first = TestInlet.start(dir.resolve("first"), shared);
+    second = TestInlet.start(dir.resolve("second"), shared);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    second.close();
+    first.close();
+    database.close();
+  }
+
+  @Test
+  void anEventWrittenAnywhereReachesTheStreamsOfEveryReplicaWithinASecond() throws Exception {
+    HttpResponse<String> created = first.adminPost("/admin/merchants", "{\"name\":\"acme\"}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    String key = TestInlet.json.readTree(created.body()).get("api_key").asString();
+    EventRows rows = new EventRows(database.getPostgresDatabase());
+    long acme = rows.merchantId("acme");
+
+    try (SseClient onFirst = SseClient.open(first.url("/v1/events"), key);
+        SseClient onSecond = SseClient.open(second.url("/v1/events"), key)) {
+      onFirst.awaitSubscribed();
+      onSecond.awaitSubscribed();
+      for (int i = 0; i < 5; i++) {
+        long id = rows.insert(acme, "" + i);
+        long committed = System.nanoTime();
+        SseClient.Message a = onSecond.nextEvent(Duration.ofSeconds(1));
+        SseClient.Message b = onFirst.nextEvent(Duration.ofSeconds(1));
+        long elapsed = System.nanoTime() - committed;
+        assertThat(a).as("event %d on the second replica", id).isNotNull();
+        assertThat(b).as("event %d on the first replica", id).isNotNull();
+        assertThat(a.id()).isEqualTo("" + id);
+        assertThat(b.id()).isEqualTo("" + id);
+        assertThat(a.data()).isEqualTo(rows.json(id)).isEqualTo(b.data());
+        assertThat(Duration.ofNanos(elapsed)).isLessThan(Duration.ofSeconds(1));
+      }
+      assertThat(onSecond.nextEvent(Duration.ofMillis(300))).isNull();
+      assertThat(onFirst.nextEvent(Duration.ofMillis(10))).isNull();
+    }
+  }
+
+  @Test
+  void aStreamTooSlowForABurstIsDisconnectedAndResumesWithEveryEventOnce() throws Exception {
+    String key = merchant("burst");
+    EventRows rows = new EventRows(database.getPostgresDatabase());
+    long burst = rows.merchantId("burst");
+    SseClient client = SseClient.open(second.url("/v1/events"), key);
+    client.awaitSubscribed();
+    // One transaction, one notification: the hub hands the stream 2,000 events at once.
+    try (var c = database.getPostgresDatabase().getConnection();
+        var st =
+            c.prepareStatement(
+                "INSERT INTO events (merchant_id, type, data) SELECT ?, 'payment.received', "
+                    + "jsonb_build_object('amount', n::text) FROM generate_series(1, 2000) n")) {
+      st.setLong(1, burst);
+      st.executeUpdate();
+    }
+    List<Long> expected = rows.ids(burst);
+    List<Long> got = new ArrayList<>();
+    int connections = 1;
+    while (got.size() < expected.size()) {
+      SseClient.Message m = client.nextEvent(Duration.ofSeconds(5));
+      assertThat(m).as("after %d events", got.size()).isNotNull();
+      if (m == SseClient.end) {
+        client.close();
+        client =
+            SseClient.open(
+                second.url("/v1/events"), key, "Last-Event-ID", "" + got.get(got.size() - 1));
+        client.awaitSubscribed();
+        connections++;
+      } else {
+        got.add(Long.parseLong(m.id()));
+      }
+    }
+    assertThat(got).isEqualTo(expected);
+    assertThat(connections).as("disconnected at least once").isGreaterThan(1);
+    assertThat(client.nextEvent(Duration.ofMillis(300))).isNull();
+    client.close();
+  }
+
+  private static String merchant(String name) {
+    HttpResponse<String> created =
+        first.adminPost("/admin/merchants", "{\"name\":\"" + name + "\"}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    return TestInlet.json.readTree(created.body()).get("api_key").asString();
+  }
+}
