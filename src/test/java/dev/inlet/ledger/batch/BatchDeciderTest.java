@@ -242,6 +242,81 @@ class BatchDeciderTest {
     assertThat(outcome.streams()).containsExactly(new StreamTotals(1, 10, 500));
   }
 
+  @Test
+  void anInvoiceCompletesAtItsAmountExactly() {
+    LedgerState state = invoiceState(40, true, later);
+    PacketOutcome outcome = decider.decide(List.of(payInvoice(1, 60)), state, changes, now).get(0);
+    assertThat(outcome.outcome()).isEqualTo(Outcome.FULFILLED);
+    // Nothing left: the stream is advertised what it has.
+    assertThat(outcome.streams()).containsExactly(new StreamTotals(1, 60, 60));
+    assertThat(state.invoiceReceived(invoice)).isEqualTo(100);
+    assertThat(changes.credits()).containsEntry(account, 60L);
+    assertThat(changes.connections().values())
+        .singleElement()
+        .satisfies(c -> assertThat(c.invoiceId()).isEqualTo(invoice));
+  }
+
+  @Test
+  void oneUnitPastTheInvoicesRemainingIsRefusedShowingTheRemaining() {
+    LedgerState state = invoiceState(40, true, later);
+    PacketOutcome outcome = decider.decide(List.of(payInvoice(1, 61)), state, changes, now).get(0);
+    assertThat(outcome.outcome()).isEqualTo(Outcome.INVOICE_EXCEEDED);
+    assertThat(outcome.streams()).containsExactly(new StreamTotals(1, 0, 60));
+    assertThat(state.invoiceReceived(invoice)).isEqualTo(40);
+    assertThat(changes.packets()).isEmpty();
+  }
+
+  @Test
+  void anInvoiceAtItsExpiryTakesNothing() {
+    LedgerState state = invoiceState(0, true, now);
+    assertThat(decider.decide(List.of(payInvoice(1, 10)), state, changes, now).get(0).outcome())
+        .isEqualTo(Outcome.INVOICE_CLOSED);
+    assertThat(state.invoiceReceived(invoice)).isZero();
+    assertThat(changes.packets()).isEmpty();
+  }
+
+  @Test
+  void aRetryAfterTheInvoiceCompletedIsADuplicate() {
+    // Stored: the packet completed the invoice in an earlier batch.
+    LedgerState state = invoiceState(100, false, later);
+    state.stream(connection, 1, 60, 60, false);
+    state.credited(connection, 1, 60);
+    assertThat(decider.decide(List.of(payInvoice(1, 60)), state, changes, now).get(0).outcome())
+        .isEqualTo(Outcome.DUPLICATE);
+    assertThat(state.invoiceReceived(invoice)).isEqualTo(100);
+    assertThat(changes.packets()).isEmpty();
+    assertThat(changes.credits()).isEmpty();
+  }
+
+  static final long invoice = 11;
+  static final Instant now = Instant.ofEpochSecond(1_000);
+  static final Instant later = now.plusSeconds(60);
+
+  /**
+   * Account 7 (no limit) and its invoice of 100, {@code received} of it so far (held by the
+   * connection).
+   */
+  private static LedgerState invoiceState(long received, boolean open, Instant expiresAt) {
+    LedgerState state = state(received, null);
+    state.invoice(invoice, account, 100, received, open, expiresAt);
+    return state;
+  }
+
+  private static PacketRecord payInvoice(long sequence, long amount) {
+    return new PacketRecord(
+        connection,
+        account,
+        invoice,
+        null,
+        sequence,
+        amount,
+        later,
+        true,
+        false,
+        List.of(new StreamCredit(1, amount, false)),
+        List.of());
+  }
+
   private static LedgerState state(long received, Long limit) {
     LedgerState state = new LedgerState();
     state.account(account, received, limit);

@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.batch.DeciderAdapter.Decided;
-import dev.inlet.ledger.batch.LedgerModel.BatchResult;
-import dev.inlet.ledger.batch.LedgerModel.Packet;
-import dev.inlet.ledger.batch.LedgerModel.Snapshot;
+import dev.inlet.ledger.batch.ModelValues.BatchResult;
+import dev.inlet.ledger.batch.ModelValues.Packet;
+import dev.inlet.ledger.batch.ModelValues.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,17 +21,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The batch rules checked against a plain reference model on random input: random scenarios —
- * accounts (some with receive limits, some already near 2^64-1), connections (some closed, some
- * near their {@code StreamData} bound), and several batches of packets aimed at the edges — are
- * decided by {@link BatchDecider} (through {@link DeciderAdapter}, the test's only contact with
- * production code) and by {@link LedgerModel}, which must agree on every packet's outcome and
- * reported stream totals, on what each batch writes, and, batch after batch, on every cumulative
- * total. Between batches the decider's writes are "committed" to {@link CommittedLedger}, which
- * applies them as {@code postgres.BatchStatement} does, and the next batch's state is read from it
- * as {@code postgres.BatchTransaction} reads it; so a write the decider forgets shows up in a later
- * batch's totals. The committed ledger is also held to the ledger's invariants (money neither made
- * nor lost between packets, connections, streams and accounts; no limit passed; no advertisement
- * shrunk; every entry balanced).
+ * accounts (some with receive limits, some already near 2^64-1), invoices (some nearly paid,
+ * closed, or expiring between batches, each batch having its own time), connections (some paying an
+ * invoice, some closed, some near their {@code StreamData} bound), and several batches of packets
+ * aimed at the edges — are decided by {@link BatchDecider} (through {@link DeciderAdapter}, the
+ * test's only contact with production code) and by {@link LedgerModel}, which must agree on every
+ * packet's outcome and reported stream totals, on what each batch writes, and, batch after batch,
+ * on every cumulative total, invoices' received included. Between batches the decider's writes are
+ * "committed" to {@link CommittedLedger}, which applies them as {@code postgres.BatchStatement}
+ * does, and the next batch's state is read from it as {@code postgres.BatchTransaction} reads it;
+ * so a write the decider forgets shows up in a later batch's totals. The committed ledger is also
+ * held to the ledger's invariants (money neither made nor lost between packets, connections,
+ * streams, invoices and accounts; no limit passed; no invoice overpaid; no advertisement shrunk but
+ * an invoice's; every entry balanced).
  *
  * <p>Seeded loops, not a property-testing engine. Each scenario is generated from its own seed; a
  * failure is shrunk (batches, packets and frames dropped while it still fails) and reported with
@@ -143,6 +145,8 @@ class BatchRulesModelTest {
       for (int b = 0; b < scenario.batches().size(); b++) {
         List<Packet> batch = new ArrayList<>();
         packets.add(batch);
+        long now = Scenario.time(b);
+        model.at(now);
         for (Intent intent : scenario.batches().get(b)) {
           Packet p = resolver.resolve(intent);
           model.apply(p);
@@ -151,7 +155,7 @@ class BatchRulesModelTest {
         BatchResult expected = model.endBatch();
         expectations.add(expected);
         Snapshot before = ledger.snapshot();
-        Decided decided = DeciderAdapter.decide(maxDataBytes, ledger, batch);
+        Decided decided = DeciderAdapter.decide(maxDataBytes, ledger, batch, now);
         decisions.add(decided);
         compareBatch(b, batch, expected, decided, ledger);
         ledger.commit(decided);

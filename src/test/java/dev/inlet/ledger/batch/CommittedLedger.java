@@ -3,12 +3,13 @@ package dev.inlet.ledger.batch;
 import static dev.inlet.ledger.batch.Comparisons.check;
 
 import dev.inlet.ledger.batch.DeciderAdapter.Decided;
-import dev.inlet.ledger.batch.LedgerModel.AccountRow;
-import dev.inlet.ledger.batch.LedgerModel.ConnectionRow;
-import dev.inlet.ledger.batch.LedgerModel.Credit;
-import dev.inlet.ledger.batch.LedgerModel.Kept;
-import dev.inlet.ledger.batch.LedgerModel.Snapshot;
-import dev.inlet.ledger.batch.LedgerModel.StreamRow;
+import dev.inlet.ledger.batch.ModelValues.AccountRow;
+import dev.inlet.ledger.batch.ModelValues.ConnectionRow;
+import dev.inlet.ledger.batch.ModelValues.Credit;
+import dev.inlet.ledger.batch.ModelValues.InvoiceRow;
+import dev.inlet.ledger.batch.ModelValues.Kept;
+import dev.inlet.ledger.batch.ModelValues.Snapshot;
+import dev.inlet.ledger.batch.ModelValues.StreamRow;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,8 +19,9 @@ import java.util.TreeMap;
 /**
  * What the database would hold: the decider's writes applied as {@code postgres.BatchStatement}
  * applies them (totals added, counts added, closed once closed, the streams replaced whole,
- * credited packets and kept chunks inserted, each written connection one version on), and read back
- * by {@link DeciderAdapter} for the next batch.
+ * credited packets and kept chunks inserted, each written connection one version on, each invoice
+ * paid its connections' credits and completed — no longer open — when that reaches its amount), and
+ * read back by {@link DeciderAdapter} for the next batch.
  */
 final class CommittedLedger {
   /** The connector's account, debited for every credit. */
@@ -33,11 +35,16 @@ final class CommittedLedger {
    */
   final Map<Long, BigInteger> balances = new HashMap<>();
 
+  final TreeMap<Long, InvoiceRow> invoices = new TreeMap<>();
   final TreeMap<Integer, ConnectionRow> connections = new TreeMap<>();
   final Map<Integer, Long> versions = new HashMap<>();
 
   AccountRow account(long id) {
     return Objects.requireNonNull(accounts.get(id), "no account " + id);
+  }
+
+  InvoiceRow invoice(long id) {
+    return Objects.requireNonNull(invoices.get(id), "no invoice " + id);
   }
 
   /** The stored connection, or null when it is new. */
@@ -97,6 +104,7 @@ final class CommittedLedger {
                       new TreeMap<>(was.data())));
               versions.put(n, version(n) + 1);
             });
+    payInvoices(d);
     for (Credit c : d.credits()) {
       ConnectionRow row =
           Objects.requireNonNull(
@@ -112,6 +120,35 @@ final class CommittedLedger {
               connections.get(k.connection()), "data of an unwritten connection");
       row.data().putIfAbsent(k.chunk().key(), k.chunk());
     }
+  }
+
+  /**
+   * Each invoice takes the sum of its connections' credits; the statement aborts, as here, when one
+   * no longer takes money (not open) or would pass its amount.
+   */
+  private void payInvoices(Decided d) {
+    Map<Long, BigInteger> paid = new TreeMap<>();
+    d.changes()
+        .values()
+        .forEach(
+            w -> {
+              if (w.invoice() != 0 && w.received().signum() > 0) {
+                paid.merge(w.invoice(), w.received(), BigInteger::add);
+              }
+            });
+    paid.forEach(
+        (id, credit) -> {
+          InvoiceRow i = invoice(id);
+          BigInteger received = i.received().add(credit);
+          check(
+              i.open() && received.compareTo(i.amount()) <= 0,
+              () ->
+                  "the batch statement refuses to pay " + credit + " to invoice " + id + ": " + i);
+          invoices.put(
+              id,
+              new InvoiceRow(
+                  i.account(), i.amount(), received, !received.equals(i.amount()), i.expiresAt()));
+        });
   }
 
   Snapshot snapshot() {
@@ -131,6 +168,6 @@ final class CommittedLedger {
                     new TreeMap<>(c.streams()),
                     new TreeMap<>(c.credited()),
                     new TreeMap<>(c.data()))));
-    return new Snapshot(new TreeMap<>(accounts), copy);
+    return new Snapshot(new TreeMap<>(accounts), new TreeMap<>(invoices), copy);
   }
 }

@@ -6,15 +6,16 @@ import static dev.inlet.ledger.batch.Scenario.maxDataBytes;
 
 import dev.inlet.ledger.batch.DeciderAdapter.Decided;
 import dev.inlet.ledger.batch.DeciderAdapter.Written;
-import dev.inlet.ledger.batch.LedgerModel.BatchResult;
-import dev.inlet.ledger.batch.LedgerModel.Change;
-import dev.inlet.ledger.batch.LedgerModel.Chunk;
-import dev.inlet.ledger.batch.LedgerModel.ConnectionRow;
-import dev.inlet.ledger.batch.LedgerModel.Credit;
-import dev.inlet.ledger.batch.LedgerModel.Packet;
-import dev.inlet.ledger.batch.LedgerModel.Snapshot;
-import dev.inlet.ledger.batch.LedgerModel.StreamRow;
-import dev.inlet.ledger.batch.LedgerModel.Verdict;
+import dev.inlet.ledger.batch.ModelValues.BatchResult;
+import dev.inlet.ledger.batch.ModelValues.Change;
+import dev.inlet.ledger.batch.ModelValues.Chunk;
+import dev.inlet.ledger.batch.ModelValues.ConnectionRow;
+import dev.inlet.ledger.batch.ModelValues.Credit;
+import dev.inlet.ledger.batch.ModelValues.InvoiceRow;
+import dev.inlet.ledger.batch.ModelValues.Packet;
+import dev.inlet.ledger.batch.ModelValues.Snapshot;
+import dev.inlet.ledger.batch.ModelValues.StreamRow;
+import dev.inlet.ledger.batch.ModelValues.Verdict;
 import dev.inlet.ledger.batch.Scenario.AccountSpec;
 import dev.inlet.ledger.batch.Scenario.World;
 import java.lang.reflect.RecordComponent;
@@ -103,6 +104,7 @@ final class Comparisons {
               Change seen =
                   new Change(
                       got.account(),
+                      got.invoice(),
                       got.received(),
                       got.fulfilled(),
                       got.rejected(),
@@ -125,6 +127,10 @@ final class Comparisons {
           decided.streams().containsKey(n),
           () -> at + ": the streams of connection " + n + " changed but are not written");
     }
+    agree(
+        expected.invoiceReceived(),
+        decided.invoiceReceived(),
+        () -> at + ": the invoices' received totals differ");
     for (BigInteger credit : decided.accountCredits().values()) {
       check(
           credit.signum() > 0 && credit.compareTo(max) <= 0, () -> at + ": a credit of " + credit);
@@ -146,6 +152,16 @@ final class Comparisons {
             diff.append("\n  account ").append(id),
             want.accounts().get(id),
             got.accounts().get(id));
+      }
+    }
+    TreeSet<Long> invoices = new TreeSet<>(want.invoices().keySet());
+    invoices.addAll(got.invoices().keySet());
+    for (long id : invoices) {
+      if (!Objects.equals(want.invoices().get(id), got.invoices().get(id))) {
+        appendBoth(
+            diff.append("\n  invoice ").append(id),
+            want.invoices().get(id),
+            got.invoices().get(id));
       }
     }
     TreeSet<Integer> connections = new TreeSet<>(want.connections().keySet());
@@ -183,8 +199,9 @@ final class Comparisons {
 
   /**
    * What must hold of the committed ledger whatever the rules say (the generated state starts out
-   * holding it): money neither made nor lost between entries, packets, connections, streams and
-   * accounts; no limit passed; no advertisement shrunk; nothing reopened.
+   * holding it): money neither made nor lost between entries, packets, connections, streams,
+   * invoices and accounts; no limit passed; no invoice overpaid; no advertisement shrunk (but an
+   * invoice's, which follows what it has left); nothing reopened.
    */
   static void checkInvariants(
       int b,
@@ -216,8 +233,11 @@ final class Comparisons {
         .forEach(
             (n, c) -> {
               ofAccount.merge(c.account(), c.received(), BigInteger::add);
-              checkConnection(at, n, c, before.connections().get(n));
+              long invoice = world.invoiceOf(n);
+              InvoiceRow left = invoice == 0 ? null : before.invoices().get(invoice);
+              checkConnection(at, n, c, before.connections().get(n), left);
             });
+    InvoiceChecks.checkAll(at, world, before, after, decided);
     after
         .accounts()
         .forEach(
@@ -243,8 +263,12 @@ final class Comparisons {
             });
   }
 
-  /** One committed connection {@code c}, {@code old} before the batch (null when new). */
-  private static void checkConnection(String at, int n, ConnectionRow c, ConnectionRow old) {
+  /**
+   * One committed connection {@code c}, {@code old} before the batch (null when new), paying {@code
+   * invoice} as it was before the batch (null: none).
+   */
+  private static void checkConnection(
+      String at, int n, ConnectionRow c, ConnectionRow old, InvoiceRow invoice) {
     String of = at + "connection " + n;
     BigInteger credited = sum(c.credited().values().stream());
     check(
@@ -265,8 +289,17 @@ final class Comparisons {
                   s.receiveMax().compareTo(s.received()) >= 0 && s.receiveMax().compareTo(max) <= 0,
                   () -> of + " stream " + id + " " + s);
               StreamRow was = old == null ? null : old.streams().get(id);
+              BigInteger left =
+                  invoice == null ? null : invoice.amount().subtract(invoice.received());
+              // An invoice's stream credited in the batch is advertised afresh: at most what the
+              // invoice had left.
               check(
-                  was == null || s.receiveMax().compareTo(was.receiveMax()) >= 0,
+                  left == null
+                      || s.equals(was)
+                      || s.receiveMax().compareTo(s.received().add(left)) <= 0,
+                  () -> of + " stream " + id + " advertises past its invoice's " + left + ": " + s);
+              check(
+                  was == null || left != null || s.receiveMax().compareTo(was.receiveMax()) >= 0,
                   () ->
                       of
                           + " stream "

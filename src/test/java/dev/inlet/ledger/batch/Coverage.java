@@ -6,9 +6,9 @@ import static dev.inlet.ledger.batch.Scenario.twoTo63;
 
 import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.batch.DeciderAdapter.Decided;
-import dev.inlet.ledger.batch.LedgerModel.AccountRow;
-import dev.inlet.ledger.batch.LedgerModel.Packet;
-import dev.inlet.ledger.batch.LedgerModel.Snapshot;
+import dev.inlet.ledger.batch.ModelValues.AccountRow;
+import dev.inlet.ledger.batch.ModelValues.Packet;
+import dev.inlet.ledger.batch.ModelValues.Snapshot;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +32,8 @@ final class Coverage {
           "zero amount on a credited sequence fulfilled",
           "StreamData reaches the bound exactly",
           "money to a closed stream refused",
-          "connection closed by a fulfilled packet");
+          "connection closed by a fulfilled packet",
+          "invoice reaches its amount exactly");
   final Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
   final Map<String, Integer> edges = new HashMap<>();
 
@@ -106,6 +107,15 @@ final class Coverage {
                             edge("stream reaches 2^64-1");
                           }
                         }));
+    after
+        .invoices()
+        .forEach(
+            (id, i) -> {
+              if (i.received().equals(i.amount())
+                  && !i.received().equals(before.invoices().get(id).received())) {
+                edge("invoice reaches its amount exactly");
+              }
+            });
     d.changes()
         .forEach(
             (n, w) -> {

@@ -3,16 +3,17 @@ package dev.inlet.ledger.batch;
 import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.PacketOutcome;
 import dev.inlet.ledger.PacketRecord;
-import dev.inlet.ledger.batch.LedgerModel.AccountRow;
-import dev.inlet.ledger.batch.LedgerModel.Chunk;
-import dev.inlet.ledger.batch.LedgerModel.ConnectionRow;
-import dev.inlet.ledger.batch.LedgerModel.Credit;
-import dev.inlet.ledger.batch.LedgerModel.Kept;
-import dev.inlet.ledger.batch.LedgerModel.Packet;
-import dev.inlet.ledger.batch.LedgerModel.Share;
-import dev.inlet.ledger.batch.LedgerModel.StreamRow;
-import dev.inlet.ledger.batch.LedgerModel.StreamView;
-import dev.inlet.ledger.batch.LedgerModel.Verdict;
+import dev.inlet.ledger.batch.ModelValues.AccountRow;
+import dev.inlet.ledger.batch.ModelValues.Chunk;
+import dev.inlet.ledger.batch.ModelValues.ConnectionRow;
+import dev.inlet.ledger.batch.ModelValues.Credit;
+import dev.inlet.ledger.batch.ModelValues.InvoiceRow;
+import dev.inlet.ledger.batch.ModelValues.Kept;
+import dev.inlet.ledger.batch.ModelValues.Packet;
+import dev.inlet.ledger.batch.ModelValues.Share;
+import dev.inlet.ledger.batch.ModelValues.StreamRow;
+import dev.inlet.ledger.batch.ModelValues.StreamView;
+import dev.inlet.ledger.batch.ModelValues.Verdict;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -24,24 +25,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The one place {@link BatchRulesModelTest} touches production code: it reads a batch's state from
  * the test's committed ledger the way {@code postgres.BatchTransaction} reads it under locks (the
- * batch's accounts; its connections, a new one at version 0, with their streams; the credited
- * sequences of packets it would credit; the chunks its packets carry that are kept), lets {@link
- * BatchDecider} decide the batch, and hands back the outcomes and {@link BatchChanges} as the
- * test's own plain values (amounts as {@link BigInteger}). Everything else in the test is
- * production-free, so a move or rename of the batch engine is ported here alone.
+ * batch's invoices and accounts; its connections, a new one at version 0, with their streams; the
+ * credited sequences of packets it would credit; the chunks its packets carry that are kept), lets
+ * {@link BatchDecider} decide the batch at the batch's time, and hands back the outcomes, {@link
+ * BatchChanges} and the invoices' received totals as the test's own plain values (amounts as {@link
+ * BigInteger}). Everything else in the test is production-free, so a move or rename of the batch
+ * engine is ported here alone.
  *
  * <p>Production API used: {@code new BatchDecider(int)}, {@code BatchDecider.decide(List,
- * LedgerState, BatchChanges, Instant.EPOCH)}; {@code new LedgerState()}, {@code account}, {@code
- * connection}, {@code stream}, {@code credited}, {@code data}; {@code new BatchChanges()}, {@code
- * packets()}, {@code connections()}, {@code streams()}, {@code credits()}, {@code data()}; the
- * records {@code PacketRecord} (with {@code StreamCredit}, {@code DataChunk}), {@code
- * PacketOutcome} (with {@code StreamTotals}), {@code BatchChanges.PacketCredit}, {@code
- * BatchChanges.StreamRow}, {@code BatchChanges.KeptData}, the getters of {@code
- * BatchChanges.ConnectionChange}, and the enum {@link Outcome} (which the model shares).
+ * LedgerState, BatchChanges, Instant)}; {@code new LedgerState()}, {@code account}, {@code
+ * invoice}, {@code invoiceReceived}, {@code connection}, {@code stream}, {@code credited}, {@code
+ * data}; {@code new BatchChanges()}, {@code packets()}, {@code connections()}, {@code streams()},
+ * {@code credits()}, {@code data()}; the records {@code PacketRecord} (with {@code StreamCredit},
+ * {@code DataChunk}), {@code PacketOutcome} (with {@code StreamTotals}), {@code
+ * BatchChanges.PacketCredit}, {@code BatchChanges.StreamRow}, {@code BatchChanges.KeptData}, the
+ * getters of {@code BatchChanges.ConnectionChange}, and the enum {@link Outcome} (which the model
+ * shares).
  */
 final class DeciderAdapter {
   private DeciderAdapter() {}
@@ -49,6 +53,7 @@ final class DeciderAdapter {
   /** One connection's {@code ConnectionChange}. */
   record Written(
       long account,
+      long invoice,
       long version,
       BigInteger received,
       int fulfilled,
@@ -64,16 +69,29 @@ final class DeciderAdapter {
       Map<Long, BigInteger> accountCredits,
       List<Kept> kept,
       Map<Integer, Written> changes,
-      Map<Integer, TreeMap<Long, StreamRow>> streams) {}
+      Map<Integer, TreeMap<Long, StreamRow>> streams,
+      Map<Long, BigInteger> invoiceReceived) {}
 
   /**
-   * Decides {@code batch} on the state {@code ledger} holds; {@code ledger} itself is not changed.
+   * Decides {@code batch} at {@code now} (seconds since the epoch) on the state {@code ledger}
+   * holds; {@code ledger} itself is not changed.
    */
-  static Decided decide(int maxDataBytes, CommittedLedger ledger, List<Packet> batch) {
+  static Decided decide(int maxDataBytes, CommittedLedger ledger, List<Packet> batch, long now) {
     LedgerState state = new LedgerState();
     Set<Integer> read = new HashSet<>();
+    Set<Long> invoices = new TreeSet<>();
     List<PacketRecord> records = new ArrayList<>(batch.size());
     for (Packet p : batch) {
+      if (p.invoice() != 0 && invoices.add(p.invoice())) {
+        InvoiceRow i = ledger.invoice(p.invoice());
+        state.invoice(
+            p.invoice(),
+            i.account(),
+            i.amount().longValue(),
+            i.received().longValue(),
+            i.open(),
+            Instant.ofEpochSecond(i.expiresAt()));
+      }
       AccountRow a = ledger.account(p.account());
       state.account(
           p.account(), a.received().longValue(), a.limit() == null ? null : a.limit().longValue());
@@ -115,8 +133,10 @@ final class DeciderAdapter {
     }
     BatchChanges changes = new BatchChanges();
     List<PacketOutcome> outcomes =
-        new BatchDecider(maxDataBytes).decide(records, state, changes, Instant.EPOCH);
-    return decided(outcomes, changes);
+        new BatchDecider(maxDataBytes).decide(records, state, changes, Instant.ofEpochSecond(now));
+    Map<Long, BigInteger> invoiceReceived = new TreeMap<>();
+    invoices.forEach(id -> invoiceReceived.put(id, unsigned(state.invoiceReceived(id))));
+    return decided(outcomes, changes, invoiceReceived);
   }
 
   private static PacketRecord record(Packet p, byte[] id) {
@@ -133,18 +153,19 @@ final class DeciderAdapter {
     return new PacketRecord(
         id,
         p.account(),
-        0L,
+        p.invoice(),
         p.source(),
         p.sequence(),
         p.amount().longValue(),
-        Instant.EPOCH.plusSeconds(60),
+        Instant.ofEpochSecond(Scenario.time(1_000)),
         p.fulfill(),
         p.closeConnection(),
         streams,
         data);
   }
 
-  private static Decided decided(List<PacketOutcome> outcomes, BatchChanges changes) {
+  private static Decided decided(
+      List<PacketOutcome> outcomes, BatchChanges changes, Map<Long, BigInteger> invoiceReceived) {
     List<Verdict> verdicts = new ArrayList<>();
     for (PacketOutcome o : outcomes) {
       List<StreamView> views = new ArrayList<>();
@@ -177,6 +198,7 @@ final class DeciderAdapter {
                     connection(id),
                     new Written(
                         c.accountId(),
+                        c.invoiceId(),
                         c.version(),
                         unsigned(c.received()),
                         c.fulfilled(),
@@ -197,7 +219,7 @@ final class DeciderAdapter {
               }
               streams.put(connection(id), byId);
             });
-    return new Decided(verdicts, credits, accountCredits, kept, written, streams);
+    return new Decided(verdicts, credits, accountCredits, kept, written, streams, invoiceReceived);
   }
 
   /**

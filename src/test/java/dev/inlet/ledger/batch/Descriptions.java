@@ -4,14 +4,16 @@ import static dev.inlet.ledger.batch.Scenario.max;
 import static dev.inlet.ledger.batch.Scenario.twoTo63;
 
 import dev.inlet.ledger.batch.DeciderAdapter.Decided;
-import dev.inlet.ledger.batch.LedgerModel.BatchResult;
-import dev.inlet.ledger.batch.LedgerModel.Chunk;
-import dev.inlet.ledger.batch.LedgerModel.ConnectionRow;
-import dev.inlet.ledger.batch.LedgerModel.Packet;
-import dev.inlet.ledger.batch.LedgerModel.Share;
-import dev.inlet.ledger.batch.LedgerModel.Verdict;
+import dev.inlet.ledger.batch.ModelValues.BatchResult;
+import dev.inlet.ledger.batch.ModelValues.Chunk;
+import dev.inlet.ledger.batch.ModelValues.ConnectionRow;
+import dev.inlet.ledger.batch.ModelValues.InvoiceRow;
+import dev.inlet.ledger.batch.ModelValues.Packet;
+import dev.inlet.ledger.batch.ModelValues.Share;
+import dev.inlet.ledger.batch.ModelValues.Verdict;
 import dev.inlet.ledger.batch.Scenario.AccountSpec;
 import dev.inlet.ledger.batch.Scenario.ConnectionSpec;
+import dev.inlet.ledger.batch.Scenario.InvoiceSpec;
 import dev.inlet.ledger.batch.Scenario.World;
 import java.math.BigInteger;
 import java.util.List;
@@ -56,12 +58,29 @@ final class Descriptions {
           .append(a.limit() == null ? "none" : amount(a.limit()))
           .append("\n");
     }
-    s.append("connections:\n");
+    s.append("invoices:\n");
+    for (InvoiceSpec i : world.invoices()) {
+      InvoiceRow r = i.row();
+      s.append("  ")
+          .append(i.id())
+          .append(" of account ")
+          .append(r.account())
+          .append(": ")
+          .append(amount(r.received()))
+          .append(" of ")
+          .append(amount(r.amount()))
+          .append(r.open() ? ", open" : ", closed")
+          .append(", expires at ")
+          .append(r.expiresAt())
+          .append("\n");
+    }
+    s.append("connections (batch b at time " + Scenario.time(0) + " + 10b):\n");
     for (ConnectionSpec c : world.connections()) {
       s.append("  ")
           .append(c.number())
           .append(" of account ")
           .append(c.account())
+          .append(c.invoice() == 0 ? "" : " paying invoice " + c.invoice())
           .append(": ")
           .append(c.row() == null ? "new" : describe(c.row()))
           .append("\n");

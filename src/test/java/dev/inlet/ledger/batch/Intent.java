@@ -39,7 +39,9 @@ record Intent(
     CONNECTION_ROOM,
     LIMIT_ROOM,
     PAST_LIMIT_ROOM,
-    STREAM_ROOM
+    STREAM_ROOM,
+    INVOICE_LEFT,
+    PAST_INVOICE_LEFT
   }
 
   enum DataKind {

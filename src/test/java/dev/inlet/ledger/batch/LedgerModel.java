@@ -1,10 +1,29 @@
 package dev.inlet.ledger.batch;
 
 import dev.inlet.ledger.Outcome;
+import dev.inlet.ledger.batch.ModelState.Account;
+import dev.inlet.ledger.batch.ModelState.Batch;
+import dev.inlet.ledger.batch.ModelState.Connection;
+import dev.inlet.ledger.batch.ModelState.Invoice;
+import dev.inlet.ledger.batch.ModelState.MutableChange;
+import dev.inlet.ledger.batch.ModelState.Stream;
+import dev.inlet.ledger.batch.ModelValues.AccountRow;
+import dev.inlet.ledger.batch.ModelValues.BatchResult;
+import dev.inlet.ledger.batch.ModelValues.Change;
+import dev.inlet.ledger.batch.ModelValues.Chunk;
+import dev.inlet.ledger.batch.ModelValues.ChunkKey;
+import dev.inlet.ledger.batch.ModelValues.ConnectionRow;
+import dev.inlet.ledger.batch.ModelValues.Credit;
+import dev.inlet.ledger.batch.ModelValues.InvoiceRow;
+import dev.inlet.ledger.batch.ModelValues.Kept;
+import dev.inlet.ledger.batch.ModelValues.Packet;
+import dev.inlet.ledger.batch.ModelValues.Share;
+import dev.inlet.ledger.batch.ModelValues.Snapshot;
+import dev.inlet.ledger.batch.ModelValues.StreamView;
+import dev.inlet.ledger.batch.ModelValues.Verdict;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,9 +33,10 @@ import java.util.TreeMap;
 /**
  * A plain reference model of the ledger's batch rules, written for {@link BatchRulesModelTest} from
  * the documented rules (the class comments of {@code BatchDecider}, {@code Outcome}, {@code
- * PacketRecord}, {@code BatchChanges}) and RFC 0029 §4.4–4.6 and §5.3.9, not translated from the
- * decider's code. Amounts are {@link BigInteger}s, so unsigned 64-bit arithmetic here cannot share
- * an overflow bug with the decider's longs; state is plain maps.
+ * PacketRecord}, {@code BatchChanges}, the invoices' table in {@code db/V2}) and RFC 0029 §4.4–4.6
+ * and §5.3.9, not translated from the decider's code. Amounts are {@link BigInteger}s, so unsigned
+ * 64-bit arithmetic here cannot share an overflow bug with the decider's longs; state is plain
+ * maps.
  *
  * <p>The rules, in their documented precedence, for each packet in order:
  *
@@ -30,8 +50,13 @@ import java.util.TreeMap;
  *   <li>a packet the receiver declined ({@code fulfill} false) is only counted: {@code REJECTED};
  *   <li>a sequence credited before on the connection with another amount is a reuse: {@code
  *       SEQUENCE_REUSED};
+ *   <li>an invoice the packet pays must take money — open (pending or processing), not completed
+ *       (its received short of its amount, also after earlier packets of the batch) and the batch's
+ *       time before its expiry — else {@code INVOICE_CLOSED};
  *   <li>no account, connection or stream total may pass 2^64-1: {@code OVERFLOW};
  *   <li>the account's receive limit must hold: {@code LIMIT_EXCEEDED};
+ *   <li>an invoice is never overpaid: the amount may not pass what it has left, {@code
+ *       INVOICE_EXCEEDED} (reaching its amount exactly completes it);
  *   <li>no money may go to a stream the sender closed (a zero share may): {@code STREAM_CLOSED};
  *   <li>the connection's kept {@code StreamData} bytes must stay within its bound ({@code
  *       ConnectionMaxData}); past it: {@code DATA_LIMIT}, a {@code FlowControlError} that closes
@@ -40,17 +65,21 @@ import java.util.TreeMap;
  *
  * Every refusal but a {@code DUPLICATE} counts as a rejected packet, and closes the connection when
  * the packet carries {@code closeConnection}. A fulfilled packet credits its amount to the account
- * and the connection, its shares to its streams (a stream named for the first time starts at zero),
- * marks the streams it closes, keeps the chunks of {@code StreamData} not kept before (by stream
- * and offset: a resent chunk is the same frame, RFC 0029 §5.3.11), and closes the connection when
- * it carries {@code closeConnection}. The sender's latest address is kept from any packet.
+ * and the connection (and the invoice it pays), its shares to its streams (a stream named for the
+ * first time starts at zero), marks the streams it closes, keeps the chunks of {@code StreamData}
+ * not kept before (by stream and offset: a resent chunk is the same frame, RFC 0029 §5.3.11), and
+ * closes the connection when it carries {@code closeConnection}. The sender's latest address is
+ * kept from any packet.
  *
  * <p>A stream's {@code receiveMax} (what {@code StreamMaxMoney} advertises, RFC 0029 §5.3.9) is
  * what it has plus what its account may still take, at most 2^64-1, and 2^64-1 for an account
  * without a limit; it never shrinks (§4.4.4: an endpoint must not renege), so a stream a packet
- * credits keeps the larger of the old and the new value. Each packet reports, for every stream it
- * names, the totals after it: a stream's stored totals, or for one not stored yet, zero received
- * and what a new stream would be advertised.
+ * credits keeps the larger of the old and the new value. On an invoice's connection the room is
+ * also at most what the invoice has left (nothing once it takes no money), and the value follows
+ * the invoice down: it is computed afresh, on credit and in every report. Each packet reports, for
+ * every stream it names, the totals after it: a stream's stored totals (on an invoice's connection
+ * its received with a fresh maximum), or for one not stored yet, zero received and what a new
+ * stream would be advertised.
  *
  * <p>One reading is decided here, where the rules' wording leaves room: the retry rule is about
  * credits, and a zero amount credits nothing ({@code Outcome.FULFILLED}: "for a zero amount, its
@@ -67,8 +96,12 @@ final class LedgerModel {
 
   private final int maxDataBytes;
   private final Map<Long, Account> accounts = new TreeMap<>();
+  private final Map<Long, Invoice> invoices = new TreeMap<>();
   private final Map<Integer, Connection> connections = new TreeMap<>();
   private Batch batch = new Batch();
+
+  /** The current batch's time, seconds since the epoch. */
+  private long now;
 
   /**
    * @param maxDataBytes the {@code StreamData} bytes a connection may keep
@@ -77,100 +110,21 @@ final class LedgerModel {
     this.maxDataBytes = maxDataBytes;
   }
 
-  // ---- values shared with the test
-  // --------------------------------------------------------------------------
-
-  /** A packet as the ledger gets it: the connection by number, amounts unsigned. */
-  record Packet(
-      int connection,
-      long account,
-      String source,
-      long sequence,
-      BigInteger amount,
-      boolean fulfill,
-      boolean closeConnection,
-      List<Share> streams,
-      List<Chunk> data) {}
-
-  /** A stream's part of a packet. */
-  record Share(long streamId, BigInteger amount, boolean close) {}
-
-  /** A {@code StreamData} chunk: {@code length} bytes, each {@code fill}. */
-  record Chunk(long streamId, long offset, int length, byte fill) {
-    ChunkKey key() {
-      return new ChunkKey(streamId, offset);
-    }
-  }
-
-  record ChunkKey(long streamId, long offset) implements Comparable<ChunkKey> {
-    @Override
-    public int compareTo(ChunkKey o) {
-      return streamId != o.streamId
-          ? Long.compare(streamId, o.streamId)
-          : Long.compare(offset, o.offset);
-    }
-  }
-
-  /** What the ledger answers for one packet. */
-  record Verdict(Outcome outcome, List<StreamView> streams) {}
-
-  /** A stream's totals as reported with a packet. */
-  record StreamView(long streamId, BigInteger received, BigInteger receiveMax) {}
-
-  /** A credited packet. */
-  record Credit(int connection, long sequence, BigInteger amount, long account) {}
-
-  /** A chunk a batch keeps. */
-  record Kept(int connection, Chunk chunk) {}
-
-  /**
-   * One connection's changes in a batch (as deltas), for comparing with what the decider writes.
-   */
-  record Change(
-      long account,
-      BigInteger received,
-      int fulfilled,
-      int rejected,
-      String source,
-      int dataBytes) {}
-
-  /** What one batch did. */
-  record BatchResult(
-      List<Verdict> verdicts,
-      List<Credit> credits,
-      Map<Long, BigInteger> accountCredits,
-      List<Kept> kept,
-      Map<Integer, Change> changes,
-      Set<Integer> streamsChanged) {}
-
-  /** A stream's stored totals. */
-  record StreamRow(BigInteger received, BigInteger receiveMax, boolean closed) {}
-
-  /** An account's stored totals. */
-  record AccountRow(BigInteger received, BigInteger limit) {}
-
-  /** A connection's stored totals, with its streams, credited sequences and kept chunks. */
-  record ConnectionRow(
-      long account,
-      BigInteger received,
-      int fulfilled,
-      int rejected,
-      boolean closed,
-      int dataBytes,
-      String source,
-      TreeMap<Long, StreamRow> streams,
-      TreeMap<Long, BigInteger> credited,
-      TreeMap<ChunkKey, Chunk> data) {}
-
-  /** Everything the ledger holds, comparable with {@code equals}. */
-  record Snapshot(
-      TreeMap<Long, AccountRow> accounts, TreeMap<Integer, ConnectionRow> connections) {}
-
   // ---- set-up
   // ----------------------------------------------------------------------------------------------
 
   void account(long id, BigInteger received, BigInteger limit) {
     accounts.put(id, new Account(received, limit));
+  }
+
+  void invoice(long id, InvoiceRow row) {
+    invoices.put(
+        id, new Invoice(row.account(), row.amount(), row.received(), row.open(), row.expiresAt()));
+  }
+
+  /** The time of the batch the next packets are in. */
+  void at(long seconds) {
+    now = seconds;
   }
 
   /**
@@ -201,6 +155,12 @@ final class LedgerModel {
 
   BigInteger accountLimit(long account) {
     return accounts.get(account).limit;
+  }
+
+  /** What the invoice may still receive, or null for none. */
+  BigInteger invoiceLeft(long invoice) {
+    Invoice i = invoices.get(invoice);
+    return i == null ? null : i.amount.subtract(i.received);
   }
 
   BigInteger connectionReceived(int connection) {
@@ -236,16 +196,22 @@ final class LedgerModel {
   /** Applies one packet of the current batch. */
   Verdict apply(Packet p) {
     Account a = Objects.requireNonNull(accounts.get(p.account()), "unknown account");
+    Invoice i = p.invoice() == 0 ? null : invoices.get(p.invoice());
+    if (p.invoice() != 0) {
+      Objects.requireNonNull(i, "unknown invoice");
+      batch.invoices.add(p.invoice());
+    }
     Connection c = connections.computeIfAbsent(p.connection(), n -> new Connection(p.account()));
     MutableChange change =
-        batch.changes.computeIfAbsent(p.connection(), n -> new MutableChange(c.account));
+        batch.changes.computeIfAbsent(
+            p.connection(), n -> new MutableChange(c.account, p.invoice()));
     if (p.source() != null) {
       c.source = p.source();
       change.source = p.source();
     }
-    Outcome refusal = refusal(p, a, c);
+    Outcome refusal = refusal(p, a, i, c);
     if (refusal == Outcome.DUPLICATE) {
-      return verdict(p, a, c, refusal);
+      return verdict(p, a, i, c, refusal);
     }
     if (refusal != null) {
       c.rejected++;
@@ -253,13 +219,13 @@ final class LedgerModel {
       if (p.closeConnection() || refusal == Outcome.DATA_LIMIT) {
         c.closed = true;
       }
-      return verdict(p, a, c, refusal);
+      return verdict(p, a, i, c, refusal);
     }
-    fulfil(p, a, c, change);
-    return verdict(p, a, c, Outcome.FULFILLED);
+    fulfil(p, a, i, c, change);
+    return verdict(p, a, i, c, Outcome.FULFILLED);
   }
 
-  private Outcome refusal(Packet p, Account a, Connection c) {
+  private Outcome refusal(Packet p, Account a, Invoice i, Connection c) {
     BigInteger amount = p.amount();
     // The retry first: a credited packet is fulfilled again even when the connection has closed
     // since.
@@ -275,6 +241,9 @@ final class LedgerModel {
     if (amount.signum() > 0 && c.credited.containsKey(p.sequence())) {
       return Outcome.SEQUENCE_REUSED;
     }
+    if (i != null && !takesMoney(i)) {
+      return Outcome.INVOICE_CLOSED;
+    }
     if (passesMax(a.received, amount) || passesMax(c.received, amount)) {
       return Outcome.OVERFLOW;
     }
@@ -286,6 +255,9 @@ final class LedgerModel {
     }
     if (a.limit != null && a.received.add(amount).compareTo(a.limit) > 0) {
       return Outcome.LIMIT_EXCEEDED;
+    }
+    if (i != null && i.received.add(amount).compareTo(i.amount) > 0) {
+      return Outcome.INVOICE_EXCEEDED;
     }
     for (Share s : p.streams()) {
       Stream stream = c.streams.get(s.streamId());
@@ -314,8 +286,11 @@ final class LedgerModel {
     return bytes;
   }
 
-  private void fulfil(Packet p, Account a, Connection c, MutableChange change) {
+  private void fulfil(Packet p, Account a, Invoice i, Connection c, MutableChange change) {
     BigInteger amount = p.amount();
+    if (i != null) {
+      i.received = i.received.add(amount);
+    }
     if (amount.signum() > 0) {
       c.credited.put(p.sequence(), amount);
       a.received = a.received.add(amount);
@@ -334,11 +309,12 @@ final class LedgerModel {
       stream.closed = stream.closed || s.close();
       batch.streamsChanged.add(p.connection());
     }
-    // After the credit: what the account may still take is what every stream of the packet is
-    // advertised.
+    // After the credit: what the account (and invoice) may still take is what every stream of the
+    // packet is advertised; an invoice's streams follow it down.
     for (Share s : p.streams()) {
       Stream stream = c.streams.get(s.streamId());
-      stream.receiveMax = stream.receiveMax.max(advertised(stream.received, a));
+      BigInteger fresh = advertised(stream.received, a, i);
+      stream.receiveMax = i != null ? fresh : stream.receiveMax.max(fresh);
     }
     for (Chunk d : p.data()) {
       if (!c.data.containsKey(d.key())) {
@@ -353,13 +329,14 @@ final class LedgerModel {
     }
   }
 
-  private Verdict verdict(Packet p, Account a, Connection c, Outcome outcome) {
+  private Verdict verdict(Packet p, Account a, Invoice i, Connection c, Outcome outcome) {
     List<StreamView> views = new ArrayList<>();
     for (Share s : p.streams()) {
       Stream stream = c.streams.get(s.streamId());
+      BigInteger received = stream == null ? BigInteger.ZERO : stream.received;
       views.add(
-          stream == null
-              ? new StreamView(s.streamId(), BigInteger.ZERO, advertised(BigInteger.ZERO, a))
+          stream == null || i != null
+              ? new StreamView(s.streamId(), received, advertised(received, a, i))
               : new StreamView(s.streamId(), stream.received, stream.receiveMax));
     }
     Verdict v = new Verdict(outcome, views);
@@ -372,15 +349,37 @@ final class LedgerModel {
    * most 2^64-1.
    */
   static BigInteger advertised(BigInteger received, AccountRow account) {
-    return advertised(received, new Account(account.received(), account.limit()));
+    return advertisedWithin(received, new Account(account.received(), account.limit()), null);
   }
 
-  private static BigInteger advertised(BigInteger received, Account a) {
-    if (a.limit == null) {
-      return maxUint64;
+  /**
+   * The same, on an invoice's connection ({@code i} not null) at most what the invoice may take.
+   */
+  private BigInteger advertised(BigInteger received, Account a, Invoice i) {
+    return advertisedWithin(
+        received, a, i == null ? null : takesMoney(i) ? left(i) : BigInteger.ZERO);
+  }
+
+  private static BigInteger advertisedWithin(
+      BigInteger received, Account a, BigInteger invoiceLeft) {
+    BigInteger room =
+        a.limit == null ? maxUint64 : a.limit.subtract(a.received).max(BigInteger.ZERO);
+    if (invoiceLeft != null) {
+      room = room.min(invoiceLeft);
     }
-    BigInteger room = a.limit.subtract(a.received).max(BigInteger.ZERO);
     return received.add(room).min(maxUint64);
+  }
+
+  /**
+   * Whether the invoice takes money now: open, not completed (it completes as soon as it has its
+   * amount, in the batch that pays it), and the batch's time before its expiry.
+   */
+  private boolean takesMoney(Invoice i) {
+    return i.open && i.received.compareTo(i.amount) < 0 && now < i.expiresAt;
+  }
+
+  private static BigInteger left(Invoice i) {
+    return i.amount.subtract(i.received).max(BigInteger.ZERO);
   }
 
   private static boolean passesMax(BigInteger total, BigInteger amount) {
@@ -394,7 +393,14 @@ final class LedgerModel {
         (n, m) ->
             changes.put(
                 n,
-                new Change(m.account, m.received, m.fulfilled, m.rejected, m.source, m.dataBytes)));
+                new Change(
+                    m.account,
+                    m.invoice,
+                    m.received,
+                    m.fulfilled,
+                    m.rejected,
+                    m.source,
+                    m.dataBytes)));
     BatchResult r =
         new BatchResult(
             List.copyOf(batch.verdicts),
@@ -402,99 +408,20 @@ final class LedgerModel {
             Map.copyOf(batch.accountCredits),
             List.copyOf(batch.kept),
             changes,
-            Set.copyOf(batch.streamsChanged));
+            Set.copyOf(batch.streamsChanged),
+            invoiceReceived(batch.invoices));
     batch = new Batch();
     return r;
   }
 
+  private Map<Long, BigInteger> invoiceReceived(Set<Long> ids) {
+    Map<Long, BigInteger> m = new TreeMap<>();
+    ids.forEach(id -> m.put(id, invoices.get(id).received));
+    return m;
+  }
+
   /** Everything the model holds now. */
   Snapshot snapshot() {
-    TreeMap<Long, AccountRow> as = new TreeMap<>();
-    accounts.forEach((id, a) -> as.put(id, new AccountRow(a.received, a.limit)));
-    TreeMap<Integer, ConnectionRow> cs = new TreeMap<>();
-    connections.forEach(
-        (n, c) -> {
-          TreeMap<Long, StreamRow> streams = new TreeMap<>();
-          c.streams.forEach(
-              (id, s) -> streams.put(id, new StreamRow(s.received, s.receiveMax, s.closed)));
-          cs.put(
-              n,
-              new ConnectionRow(
-                  c.account,
-                  c.received,
-                  c.fulfilled,
-                  c.rejected,
-                  c.closed,
-                  c.dataBytes,
-                  c.source,
-                  streams,
-                  new TreeMap<>(c.credited),
-                  new TreeMap<>(c.data)));
-        });
-    return new Snapshot(as, cs);
-  }
-
-  // ---- mutable state
-  // ---------------------------------------------------------------------------------------
-
-  private static final class Account {
-    BigInteger received;
-    final BigInteger limit;
-
-    Account(BigInteger received, BigInteger limit) {
-      this.received = received;
-      this.limit = limit;
-    }
-  }
-
-  private static final class Connection {
-    final long account;
-    BigInteger received = BigInteger.ZERO;
-    int fulfilled;
-    int rejected;
-    boolean closed;
-    int dataBytes;
-    String source;
-    final Map<Long, Stream> streams = new TreeMap<>();
-    final Map<Long, BigInteger> credited = new TreeMap<>();
-    final Map<ChunkKey, Chunk> data = new TreeMap<>();
-
-    Connection(long account) {
-      this.account = account;
-    }
-  }
-
-  private static final class Stream {
-    BigInteger received;
-    BigInteger receiveMax;
-    boolean closed;
-
-    Stream(BigInteger received, BigInteger receiveMax, boolean closed) {
-      this.received = received;
-      this.receiveMax = receiveMax;
-      this.closed = closed;
-    }
-  }
-
-  private static final class MutableChange {
-    final long account;
-    BigInteger received = BigInteger.ZERO;
-    int fulfilled;
-    int rejected;
-    String source;
-    int dataBytes;
-
-    MutableChange(long account) {
-      this.account = account;
-    }
-  }
-
-  private static final class Batch {
-    final List<Verdict> verdicts = new ArrayList<>();
-    final List<Credit> credits = new ArrayList<>();
-    final Map<Long, BigInteger> accountCredits = new LinkedHashMap<>();
-    final List<Kept> kept = new ArrayList<>();
-    final Map<Integer, MutableChange> changes = new LinkedHashMap<>();
-    final Set<Integer> streamsChanged = new HashSet<>();
+    return ModelState.snapshot(accounts, invoices, connections);
   }
 }

@@ -8,9 +8,9 @@ import dev.inlet.ledger.batch.Intent.DataIntent;
 import dev.inlet.ledger.batch.Intent.DataKind;
 import dev.inlet.ledger.batch.Intent.SequenceKind;
 import dev.inlet.ledger.batch.Intent.StreamIntent;
-import dev.inlet.ledger.batch.LedgerModel.Chunk;
-import dev.inlet.ledger.batch.LedgerModel.Packet;
-import dev.inlet.ledger.batch.LedgerModel.Share;
+import dev.inlet.ledger.batch.ModelValues.Chunk;
+import dev.inlet.ledger.batch.ModelValues.Packet;
+import dev.inlet.ledger.batch.ModelValues.Share;
 import dev.inlet.ledger.batch.Scenario.ConnectionSpec;
 import dev.inlet.ledger.batch.Scenario.World;
 import java.math.BigInteger;
@@ -52,7 +52,8 @@ final class Resolver {
       w[0] = w[0] + s.weight() < 0 ? Long.MAX_VALUE : w[0] + s.weight();
       closes.merge(s.streamId(), s.close(), Boolean::logicalOr);
     }
-    BigInteger amount = amount(intent, n, account, weights.isEmpty() ? 1 : weights.firstKey());
+    BigInteger amount =
+        amount(intent, n, account, c.invoice(), weights.isEmpty() ? 1 : weights.firstKey());
     long sequence;
     Map<Long, BigInteger> credited = model.credited(n);
     List<Long> creditedSequences = new ArrayList<>(credited.keySet());
@@ -99,6 +100,7 @@ final class Resolver {
     return new Packet(
         n,
         account,
+        c.invoice(),
         source,
         sequence,
         amount,
@@ -112,8 +114,9 @@ final class Resolver {
     return nextSequence.get(n);
   }
 
-  private BigInteger amount(Intent intent, int n, long account, long firstStream) {
+  private BigInteger amount(Intent intent, int n, long account, long invoice, long firstStream) {
     BigInteger jitter = BigInteger.valueOf(intent.jitter());
+    BigInteger invoiceLeft = invoice == 0 ? null : model.invoiceLeft(invoice);
     BigInteger received = model.accountReceived(account);
     BigInteger limit = model.accountLimit(account);
     BigInteger limitRoom = limit == null ? null : limit.subtract(received);
@@ -132,6 +135,9 @@ final class Resolver {
           case PAST_LIMIT_ROOM ->
               limitRoom == null ? max.subtract(jitter) : limitRoom.add(BigInteger.ONE);
           case STREAM_ROOM -> max.subtract(model.streamReceived(n, firstStream));
+          case INVOICE_LEFT -> invoiceLeft == null ? BigInteger.ONE.add(jitter) : invoiceLeft;
+          case PAST_INVOICE_LEFT ->
+              invoiceLeft == null ? BigInteger.ONE.add(jitter) : invoiceLeft.add(BigInteger.ONE);
         };
     return a.max(BigInteger.ZERO).min(max);
   }

@@ -1,7 +1,8 @@
 package dev.inlet.ledger.batch;
 
-import dev.inlet.ledger.batch.LedgerModel.AccountRow;
-import dev.inlet.ledger.batch.LedgerModel.ConnectionRow;
+import dev.inlet.ledger.batch.ModelValues.AccountRow;
+import dev.inlet.ledger.batch.ModelValues.ConnectionRow;
+import dev.inlet.ledger.batch.ModelValues.InvoiceRow;
 import java.math.BigInteger;
 import java.util.List;
 
@@ -18,6 +19,11 @@ record Scenario(Scenario.World world, List<List<Intent>> batches) {
   static final BigInteger twoTo63 = BigInteger.ONE.shiftLeft(63);
   static final long[] streamIds = {1, 3, 5, 7};
 
+  /** Batch {@code b}'s time, seconds since the epoch: ten seconds apart. */
+  static long time(int b) {
+    return 1_000 + 10L * b;
+  }
+
   int size() {
     return batches.stream().mapToInt(List::size).sum();
   }
@@ -25,14 +31,34 @@ record Scenario(Scenario.World world, List<List<Intent>> batches) {
   /** An account as stored before the run. */
   record AccountSpec(long id, BigInteger received, BigInteger limit) {}
 
-  /** A connection packets may name: stored before the run ({@code row} not null) or new. */
-  record ConnectionSpec(int number, long account, ConnectionRow row) {}
+  /** An invoice as stored before the run. */
+  record InvoiceSpec(long id, InvoiceRow row) {}
 
-  record World(List<AccountSpec> accounts, List<ConnectionSpec> connections) {
+  /**
+   * A connection packets may name: stored before the run ({@code row} not null) or new; paying
+   * {@code invoice} (0: none), whose account is {@code account}.
+   */
+  record ConnectionSpec(int number, long account, long invoice, ConnectionRow row) {}
+
+  record World(
+      List<AccountSpec> accounts, List<InvoiceSpec> invoices, List<ConnectionSpec> connections) {
+    /** The invoice connection {@code number} pays, or 0. */
+    long invoiceOf(int number) {
+      return connections.stream()
+          .filter(c -> c.number() == number)
+          .mapToLong(ConnectionSpec::invoice)
+          .findFirst()
+          .orElse(0);
+    }
+
     void load(LedgerModel model, CommittedLedger ledger) {
       for (AccountSpec a : accounts) {
         model.account(a.id(), a.received(), a.limit());
         ledger.accounts.put(a.id(), new AccountRow(a.received(), a.limit()));
+      }
+      for (InvoiceSpec i : invoices) {
+        model.invoice(i.id(), i.row());
+        ledger.invoices.put(i.id(), i.row());
       }
       for (ConnectionSpec c : connections) {
         if (c.row() != null) {

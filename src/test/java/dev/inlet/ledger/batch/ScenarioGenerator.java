@@ -11,13 +11,15 @@ import dev.inlet.ledger.batch.Intent.DataKind;
 import dev.inlet.ledger.batch.Intent.SequenceKind;
 import dev.inlet.ledger.batch.Intent.Size;
 import dev.inlet.ledger.batch.Intent.StreamIntent;
-import dev.inlet.ledger.batch.LedgerModel.AccountRow;
-import dev.inlet.ledger.batch.LedgerModel.Chunk;
-import dev.inlet.ledger.batch.LedgerModel.ChunkKey;
-import dev.inlet.ledger.batch.LedgerModel.ConnectionRow;
-import dev.inlet.ledger.batch.LedgerModel.StreamRow;
+import dev.inlet.ledger.batch.ModelValues.AccountRow;
+import dev.inlet.ledger.batch.ModelValues.Chunk;
+import dev.inlet.ledger.batch.ModelValues.ChunkKey;
+import dev.inlet.ledger.batch.ModelValues.ConnectionRow;
+import dev.inlet.ledger.batch.ModelValues.InvoiceRow;
+import dev.inlet.ledger.batch.ModelValues.StreamRow;
 import dev.inlet.ledger.batch.Scenario.AccountSpec;
 import dev.inlet.ledger.batch.Scenario.ConnectionSpec;
+import dev.inlet.ledger.batch.Scenario.InvoiceSpec;
 import dev.inlet.ledger.batch.Scenario.World;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -31,8 +33,9 @@ import java.util.TreeSet;
 
 /**
  * Random scenarios aimed at the edges: accounts (some with receive limits, some already near
- * 2^64-1), connections (some closed, some near their {@code StreamData} bound), and several batches
- * of packet intents. A scenario depends on its seed alone.
+ * 2^64-1), invoices (small and edge amounts, some nearly paid, completed, cancelled or expiring
+ * during the run), connections (some paying an invoice, some closed, some near their {@code
+ * StreamData} bound), and several batches of packet intents. A scenario depends on its seed alone.
  */
 final class ScenarioGenerator {
   private ScenarioGenerator() {}
@@ -58,18 +61,35 @@ final class ScenarioGenerator {
     for (long id = 1; id <= count; id++) {
       accounts.add(account(r, id));
     }
+    // What each account (and invoice) received and no connection holds yet.
     Map<Long, BigInteger> unallocated = new HashMap<>();
     accounts.forEach(a -> unallocated.put(a.id(), a.received()));
+    List<InvoiceSpec> invoices = new ArrayList<>();
+    int invoiceCount = new int[] {0, 1, 2, 2, 3, 3}[r.nextInt(6)];
+    for (long id = 11; id <= 10 + invoiceCount; id++) {
+      AccountSpec a = accounts.get(r.nextInt(accounts.size()));
+      InvoiceRow row = invoice(r, a, unallocated.get(a.id()));
+      unallocated.merge(a.id(), row.received().negate(), BigInteger::add);
+      unallocated.put(id, row.received());
+      invoices.add(new InvoiceSpec(id, row));
+    }
     List<ConnectionSpec> connections = new ArrayList<>();
     int stored = r.nextInt(4);
     int fresh = 1 + r.nextInt(3);
     for (int n = 1; n <= stored + fresh; n++) {
-      AccountSpec a = accounts.get(r.nextInt(accounts.size()));
+      InvoiceSpec invoice =
+          invoices.isEmpty() || r.nextBoolean() ? null : invoices.get(r.nextInt(invoices.size()));
+      AccountSpec a =
+          invoice == null
+              ? accounts.get(r.nextInt(accounts.size()))
+              : accounts.get((int) invoice.row().account() - 1);
+      long paying = invoice == null ? 0 : invoice.id();
       if (n > stored) {
-        connections.add(new ConnectionSpec(n, a.id(), null));
+        connections.add(new ConnectionSpec(n, a.id(), paying, null));
         continue;
       }
-      BigInteger left = unallocated.get(a.id());
+      long budget = invoice == null ? a.id() : paying;
+      BigInteger left = unallocated.get(budget);
       BigInteger received =
           switch (r.nextInt(4)) {
             case 0 -> BigInteger.ZERO;
@@ -78,10 +98,59 @@ final class ScenarioGenerator {
                 left.multiply(BigInteger.valueOf(r.nextInt(101))).divide(BigInteger.valueOf(100));
             default -> left.min(BigInteger.valueOf(1 + r.nextInt(100)));
           };
-      unallocated.put(a.id(), left.subtract(received));
-      connections.add(new ConnectionSpec(n, a.id(), connection(r, a, received)));
+      unallocated.put(budget, left.subtract(received));
+      BigInteger invoiceLeft =
+          invoice == null ? null : invoice.row().amount().subtract(invoice.row().received());
+      connections.add(
+          new ConnectionSpec(n, a.id(), paying, connection(r, a, received, invoiceLeft)));
     }
-    return new World(accounts, connections);
+    return new World(accounts, invoices, connections);
+  }
+
+  /**
+   * An invoice of {@code a}, its received (at most {@code budget}, what the account received and no
+   * other invoice or connection holds) short of its amount unless completed.
+   */
+  private static InvoiceRow invoice(SplittableRandom r, AccountSpec a, BigInteger budget) {
+    BigInteger jitter = BigInteger.valueOf(r.nextInt(4));
+    BigInteger amount =
+        switch (r.nextInt(8)) {
+          case 0 -> BigInteger.ONE;
+          case 1, 2 -> BigInteger.valueOf(1 + r.nextInt(100));
+          case 3 -> BigInteger.valueOf(1 + r.nextInt(5000));
+          case 4 -> max;
+          case 5 -> max.subtract(jitter);
+          case 6 -> twoTo63.add(jitter);
+          // About what the account may still take.
+          default ->
+              a.limit() == null
+                  ? budget.add(jitter).min(max)
+                  : a.limit().subtract(a.received()).add(jitter).subtract(BigInteger.ONE);
+        };
+    amount = amount.max(BigInteger.ONE).min(max);
+    long expiresAt =
+        switch (r.nextInt(8)) {
+          case 0 -> Scenario.time(0) - 5;
+          // Expiring exactly at a batch's time: that batch finds it closed.
+          case 1 -> Scenario.time(r.nextInt(3));
+          case 2 -> Scenario.time(1 + r.nextInt(3)) - 5;
+          default -> Scenario.time(1_000);
+        };
+    int state = r.nextInt(8);
+    if (state == 0 && amount.compareTo(budget) <= 0) {
+      return new InvoiceRow(a.id(), amount, amount, false, expiresAt); // completed
+    }
+    BigInteger below = amount.subtract(BigInteger.ONE);
+    BigInteger received =
+        switch (r.nextInt(5)) {
+          case 0, 1 -> BigInteger.ZERO;
+          case 2 -> below;
+          case 3 -> below.subtract(jitter).max(BigInteger.ZERO);
+          default ->
+              below.multiply(BigInteger.valueOf(r.nextInt(101))).divide(BigInteger.valueOf(100));
+        };
+    // Cancelled or expired (by the expiry worker) when not open.
+    return new InvoiceRow(a.id(), amount, received.min(budget), state != 1, expiresAt);
   }
 
   private static AccountSpec account(SplittableRandom r, long id) {
@@ -107,8 +176,11 @@ final class ScenarioGenerator {
     };
   }
 
+  /**
+   * A stored connection; on an invoice's, its streams advertise at most {@code invoiceLeft} more.
+   */
   private static ConnectionRow connection(
-      SplittableRandom r, AccountSpec account, BigInteger received) {
+      SplittableRandom r, AccountSpec account, BigInteger received, BigInteger invoiceLeft) {
     TreeMap<Long, StreamRow> streams = new TreeMap<>();
     List<Long> ids = distinctStreamIds(r, received.signum() > 0 ? 1 + r.nextInt(3) : r.nextInt(3));
     List<BigInteger> parts = split(r, received, ids.size());
@@ -122,6 +194,9 @@ final class ScenarioGenerator {
             case 2 -> max;
             default -> got.add(BigInteger.valueOf(r.nextInt(1000))).min(max);
           };
+      if (invoiceLeft != null) {
+        receiveMax = receiveMax.min(got.add(invoiceLeft)).max(got);
+      }
       streams.put(ids.get(i), new StreamRow(got, receiveMax, r.nextInt(4) == 0));
     }
     TreeMap<Long, BigInteger> credited = new TreeMap<>();
@@ -188,7 +263,7 @@ final class ScenarioGenerator {
   /**
    * How often each amount kind is drawn: ordinary amounts most, each edge often enough to be met.
    */
-  static final int[] amountWeights = {8, 8, 20, 5, 5, 5, 8, 5, 5, 12, 8, 5};
+  static final int[] amountWeights = {8, 8, 20, 5, 5, 5, 8, 5, 5, 12, 8, 5, 10, 6};
 
   static <T> T pick(SplittableRandom r, int[] weights, T[] values) {
     int roll = r.nextInt(Arrays.stream(weights).sum());

@@ -2,6 +2,7 @@ package dev.inlet.ledger.batch;
 
 import dev.inlet.ledger.batch.Scenario.AccountSpec;
 import dev.inlet.ledger.batch.Scenario.ConnectionSpec;
+import dev.inlet.ledger.batch.Scenario.InvoiceSpec;
 import dev.inlet.ledger.batch.Scenario.World;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +53,22 @@ final class Shrinker {
         out.add(withoutConnection(s, gone));
       }
     }
+    List<InvoiceSpec> paid =
+        world.invoices().stream()
+            .filter(i -> world.connections().stream().anyMatch(c -> c.invoice() == i.id()))
+            .toList();
+    if (paid.size() < world.invoices().size()) {
+      out.add(new Scenario(new World(world.accounts(), paid, world.connections()), batches));
+    }
     List<AccountSpec> used =
         world.accounts().stream()
-            .filter(a -> world.connections().stream().anyMatch(c -> c.account() == a.id()))
+            .filter(
+                a ->
+                    world.connections().stream().anyMatch(c -> c.account() == a.id())
+                        || world.invoices().stream().anyMatch(i -> i.row().account() == a.id()))
             .toList();
     if (used.size() < world.accounts().size()) {
-      out.add(new Scenario(new World(used, world.connections()), batches));
+      out.add(new Scenario(new World(used, world.invoices(), world.connections()), batches));
     }
     for (int b = 0; b < batches.size(); b++) {
       List<List<Intent>> fewer = new ArrayList<>(batches);
@@ -88,7 +99,8 @@ final class Shrinker {
       renumbered.add(
           batch.stream().map(i -> i.connection() < index ? i : i.on(i.connection() - 1)).toList());
     }
-    return new Scenario(new World(s.world().accounts(), connections), renumbered);
+    return new Scenario(
+        new World(s.world().accounts(), s.world().invoices(), connections), renumbered);
   }
 
   /** With batch {@code b} replaced, or dropped when {@code batch} is empty. */
