@@ -148,10 +148,10 @@ public final class BatchDecider {
           change.closes = true;
         }
       }
-      return new PacketOutcome(outcome, totals(p, connection, account, invoice));
+      return new PacketOutcome(outcome, totals(p, connection, account, invoice, now));
     }
-    credit(p, key, state, changes, account, invoice, connection, change, newBytes);
-    return new PacketOutcome(Outcome.FULFILLED, totals(p, connection, account, invoice));
+    credit(p, key, state, changes, account, invoice, connection, change, newBytes, now);
+    return new PacketOutcome(Outcome.FULFILLED, totals(p, connection, account, invoice, now));
   }
 
   private static Outcome streamRule(PacketRecord p, ConnectionState connection) {
@@ -198,7 +198,8 @@ public final class BatchDecider {
       InvoiceState invoice,
       ConnectionState connection,
       ConnectionChange change,
-      int newBytes) {
+      int newBytes,
+      Instant now) {
     long amount = p.amount();
     if (invoice != null) {
       invoice.received += amount;
@@ -229,8 +230,8 @@ public final class BatchDecider {
       // what is left now. An account's limit is fixed, so what a stream was offered stays offered.
       stream.receiveMax =
           invoice != null
-              ? receiveMax(stream.received, account, invoice)
-              : unsignedMax(stream.receiveMax, receiveMax(stream.received, account, null));
+              ? receiveMax(stream.received, account, invoice, now)
+              : unsignedMax(stream.receiveMax, receiveMax(stream.received, account, null, now));
       stream.closed |= s.close();
     }
     for (DataChunk d : p.data()) {
@@ -242,7 +243,11 @@ public final class BatchDecider {
 
   /** Each stream of the packet with its totals now: stored, or as a new stream would start. */
   private static List<StreamTotals> totals(
-      PacketRecord p, ConnectionState connection, AccountState account, InvoiceState invoice) {
+      PacketRecord p,
+      ConnectionState connection,
+      AccountState account,
+      InvoiceState invoice,
+      Instant now) {
     List<StreamTotals> totals = new ArrayList<>(p.streams().size());
     for (StreamCredit s : p.streams()) {
       StreamState stream = connection.streams.get(s.streamId());
@@ -250,7 +255,7 @@ public final class BatchDecider {
       long max =
           stream != null && invoice == null
               ? stream.receiveMax
-              : receiveMax(received, account, invoice);
+              : receiveMax(received, account, invoice, now);
       totals.add(new StreamTotals(s.streamId(), received, max));
     }
     return totals;
@@ -261,7 +266,8 @@ public final class BatchDecider {
    * an invoice's connection, what the invoice may still take (nothing once it no longer takes
    * money), saturating at 2^64-1; with neither bound, 2^64-1.
    */
-  static long receiveMax(long streamReceived, AccountState account, InvoiceState invoice) {
+  static long receiveMax(
+      long streamReceived, AccountState account, InvoiceState invoice, Instant now) {
     long room = maxUint64;
     if (account.receiveLimit != null) {
       room =
@@ -270,7 +276,7 @@ public final class BatchDecider {
               : 0;
     }
     if (invoice != null) {
-      long left = invoice.open ? invoice.remaining() : 0;
+      long left = invoice.open(now) ? invoice.remaining() : 0;
       room = Long.compareUnsigned(left, room) < 0 ? left : room;
     }
     if (room == maxUint64) {

@@ -130,9 +130,12 @@ public final class LedgerState {
       this.expiresAt = expiresAt;
     }
 
-    /** Whether it takes money at {@code now}. */
+    /**
+     * Whether it takes money at {@code now}: pending or processing when read, not past its expiry,
+     * and not completed by a packet decided since.
+     */
     boolean open(Instant now) {
-      return open && now.isBefore(expiresAt);
+      return open && now.isBefore(expiresAt) && Long.compareUnsigned(received, amount) < 0;
     }
 
     /** What it may still receive, unsigned 64-bit. */
