@@ -140,11 +140,12 @@ public final class Invoices {
       params.add(query.state());
     }
     if (query.createdAfter() != null) {
-      sql.append(" AND created_at > ?");
+      // Against the time as shown (milliseconds): after an invoice's created_at excludes it.
+      sql.append(" AND date_trunc('milliseconds', created_at) > ?");
       params.add(OffsetDateTime.ofInstant(query.createdAfter(), ZoneOffset.UTC));
     }
     if (query.createdBefore() != null) {
-      sql.append(" AND created_at < ?");
+      sql.append(" AND date_trunc('milliseconds', created_at) < ?");
       params.add(OffsetDateTime.ofInstant(query.createdBefore(), ZoneOffset.UTC));
     }
     if (query.after() != null) {
