@@ -244,6 +244,40 @@ class InvoiceApiTest extends InletPerClass {
   }
 
   @Test
+  void paymentsListTheConnectionsThatPaidWithTheirMemos() {
+    String id = create(acme, "{\"account\":\"acme-usd\",\"amount\":\"100\"}").get("id").asString();
+    // Connections as the ledger writer leaves them (the STREAM side is tested with the receiver).
+    String insert =
+        "INSERT INTO connections (id, account_id, invoice_id, source_address, total_received,"
+            + " opened_at) SELECT decode(?, 'hex'), account_id, id, ?, ?, now() - make_interval(secs => ?)"
+            + " FROM invoices WHERE public_id = ?";
+    jdbc.sql(insert).params("a1a1a1a1a1a1a1a1a1a1a1a1", "test.sender.alice", 60, 3, id).update();
+    jdbc.sql(insert).params("b2b2b2b2b2b2b2b2b2b2b2b2", null, 15, 2, id).update();
+    jdbc.sql(insert).params("c3c3c3c3c3c3c3c3c3c3c3c3", null, 0, 1, id).update();
+    String data =
+        "INSERT INTO stream_data (connection_id, stream_id, \"offset\", data)"
+            + " VALUES (decode(?, 'hex'), ?, ?, ?)";
+    // Out of order on purpose: the memo is in (stream, offset) order; bad UTF-8 becomes U+FFFD.
+    jdbc.sql(data).params("a1a1a1a1a1a1a1a1a1a1a1a1", 3, 0, new byte[] {(byte) 0xff}).update();
+    jdbc.sql(data).params("a1a1a1a1a1a1a1a1a1a1a1a1", 1, 6, "#42 ".getBytes()).update();
+    jdbc.sql(data).params("a1a1a1a1a1a1a1a1a1a1a1a1", 1, 0, "Order ".getBytes()).update();
+
+    JsonNode payments = ok(acme.get("/v1/invoices/" + id)).get("payments");
+    assertThat(payments.size()).isEqualTo(2);
+    JsonNode first = payments.get(0);
+    assertThat(first.get("connection_id").asString()).isEqualTo("a1a1a1a1a1a1a1a1a1a1a1a1");
+    assertThat(first.get("source_address").asString()).isEqualTo("test.sender.alice");
+    assertThat(first.get("amount").asString()).isEqualTo("60");
+    assertThat(first.get("memo").asString()).isEqualTo("Order #42 \uFFFD");
+    assertThat(Instant.parse(first.get("opened_at").asString())).isBefore(Instant.now());
+    JsonNode second = payments.get(1);
+    assertThat(second.get("connection_id").asString()).isEqualTo("b2b2b2b2b2b2b2b2b2b2b2b2");
+    assertThat(second.get("amount").asString()).isEqualTo("15");
+    assertThat(second.get("memo").isNull()).isTrue();
+    assertThat(second.get("source_address").isNull()).isTrue();
+  }
+
+  @Test
   void anotherMerchantsInvoiceIsNotFound() {
     String id = create(acme, "{\"account\":\"acme-usd\",\"amount\":\"10\"}").get("id").asString();
     assertProblem(other.get("/v1/invoices/" + id), 404, "unknown-invoice");
