@@ -36,6 +36,7 @@ public final class InvoiceExpiry implements AutoCloseable {
   private ScheduledExecutorService scheduler;
   private volatile boolean stopping;
 
+  /** A worker on {@code dataSource}; it runs when {@link #start}ed or called. */
   public InvoiceExpiry(DataSource dataSource) {
     this.jdbc = JdbcClient.create(dataSource);
     this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));

@@ -34,9 +34,10 @@ import tools.jackson.databind.node.ObjectNode;
  * 422 problem ({@link InvoiceRequests}) with nothing written.
  */
 public final class InvoiceHandler {
-  /** Invoices per page at most, and when {@code limit} is not given. */
+  /** Invoices per page at most. */
   static final int maxLimit = 100;
 
+  /** Invoices per page when {@code limit} is not given. */
   static final int defaultLimit = 20;
 
   private static final Logger log = LoggerFactory.getLogger(InvoiceHandler.class);
@@ -47,6 +48,10 @@ public final class InvoiceHandler {
   private final InvoiceViews views;
   private final Clock clock;
 
+  /**
+   * @param settings expiry default and maximum
+   * @param clock what "now" is for {@code expires_at}
+   */
   public InvoiceHandler(Invoices invoices, InvoiceSettings settings, JsonMapper json, Clock clock) {
     this.invoices = invoices;
     this.settings = settings;

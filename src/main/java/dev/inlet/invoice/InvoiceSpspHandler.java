@@ -25,6 +25,7 @@ public final class InvoiceSpspHandler {
   private final Invoices invoices;
   private final SpspResponder responder;
 
+  /** Answers with {@code responder}, which account pointers use too. */
   public InvoiceSpspHandler(Invoices invoices, SpspResponder responder) {
     this.invoices = invoices;
     this.responder = responder;

@@ -27,6 +27,7 @@ public final class Invoices {
   private final JdbcClient jdbc;
   private final TransactionTemplate transaction;
 
+  /** The store on {@code dataSource}, migrated (db/V2). */
   public Invoices(DataSource dataSource) {
     this.jdbc = JdbcClient.create(dataSource);
     this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
