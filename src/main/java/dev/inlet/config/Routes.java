@@ -62,7 +62,10 @@ class Routes {
         .build();
   }
 
-  /** Browsers (Web Monetization) query payment pointers cross-origin (RFC 0009). */
+  /**
+   * Browsers (Web Monetization) query payment pointers cross-origin (RFC 0009): accounts' and
+   * invoices' ({@code dev.inlet.invoice.InvoiceSpspHandler}).
+   */
   @Bean
   CorsWebFilter spspCors() {
     CorsConfiguration cors = new CorsConfiguration();
@@ -74,6 +77,7 @@ class Routes {
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/.well-known/pay", cors);
     source.registerCorsConfiguration("/{account}", cors);
+    source.registerCorsConfiguration("/invoices/{id}", cors);
     return new CorsWebFilter(source);
   }
 }

@@ -1,19 +1,14 @@
 package dev.inlet.spsp;
 
 import dev.inlet.crypto.ConnectionTokens;
-import dev.inlet.crypto.Receipts;
 import dev.inlet.crypto.TargetKind;
 import dev.inlet.ledger.Account;
 import dev.inlet.ledger.Accounts;
 import dev.inlet.web.Problems;
 import dev.inlet.web.RequestValues;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
@@ -25,15 +20,12 @@ import reactor.core.scheduler.Schedulers;
  * address>.<name>.<token>}) and shared secret for every query. Both derive from the server secret
  * and the sealed token, so nothing is stored per query and any replica recognises the connection.
  * {@code Receipt-Nonce} (16 bytes) and {@code Receipt-Secret} (32 bytes), base64, ask for STREAM
- * receipts (RFC 0039) and are sealed into the token too.
+ * receipts (RFC 0039) and are sealed into the token too. The answer is built by {@link
+ * SpspResponder}, which invoice pointers share.
  */
 public final class SpspHandler {
-  /** The SPSP v4 media type. */
-  public static final MediaType spspMediaType = MediaType.parseMediaType("application/spsp4+json");
-
   private final Accounts accounts;
-  private final ConnectionTokens tokens;
-  private final String ilpAddress;
+  private final SpspResponder responder;
   private final Optional<String> defaultAccount;
 
   /**
@@ -46,8 +38,7 @@ public final class SpspHandler {
       String ilpAddress,
       Optional<String> defaultAccount) {
     this.accounts = accounts;
-    this.tokens = tokens;
-    this.ilpAddress = ilpAddress;
+    this.responder = new SpspResponder(tokens, ilpAddress);
     this.defaultAccount = defaultAccount;
   }
 
@@ -83,56 +74,23 @@ public final class SpspHandler {
 
   /** Answers for account {@code name}, a valid name (the path's, or the configured default). */
   private Mono<ServerResponse> query(ServerRequest request, String name) {
-    byte[] nonce;
-    byte[] secret;
-    try {
-      nonce = header(request, "Receipt-Nonce", Receipts.nonceBytes);
-      secret = header(request, "Receipt-Secret", Receipts.secretBytes);
-    } catch (IllegalArgumentException e) {
-      return Problems.respond(HttpStatus.BAD_REQUEST, "invalid-receipt-headers", e.getMessage());
-    }
-    if ((nonce == null) != (secret == null)) {
-      return Problems.respond(
-          HttpStatus.BAD_REQUEST,
-          "invalid-receipt-headers",
-          "Receipt-Nonce and Receipt-Secret go together");
-    }
-    return Mono.fromCallable(() -> accounts.findByName(name))
-        .subscribeOn(Schedulers.boundedElastic())
-        .flatMap(found -> found.map(a -> respond(a, nonce, secret)).orElseGet(() -> unknown(name)));
-  }
-
-  private Mono<ServerResponse> respond(Account account, byte[] nonce, byte[] secret) {
-    String token = tokens.issue(TargetKind.ACCOUNT, account.id(), nonce, secret);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("destination_account", ilpAddress + "." + account.name() + "." + token);
-    body.put("shared_secret", Base64.getEncoder().encodeToString(tokens.sharedSecret(token)));
-    body.put("receipts_enabled", nonce != null);
-    return ServerResponse.ok()
-        .contentType(spspMediaType)
-        .cacheControl(CacheControl.noStore())
-        .bodyValue(body);
+    return responder.query(
+        request,
+        receipts ->
+            Mono.fromCallable(() -> accounts.findByName(name))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(
+                    found ->
+                        found
+                            .map(
+                                a ->
+                                    responder.respond(
+                                        receipts, TargetKind.ACCOUNT, a.id(), a.name(), Map.of()))
+                            .orElseGet(() -> unknown(name))));
   }
 
   private static Mono<ServerResponse> unknown(String name) {
     return Problems.respond(
         HttpStatus.NOT_FOUND, "unknown-account", "No account named '" + name + "'");
-  }
-
-  private static byte[] header(ServerRequest request, String name, int length) {
-    String value = request.headers().firstHeader(name);
-    if (value == null) {
-      return null;
-    }
-    byte[] bytes;
-    try {
-      bytes = Base64.getDecoder().decode(value.trim());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + " must be base64");
-    }
-    if (bytes.length != length) {
-      throw new IllegalArgumentException(name + " must be " + length + " bytes, base64");
-    }
-    return bytes;
   }
 }

@@ -103,6 +103,11 @@ final class TestInlet implements AutoCloseable {
     return context.getBean(type);
   }
 
+  /** Every bean of that type, by name. */
+  <T> Map<String, T> beans(Class<T> type) {
+    return context.getBeansOfType(type);
+  }
+
   String url(String path) {
     return "http://localhost:" + port + path;
   }

@@ -1,0 +1,248 @@
+package dev.inlet.invoice;
+
+import dev.inlet.ledger.Account;
+import dev.inlet.web.Amounts;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Checks what the merchant API is given about invoices, before anything is written: the create
+ * body, the {@code Idempotency-Key}, listing filters and cursors. A value that fails is an {@link
+ * InvalidRequest} naming a stable problem slug: 400 for what is malformed, 422 for what is well
+ * formed but not acceptable.
+ */
+final class InvoiceRequests {
+  /** Largest serialized {@code metadata}, bytes (UTF-8). */
+  static final int maxMetadataBytes = 4_096;
+
+  /** Longest {@code description} or {@code reference}, characters. */
+  static final int maxTextChars = 1_000;
+
+  /** Largest create body, bytes: room for the longest fields with escapes. */
+  static final int maxBodyBytes = 16_384;
+
+  /** Invoice states, as {@code state} filters. */
+  static final Set<String> states =
+      Set.of("pending", "processing", "completed", "expired", "cancelled");
+
+  private static final Set<String> fields =
+      Set.of("account", "amount", "description", "reference", "expires_at", "metadata");
+  private static final Pattern idempotencyKey = Pattern.compile("[\\x21-\\x7E]{1,255}");
+  private static final Base64.Encoder cursorEncoder = Base64.getUrlEncoder().withoutPadding();
+
+  private InvoiceRequests() {}
+
+  /** A request value that cannot be used: answered {@code status} problem {@code slug}. */
+  static final class InvalidRequest extends RuntimeException {
+    final HttpStatus status;
+    final String slug;
+
+    InvalidRequest(HttpStatus status, String slug, String detail) {
+      super(detail, null, false, false);
+      this.status = status;
+      this.slug = slug;
+    }
+  }
+
+  /**
+   * The create body checked against {@code settings} at {@code now}.
+   *
+   * @throws InvalidRequest naming the first field that fails
+   */
+  static NewInvoice newInvoice(
+      JsonNode body, JsonMapper json, InvoiceSettings settings, Instant now) {
+    for (String name : body.propertyNames()) {
+      if (!fields.contains(name)) {
+        throw bad("unknown-field", "Unknown field '" + name + "'; fields are " + fields);
+      }
+    }
+    JsonNode account = body.get("account");
+    if (account == null || !account.isString()) {
+      throw bad("invalid-account", "account must be the name of one of your accounts");
+    }
+    if (!Account.isValidName(account.asString())) {
+      throw unknownAccount();
+    }
+    JsonNode amountField = body.get("amount");
+    long amount;
+    try {
+      if (amountField == null || !amountField.isString()) {
+        throw new IllegalArgumentException("must be a decimal string");
+      }
+      amount = Amounts.parse(amountField.asString());
+    } catch (IllegalArgumentException e) {
+      throw bad(
+          "invalid-amount",
+          "amount must be a decimal string of an integer from 1 to 18446744073709551615");
+    }
+    if (amount == 0) {
+      throw bad("invalid-amount", "amount must be at least 1");
+    }
+    return new NewInvoice(
+        account.asString(),
+        amount,
+        text(body, "description"),
+        text(body, "reference"),
+        expiresAt(body.get("expires_at"), settings, now),
+        metadata(body.get("metadata"), json));
+  }
+
+  /** 422 {@code unknown-account}: no account of the merchant's has that name. */
+  static InvalidRequest unknownAccount() {
+    return new InvalidRequest(
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "unknown-account",
+        "account must name one of your accounts");
+  }
+
+  private static String text(JsonNode body, String name) {
+    JsonNode field = body.get(name);
+    if (field == null || field.isNull()) {
+      return null;
+    }
+    if (!field.isString() || field.asString().length() > maxTextChars) {
+      throw bad(
+          "invalid-" + name, name + " must be a string of at most " + maxTextChars + " characters");
+    }
+    return field.asString();
+  }
+
+  private static Instant expiresAt(JsonNode field, InvoiceSettings settings, Instant now) {
+    if (field == null || field.isNull()) {
+      return now.plus(settings.defaultExpiry());
+    }
+    Instant at;
+    try {
+      if (!field.isString()) {
+        throw new DateTimeParseException("not a string", "", 0);
+      }
+      at = time(field.asString());
+    } catch (DateTimeParseException e) {
+      throw bad("invalid-expires-at", "expires_at must be an RFC 3339 time");
+    }
+    if (!at.isAfter(now) || at.isAfter(now.plus(settings.maxExpiry()))) {
+      throw new InvalidRequest(
+          HttpStatus.UNPROCESSABLE_CONTENT,
+          "invalid-expires-at",
+          "expires_at must be in the future and at most " + settings.maxExpiry() + " ahead");
+    }
+    return at;
+  }
+
+  private static String metadata(JsonNode field, JsonMapper json) {
+    if (field == null || field.isNull()) {
+      return "{}";
+    }
+    if (!field.isObject()) {
+      throw bad("invalid-metadata", "metadata must be a JSON object");
+    }
+    String text = json.writeValueAsString(field);
+    if (text.getBytes(StandardCharsets.UTF_8).length > maxMetadataBytes) {
+      throw new InvalidRequest(
+          HttpStatus.UNPROCESSABLE_CONTENT,
+          "metadata-too-large",
+          "metadata must serialize to at most " + maxMetadataBytes + " bytes");
+    }
+    return text;
+  }
+
+  /**
+   * The {@code Idempotency-Key} header: null when absent.
+   *
+   * @throws InvalidRequest 400 {@code invalid-idempotency-key} unless given once, 1..255 visible
+   *     ASCII characters
+   */
+  static String idempotencyKey(List<String> values) {
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    if (values.size() != 1 || !idempotencyKey.matcher(values.get(0)).matches()) {
+      throw bad(
+          "invalid-idempotency-key",
+          "Idempotency-Key must be given once, 1 to 255 visible ASCII characters");
+    }
+    return values.get(0);
+  }
+
+  /**
+   * SHA-256 of the body's canonical form: re-serialized with every object's keys sorted, so a retry
+   * that orders its fields or spaces its JSON otherwise is the same request.
+   */
+  static byte[] requestHash(JsonNode body, JsonMapper json) {
+    try {
+      return MessageDigest.getInstance("SHA-256")
+          .digest(json.writeValueAsBytes(canonical(body, json)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private static JsonNode canonical(JsonNode node, JsonMapper json) {
+    if (node.isObject()) {
+      List<String> names = new ArrayList<>(node.propertyNames());
+      Collections.sort(names);
+      ObjectNode sorted = json.createObjectNode();
+      for (String name : names) {
+        sorted.set(name, canonical(node.get(name), json));
+      }
+      return sorted;
+    }
+    if (node.isArray()) {
+      var array = json.createArrayNode();
+      node.forEach(element -> array.add(canonical(element, json)));
+      return array;
+    }
+    return node;
+  }
+
+  /** An RFC 3339 time (with an offset). */
+  static Instant time(String text) {
+    return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+  }
+
+  /** The opaque cursor continuing after invoice {@code publicId}. */
+  static String cursor(String publicId) {
+    return cursorEncoder.encodeToString(publicId.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * The public id a cursor continues after.
+   *
+   * @throws InvalidRequest 400 {@code invalid-cursor} for anything {@link #cursor} did not make
+   */
+  static String afterCursor(String cursor) {
+    try {
+      String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+      if (InvoiceIds.isValid(id) && cursor(id).equals(cursor)) {
+        return id;
+      }
+    } catch (IllegalArgumentException e) {
+      // not base64url: refused below
+    }
+    throw invalidCursor();
+  }
+
+  /** 400 {@code invalid-cursor}. */
+  static InvalidRequest invalidCursor() {
+    return bad("invalid-cursor", "cursor must be a next_cursor this API returned");
+  }
+
+  static InvalidRequest bad(String slug, String detail) {
+    return new InvalidRequest(HttpStatus.BAD_REQUEST, slug, detail);
+  }
+}

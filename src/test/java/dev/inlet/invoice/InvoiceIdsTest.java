@@ -1,0 +1,43 @@
+package dev.inlet.invoice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class InvoiceIdsTest {
+
+  @Test
+  void base32IsRfc4648LowercaseWithoutPadding() {
+    // RFC 4648 §10 vectors, lower case, padding dropped.
+    String[][] vectors = {
+      {"", ""},
+      {"f", "my"},
+      {"fo", "mzxq"},
+      {"foo", "mzxw6"},
+      {"foob", "mzxw6yq"},
+      {"fooba", "mzxw6ytb"},
+      {"foobar", "mzxw6ytboi"}
+    };
+    for (String[] v : vectors) {
+      assertThat(InvoiceIds.base32(v[0].getBytes(StandardCharsets.US_ASCII))).isEqualTo(v[1]);
+    }
+  }
+
+  @Test
+  void idsAreInvPlus26RandomCharacters() {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 1_000; i++) {
+      String id = InvoiceIds.generate();
+      assertThat(id).matches("inv_[a-z2-7]{26}");
+      assertThat(InvoiceIds.isValid(id)).isTrue();
+      seen.add(id);
+    }
+    assertThat(seen).hasSize(1_000);
+    assertThat(InvoiceIds.isValid("inv_" + "A".repeat(26))).isFalse();
+    assertThat(InvoiceIds.isValid("inv_" + "a".repeat(25))).isFalse();
+    assertThat(InvoiceIds.isValid(null)).isFalse();
+  }
+}
