@@ -1,10 +1,13 @@
 package dev.inlet.it;
 
+import static dev.inlet.it.MerchantClient.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -14,7 +17,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.server.HandlerFunction;
@@ -29,9 +35,28 @@ import tools.jackson.databind.JsonNode;
 /**
  * The OpenAPI document describes the whole merchant API: every {@code /v1} route the running
  * application registers (found by walking its router functions, whoever wrote them) is an operation
- * of the document served at {@code /v1/openapi.json}; the document and its UI need no API key.
+ * of the document served at {@code /v1/openapi.json}; the document and its UI need no API key; and
+ * real answers of the main operations, and a real webhook delivery, fit the documented schemas
+ * ({@link DocumentedSchemas}: every member declared, the required ones present).
  */
-class OpenApiTest extends InletPerClass {
+class OpenApiTest {
+  @TempDir static Path dataDir;
+  static TestInlet inlet;
+
+  @BeforeAll
+  static void startInlet() {
+    // Private webhook URLs: the test's receiver listens on 127.0.0.1. A failed attempt waits for
+    // the retry endpoint, not for the backoff.
+    inlet =
+        TestInlet.start(
+            dataDir,
+            Map.of("inlet.webhook.allow-private", "true", "inlet.webhook.retry-base", "10m"));
+  }
+
+  @AfterAll
+  static void stopInlet() {
+    inlet.close();
+  }
 
   @Test
   void everyMerchantRouteIsInTheDocument() {
@@ -61,8 +86,108 @@ class OpenApiTest extends InletPerClass {
             "POST /v1/invoices",
             "GET /v1/invoices",
             "GET /v1/invoices/{}",
-            "POST /v1/invoices/{}/cancel");
+            "POST /v1/invoices/{}/cancel",
+            "GET /v1/events",
+            "POST /v1/webhooks",
+            "GET /v1/webhooks/{}/deliveries");
     assertThat(documented).containsAll(merchantRoutes);
+  }
+
+  @Test
+  void realAnswersFitTheDocumentedSchemas() throws Exception {
+    DocumentedSchemas schemas = new DocumentedSchemas(document());
+    List<String> drift = new ArrayList<>();
+    MerchantClient shop = MerchantClient.create(inlet, "docs", "docs-usd");
+    try (WebhookReceiver receiver = new WebhookReceiver(n -> n == 1 ? 500 : 200)) {
+      HttpResponse<String> hook =
+          shop.post(
+              "/v1/webhooks",
+              "{\"url\":\"" + receiver.url() + "\",\"events\":[\"invoice.completed\"]}");
+      drift.addAll(schemas.check("POST", "/v1/webhooks", json, hook));
+      String webhook = ok(hook).get("id").asString();
+      receiver.secret(ok(hook).get("secret").asString());
+      drift.addAll(schemas.check("GET", "/v1/webhooks", json, shop.get("/v1/webhooks")));
+
+      String body =
+          "{\"account\":\"docs-usd\",\"amount\":\"10000\",\"description\":\"two mugs\","
+              + "\"metadata\":{\"order\":42}}";
+      Map<String, String> key = Map.of("Idempotency-Key", "order-42");
+      HttpResponse<String> created = shop.post("/v1/invoices", body, key);
+      drift.addAll(schemas.check("POST", "/v1/invoices", json, created));
+      HttpResponse<String> replayed = shop.post("/v1/invoices", body, key);
+      assertThat(replayed.statusCode()).isEqualTo(200);
+      assertThat(replayed.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+      drift.addAll(schemas.check("POST", "/v1/invoices", json, replayed));
+      String id = ok(created).get("id").asString();
+      drift.addAll(
+          schemas.check(
+              "GET",
+              "/invoices/{id}",
+              "application/spsp4+json",
+              inlet.send(
+                  HttpRequest.newBuilder(URI.create(inlet.url("/invoices/" + id)))
+                      .header("Accept", "application/spsp4+json"))));
+      QuiltSender.pay(
+          inlet,
+          ok(created).get("payment_pointer").asString(),
+          10_000,
+          10_000,
+          Duration.ofSeconds(30));
+      HttpResponse<String> paid = shop.get("/v1/invoices/" + id);
+      assertThat(ok(paid).get("payments")).isNotEmpty();
+      drift.addAll(schemas.check("GET", "/v1/invoices/{id}", json, paid));
+      drift.addAll(schemas.check("GET", "/v1/invoices", json, shop.get("/v1/invoices?limit=1")));
+
+      String other =
+          ok(shop.post("/v1/invoices", "{\"account\":\"docs-usd\",\"amount\":\"5\"}"))
+              .get("id")
+              .asString();
+      drift.addAll(
+          schemas.check(
+              "POST",
+              "/v1/invoices/{id}/cancel",
+              json,
+              shop.post("/v1/invoices/" + other + "/cancel", "")));
+
+      HttpResponse<String> events = shop.get("/v1/events?limit=500");
+      drift.addAll(schemas.check("GET", "/v1/events", json, events));
+      List<String> types = new ArrayList<>();
+      ok(events).get("items").forEach(e -> types.add(e.get("type").asString()));
+      assertThat(types)
+          .contains(
+              "invoice.created",
+              "payment.received",
+              "invoice.processing",
+              "invoice.completed",
+              "invoice.cancelled");
+      HttpResponse<String> first = shop.get("/v1/events?limit=1");
+      drift.addAll(schemas.check("GET", "/v1/events", json, first));
+      assertThat(ok(first).get("next_cursor").asString())
+          .isEqualTo(ok(first).get("items").get(0).get("id").asString());
+
+      // The delivery: first answered 500 (pending, with its error), then retried and delivered.
+      WebhookApi.await(
+          Duration.ofSeconds(20), "a failed attempt", () -> !receiver.received.isEmpty());
+      String deliveries = "/v1/webhooks/" + webhook + "/deliveries";
+      WebhookApi.await(
+          Duration.ofSeconds(10),
+          "the failed attempt recorded",
+          () -> ok(shop.get(deliveries)).get("items").get(0).get("attempts").asInt() == 1);
+      HttpResponse<String> page = shop.get(deliveries);
+      drift.addAll(schemas.check("GET", "/v1/webhooks/{id}/deliveries", json, page));
+      String delivery = ok(page).get("items").get(0).get("id").asString();
+      HttpResponse<String> retry = shop.post(deliveries + "/" + delivery + "/retry", "");
+      drift.addAll(
+          schemas.check("POST", "/v1/webhooks/{id}/deliveries/{delivery}/retry", json, retry));
+      assertThat(retry.statusCode()).isEqualTo(202);
+      WebhookApi.await(Duration.ofSeconds(20), "the retry", () -> receiver.received.size() == 2);
+      WebhookReceiver.Received sent = receiver.received.get(1);
+      assertThat(sent.signatureValid()).isTrue();
+      JsonNode event = TestInlet.json.readTree(sent.body());
+      assertThat(sent.header("Inlet-Event-Id")).isEqualTo(event.get("id").asString());
+      schemas.check(document().at("/components/schemas/Event"), event, "delivery", drift);
+    }
+    assertThat(drift).as("answers that differ from the OpenAPI document").isEmpty();
   }
 
   @Test
@@ -79,6 +204,15 @@ class OpenApiTest extends InletPerClass {
             HttpRequest.newBuilder(URI.create(inlet.url("/v1/openapi.json/swagger-config"))));
     assertThat(TestInlet.json.readTree(config.body()).get("url").asString())
         .isEqualTo("/v1/openapi.json");
+  }
+
+  private static final String json = "application/json";
+
+  private static JsonNode document() {
+    HttpResponse<String> r =
+        inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/v1/openapi.json"))));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return TestInlet.json.readTree(r.body());
   }
 
   /** A path with its variables' names dropped: {@code /v1/invoices/{}}. */
