@@ -1,10 +1,7 @@
 package dev.inlet.events;
 
+import dev.inlet.jobs.PeriodicJob;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,39 +21,25 @@ public final class EventRetention implements AutoCloseable {
 
   private final EventStore store;
   private final Duration retention;
-  private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "inlet-event-retention");
-            t.setDaemon(true);
-            return t;
-          });
+  private final PeriodicJob job;
 
   /** Starts deleting events older than {@code retention} every {@code interval}. */
   public EventRetention(EventStore store, Duration retention, Duration interval) {
     this.store = store;
     this.retention = retention;
-    long period = interval.toMillis();
-    // A random first delay, so that replicas started together do not delete at the same moment.
-    scheduler.scheduleWithFixedDelay(
-        this::run, ThreadLocalRandom.current().nextLong(period) + 1, period, TimeUnit.MILLISECONDS);
+    this.job = PeriodicJob.start("inlet-event-retention", interval, this::run);
     log.info("Events older than {} are deleted; checked every {}", retention, interval);
   }
 
-  private void run() {
-    try {
-      long deleted = store.deleteOlderThan(retention, chunk, maxChunksPerRun);
-      if (deleted > 0) {
-        log.info("Deleted {} events older than {}", deleted, retention);
-      }
-    } catch (Exception e) {
-      log.warn("Deleting old events failed; tried again next time", e);
+  private void run() throws java.sql.SQLException {
+    long deleted = store.deleteOlderThan(retention, chunk, maxChunksPerRun);
+    if (deleted > 0) {
+      log.info("Deleted {} events older than {}", deleted, retention);
     }
   }
 
   @Override
   public void close() throws InterruptedException {
-    scheduler.shutdownNow();
-    scheduler.awaitTermination(30, TimeUnit.SECONDS);
+    job.close();
   }
 }

@@ -1,12 +1,9 @@
 package dev.inlet.invoice;
 
 import dev.inlet.events.EventType;
+import dev.inlet.jobs.PeriodicJob;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +26,10 @@ public final class InvoiceExpiry implements AutoCloseable {
   public static final int maxPerTransaction = 500;
 
   private static final int maxTransactionsPerRun = 20;
-  private static final Duration stopTimeout = Duration.ofSeconds(30);
 
   private final JdbcClient jdbc;
   private final TransactionTemplate transaction;
-  private ScheduledExecutorService scheduler;
+  private PeriodicJob job;
   private volatile boolean stopping;
 
   /** A worker on {@code dataSource}; it runs when {@link #start}ed or called. */
@@ -44,22 +40,10 @@ public final class InvoiceExpiry implements AutoCloseable {
 
   /** Runs {@link #expireDue} every {@code interval}, the first after a random part of it. */
   public synchronized void start(Duration interval) {
-    if (scheduler != null) {
+    if (job != null) {
       throw new IllegalStateException("already started");
     }
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "inlet-invoice-expiry");
-              t.setDaemon(true);
-              return t;
-            });
-    long period = interval.toMillis();
-    scheduler.scheduleWithFixedDelay(
-        this::expireLogged,
-        ThreadLocalRandom.current().nextLong(period) + 1,
-        period,
-        TimeUnit.MILLISECONDS);
+    job = PeriodicJob.start("inlet-invoice-expiry", interval, this::expireLogged);
   }
 
   /**
@@ -107,14 +91,9 @@ public final class InvoiceExpiry implements AutoCloseable {
   }
 
   private void expireLogged() {
-    try {
-      int expired = expireDue();
-      if (expired > 0) {
-        log.info("Expired {} invoices", expired);
-      }
-    } catch (RuntimeException e) {
-      // Never thrown out of the task: the executor would cancel every later run.
-      log.warn("Could not expire invoices; next try in one interval", e);
+    int expired = expireDue();
+    if (expired > 0) {
+      log.info("Expired {} invoices", expired);
     }
   }
 
@@ -122,11 +101,8 @@ public final class InvoiceExpiry implements AutoCloseable {
   @Override
   public synchronized void close() throws InterruptedException {
     stopping = true;
-    if (scheduler != null) {
-      scheduler.shutdown();
-      if (!scheduler.awaitTermination(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("The invoice expiry worker did not stop within {}", stopTimeout);
-      }
+    if (job != null) {
+      job.close();
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.inlet.merchant.Merchant;
 import dev.inlet.merchant.MerchantAuth;
 import dev.inlet.web.JsonBodies;
 import dev.inlet.web.Problems;
+import dev.inlet.web.PublicIds;
 import dev.inlet.web.RequestIdFilter;
 import dev.inlet.web.RequestValues;
 import java.net.URI;
@@ -122,7 +123,7 @@ public final class InvoiceHandler {
   /** {@code GET /v1/invoices/{id}}. */
   public Mono<ServerResponse> invoice(ServerRequest request) {
     Merchant merchant = MerchantAuth.merchant(request);
-    Optional<String> id = RequestValues.path(request, "id", InvoiceIds::isValid);
+    Optional<String> id = RequestValues.path(request, "id", PublicIds.invoices::isValid);
     if (id.isEmpty()) {
       return unknownInvoice();
     }
@@ -175,7 +176,7 @@ public final class InvoiceHandler {
   /** {@code POST /v1/invoices/{id}/cancel}: 409 {@code invoice-not-cancellable} once ended. */
   public Mono<ServerResponse> cancel(ServerRequest request) {
     Merchant merchant = MerchantAuth.merchant(request);
-    Optional<String> id = RequestValues.path(request, "id", InvoiceIds::isValid);
+    Optional<String> id = RequestValues.path(request, "id", PublicIds.invoices::isValid);
     if (id.isEmpty()) {
       return unknownInvoice();
     }

@@ -2,6 +2,8 @@ package dev.inlet.invoice;
 
 import dev.inlet.ledger.Account;
 import dev.inlet.web.Amounts;
+import dev.inlet.web.JsonBodies;
+import dev.inlet.web.PublicIds;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -66,10 +68,9 @@ final class InvoiceRequests {
    */
   static NewInvoice newInvoice(
       JsonNode body, JsonMapper json, InvoiceSettings settings, Instant now) {
-    for (String name : body.propertyNames()) {
-      if (!fields.contains(name)) {
-        throw bad("unknown-field", "Unknown field '" + name + "'; fields are " + fields);
-      }
+    String unknown = JsonBodies.unknownField(body, fields);
+    if (unknown != null) {
+      throw bad("unknown-field", "Unknown field '" + unknown + "'; fields are " + fields);
     }
     JsonNode account = body.get("account");
     if (account == null || !account.isString()) {
@@ -228,7 +229,7 @@ final class InvoiceRequests {
   static String afterCursor(String cursor) {
     try {
       String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-      if (InvoiceIds.isValid(id) && cursor(id).equals(cursor)) {
+      if (PublicIds.invoices.isValid(id) && cursor(id).equals(cursor)) {
         return id;
       }
     } catch (IllegalArgumentException e) {

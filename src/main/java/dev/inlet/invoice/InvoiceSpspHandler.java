@@ -3,6 +3,7 @@ package dev.inlet.invoice;
 import dev.inlet.crypto.TargetKind;
 import dev.inlet.spsp.SpspResponder;
 import dev.inlet.web.Problems;
+import dev.inlet.web.PublicIds;
 import dev.inlet.web.RequestValues;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +34,7 @@ public final class InvoiceSpspHandler {
 
   /** {@code GET /invoices/{id}}. */
   public Mono<ServerResponse> pointer(ServerRequest request) {
-    Optional<String> id = RequestValues.path(request, "id", InvoiceIds::isValid);
+    Optional<String> id = RequestValues.path(request, "id", PublicIds.invoices::isValid);
     if (id.isEmpty()) {
       return unknown();
     }

@@ -1,6 +1,7 @@
 package dev.inlet.invoice;
 
 import dev.inlet.events.EventType;
+import dev.inlet.web.PublicIds;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -79,7 +80,7 @@ public final class Invoices {
                           + " ON CONFLICT (merchant_id, idempotency_key)"
                           + " WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id")
                   .params(
-                      InvoiceIds.generate(),
+                      PublicIds.invoices.generate(),
                       account.get(),
                       merchantId,
                       new BigDecimal(Long.toUnsignedString(invoice.amount())),

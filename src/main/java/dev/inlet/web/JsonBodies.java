@@ -1,5 +1,6 @@
 package dev.inlet.web;
 
+import java.util.Collection;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
@@ -42,6 +43,19 @@ public final class JsonBodies {
                 throw new InvalidBody(HttpStatus.BAD_REQUEST, "The body is not valid JSON");
               }
             });
+  }
+
+  /**
+   * The first field of {@code body} not in {@code fields}, or null: a merchant API body with a
+   * misspelt field ({@code expiresAt}) is refused rather than half applied.
+   */
+  public static String unknownField(JsonNode body, Collection<String> fields) {
+    for (String name : body.propertyNames()) {
+      if (!fields.contains(name)) {
+        return name;
+      }
+    }
+    return null;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.inlet.webhook;
 
+import dev.inlet.web.PublicIds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,7 +97,7 @@ final class DeliveryQueue {
     if (!events.isEmpty()) {
       String[] ids = new String[events.size()];
       for (int i = 0; i < ids.length; i++) {
-        ids[i] = PublicIds.delivery();
+        ids[i] = PublicIds.deliveries.generate();
       }
       jdbc.sql(
               "INSERT INTO webhook_deliveries (public_id, webhook_id, event_id, next_attempt_at) "

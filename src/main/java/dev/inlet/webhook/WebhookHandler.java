@@ -5,6 +5,7 @@ import dev.inlet.merchant.Merchant;
 import dev.inlet.merchant.MerchantAuth;
 import dev.inlet.web.JsonBodies;
 import dev.inlet.web.Problems;
+import dev.inlet.web.PublicIds;
 import dev.inlet.web.RequestIdFilter;
 import dev.inlet.web.RequestValues;
 import java.net.URI;
@@ -63,12 +64,21 @@ public final class WebhookHandler {
     this.json = json;
   }
 
+  private static final List<String> createFields = List.of("url", "events");
+
   /** {@code POST /v1/webhooks}. */
   public Mono<ServerResponse> create(ServerRequest request) {
     Merchant merchant = MerchantAuth.merchant(request);
     return JsonBodies.read(request, json, maxBodyBytes)
         .flatMap(
             body -> {
+              String unknown = JsonBodies.unknownField(body, createFields);
+              if (unknown != null) {
+                return Problems.respond(
+                    HttpStatus.BAD_REQUEST,
+                    "unknown-field",
+                    "Unknown field '" + unknown + "'; fields are " + createFields);
+              }
               JsonNode urlNode = body.get("url");
               Optional<URI> url =
                   urlNode != null && urlNode.isString()
@@ -150,7 +160,7 @@ public final class WebhookHandler {
   /** {@code DELETE /v1/webhooks/{id}}. */
   public Mono<ServerResponse> delete(ServerRequest request) {
     Merchant merchant = MerchantAuth.merchant(request);
-    Optional<String> id = RequestValues.path(request, "id", PublicIds::isWebhook);
+    Optional<String> id = RequestValues.path(request, "id", PublicIds.webhooks::isValid);
     if (id.isEmpty()) {
       return unknownWebhook();
     }
@@ -175,7 +185,8 @@ public final class WebhookHandler {
           HttpStatus.BAD_REQUEST, "invalid-limit", "limit must be 1 to " + maxPageSize);
     }
     List<String> cursors = request.queryParams().getOrDefault("cursor", List.of());
-    if (cursors.size() > 1 || (cursors.size() == 1 && !PublicIds.isDelivery(cursors.get(0)))) {
+    if (cursors.size() > 1
+        || (cursors.size() == 1 && !PublicIds.deliveries.isValid(cursors.get(0)))) {
       return invalidCursor();
     }
     String cursor = cursors.isEmpty() ? null : cursors.get(0);
@@ -199,7 +210,8 @@ public final class WebhookHandler {
 
   /** {@code POST /v1/webhooks/{id}/deliveries/{delivery}/retry}. */
   public Mono<ServerResponse> retry(ServerRequest request) {
-    Optional<String> delivery = RequestValues.path(request, "delivery", PublicIds::isDelivery);
+    Optional<String> delivery =
+        RequestValues.path(request, "delivery", PublicIds.deliveries::isValid);
     return withWebhook(
         request,
         w ->
@@ -229,7 +241,7 @@ public final class WebhookHandler {
   private Mono<ServerResponse> withWebhook(
       ServerRequest request, Function<Webhooks.Webhook, Mono<ServerResponse>> then) {
     Merchant merchant = MerchantAuth.merchant(request);
-    Optional<String> id = RequestValues.path(request, "id", PublicIds::isWebhook);
+    Optional<String> id = RequestValues.path(request, "id", PublicIds.webhooks::isValid);
     if (id.isEmpty()) {
       return unknownWebhook();
     }

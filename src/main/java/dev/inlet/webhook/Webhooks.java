@@ -1,5 +1,6 @@
 package dev.inlet.webhook;
 
+import dev.inlet.web.PublicIds;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ public final class Webhooks {
                           + "RETURNING "
                           + columns)
                   .params(
-                      PublicIds.webhook(),
+                      PublicIds.webhooks.generate(),
                       merchantId,
                       url,
                       events.toArray(String[]::new),

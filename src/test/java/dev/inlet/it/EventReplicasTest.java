@@ -2,13 +2,10 @@ package dev.inlet.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -23,38 +20,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EventReplicasTest {
   @TempDir static Path dir;
-  static EmbeddedPostgres database;
+  static TwoReplicas replicas;
   static TestInlet first;
   static TestInlet second;
 
   @BeforeAll
   static void start() throws Exception {
-    database =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(dir.resolve("shared-db"))
-            .setCleanDataDirectory(true)
-            .start();
-    byte[] secret = new byte[32];
-    new SecureRandom().nextBytes(secret);
-    Map<String, String> shared =
-        Map.of(
-            "inlet.database-url",
-            database.getJdbcUrl("postgres", "postgres"),
-            "inlet.server-secret",
-            Base64.getEncoder().encodeToString(secret),
-            "inlet.events.poll-interval",
-            "1h",
-            "inlet.events.subscriber-buffer",
-            "16");
-    first = TestInlet.start(dir.resolve("first"), shared);
-    second = TestInlet.start(dir.resolve("second"), shared);
+    replicas =
+        TwoReplicas.start(
+            dir,
+            Map.of("inlet.events.poll-interval", "1h", "inlet.events.subscriber-buffer", "16"));
+    first = replicas.first;
+    second = replicas.second;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    second.close();
-    first.close();
-    database.close();
+    replicas.close();
   }
 
   @Test
@@ -62,7 +44,7 @@ class EventReplicasTest {
     HttpResponse<String> created = first.adminPost("/admin/merchants", "{\"name\":\"acme\"}");
     assertThat(created.statusCode()).isEqualTo(201);
     String key = TestInlet.json.readTree(created.body()).get("api_key").asString();
-    EventRows rows = new EventRows(database.getPostgresDatabase());
+    EventRows rows = new EventRows(replicas.database.getPostgresDatabase());
     long acme = rows.merchantId("acme");
 
     try (SseClient onFirst = SseClient.open(first.url("/v1/events"), key);
@@ -90,12 +72,12 @@ class EventReplicasTest {
   @Test
   void aStreamTooSlowForABurstIsDisconnectedAndResumesWithEveryEventOnce() throws Exception {
     String key = merchant("burst");
-    EventRows rows = new EventRows(database.getPostgresDatabase());
+    EventRows rows = new EventRows(replicas.database.getPostgresDatabase());
     long burst = rows.merchantId("burst");
     SseClient client = SseClient.open(second.url("/v1/events"), key);
     client.awaitSubscribed();
     // One transaction, one notification: the hub hands the stream 2,000 events at once.
-    try (var c = database.getPostgresDatabase().getConnection();
+    try (var c = replicas.database.getPostgresDatabase().getConnection();
         var st =
             c.prepareStatement(
                 "INSERT INTO events (merchant_id, type, data) SELECT ?, 'payment.received', "

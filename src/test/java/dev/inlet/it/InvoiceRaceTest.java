@@ -3,13 +3,10 @@ package dev.inlet.it;
 import static dev.inlet.it.MerchantClient.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -30,32 +27,20 @@ import tools.jackson.databind.JsonNode;
  */
 class InvoiceRaceTest {
   @TempDir static Path dir;
-  static EmbeddedPostgres database;
+  static TwoReplicas replicas;
   static TestInlet first;
   static TestInlet second;
 
   @BeforeAll
   static void start() throws Exception {
-    database =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(dir.resolve("shared-db"))
-            .setCleanDataDirectory(true)
-            .start();
-    byte[] secret = new byte[32];
-    new SecureRandom().nextBytes(secret);
-    Map<String, String> shared =
-        Map.of(
-            "inlet.database-url", database.getJdbcUrl("postgres", "postgres"),
-            "inlet.server-secret", Base64.getEncoder().encodeToString(secret));
-    first = TestInlet.start(dir.resolve("first"), shared);
-    second = TestInlet.start(dir.resolve("second"), shared);
+    replicas = TwoReplicas.start(dir, Map.of());
+    first = replicas.first;
+    second = replicas.second;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    second.close();
-    first.close();
-    database.close();
+    replicas.close();
   }
 
   @Test

@@ -1,15 +1,12 @@
 package dev.inlet.ledger.postgres;
 
+import dev.inlet.jobs.PeriodicJob;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +44,6 @@ public final class PostgresConnectionPruner implements AutoCloseable {
   public static final int maxStatementsPerRun = 100;
 
   /** How long {@link #close} waits for a running statement. */
-  private static final Duration stopTimeout = Duration.ofSeconds(30);
-
   static final String sql =
       """
       WITH doomed AS (
@@ -63,7 +58,7 @@ public final class PostgresConnectionPruner implements AutoCloseable {
   private final DataSource dataSource;
   private final Duration maxIdle;
   private final Counter pruned;
-  private ScheduledExecutorService scheduler;
+  private PeriodicJob job;
   private volatile boolean stopping;
 
   /**
@@ -84,22 +79,10 @@ public final class PostgresConnectionPruner implements AutoCloseable {
    * replicas started together do not scan at the same moment.
    */
   public synchronized void start(Duration interval) {
-    if (scheduler != null) {
+    if (job != null) {
       throw new IllegalStateException("already started");
     }
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "inlet-connection-pruner");
-              t.setDaemon(true);
-              return t;
-            });
-    long period = interval.toMillis();
-    scheduler.scheduleWithFixedDelay(
-        this::pruneLogged,
-        ThreadLocalRandom.current().nextLong(period) + 1,
-        period,
-        TimeUnit.MILLISECONDS);
+    job = PeriodicJob.start("inlet-connection-pruner", interval, this::pruneLogged);
     log.info(
         "Connections without money are deleted after {} without a packet; checked every {}",
         maxIdle,
@@ -132,18 +115,13 @@ public final class PostgresConnectionPruner implements AutoCloseable {
     return total;
   }
 
-  private void pruneLogged() {
-    try {
-      long deleted = prune();
-      if (deleted > 0) {
-        log.info(
-            "Deleted {} connections that received no money and had no packet for {}",
-            deleted,
-            maxIdle);
-      }
-    } catch (SQLException | RuntimeException e) {
-      // Never thrown out of the task: the executor would cancel every later run.
-      log.warn("Could not delete idle connections without money; next try in one interval", e);
+  private void pruneLogged() throws SQLException {
+    long deleted = prune();
+    if (deleted > 0) {
+      log.info(
+          "Deleted {} connections that received no money and had no packet for {}",
+          deleted,
+          maxIdle);
     }
   }
 
@@ -151,11 +129,8 @@ public final class PostgresConnectionPruner implements AutoCloseable {
   @Override
   public synchronized void close() throws InterruptedException {
     stopping = true;
-    if (scheduler != null) {
-      scheduler.shutdown();
-      if (!scheduler.awaitTermination(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("The connection pruner did not stop within {}", stopTimeout);
-      }
+    if (job != null) {
+      job.close();
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.inlet.invoice;
+package dev.inlet.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class InvoiceIdsTest {
+class PublicIdsTest {
 
   @Test
   void base32IsRfc4648LowercaseWithoutPadding() {
@@ -22,7 +22,7 @@ class InvoiceIdsTest {
       {"foobar", "mzxw6ytboi"}
     };
     for (String[] v : vectors) {
-      assertThat(InvoiceIds.base32(v[0].getBytes(StandardCharsets.US_ASCII))).isEqualTo(v[1]);
+      assertThat(PublicIds.base32(v[0].getBytes(StandardCharsets.US_ASCII))).isEqualTo(v[1]);
     }
   }
 
@@ -30,14 +30,16 @@ class InvoiceIdsTest {
   void idsAreInvPlus26RandomCharacters() {
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 1_000; i++) {
-      String id = InvoiceIds.generate();
+      String id = PublicIds.invoices.generate();
       assertThat(id).matches("inv_[a-z2-7]{26}");
-      assertThat(InvoiceIds.isValid(id)).isTrue();
+      assertThat(PublicIds.invoices.isValid(id)).isTrue();
       seen.add(id);
     }
     assertThat(seen).hasSize(1_000);
-    assertThat(InvoiceIds.isValid("inv_" + "A".repeat(26))).isFalse();
-    assertThat(InvoiceIds.isValid("inv_" + "a".repeat(25))).isFalse();
-    assertThat(InvoiceIds.isValid(null)).isFalse();
+    assertThat(PublicIds.invoices.isValid("inv_" + "A".repeat(26))).isFalse();
+    assertThat(PublicIds.invoices.isValid("inv_" + "a".repeat(25))).isFalse();
+    assertThat(PublicIds.invoices.isValid(null)).isFalse();
+    assertThat(PublicIds.webhooks.isValid(PublicIds.deliveries.generate())).isFalse();
+    assertThat(PublicIds.deliveries.generate()).matches("whd_[a-z2-7]{26}");
   }
 }
