@@ -180,6 +180,19 @@ final class InvoiceRun implements AutoCloseable {
     f.sseTotal = events.received.sum();
     f.sseReconnects = events.reconnects.sum();
     f.verifiedSignatures = webhook.verified.sum();
+    // Whether the batch statement's invoice updates stay heap-only (no index insert per update).
+    Map<String, Long> t =
+        inlet.counts(
+            "SELECT k, v FROM pg_stat_user_tables, LATERAL (VALUES ('updates', n_tup_upd), "
+                + "('hot', n_tup_hot_upd), ('heap', pg_relation_size(relid)), "
+                + "('indexes', pg_indexes_size(relid))) AS x(k, v) WHERE relname = 'invoices'");
+    f.invoiceTable =
+        String.format(
+            "%,d updates, %,d HOT; %,d kB heap, %,d kB indexes",
+            t.getOrDefault("updates", -1L),
+            t.getOrDefault("hot", -1L),
+            t.getOrDefault("heap", 0L) / 1024,
+            t.getOrDefault("indexes", 0L) / 1024);
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -131,6 +131,12 @@ final class Report {
           ratio,
           "invoices' received (GET /v1/invoices)",
           r -> r.invoice == null ? "-" : r.invoice.invoicesReceived.toString());
+      text(
+          rows,
+          results,
+          ratio,
+          "invoices table after the run",
+          r -> r.invoice == null ? "-" : r.invoice.invoiceTable);
     }
     text(rows, results, ratio, "ledger check", r -> r.passed() ? "PASS" : "FAIL");
     table(rows);

@@ -67,6 +67,10 @@ final class Result {
     long sseTotal;
     long sseReconnects;
     long verifiedSignatures;
+
+    /** The {@code invoices} table after the run: updates, heap-only updates, sizes. */
+    String invoiceTable = "-";
+
     BigInteger invoicesReceived = BigInteger.ZERO;
     int invoices;
     Map<String, Integer> states = Map.of();
