@@ -60,6 +60,29 @@ final class EmbeddedPostgresProbe {
     }
   }
 
+  /** The first column of the first row of {@code sql}, a number, read from Inlet's database. */
+  long queryLong(String sql) throws SQLException, IOException {
+    try (Connection c = connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** {@code sql}'s rows as name (first column) → count (second), in the order of the rows. */
+  java.util.Map<String, Long> counts(String sql) throws SQLException, IOException {
+    java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+    try (Connection c = connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        counts.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return counts;
+  }
+
   /**
    * A connection to the embedded server, with the password Inlet generated into its data dir; a jar
    * from before the private embedded database (an A/B baseline) has none and trusts loopback.

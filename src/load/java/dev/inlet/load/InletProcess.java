@@ -58,9 +58,15 @@ final class InletProcess implements AutoCloseable {
    * @param jfrSettings JFR settings ({@code sampling}: execution samples only; or the JDK's {@code
    *     default}, {@code profile}) for a recording that runs from the start, so that turning it on
    *     cannot disturb a measured phase; null for none
+   * @param inletSettings more of Inlet's settings, as {@code --inlet.x=y} arguments
    */
   static InletProcess start(
-      Path jar, List<String> jvmArgs, Path dataDir, boolean nonDurable, String jfrSettings)
+      Path jar,
+      List<String> jvmArgs,
+      Path dataDir,
+      boolean nonDurable,
+      String jfrSettings,
+      List<String> inletSettings)
       throws IOException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -121,6 +127,7 @@ final class InletProcess implements AutoCloseable {
     if (nonDurable) {
       command.add("--inlet.unsafe-non-durable-commits=true");
     }
+    command.addAll(inletSettings);
     Path log = dataDir.resolve("inlet.log");
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -250,6 +257,16 @@ final class InletProcess implements AutoCloseable {
   /** See {@link EmbeddedPostgresProbe#checkpoint}. */
   void checkpoint() throws SQLException, IOException {
     postgres.checkpoint();
+  }
+
+  /** See {@link EmbeddedPostgresProbe#queryLong}. */
+  long queryLong(String sql) throws SQLException, IOException {
+    return postgres.queryLong(sql);
+  }
+
+  /** See {@link EmbeddedPostgresProbe#counts}. */
+  Map<String, Long> counts(String sql) throws SQLException, IOException {
+    return postgres.counts(sql);
   }
 
   /** See {@link EmbeddedPostgresProbe#reserveWal}. */

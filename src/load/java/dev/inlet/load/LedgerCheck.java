@@ -66,4 +66,40 @@ final class LedgerCheck {
       r.failures.add("nothing was fulfilled in the measured phase");
     }
   }
+
+  /**
+   * The invoice mode: the invoices' {@code received} (every page of {@code GET /v1/invoices}) sums
+   * to what was fulfilled, none is complete (their amount is never reached), and the webhook's
+   * sampled signatures verified.
+   */
+  static void checkInvoices(InvoiceRun run, Result r) throws IOException, InterruptedException {
+    InvoiceRun.Totals totals = run.totals();
+    Result.InvoiceFigures f = r.invoice;
+    f.invoicesReceived = totals.received();
+    f.invoices = totals.invoices();
+    f.states = totals.states();
+    if (!totals.received().equals(r.expectedCredit)) {
+      r.failures.add(
+          "the invoices received "
+              + totals.received()
+              + " but the benchmark was fulfilled "
+              + r.expectedCredit);
+    }
+    if (totals.invoices() != run.spspPaths.size()
+        || !totals.states().keySet().equals(java.util.Set.of("processing"))) {
+      r.failures.add(
+          totals.invoices()
+              + " invoices listed, by state "
+              + totals.states()
+              + ": expected "
+              + run.spspPaths.size()
+              + " processing");
+    }
+    if (run.webhook.badSignature.get() != null) {
+      r.failures.add("webhook: " + run.webhook.badSignature.get());
+    }
+    if (f.verifiedSignatures == 0) {
+      r.failures.add("webhook: no delivery's signature was verified");
+    }
+  }
 }

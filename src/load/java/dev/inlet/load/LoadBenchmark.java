@@ -16,18 +16,28 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * Inlet's load benchmark. For each mode (durable, then the non-durable baseline) it starts Inlet as
- * its own process on a fresh embedded PostgreSQL, opens STREAM connections through SPSP, pre-builds
- * valid encrypted Prepares, warms up, loads Inlet over ILP-over-HTTP for a fixed duration or packet
- * count (closed loop, or open loop at a fixed rate), then — closed loop only — offers half the
- * throughput it measured and reports that latency too. It prints throughput, rejects, latency
- * percentiles, CPU time, heap after GC (start, taken before the warm-up's last seconds; middle;
- * end) and a JFR summary, and checks that the ledger credited exactly what was fulfilled: otherwise
- * the run fails. With {@code --ab-jar} it compares two jars instead: durable runs of a baseline jar
- * and of the current one, alternately, for {@code --ab-rounds} rounds ({@link AbReport}).
+ * Inlet's load benchmark. For each mode (durable paying the account, durable paying invoices — the
+ * invoice mode, {@link InvoiceRun}, {@code --pay} — then the non-durable baseline) it starts Inlet
+ * as its own process on a fresh embedded PostgreSQL, opens STREAM connections through SPSP,
+ * pre-builds valid encrypted Prepares, warms up, loads Inlet over ILP-over-HTTP for a fixed
+ * duration or packet count (closed loop, or open loop at a fixed rate), then — closed loop only —
+ * offers half the throughput it measured and reports that latency too. It prints throughput,
+ * rejects, latency percentiles, CPU time, heap after GC (start, taken before the warm-up's last
+ * seconds; middle; end) and a JFR summary, and checks that the ledger credited exactly what was
+ * fulfilled: otherwise the run fails; the invoice mode also reports the events written, its
+ * webhook's deliveries and lag and its live stream, and checks the invoices' {@code received}. With
+ * {@code --ab-jar} it compares two jars instead: durable runs of a baseline jar and of the current
+ * one, alternately, for {@code --ab-rounds} rounds ({@link AbReport}).
  */
 public final class LoadBenchmark {
   static final String account = "bench";
+
+  /** The durable run paying invoices ({@code --pay}); "durable" is the one paying the account. */
+  static final String invoicesLabel = "invoices";
+
+  /** After the load, the longest wait for the invoice run's webhook deliveries to arrive. */
+  private static final int drainSeconds = 60;
+
   private static final int prebuildGuessPerSecond = 20_000;
 
   /**
@@ -41,6 +51,8 @@ public final class LoadBenchmark {
    * min_wal_size}.
    */
   private static final int walReserveSegments = 64;
+
+  private static final String maxEventId = "SELECT coalesce(max(id), 0) FROM events";
 
   private final Options options;
 
@@ -96,16 +108,23 @@ public final class LoadBenchmark {
       // both alike.
       for (int round = 1; round <= options.abRounds(); round++) {
         Cpu.awaitQuiet(null, options.waitForQuietSeconds());
-        results.add(runMode(false, options.abJar(), AbReport.baseline + " " + round));
+        results.add(runMode(false, options.abJar(), AbReport.baseline + " " + round, false));
         Cpu.awaitQuiet(null, options.waitForQuietSeconds());
-        results.add(runMode(false, options.inletJar(), AbReport.current + " " + round));
+        results.add(runMode(false, options.inletJar(), AbReport.current + " " + round, false));
       }
       AbReport.print(results, options);
       return results.stream().allMatch(Result::passed);
     }
     for (boolean nonDurable : options.nonDurableRuns()) {
-      Cpu.awaitQuiet(null, options.waitForQuietSeconds());
-      results.add(runMode(nonDurable, options.inletJar(), nonDurable ? "non-durable" : "durable"));
+      if (nonDurable || options.paysAccount()) {
+        Cpu.awaitQuiet(null, options.waitForQuietSeconds());
+        results.add(
+            runMode(nonDurable, options.inletJar(), nonDurable ? "non-durable" : "durable", false));
+      }
+      if (!nonDurable && options.paysInvoices()) {
+        Cpu.awaitQuiet(null, options.waitForQuietSeconds());
+        results.add(runMode(false, options.inletJar(), invoicesLabel, true));
+      }
     }
     Report.print(results, options);
     return results.stream().allMatch(Result::passed);
@@ -114,9 +133,12 @@ public final class LoadBenchmark {
   /**
    * One run: Inlet from {@code jar} on a fresh database, loaded and checked.
    *
-   * @param label names the run in the output (durable, non-durable, or an A/B round's side)
+   * @param label names the run in the output (durable, invoices, non-durable, or an A/B round's
+   *     side)
+   * @param payInvoices pay invoices ({@link InvoiceRun}) instead of the account
    */
-  private Result runMode(boolean nonDurable, Path jar, String label) throws Exception {
+  private Result runMode(boolean nonDurable, Path jar, String label, boolean payInvoices)
+      throws Exception {
     Result result = new Result(label);
     Path data =
         Files.createTempDirectory("inlet-load-" + label.replaceAll("[^A-Za-z0-9-]", "-") + "-");
@@ -131,7 +153,13 @@ public final class LoadBenchmark {
     long t0 = System.nanoTime();
     InletProcess inlet =
         InletProcess.start(
-            jar, options.inletJvmArgs(), data, nonDurable, options.jfrOn() ? options.jfr() : null);
+            jar,
+            options.inletJvmArgs(),
+            data,
+            nonDurable,
+            options.jfrOn() ? options.jfr() : null,
+            // The webhook receiver listens on loopback.
+            payInvoices ? List.of("--inlet.webhook.allow-private=true") : List.of());
     Thread stopOnExit = new Thread(inlet::close, "stop-inlet");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
     try {
@@ -145,7 +173,7 @@ public final class LoadBenchmark {
           inlet.ownIlpPort()
               ? "its own port " + inlet.ilpPort()
               : "the same port (a jar from before the ILP-over-HTTP listener)");
-      load(inlet, result, label, data);
+      load(inlet, result, label, data, payInvoices);
     } catch (Exception e) {
       result.failures.add("run failed: " + e);
       System.err.println("[" + label + "] " + e + "\nInlet log tail:\n" + inlet.logTail());
@@ -162,37 +190,59 @@ public final class LoadBenchmark {
   }
 
   /** The phases of one run on a ready Inlet. */
-  private void load(InletProcess inlet, Result result, String label, Path data) throws Exception {
+  private void load(InletProcess inlet, Result result, String label, Path data, boolean payInvoices)
+      throws Exception {
     boolean rawClient = options.httpClient().equals("raw");
-    try (ReactorHttp http =
-            new ReactorHttp(
-                inlet.port(), inlet.ilpPort(), options.clients(), InletProcess.connectorToken);
-        RawIlpClient raw =
-            rawClient ? new RawIlpClient(inlet.ilpPort(), options.clients()) : null) {
-      long t2 = System.nanoTime();
-      int walSegments = inlet.reserveWal(walReserveSegments);
-      log(
-          label,
-          "WAL: %d segments of 16 MiB created and recycled in %.1f s (%d in pg_wal)",
-          walReserveSegments,
-          (System.nanoTime() - t2) / 1e9,
-          walSegments);
+    long t2 = System.nanoTime();
+    int walSegments = inlet.reserveWal(walReserveSegments);
+    log(
+        label,
+        "WAL: %d segments of 16 MiB created and recycled in %.1f s (%d in pg_wal)",
+        walReserveSegments,
+        (System.nanoTime() - t2) / 1e9,
+        walSegments);
+    if (!payInvoices) {
       HttpResponse<String> created =
           inlet.adminPost("/admin/accounts", "{\"name\":\"" + account + "\"}");
       if (created.statusCode() != 201) {
         throw new IllegalStateException(
             "creating the account: " + created.statusCode() + " " + created.body());
       }
+    }
+    try (ReactorHttp http =
+            new ReactorHttp(
+                inlet.port(), inlet.ilpPort(), options.clients(), InletProcess.connectorToken);
+        RawIlpClient raw = rawClient ? new RawIlpClient(inlet.ilpPort(), options.clients()) : null;
+        InvoiceRun invoices =
+            payInvoices
+                ? InvoiceRun.setUp(inlet, options.connections(), options.webhookEvents())
+                : null) {
+      if (invoices != null) {
+        result.invoice = new Result.InvoiceFigures();
+        result.invoice.webhookEvents =
+            options.webhookEvents().equals("all") ? "all types" : "invoice.*";
+        log(
+            label,
+            "merchant %s, account %s, %d invoices of %s, webhook on %s for %s, one live event "
+                + "stream",
+            InvoiceRun.merchant,
+            account,
+            invoices.spspPaths.size(),
+            InvoiceRun.invoiceAmount,
+            invoices.webhook.url(),
+            String.join(", ", invoices.types));
+      }
+      List<String> paths = invoices != null ? invoices.spspPaths : List.of("/" + account);
       long t1 = System.nanoTime();
       List<PacketFactory.Connection> connections =
-          SpspConnections.open(http, options.connections(), options.clients());
+          SpspConnections.open(http, options.connections(), options.clients(), paths);
       List<PacketFactory.Connection> churn =
-          SpspConnections.open(http, options.churnConnections(), options.clients());
+          SpspConnections.open(http, options.churnConnections(), options.clients(), paths);
       log(
           label,
-          "opened %d STREAM connections via SPSP (GET /%s)%s in %.1f s",
+          "opened %d STREAM connections via SPSP (GET %s)%s in %.1f s",
           connections.size(),
-          account,
+          invoices != null ? "/invoices/<id>, one per invoice" : "/" + account,
           churn.isEmpty() ? "" : " and " + churn.size() + " churn connections",
           (System.nanoTime() - t1) / 1e9);
       PacketFactory factory =
@@ -253,6 +303,13 @@ public final class LoadBenchmark {
       // A packet count still has a time bound: each half stops after 20 minutes at most.
       long partNanos = options.packets() > 0 ? TimeUnit.MINUTES.toNanos(20) : half;
       Metrics before = inlet.metrics();
+      long eventsBefore = inlet.queryLong(maxEventId);
+      long webhookBefore = invoices == null ? 0 : invoices.webhook.deliveries.sum();
+      long sseBefore = invoices == null ? 0 : invoices.events.received.sum();
+      if (invoices != null) {
+        invoices.webhook.lagSinceLast();
+      }
+      long measuredFrom = System.nanoTime();
       if (options.warmupSeconds() == 0) {
         result.heapStart = inlet.heapAfterGc();
       }
@@ -276,6 +333,28 @@ public final class LoadBenchmark {
         }
       }
       Metrics after = inlet.metrics();
+      long eventsAfter = inlet.queryLong(maxEventId);
+      if (invoices != null) {
+        Result.InvoiceFigures f = result.invoice;
+        f.measuredWallSeconds = (System.nanoTime() - measuredFrom) / 1e9;
+        f.webhookMeasured = invoices.webhook.deliveries.sum() - webhookBefore;
+        f.sseMeasured = invoices.events.received.sum() - sseBefore;
+        f.lag = invoices.webhook.lagSinceLast();
+        f.behindAtMeasuredEnd =
+            inlet.queryLong(
+                    "SELECT count(*) FROM events WHERE id <= "
+                        + eventsAfter
+                        + " AND "
+                        + invoices.subscribedFilter())
+                - invoices.webhook.deliveries.sum();
+      }
+      result.events.putAll(
+          inlet.counts(
+              "SELECT type, count(*) FROM events WHERE id > "
+                  + eventsBefore
+                  + " AND id <= "
+                  + eventsAfter
+                  + " GROUP BY type ORDER BY 2 DESC"));
       result.heapEnd = inlet.heapAfterGc();
       result.poolUnits = pool.units();
       result.churnUnits = pool.churnUnits;
@@ -327,7 +406,26 @@ public final class LoadBenchmark {
             result.half.histogram().getValueAtPercentile(99) / 1000.0);
       }
 
+      if (invoices != null) {
+        invoices.drain(inlet, result.invoice, drainSeconds);
+        Result.InvoiceFigures f = result.invoice;
+        log(
+            label,
+            "webhook: %,d of %,d subscribed events delivered, %,d behind when the load stopped, %s; "
+                + "live stream: %,d events, %d reconnects",
+            f.deliveredTotal,
+            f.subscribedEvents,
+            f.backlogAtStop,
+            Double.isNaN(f.drainSeconds)
+                ? String.format("not all delivered %.0f s later", f.drainWaitSeconds)
+                : String.format("the last arrived %.1f s after it", f.drainSeconds),
+            f.sseTotal,
+            f.sseReconnects);
+      }
       LedgerCheck.check(inlet, result);
+      if (invoices != null) {
+        LedgerCheck.checkInvoices(invoices, result);
+      }
       log(
           label,
           "ledger check %s",

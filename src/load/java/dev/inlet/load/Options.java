@@ -31,11 +31,14 @@ record Options(
     boolean keepData,
     int waitForQuietSeconds,
     Path abJar,
-    int abRounds) {
+    int abRounds,
+    String pay,
+    String webhookEvents) {
 
   static final String usage =
       """
-      Inlet load benchmark: starts Inlet (durable, then non-durable), loads it over ILP-over-HTTP, checks the ledger.
+      Inlet load benchmark: starts Inlet (durable paying the account, durable paying invoices, then non-durable),
+      loads it over ILP-over-HTTP, checks the ledger.
         --clients=512              concurrent requests in flight (one keep-alive HTTP connection each): enough
                                    for group commit to fill batches, as a connector's many senders do
         --connections=64           STREAM connections opened through SPSP and used round-robin
@@ -50,6 +53,13 @@ record Options(
         --half-load-of=target      target: half of the 20,000/s throughput target, 10,000/s (or half the measured
                                    throughput when that is lower); max: half the measured throughput
         --mode=both                both | durable | baseline (baseline = --inlet.unsafe-non-durable-commits=true)
+        --pay=both                 the durable run's payee: both (the account, then a second durable run on a fresh
+                                   Inlet paying invoices) | account | invoices. Invoices: merchant bench-merchant
+                                   owns the account, one open invoice per STREAM connection, each connection
+                                   opened with its invoice's SPSP query, a webhook to a receiver in this process
+                                   and one live event stream (GET /v1/events). The baseline pays the account.
+        --webhook-events=invoice   the invoice run's webhook subscription: invoice (invoice.* types: what a merchant
+                                   acts on) | all (payment.received too: one per connection per ledger batch)
         --churn-connections=0      also open N more connections via SPSP and pay and close each (ConnectionClose)
                                    during the measured phase
         --http-client=raw          client posting the Prepares: raw (the generator's own HTTP/1.1 client on plain
@@ -112,12 +122,20 @@ record Options(
             Boolean.parseBoolean(take(values, "keep-data", "false")),
             integer(take(values, "wait-for-quiet-seconds", "0")),
             Optional.ofNullable(values.remove("ab-jar")).map(Path::of).orElse(null),
-            integer(take(values, "ab-rounds", "2")));
+            integer(take(values, "ab-rounds", "2")),
+            take(values, "pay", "both"),
+            take(values, "webhook-events", "invoice"));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet() + "\n" + usage);
     }
     if (!List.of("both", "durable", "baseline").contains(o.mode)) {
       throw new IllegalArgumentException("--mode is both, durable or baseline");
+    }
+    if (!List.of("both", "account", "invoices").contains(o.pay)) {
+      throw new IllegalArgumentException("--pay is both, account or invoices");
+    }
+    if (!List.of("invoice", "all").contains(o.webhookEvents)) {
+      throw new IllegalArgumentException("--webhook-events is invoice or all");
     }
     if (!List.of("target", "max").contains(o.halfLoadOf)) {
       throw new IllegalArgumentException("--half-load-of is target or max");
@@ -165,6 +183,15 @@ record Options(
       case "baseline" -> List.of(true);
       default -> List.of(false, true);
     };
+  }
+
+  /** Whether the durable runs pay the account, and whether they pay invoices. */
+  boolean paysAccount() {
+    return !pay.equals("invoices");
+  }
+
+  boolean paysInvoices() {
+    return !pay.equals("account");
   }
 
   boolean jfrOn() {

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
-/** Prints each mode's figures side by side, with the ratio durable / non-durable when both ran. */
+/**
+ * Prints each mode's figures side by side, with the ratios invoices / durable (the invoice mode to
+ * the account mode) and durable / non-durable for the runs there are.
+ */
 final class Report {
   private Report() {}
 
@@ -23,13 +26,19 @@ final class Report {
         System.out.println();
       }
     }
-    boolean ratio = results.size() == 2;
-    List<String[]> rows = new ArrayList<>();
+    List<int[]> ratio = new ArrayList<>();
     List<String> head = new ArrayList<>(List.of(""));
     results.forEach(r -> head.add(r.label));
-    if (ratio) {
-      head.add("durable/non-durable");
+    for (String[] pair :
+        new String[][] {{LoadBenchmark.invoicesLabel, "durable"}, {"durable", "non-durable"}}) {
+      int a = index(results, pair[0]);
+      int b = index(results, pair[1]);
+      if (a >= 0 && b >= 0) {
+        ratio.add(new int[] {a, b});
+        head.add(pair[0] + "/" + pair[1]);
+      }
     }
+    List<String[]> rows = new ArrayList<>();
     rows.add(head.toArray(String[]::new));
 
     String load =
@@ -109,9 +118,26 @@ final class Report {
           r -> r.half == null ? "-" : r.half.slowSeconds());
       phase(rows, results, ratio, r -> r.halfFigures, r -> r.half == null ? new Stats() : r.half);
     }
+    if (results.stream().anyMatch(r -> !r.events.isEmpty() || r.invoice != null)) {
+      events(rows, results, ratio);
+    }
     section(rows, "money", results.size(), ratio);
     text(rows, results, ratio, "fulfilled amount (all phases)", r -> r.expectedCredit.toString());
     text(rows, results, ratio, "ledger credited", r -> r.ledgerCredited.toString());
+    if (results.stream().anyMatch(r -> r.invoice != null)) {
+      text(
+          rows,
+          results,
+          ratio,
+          "invoices' received (GET /v1/invoices)",
+          r -> r.invoice == null ? "-" : r.invoice.invoicesReceived.toString());
+      text(
+          rows,
+          results,
+          ratio,
+          "invoices table after the run",
+          r -> r.invoice == null ? "-" : r.invoice.invoiceTable);
+    }
     text(rows, results, ratio, "ledger check", r -> r.passed() ? "PASS" : "FAIL");
     table(rows);
     targets(results, options);
@@ -125,7 +151,7 @@ final class Report {
   private static void phase(
       List<String[]> rows,
       List<Result> results,
-      boolean ratio,
+      List<int[]> ratio,
       Function<Result, PhaseFigures> figures,
       Function<Result, Stats> stats) {
     Function<Result, Double> seconds = r -> Math.max(1e-9, stats.apply(r).seconds());
@@ -247,6 +273,146 @@ final class Report {
         "%.2f");
   }
 
+  private static int index(List<Result> results, String label) {
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i).label.equals(label)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Events written in the measured phase (every run: an account without a merchant gets its {@code
+   * payment.received} too), and the invoice run's webhook and live stream.
+   */
+  private static void events(List<String[]> rows, List<Result> results, List<int[]> ratio) {
+    section(
+        rows,
+        "events (measured phase; webhook and live stream: invoice run)",
+        results.size(),
+        ratio);
+    Function<Result, Double> seconds = r -> Math.max(1e-9, r.measured.seconds());
+    num(
+        rows,
+        results,
+        ratio,
+        "events written/s",
+        r -> r.events.values().stream().mapToLong(Long::longValue).sum() / seconds.apply(r),
+        "%,.0f");
+    text(
+        rows,
+        results,
+        ratio,
+        "events written by type",
+        r ->
+            r.events.isEmpty()
+                ? "-"
+                : r.events.entrySet().stream()
+                    .map(e -> e.getKey() + " " + String.format("%,d", e.getValue()))
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElse("-"));
+    Function<Result, Result.InvoiceFigures> inv = r -> r.invoice;
+    text(
+        rows,
+        results,
+        ratio,
+        "webhook subscribed to",
+        r -> inv.apply(r) == null ? "-" : inv.apply(r).webhookEvents);
+    num(
+        rows,
+        results,
+        ratio,
+        "webhook deliveries/s (measured, wall time)",
+        r ->
+            inv.apply(r) == null
+                ? Double.NaN
+                : inv.apply(r).webhookMeasured / Math.max(1e-9, inv.apply(r).measuredWallSeconds),
+        "%,.0f");
+    text(
+        rows,
+        results,
+        ratio,
+        "webhook deliveries in the measured phase",
+        r -> inv.apply(r) == null ? "-" : String.format("%,d", inv.apply(r).webhookMeasured));
+    text(
+        rows,
+        results,
+        ratio,
+        "webhook lag p50 / p99 / max ms",
+        r -> {
+          Result.InvoiceFigures f = inv.apply(r);
+          return f == null || f.lag.getTotalCount() == 0
+              ? "-"
+              : String.format(
+                  "%d / %d / %d",
+                  f.lag.getValueAtPercentile(50),
+                  f.lag.getValueAtPercentile(99),
+                  f.lag.getMaxValue());
+        });
+    text(
+        rows,
+        results,
+        ratio,
+        "webhook behind at measured end",
+        r -> inv.apply(r) == null ? "-" : String.format("%,d", inv.apply(r).behindAtMeasuredEnd));
+    text(
+        rows,
+        results,
+        ratio,
+        "webhook behind when load stopped",
+        r -> inv.apply(r) == null ? "-" : String.format("%,d", inv.apply(r).backlogAtStop));
+    text(
+        rows,
+        results,
+        ratio,
+        "webhook last delivery after load, s",
+        r -> {
+          Result.InvoiceFigures f = inv.apply(r);
+          return f == null
+              ? "-"
+              : Double.isNaN(f.drainSeconds)
+                  ? String.format(
+                      "%,d left after %.0f s",
+                      f.subscribedEvents - f.deliveredTotal, f.drainWaitSeconds)
+                  : String.format("%.1f", f.drainSeconds);
+        });
+    text(
+        rows,
+        results,
+        ratio,
+        "webhook delivered / subscribed (all)",
+        r ->
+            inv.apply(r) == null
+                ? "-"
+                : String.format(
+                    "%,d / %,d (%,d signatures verified)",
+                    inv.apply(r).deliveredTotal,
+                    inv.apply(r).subscribedEvents,
+                    inv.apply(r).verifiedSignatures));
+    num(
+        rows,
+        results,
+        ratio,
+        "live stream events/s (measured, wall time)",
+        r ->
+            inv.apply(r) == null
+                ? Double.NaN
+                : inv.apply(r).sseMeasured / Math.max(1e-9, inv.apply(r).measuredWallSeconds),
+        "%,.0f");
+    text(
+        rows,
+        results,
+        ratio,
+        "live stream events / written (all), reconnects",
+        r ->
+            inv.apply(r) == null
+                ? "-"
+                : String.format(
+                    "%,d / %,d, %d",
+                    inv.apply(r).sseTotal, inv.apply(r).eventsTotal, inv.apply(r).sseReconnects));
+  }
+
   private static void cpuBreakdown(String phase, PhaseFigures figures, double seconds) {
     cpuBreakdown("Inlet JVM CPU by thread, " + phase, figures.inletThreads, seconds, 10);
     cpuBreakdown("PostgreSQL CPU by process, " + phase, figures.postgresProcesses, seconds, 5);
@@ -280,6 +446,16 @@ final class Report {
 
   /** The targets, as figures (they do not decide PASS or FAIL: only the money does). */
   private static void targets(List<Result> results, Options options) {
+    int account = index(results, "durable");
+    int invoices = index(results, LoadBenchmark.invoicesLabel);
+    if (account >= 0 && invoices >= 0) {
+      double ratio =
+          results.get(invoices).measured.fulfilledPerSecond()
+              / Math.max(1e-9, results.get(account).measured.fulfilledPerSecond());
+      System.out.printf(
+          "target invoice mode >= 80 %% of the account mode: %s (%.2f)%n",
+          ratio >= 0.8 ? "met" : "NOT met", ratio);
+    }
     for (Result r : results) {
       if (!r.label.equals("durable")) {
         continue;
@@ -313,7 +489,7 @@ final class Report {
   }
 
   private static void latencies(
-      List<String[]> rows, List<Result> results, boolean ratio, Function<Result, Histogram> h) {
+      List<String[]> rows, List<Result> results, List<int[]> ratio, Function<Result, Histogram> h) {
     for (double p : new double[] {50, 90, 99, 99.9}) {
       num(
           rows,
@@ -326,8 +502,8 @@ final class Report {
     num(rows, results, ratio, "latency max ms", r -> h.apply(r).getMaxValue() / 1000.0, "%.2f");
   }
 
-  private static void section(List<String[]> rows, String title, int n, boolean ratio) {
-    String[] row = new String[n + (ratio ? 2 : 1)];
+  private static void section(List<String[]> rows, String title, int n, List<int[]> ratio) {
+    String[] row = new String[n + 1 + ratio.size()];
     java.util.Arrays.fill(row, "");
     row[0] = "-- " + title;
     rows.add(row);
@@ -336,7 +512,7 @@ final class Report {
   private static void num(
       List<String[]> rows,
       List<Result> results,
-      boolean ratio,
+      List<int[]> ratio,
       String name,
       Function<Result, Double> value,
       String format) {
@@ -346,9 +522,9 @@ final class Report {
           double v = value.apply(r);
           row.add(Double.isNaN(v) ? "-" : String.format(format, v));
         });
-    if (ratio) {
-      double a = value.apply(results.get(0));
-      double b = value.apply(results.get(1));
+    for (int[] pair : ratio) {
+      double a = value.apply(results.get(pair[0]));
+      double b = value.apply(results.get(pair[1]));
       row.add(b == 0 || Double.isNaN(a) || Double.isNaN(b) ? "-" : String.format("%.2f", a / b));
     }
     rows.add(row.toArray(String[]::new));
@@ -357,14 +533,12 @@ final class Report {
   private static void text(
       List<String[]> rows,
       List<Result> results,
-      boolean ratio,
+      List<int[]> ratio,
       String name,
       Function<Result, String> value) {
     List<String> row = new ArrayList<>(List.of(name));
     results.forEach(r -> row.add(value.apply(r)));
-    if (ratio) {
-      row.add("");
-    }
+    ratio.forEach(pair -> row.add(""));
     rows.add(row.toArray(String[]::new));
   }
 

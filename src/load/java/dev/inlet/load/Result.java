@@ -3,6 +3,8 @@ package dev.inlet.load;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /** One mode's figures. */
@@ -28,6 +30,51 @@ final class Result {
   BigInteger ledgerCredited = BigInteger.ZERO;
   BigInteger balance = BigInteger.ZERO;
   final List<String> failures = new ArrayList<>();
+
+  /**
+   * Events written during the measured phase, by type (an account without merchant has them too).
+   */
+  final Map<String, Long> events = new TreeMap<>();
+
+  /** The invoice mode's figures; null in an account run. */
+  InvoiceFigures invoice;
+
+  /** What the invoice mode measures besides packets: its webhook, its live stream, its invoices. */
+  static final class InvoiceFigures {
+    String webhookEvents;
+
+    /** Wall time from the measured phase's start to its end, the middle heap sample included. */
+    double measuredWallSeconds;
+
+    long webhookMeasured;
+    long sseMeasured;
+
+    /** Delivery lag in the measured phase (arrival − the event's created_at), milliseconds. */
+    Histogram lag = new Histogram(3);
+
+    /** Subscribed events written but not yet delivered when the measured phase ended. */
+    long behindAtMeasuredEnd;
+
+    long subscribedEvents;
+    long backlogAtStop;
+    long deliveredTotal;
+
+    /** After the last load: seconds until the last delivery arrived, NaN if not all arrived. */
+    double drainSeconds = Double.NaN;
+
+    double drainWaitSeconds;
+    long eventsTotal;
+    long sseTotal;
+    long sseReconnects;
+    long verifiedSignatures;
+
+    /** The {@code invoices} table after the run: updates, heap-only updates, sizes. */
+    String invoiceTable = "-";
+
+    BigInteger invoicesReceived = BigInteger.ZERO;
+    int invoices;
+    Map<String, Integer> states = Map.of();
+  }
 
   Result(String label) {
     this.label = label;

@@ -12,16 +12,21 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The STREAM connections a run pays on, each opened with an SPSP query to the benchmark's account.
+ * The STREAM connections a run pays on, each opened with an SPSP query: to the benchmark's account,
+ * or in the invoice mode to an invoice's payment pointer.
  */
 final class SpspConnections {
   private static final JsonMapper json = JsonMapper.builder().build();
 
   private SpspConnections() {}
 
-  /** Opens {@code n} STREAM connections with SPSP queries, at most {@code clients} at a time. */
-  static List<PacketFactory.Connection> open(ReactorHttp http, int n, int clients)
-      throws InterruptedException {
+  /**
+   * Opens {@code n} STREAM connections with SPSP queries, at most {@code clients} at a time;
+   * connection i queries {@code paths[i % paths.size()]} (e.g. {@code /bench}, {@code
+   * /invoices/<id>}).
+   */
+  static List<PacketFactory.Connection> open(
+      ReactorHttp http, int n, int clients, List<String> paths) throws InterruptedException {
     PacketFactory.Connection[] opened = new PacketFactory.Connection[n];
     Semaphore inFlight = new Semaphore(clients);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -31,7 +36,7 @@ final class SpspConnections {
         throw new IllegalStateException("SPSP queries not answered within 60 s");
       }
       int index = i;
-      http.get("/" + LoadBenchmark.account, accept)
+      http.get(paths.get(i % paths.size()), accept)
           .whenComplete(
               (r, e) -> {
                 try {
