@@ -108,6 +108,60 @@ class EventReplicasTest {
     client.close();
   }
 
+  @Test
+  void aStreamBehindASustainedFlowResumesUntilItHasEveryEventOnce() throws Exception {
+    String key = merchant("flow");
+    EventRows rows = new EventRows(replicas.database.getPostgresDatabase());
+    long flow = rows.merchantId("flow");
+    SseClient client = SseClient.open(first.url("/v1/events"), key, "Last-Event-ID", "0");
+    client.awaitSubscribed();
+    // 100 events a transaction, one transaction every few milliseconds for 3 s: far more than a
+    // 16-event buffer, while replays after each disconnect run.
+    Thread writer =
+        new Thread(
+            () -> {
+              try (var c = replicas.database.getPostgresDatabase().getConnection();
+                  var st =
+                      c.prepareStatement(
+                          "INSERT INTO events (merchant_id, type, data) SELECT ?, 'payment.received',"
+                              + " jsonb_build_object('amount', n::text) FROM generate_series(1, 100) n")) {
+                st.setLong(1, flow);
+                long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (System.nanoTime() < end) {
+                  st.executeUpdate();
+                  Thread.sleep(2);
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    writer.start();
+    List<Long> got = new ArrayList<>();
+    int connections = 1;
+    int expected = -1; // known once the writer is done
+    while (expected < 0 || got.size() < expected) {
+      if (expected < 0 && !writer.isAlive()) {
+        expected = rows.ids(flow).size();
+        continue;
+      }
+      SseClient.Message m = client.nextEvent(Duration.ofSeconds(5));
+      assertThat(m).as("after %d events, %d connections", got.size(), connections).isNotNull();
+      if (m == SseClient.end) {
+        client.close();
+        String last = got.isEmpty() ? "0" : "" + got.get(got.size() - 1);
+        client = SseClient.open(first.url("/v1/events"), key, "Last-Event-ID", last);
+        client.awaitSubscribed();
+        connections++;
+      } else {
+        got.add(Long.parseLong(m.id()));
+      }
+    }
+    writer.join();
+    assertThat(got).isEqualTo(rows.ids(flow));
+    assertThat(connections).as("disconnected at least once").isGreaterThan(1);
+    client.close();
+  }
+
   private static String merchant(String name) {
     HttpResponse<String> created =
         first.adminPost("/admin/merchants", "{\"name\":\"" + name + "\"}");
