@@ -7,9 +7,10 @@ import java.util.Optional;
  * The kinds of event in the outbox (db/V2 {@code events}), by their wire names. Each is written in
  * the same transaction as the change it reports; its {@code data} is an invoice as the API shows it
  * for the {@code invoice.*} kinds, and for {@code payment.received} the money one connection
- * brought in one ledger batch: {@code account}, {@code invoice} (its id, or null), {@code
- * connection_id}, {@code amount} and the connection's {@code total_received} (decimal strings),
- * {@code source_address}.
+ * brought to a merchant's account (or invoice) in one ledger batch — accounts without a merchant
+ * have no events, as nobody could read them: {@code account}, {@code invoice} (its id, or null),
+ * {@code connection_id}, {@code amount} and the connection's {@code total_received} (decimal
+ * strings), {@code source_address}.
  */
 public enum EventType {
   INVOICE_CREATED("invoice.created"),

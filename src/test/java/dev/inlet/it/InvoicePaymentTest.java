@@ -17,10 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.interledger.spsp.StreamConnectionDetails;
 import org.interledger.stream.SendMoneyResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -167,6 +169,34 @@ class InvoicePaymentTest extends InletPerClass {
     assertThat(payments).hasSize(1);
     assertThat(payments.get(0).get("memo").asString()).isEqualTo("Order 42, thank you");
     assertThat(payments.get(0).get("amount").asString()).isEqualTo("500");
+  }
+
+  @Test
+  void moneyOnAMerchantsAccountIsAnEventAndOnAnAccountWithoutMerchantNone() {
+    assertThat(TestSender.open(inlet, "payee-usd").send(700, new StreamMoney(1, 1)).fulfilled())
+        .isTrue();
+    inlet.createAccount("loner", null);
+    assertThat(TestSender.open(inlet, "loner").send(300, new StreamMoney(1, 1)).fulfilled())
+        .isTrue();
+
+    List<JsonNode> direct = new ArrayList<>();
+    JsonNode page = ok(shop.get("/v1/events?limit=500&after=0"));
+    page.get("items").forEach(direct::add);
+    JsonNode event =
+        direct.stream()
+            .filter(e -> e.get("type").asString().equals("payment.received"))
+            .filter(e -> e.get("data").get("invoice").isNull())
+            .filter(e -> e.get("data").get("amount").asString().equals("700"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(event.get("data").get("account").asString()).isEqualTo("payee-usd");
+    assertThat(event.get("data").get("connection_id").asString()).hasSize(24);
+    long loners =
+        JdbcClient.create(inlet.bean(DataSource.class))
+            .sql("SELECT count(*) FROM events WHERE data->>'account' = 'loner'")
+            .query(Long.class)
+            .single();
+    assertThat(loners).isZero();
   }
 
   private static JsonNode invoice(String amount, String expiresAt) {

@@ -97,7 +97,9 @@ final class BatchStatement {
         FROM (SELECT invoice_id AS id, sum(received) AS amount FROM conn
               WHERE invoice_id IS NOT NULL AND received > 0 GROUP BY invoice_id) b
         WHERE i.id = b.id AND i.state IN ('pending', 'processing') AND i.received + b.amount <= i.amount
-        RETURNING i.id, i.merchant_id, i.received, i.amount, i.state, b.amount AS credit, i AS invoice_row),
+        RETURNING i.id, i.merchant_id, i.public_id, i.received, i.amount, i.state, b.amount AS credit,
+          -- The whole row only for the events that show it: an invoice's first money and its completion.
+          CASE WHEN i.received = b.amount OR i.state = 'completed' THEN i END AS invoice_row),
       credit AS (SELECT * FROM unnest(?::packet_credit[])),
       expected AS (SELECT * FROM unnest(?::account_credit[])),
       posting AS (
@@ -114,8 +116,9 @@ final class BatchStatement {
       data AS (
         INSERT INTO stream_data (connection_id, stream_id, "offset", data)
         SELECT * FROM unnest(?::data_chunk[]) ON CONFLICT DO NOTHING),
-      -- The batch's events, last: payment.received per connection credited, then each invoice's first money and
-      -- completion. Inserting takes the events lock (db/V2) until the commit.
+      -- The batch's events, last: payment.received per connection credited on a merchant's account (no one else
+      -- reads events), then each invoice's first money and completion. Inserting takes the events lock (db/V2)
+      -- until the commit.
       event AS (
         INSERT INTO events (merchant_id, type, data)
         SELECT merchant_id, type, data FROM (
@@ -124,8 +127,8 @@ final class BatchStatement {
                                     'amount', u.received::text, 'total_received', c.total_received::text,
                                     'source_address', c.source_address) AS data
           FROM (SELECT * FROM created UNION ALL SELECT * FROM updated) c JOIN conn u ON u.id = c.id
-          JOIN accounts a ON a.id = u.account_id LEFT JOIN invoices i ON i.id = u.invoice_id
-          WHERE u.received > 0
+          JOIN accounts a ON a.id = u.account_id LEFT JOIN invoice i ON i.id = u.invoice_id
+          WHERE u.received > 0 AND a.merchant_id IS NOT NULL
           UNION ALL
           SELECT 1, int8send(i.id), i.merchant_id, 'invoice.processing', inlet_invoice_json(i.invoice_row)
           FROM invoice i WHERE i.received = i.credit
