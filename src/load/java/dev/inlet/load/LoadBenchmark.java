@@ -303,7 +303,10 @@ public final class LoadBenchmark {
       // A packet count still has a time bound: each half stops after 20 minutes at most.
       long partNanos = options.packets() > 0 ? TimeUnit.MINUTES.toNanos(20) : half;
       Metrics before = inlet.metrics();
-      long eventsBefore = inlet.queryLong(maxEventId);
+      // A baseline jar from before the events (db/V2) has no table to count.
+      boolean hasEvents =
+          inlet.queryLong("SELECT count(*) FROM pg_tables WHERE tablename = 'events'") > 0;
+      long eventsBefore = hasEvents ? inlet.queryLong(maxEventId) : 0;
       long webhookBefore = invoices == null ? 0 : invoices.webhook.deliveries.sum();
       long sseBefore = invoices == null ? 0 : invoices.events.received.sum();
       if (invoices != null) {
@@ -333,7 +336,7 @@ public final class LoadBenchmark {
         }
       }
       Metrics after = inlet.metrics();
-      long eventsAfter = inlet.queryLong(maxEventId);
+      long eventsAfter = hasEvents ? inlet.queryLong(maxEventId) : 0;
       if (invoices != null) {
         Result.InvoiceFigures f = result.invoice;
         f.measuredWallSeconds = (System.nanoTime() - measuredFrom) / 1e9;
@@ -348,13 +351,15 @@ public final class LoadBenchmark {
                         + invoices.subscribedFilter())
                 - invoices.webhook.deliveries.sum();
       }
-      result.events.putAll(
-          inlet.counts(
-              "SELECT type, count(*) FROM events WHERE id > "
-                  + eventsBefore
-                  + " AND id <= "
-                  + eventsAfter
-                  + " GROUP BY type ORDER BY 2 DESC"));
+      if (hasEvents) {
+        result.events.putAll(
+            inlet.counts(
+                "SELECT type, count(*) FROM events WHERE id > "
+                    + eventsBefore
+                    + " AND id <= "
+                    + eventsAfter
+                    + " GROUP BY type ORDER BY 2 DESC"));
+      }
       result.heapEnd = inlet.heapAfterGc();
       result.poolUnits = pool.units();
       result.churnUnits = pool.churnUnits;
