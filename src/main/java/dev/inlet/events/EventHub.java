@@ -186,24 +186,35 @@ public final class EventHub implements AutoCloseable {
     }
   }
 
+  /**
+   * Hands the live streams their merchants' events committed since the last read, and wakes the
+   * listeners when any event was. The newest id is read before the merchants with streams: a stream
+   * registered after that snapshot replays from the table later, so it sees every event up to that
+   * id, and this hub hands it every event above.
+   */
   private void readNew() throws SQLException {
-    boolean any = false;
-    List<Event> page;
-    do {
-      page = EventStore.after(connection, lastSeenId, readPage);
+    long newest = EventStore.newestId(connection);
+    if (newest <= lastSeenId) {
+      return;
+    }
+    Long[] merchants = subscriptions.keySet().toArray(Long[]::new);
+    long cursor = lastSeenId;
+    while (merchants.length > 0 && !stopping) {
+      List<Event> page = EventStore.after(connection, cursor, newest, merchants, readPage);
       for (Event e : page) {
         deliver(e);
-        lastSeenId = e.id();
+        cursor = e.id();
       }
-      any |= !page.isEmpty();
-    } while (page.size() == readPage && !stopping);
-    if (any) {
-      for (Runnable listener : listeners) {
-        try {
-          listener.run();
-        } catch (RuntimeException e) {
-          log.error("Event wake-up listener failed", e);
-        }
+      if (page.size() < readPage) {
+        break;
+      }
+    }
+    lastSeenId = newest;
+    for (Runnable listener : listeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        log.error("Event wake-up listener failed", e);
       }
     }
   }

@@ -20,7 +20,8 @@ public final class EventStore {
 
   static final String merchantPage =
       columns + "WHERE e.merchant_id = ? AND e.id > ? ORDER BY e.id LIMIT ?";
-  static final String allAfter = columns + "WHERE e.id > ? ORDER BY e.id LIMIT ?";
+  static final String subscribedAfter =
+      columns + "WHERE e.id > ? AND e.id <= ? AND e.merchant_id = ANY (?) ORDER BY e.id LIMIT ?";
 
   /**
    * Walks the primary key from the oldest id (no index on {@code created_at}): one chunk of the
@@ -55,13 +56,17 @@ public final class EventStore {
   }
 
   /**
-   * Every merchant's events above {@code afterId}, ascending, at most {@code limit}, on the given
-   * connection (the event hub's own).
+   * The events of {@code merchants} with an id above {@code afterId} and at most {@code upTo},
+   * ascending, at most {@code limit}, on the given connection (the event hub's own). Only the
+   * merchants with live streams: nobody else's events are rendered.
    */
-  public static List<Event> after(Connection c, long afterId, int limit) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(allAfter)) {
+  public static List<Event> after(
+      Connection c, long afterId, long upTo, Long[] merchants, int limit) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(subscribedAfter)) {
       st.setLong(1, afterId);
-      st.setInt(2, limit);
+      st.setLong(2, upTo);
+      st.setArray(3, c.createArrayOf("bigint", merchants));
+      st.setInt(4, limit);
       try (ResultSet rs = st.executeQuery()) {
         List<Event> events = new ArrayList<>();
         while (rs.next()) {

@@ -61,7 +61,11 @@ public final class EventSubscription implements AutoCloseable {
       return true;
     }
     open = false;
-    if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
+    // A full buffer is FAIL_ZERO_SUBSCRIBER while the stream is still replaying (it subscribes to
+    // the live events only after the replay): too slow all the same. Missing it left the stream
+    // without live events and without the disconnect that would let its client resume.
+    if (result == Sinks.EmitResult.FAIL_OVERFLOW
+        || result == Sinks.EmitResult.FAIL_ZERO_SUBSCRIBER) {
       overflow.tryEmitEmpty();
     }
     return false;
