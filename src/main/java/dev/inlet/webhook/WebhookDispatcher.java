@@ -2,10 +2,13 @@ package dev.inlet.webhook;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,23 +19,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends webhook deliveries, on every replica. One thread ({@code inlet-webhook-dispatcher}) fans
- * new events out into deliveries and claims due ones ({@link DeliveryQueue}); a pool of {@code
- * concurrency} threads ({@code inlet-webhook-N}) makes the attempts, at most {@value
- * #maxInFlightPerWebhook} per webhook at once on this replica, so a slow endpoint holds two threads
- * and no more while other merchants' deliveries go on. Nothing here runs on the packet path or on
- * the web server's event loops.
+ * new events out into deliveries, records finished attempts' outcomes and claims due deliveries
+ * ({@link DeliveryQueue}), each in one short transaction per run, however many deliveries it
+ * covers; a pool of {@code concurrency} threads ({@code inlet-webhook-N}) makes the attempts, at
+ * most {@code per-webhook-concurrency} per webhook at once on this replica, so a slow endpoint
+ * holds that many threads and no more while other merchants' deliveries go on. An attempt hands its
+ * outcome to the loop and wakes it rather than writing it itself. Nothing here runs on the packet
+ * path or on the web server's event loops.
  *
- * <p>Woken by {@link #wake()} (a new event was committed, e.g. from the events' NOTIFY listener)
- * and otherwise every {@code poll-interval}, for due retries and as a fallback. A failed attempt
- * (non-2xx, timeout, no connection, a URL now resolving privately) is retried after {@code
- * retry-base * 2^(attempts-1)} jittered ×0.5..1.5, at most {@code max-retry-delay}, until {@code
- * max-attempts}, then the delivery is failed.
+ * <p>Woken by {@link #wake()} (a new event was committed, e.g. from the events' NOTIFY listener, or
+ * an attempt finished) and otherwise every {@code poll-interval}, for due retries and as a
+ * fallback. A failed attempt (non-2xx, timeout, no connection, a URL now resolving privately) is
+ * retried after {@code retry-base * 2^(attempts-1)} jittered ×0.5..1.5, at most {@code
+ * max-retry-delay}, until {@code max-attempts}, then the delivery is failed.
  */
 public final class WebhookDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
-
-  /** Attempts in flight at once per webhook on one replica. */
-  static final int maxInFlightPerWebhook = 2;
 
   /** Added to the attempt timeout for a claim's lease: DNS, reading the event, the update. */
   private static final Duration leaseMargin = Duration.ofSeconds(30);
@@ -48,6 +50,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final ExecutorService http;
   private final Thread loop;
   private final AtomicInteger threads = new AtomicInteger();
+  private final Queue<DeliveryQueue.Outcome> outcomes = new ConcurrentLinkedQueue<>();
   private final Map<Long, Integer> inFlight = new HashMap<>(); // webhook id → attempts; on this
   private int inFlightTotal; // guarded by this
   private boolean woken; // guarded by this
@@ -68,8 +71,10 @@ public final class WebhookDispatcher implements AutoCloseable {
   public void start() {
     loop.start();
     log.info(
-        "Webhook dispatcher started: {} attempts at once, timeout {}, {} attempts from {} apart{}",
+        "Webhook dispatcher started: {} attempts at once ({} per webhook), timeout {}, {} attempts"
+            + " from {} apart{}",
         settings.concurrency(),
+        settings.perWebhookConcurrency(),
         settings.timeout(),
         settings.maxAttempts(),
         settings.retryBase(),
@@ -92,6 +97,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       Duration wait = settings.pollInterval();
       try {
         boolean more = queue.fanOut();
+        recordOutcomes();
         if (dispatchDue() || more) {
           wait = Duration.ZERO;
         }
@@ -122,19 +128,38 @@ public final class WebhookDispatcher implements AutoCloseable {
     woken = false;
   }
 
+  /**
+   * Records the outcomes finished attempts handed over, in one transaction. If that fails they are
+   * kept for the next run; the deliveries stay leased meanwhile, and are attempted again if the
+   * lease runs out first (at least once).
+   */
+  private void recordOutcomes() {
+    List<DeliveryQueue.Outcome> batch = new ArrayList<>();
+    for (DeliveryQueue.Outcome o; (o = outcomes.poll()) != null; ) {
+      batch.add(o);
+    }
+    try {
+      queue.record(batch);
+    } catch (RuntimeException e) {
+      outcomes.addAll(batch);
+      throw e;
+    }
+  }
+
   /** Claims what this replica has room for and starts the attempts; true when it filled up. */
   private boolean dispatchDue() {
     int free;
     Map<Long, Integer> slots = new HashMap<>();
     synchronized (this) {
       free = settings.concurrency() - inFlightTotal;
-      inFlight.forEach((id, n) -> slots.put(id, maxInFlightPerWebhook - n));
+      inFlight.forEach((id, n) -> slots.put(id, settings.perWebhookConcurrency() - n));
     }
     if (free <= 0) {
       return false; // a finishing attempt wakes the loop
     }
     List<DeliveryQueue.Attempt> claimed =
-        queue.claim(free, slots, maxInFlightPerWebhook, settings.timeout().plus(leaseMargin));
+        queue.claim(
+            free, slots, settings.perWebhookConcurrency(), settings.timeout().plus(leaseMargin));
     for (DeliveryQueue.Attempt a : claimed) {
       synchronized (this) {
         inFlight.merge(a.webhookId(), 1, Integer::sum);
@@ -145,21 +170,20 @@ public final class WebhookDispatcher implements AutoCloseable {
     return claimed.size() == free;
   }
 
+  /** Makes one attempt and hands its outcome to the loop, which records it with others. */
   private void attempt(DeliveryQueue.Attempt a) {
     try {
-      Optional<String> body = queue.body(a.eventId());
-      if (body.isEmpty()) {
-        queue.attemptFailed(a, null, "the event is no longer kept", null);
+      if (a.body() == null) {
+        outcomes.add(outcome(a, null, "the event is no longer kept", null));
         return;
       }
-      WebhookSender.Outcome outcome =
-          sender.send(a.url(), secrets.open(a.sealedSecret()), a.eventId(), body.get());
-      if (outcome.delivered()) {
-        queue.delivered(a, outcome.status());
-      } else {
-        queue.attemptFailed(
-            a, outcome.status(), outcome.error(), retryDelay(settings, a.attemptsBefore() + 1));
-      }
+      WebhookSender.Outcome sent =
+          sender.send(a.url(), secrets.open(a.sealedSecret()), a.eventId(), a.body());
+      outcomes.add(
+          sent.delivered()
+              ? outcome(a, sent.status(), null, null)
+              : outcome(
+                  a, sent.status(), sent.error(), retryDelay(settings, a.attemptsBefore() + 1)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // stopping: the lease runs out and it is tried again
     } catch (RuntimeException e) {
@@ -172,6 +196,13 @@ public final class WebhookDispatcher implements AutoCloseable {
       }
       wake();
     }
+  }
+
+  /** Delivered when {@code error} is null, else failed and retried after {@code retryIn}. */
+  private static DeliveryQueue.Outcome outcome(
+      DeliveryQueue.Attempt a, Integer status, String error, Duration retryIn) {
+    return new DeliveryQueue.Outcome(
+        a.deliveryId(), a.attemptsBefore(), error == null, status, error, retryIn, Instant.now());
   }
 
   /**
@@ -213,5 +244,11 @@ public final class WebhookDispatcher implements AutoCloseable {
       attempts.shutdownNow();
     }
     http.shutdownNow();
+    try {
+      recordOutcomes(); // what finished since the loop's last run
+    } catch (RuntimeException e) {
+      // The database is gone first: those deliveries are sent again once their lease runs out.
+      log.warn("Webhook outcomes of {} attempts not recorded at shutdown", outcomes.size(), e);
+    }
   }
 }
