@@ -14,17 +14,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends webhook deliveries, on every replica. One thread ({@code inlet-webhook-dispatcher}) fans
- * new events out into deliveries, records finished attempts' outcomes and claims due deliveries
- * ({@link DeliveryQueue}), each in one short transaction per run, however many deliveries it
- * covers; a pool of {@code concurrency} threads ({@code inlet-webhook-N}) makes the attempts, at
- * most {@code per-webhook-concurrency} per webhook at once on this replica, so a slow endpoint
- * holds that many threads and no more while other merchants' deliveries go on. An attempt hands its
- * outcome to the loop and wakes it rather than writing it itself. Nothing here runs on the packet
+ * Sends webhook deliveries, on every replica. One thread ({@code inlet-webhook-fan-out}) fans new
+ * events out into deliveries; another ({@code inlet-webhook-dispatcher}) records finished attempts'
+ * outcomes and claims due deliveries ({@link DeliveryQueue}), each in one short transaction per run
+ * however many deliveries it covers, so that a large fan-out never holds up the claims; a pool of
+ * {@code concurrency} threads ({@code inlet-webhook-N}) makes the attempts, at most {@code
+ * per-webhook-concurrency} per webhook at once on this replica, so a slow endpoint holds that many
+ * threads and no more while other merchants' deliveries go on. An attempt hands its outcome to the
+ * dispatcher thread and wakes it rather than writing it itself. Nothing here runs on the packet
  * path or on the web server's event loops.
  *
  * <p>Woken by {@link #wake()} (a new event was committed, e.g. from the events' NOTIFY listener, or
@@ -48,12 +50,14 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final WebhookSender sender;
   private final ExecutorService attempts;
   private final ExecutorService http;
+  private final Thread fanOutLoop;
   private final Thread loop;
+  private final Signal fanOutSignal = new Signal();
+  private final Signal dispatchSignal = new Signal();
   private final AtomicInteger threads = new AtomicInteger();
   private final Queue<DeliveryQueue.Outcome> outcomes = new ConcurrentLinkedQueue<>();
   private final Map<Long, Integer> inFlight = new HashMap<>(); // webhook id → attempts; on this
   private int inFlightTotal; // guarded by this
-  private boolean woken; // guarded by this
   private volatile boolean stopping;
 
   WebhookDispatcher(DeliveryQueue queue, WebhookSecrets secrets, WebhookSettings settings) {
@@ -64,11 +68,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     this.http = Executors.newCachedThreadPool(r -> daemon(r, "inlet-webhook-http"));
     this.sender =
         new WebhookSender(settings.timeout(), settings.allowPrivate(), http, Clock.systemUTC());
-    this.loop = daemon(this::run, "inlet-webhook-dispatcher");
+    this.fanOutLoop = daemon(() -> run(fanOutSignal, this::fanOut), "inlet-webhook-fan-out");
+    this.loop = daemon(() -> run(dispatchSignal, this::dispatch), "inlet-webhook-dispatcher");
   }
 
-  /** Starts the dispatcher thread. */
+  /** Starts the fan-out and dispatcher threads. */
   public void start() {
+    fanOutLoop.start();
     loop.start();
     log.info(
         "Webhook dispatcher started: {} attempts at once ({} per webhook), timeout {}, {} attempts"
@@ -86,19 +92,16 @@ public final class WebhookDispatcher implements AutoCloseable {
    * Cheap and non-blocking: call it from any thread, as often as events arrive (wake-ups coalesce).
    */
   public void wake() {
-    synchronized (this) {
-      woken = true;
-      notifyAll();
-    }
+    fanOutSignal.raise();
+    dispatchSignal.raise();
   }
 
-  private void run() {
+  /** Runs {@code step} when raised or every poll interval, at once again while it has more. */
+  private void run(Signal signal, BooleanSupplier step) {
     while (!stopping) {
       Duration wait = settings.pollInterval();
       try {
-        boolean more = queue.fanOut();
-        recordOutcomes();
-        if (dispatchDue() || more) {
+        if (step.getAsBoolean()) {
           wait = Duration.ZERO;
         }
       } catch (RuntimeException e) {
@@ -109,23 +112,24 @@ public final class WebhookDispatcher implements AutoCloseable {
         wait = errorPause;
       }
       try {
-        await(wait);
+        signal.await(wait);
       } catch (InterruptedException e) {
         return;
       }
     }
   }
 
-  private synchronized void await(Duration wait) throws InterruptedException {
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (!woken && !stopping) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        break;
-      }
-      TimeUnit.NANOSECONDS.timedWait(this, left);
-    }
-    woken = false;
+  /** One fan-out run; the dispatcher then looks for the new deliveries. True when bounded. */
+  private boolean fanOut() {
+    boolean more = queue.fanOut();
+    dispatchSignal.raise();
+    return more;
+  }
+
+  /** Records what finished, then claims and starts what there is room for; true when full. */
+  private boolean dispatch() {
+    recordOutcomes();
+    return dispatchDue();
   }
 
   /**
@@ -194,7 +198,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         inFlight.computeIfPresent(a.webhookId(), (id, n) -> n > 1 ? n - 1 : null);
         inFlightTotal--;
       }
-      wake();
+      dispatchSignal.raise();
     }
   }
 
@@ -237,7 +241,9 @@ public final class WebhookDispatcher implements AutoCloseable {
   public void close() throws InterruptedException {
     stopping = true;
     wake();
+    fanOutLoop.interrupt();
     loop.interrupt();
+    fanOutLoop.join(settings.timeout().toMillis());
     loop.join(settings.timeout().toMillis());
     attempts.shutdown();
     if (!attempts.awaitTermination(settings.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
@@ -249,6 +255,29 @@ public final class WebhookDispatcher implements AutoCloseable {
     } catch (RuntimeException e) {
       // The database is gone first: those deliveries are sent again once their lease runs out.
       log.warn("Webhook outcomes of {} attempts not recorded at shutdown", outcomes.size(), e);
+    }
+  }
+
+  /** A wake-up for one thread: raised any number of times, consumed by the next {@link #await}. */
+  private static final class Signal {
+    private boolean raised; // guarded by this
+
+    synchronized void raise() {
+      raised = true;
+      notifyAll();
+    }
+
+    /** Waits until raised or for {@code wait}, whichever is first, and clears it. */
+    synchronized void await(Duration wait) throws InterruptedException {
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (!raised) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      raised = false;
     }
   }
 }
