@@ -2,11 +2,9 @@ package dev.inlet.webhook;
 
 import dev.inlet.web.PublicIds;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -14,8 +12,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The dispatcher's side of {@code webhook_deliveries}: fan-out of new events into deliveries,
- * claiming due deliveries under a lease, and recording each attempt's outcome. The rows are the
- * truth: a replica that dies mid-attempt leaves a delivery whose lease runs out and which any
+ * claiming due deliveries under a lease, and recording attempts' outcomes in batches. The rows are
+ * the truth: a replica that dies mid-attempt leaves a delivery whose lease runs out and which any
  * replica then attempts again (at least once). Short transactions, rows locked {@code FOR UPDATE
  * SKIP LOCKED}, so replicas share the work without waiting for each other. Blocking.
  */
@@ -34,14 +32,31 @@ final class DeliveryQueue {
     this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
   }
 
-  /** A claimed delivery: what one attempt needs. */
+  /** A claimed delivery: what one attempt needs; {@code body} is null when the event is gone. */
   record Attempt(
       long deliveryId,
       long webhookId,
       long eventId,
       int attemptsBefore,
       String url,
-      byte[] sealedSecret) {}
+      byte[] sealedSecret,
+      String body) {}
+
+  /**
+   * An attempt's outcome, to record: delivered, or failed and pending again after {@code retryIn}
+   * (failed for good when null).
+   *
+   * @param status the HTTP status, or null when there was no answer
+   * @param at when the attempt ended: {@code last_attempt_at}, and what {@code retryIn} counts from
+   */
+  record Outcome(
+      long deliveryId,
+      int attemptsBefore,
+      boolean delivered,
+      Integer status,
+      String error,
+      Duration retryIn,
+      Instant at) {}
 
   /**
    * Creates deliveries for live webhooks' subscribed events newer than their {@code last_event_id},
@@ -113,109 +128,133 @@ final class DeliveryQueue {
   }
 
   /**
-   * Claims up to {@code max} due deliveries of live webhooks, at most {@code perWebhook.get(id)}
-   * (when given, else {@code perWebhookLimit}) of each webhook, and leases them: their {@code
-   * next_attempt_at} moves {@code lease} ahead, so no replica takes them meanwhile and a crash
-   * mid-attempt retries after it.
-   *
-   * @param freeSlots a webhook's attempts this replica may still start (absent: {@code
-   *     perWebhookLimit}); webhooks with none are skipped
+   * Claims up to {@code max} due deliveries of live webhooks, oldest due first, at most {@code
+   * freeSlots.get(id)} of each webhook (absent: {@code perWebhookLimit}), and leases them: their
+   * {@code next_attempt_at} moves {@code lease} ahead, so no replica takes them meanwhile and a
+   * crash mid-attempt retries after it. One statement: the webhooks with pending deliveries are
+   * found by skipping through {@code webhook_deliveries_pending} (db/V3), one index descent each,
+   * and each webhook's due deliveries are read from it up to its free slots, so a backlog under a
+   * webhook whose slots are all in use is never scanned. Each attempt carries its event's body
+   * ({@code inlet_event_json}), null when the event is no longer kept.
    */
   List<Attempt> claim(int max, Map<Long, Integer> freeSlots, int perWebhookLimit, Duration lease) {
-    Long[] full =
-        freeSlots.entrySet().stream()
-            .filter(e -> e.getValue() <= 0)
-            .map(Map.Entry::getKey)
-            .toArray(Long[]::new);
+    Long[] ids = freeSlots.keySet().toArray(Long[]::new);
+    Integer[] free = new Integer[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      free[i] = Math.max(0, freeSlots.get(ids[i]));
+    }
     List<Attempt> claimed =
         transaction.execute(
             status -> {
-              // More candidates than wanted: some may be over a webhook's share and left.
-              List<Attempt> due =
-                  jdbc.sql(
-                          """
-                          SELECT d.id, d.webhook_id, d.event_id, d.attempts, w.url, w.secret
-                          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-                          WHERE d.state = 'pending' AND d.next_attempt_at <= now()
-                            AND w.deleted_at IS NULL AND NOT (d.webhook_id = ANY(?))
-                          ORDER BY d.next_attempt_at LIMIT ?
-                          FOR UPDATE OF d SKIP LOCKED
-                          """)
-                      .params(full, max * 4)
-                      .query(
-                          (rs, n) ->
-                              new Attempt(
-                                  rs.getLong(1),
-                                  rs.getLong(2),
-                                  rs.getLong(3),
-                                  rs.getInt(4),
-                                  rs.getString(5),
-                                  rs.getBytes(6)))
-                      .list();
-              Map<Long, Integer> left = new HashMap<>(freeSlots);
-              List<Attempt> taken = new ArrayList<>();
-              for (Attempt a : due) {
-                int free = left.getOrDefault(a.webhookId(), perWebhookLimit);
-                if (free > 0 && taken.size() < max) {
-                  taken.add(a);
-                  left.put(a.webhookId(), free - 1);
-                }
-              }
-              if (!taken.isEmpty()) {
-                jdbc.sql(
-                        "UPDATE webhook_deliveries SET next_attempt_at = now() + make_interval(secs => ?) "
-                            + "WHERE id = ANY(?)")
-                    .params(
-                        lease.toMillis() / 1000.0,
-                        taken.stream().map(Attempt::deliveryId).toArray(Long[]::new))
-                    .update();
-              }
-              return taken;
+              bookkeeping();
+              return jdbc.sql(
+                      """
+                      WITH RECURSIVE hooks(id) AS (
+                        (SELECT webhook_id FROM webhook_deliveries WHERE state = 'pending'
+                         ORDER BY webhook_id LIMIT 1)
+                        UNION ALL
+                        SELECT (SELECT d.webhook_id FROM webhook_deliveries d
+                                WHERE d.state = 'pending' AND d.webhook_id > h.id
+                                ORDER BY d.webhook_id LIMIT 1)
+                        FROM hooks h WHERE h.id IS NOT NULL
+                      ),
+                      slots(id, free) AS (SELECT * FROM unnest(?::bigint[], ?::int[])),
+                      picked AS MATERIALIZED (
+                        SELECT d.id, d.webhook_id, d.event_id, d.attempts
+                        FROM hooks h JOIN webhooks w ON w.id = h.id AND w.deleted_at IS NULL
+                        CROSS JOIN LATERAL (
+                          SELECT d.id, d.webhook_id, d.event_id, d.attempts, d.next_attempt_at
+                          FROM webhook_deliveries d
+                          WHERE d.webhook_id = h.id AND d.state = 'pending'
+                            AND d.next_attempt_at <= now()
+                          ORDER BY d.next_attempt_at
+                          LIMIT coalesce((SELECT s.free FROM slots s WHERE s.id = h.id), ?)
+                          FOR UPDATE SKIP LOCKED
+                        ) d
+                        ORDER BY d.next_attempt_at LIMIT ?
+                      )
+                      UPDATE webhook_deliveries d
+                      SET next_attempt_at = now() + make_interval(secs => ?)
+                      FROM picked p JOIN webhooks w ON w.id = p.webhook_id
+                        LEFT JOIN events e ON e.id = p.event_id
+                      WHERE d.id = p.id
+                      RETURNING d.id, d.webhook_id, d.event_id, d.attempts, w.url, w.secret,
+                        CASE WHEN e.id IS NULL THEN NULL ELSE inlet_event_json(e)::text END
+                      """)
+                  .params(ids, free, perWebhookLimit, max, lease.toMillis() / 1000.0)
+                  .query(
+                      (rs, n) ->
+                          new Attempt(
+                              rs.getLong(1),
+                              rs.getLong(2),
+                              rs.getLong(3),
+                              rs.getInt(4),
+                              rs.getString(5),
+                              rs.getBytes(6),
+                              rs.getString(7)))
+                  .list();
             });
     return claimed == null ? List.of() : claimed;
   }
 
-  /** The event's body as every delivery sends it; empty when the event is no longer kept. */
-  Optional<String> body(long eventId) {
-    return jdbc.sql("SELECT inlet_event_json(e)::text FROM events e WHERE id = ?")
-        .param(eventId)
-        .query(String.class)
-        .optional();
+  /**
+   * Records attempts' outcomes, all in one transaction with one statement. Only the attempt that
+   * holds a delivery's lease counts: a late one whose lease another attempt took, or a delivery
+   * retried or deleted meanwhile, is left alone ({@code state} and {@code attempts} as claimed).
+   */
+  void record(List<Outcome> outcomes) {
+    if (outcomes.isEmpty()) {
+      return;
+    }
+    int n = outcomes.size();
+    Long[] ids = new Long[n];
+    Integer[] attemptsBefore = new Integer[n];
+    Integer[] statuses = new Integer[n];
+    String[] errors = new String[n];
+    Double[] at = new Double[n];
+    Boolean[] delivered = new Boolean[n];
+    Double[] retryIn = new Double[n];
+    for (int i = 0; i < n; i++) {
+      Outcome o = outcomes.get(i);
+      ids[i] = o.deliveryId();
+      attemptsBefore[i] = o.attemptsBefore();
+      statuses[i] = o.status();
+      errors[i] = o.error();
+      at[i] = o.at().toEpochMilli() / 1000.0;
+      delivered[i] = o.delivered();
+      retryIn[i] = o.retryIn() == null ? null : o.retryIn().toMillis() / 1000.0;
+    }
+    transaction.executeWithoutResult(
+        status -> {
+          bookkeeping();
+          jdbc.sql(
+                  """
+                  UPDATE webhook_deliveries d SET
+                    attempts = d.attempts + 1, last_status = u.status, last_error = u.error,
+                    last_attempt_at = to_timestamp(u.at),
+                    state = CASE WHEN u.delivered THEN 'delivered'
+                                 WHEN u.retry_in IS NULL THEN 'failed' ELSE 'pending' END,
+                    delivered_at = CASE WHEN u.delivered THEN to_timestamp(u.at) END,
+                    next_attempt_at = CASE WHEN NOT u.delivered AND u.retry_in IS NOT NULL
+                      THEN to_timestamp(u.at) + make_interval(secs => u.retry_in) END
+                  FROM unnest(?::bigint[], ?::int[], ?::int[], ?::text[], ?::float8[], ?::boolean[],
+                              ?::float8[]) AS u(id, attempts_before, status, error, at, delivered,
+                                                retry_in)
+                  WHERE d.id = u.id AND d.state = 'pending' AND d.attempts = u.attempts_before
+                  """)
+              .params(ids, attemptsBefore, statuses, errors, at, delivered, retryIn)
+              .update();
+        });
   }
 
   /**
-   * Records a 2xx answer. Only the attempt that holds the delivery's lease counts: a late one whose
-   * lease another attempt took, or a delivery retried or deleted meanwhile, is left alone.
+   * Delivery bookkeeping commits without waiting for its WAL flush: the dispatcher's transactions
+   * then do not queue behind the ledger's flushes. Only a PostgreSQL crash can lose such a commit
+   * (with everything after it), and each loss only repeats work: a lost fan-out is redone from the
+   * events, a lost lease or outcome sends the delivery again (at least once, as a crash mid-attempt
+   * does).
    */
-  void delivered(Attempt a, int status) {
-    jdbc.sql(
-            "UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, "
-                + "last_status = ?, last_error = NULL, last_attempt_at = now(), delivered_at = now(), "
-                + "next_attempt_at = NULL WHERE id = ? AND state = 'pending' AND attempts = ?")
-        .params(status, a.deliveryId(), a.attemptsBefore())
-        .update();
-  }
-
-  /**
-   * Records a failed attempt: pending again after {@code retryIn}, or failed for good when {@code
-   * retryIn} is null.
-   *
-   * @param status the HTTP status, or null when there was no answer
-   */
-  void attemptFailed(Attempt a, Integer status, String error, Duration retryIn) {
-    jdbc.sql(
-            "UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = ?, last_error = ?, "
-                + "last_attempt_at = now(), state = CASE WHEN ? THEN 'failed' ELSE 'pending' END, "
-                + "next_attempt_at = CASE WHEN ? THEN NULL ELSE now() + make_interval(secs => ?) END "
-                + "WHERE id = ? AND state = 'pending' AND attempts = ?")
-        .params(
-            status,
-            error,
-            retryIn == null,
-            retryIn == null,
-            retryIn == null ? 0.0 : retryIn.toMillis() / 1000.0,
-            a.deliveryId(),
-            a.attemptsBefore())
-        .update();
+  private void bookkeeping() {
+    jdbc.sql("SET LOCAL synchronous_commit = off").update();
   }
 }

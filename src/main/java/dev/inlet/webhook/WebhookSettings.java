@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param timeout one attempt's limit from connecting to the end of the response, and the connect
  *     timeout
  * @param concurrency attempts in flight at once on this replica, for all webhooks
+ * @param perWebhookConcurrency attempts in flight at once on this replica for one webhook, at most
+ *     {@code concurrency}: what a slow or dead endpoint can hold, and what bounds one webhook's
+ *     rate (about this many per round trip)
  * @param maxPerMerchant live (not deleted) webhooks a merchant may have
  * @param pollInterval how often the dispatcher looks for new events and due retries without being
  *     woken
@@ -30,6 +33,7 @@ public record WebhookSettings(
     int maxAttempts,
     Duration timeout,
     int concurrency,
+    int perWebhookConcurrency,
     int maxPerMerchant,
     Duration pollInterval) {
 
@@ -45,6 +49,9 @@ public record WebhookSettings(
     require(
         timeout != null && !timeout.isNegative() && !timeout.isZero(), "timeout must be positive");
     require(concurrency >= 1, "concurrency must be at least 1");
+    require(
+        perWebhookConcurrency >= 1 && perWebhookConcurrency <= concurrency,
+        "per-webhook-concurrency must be from 1 to concurrency");
     require(maxPerMerchant >= 1, "max-per-merchant must be at least 1");
     require(
         pollInterval != null && !pollInterval.isNegative() && !pollInterval.isZero(),

@@ -18,6 +18,7 @@ class RetryDelayTest {
           12,
           Duration.ofSeconds(10),
           16,
+          8,
           20,
           Duration.ofSeconds(1));
 
