@@ -51,20 +51,29 @@ final class InvoiceRun implements AutoCloseable {
   final List<String> types;
   final List<String> spspPaths = new ArrayList<>();
   final WebhookReceiver webhook;
+
+  /** The live stream, or null without one ({@code --event-stream=off}). */
   final EventStream events;
 
-  private InvoiceRun(int port, String apiKey, List<String> types, WebhookReceiver webhook) {
+  private InvoiceRun(
+      int port, String apiKey, List<String> types, WebhookReceiver webhook, boolean eventStream) {
     this.port = port;
     this.apiKey = apiKey;
     this.types = types;
     this.webhook = webhook;
-    this.events = new EventStream(port, apiKey);
+    this.events = eventStream ? new EventStream(port, apiKey) : null;
+  }
+
+  /** Live stream events received so far (0 without a stream). */
+  long streamed() {
+    return events == null ? 0 : events.received.sum();
   }
 
   /**
    * Creates the merchant, its account, webhook and event stream, then {@code invoices} invoices.
    */
-  static InvoiceRun setUp(InletProcess inlet, int invoices, String webhookEvents)
+  static InvoiceRun setUp(
+      InletProcess inlet, int invoices, String webhookEvents, boolean eventStream)
       throws IOException, InterruptedException {
     JsonNode m = created(inlet.adminPost("/admin/merchants", "{\"name\":\"" + merchant + "\"}"));
     created(
@@ -84,7 +93,7 @@ final class InvoiceRun implements AutoCloseable {
                   "/v1/webhooks",
                   json.writeValueAsString(Map.of("url", receiver.url(), "events", types))));
       receiver.secret(hook.get("secret").asString());
-      run = new InvoiceRun(inlet.port(), apiKey, types, receiver);
+      run = new InvoiceRun(inlet.port(), apiKey, types, receiver, eventStream);
     } catch (RuntimeException | IOException | InterruptedException e) {
       receiver.close();
       throw e;
@@ -174,11 +183,13 @@ final class InvoiceRun implements AutoCloseable {
     // Give the live stream the time to catch up with the last events.
     long sseDeadline = System.currentTimeMillis() + 5_000;
     long maxId = inlet.queryLong("SELECT coalesce(max(id), 0) FROM events");
-    while (events.lastId.get() < maxId && System.currentTimeMillis() < sseDeadline) {
+    while (events != null
+        && events.lastId.get() < maxId
+        && System.currentTimeMillis() < sseDeadline) {
       Thread.sleep(50);
     }
-    f.sseTotal = events.received.sum();
-    f.sseReconnects = events.reconnects.sum();
+    f.sseTotal = events == null ? -1 : events.received.sum();
+    f.sseReconnects = events == null ? 0 : events.reconnects.sum();
     f.verifiedSignatures = webhook.verified.sum();
     // Whether the batch statement's invoice updates stay heap-only (no index insert per update).
     Map<String, Long> t =
@@ -233,7 +244,9 @@ final class InvoiceRun implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    events.close();
+    if (events != null) {
+      events.close();
+    }
     webhook.close();
   }
 }

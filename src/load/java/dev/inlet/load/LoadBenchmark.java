@@ -215,7 +215,8 @@ public final class LoadBenchmark {
         RawIlpClient raw = rawClient ? new RawIlpClient(inlet.ilpPort(), options.clients()) : null;
         InvoiceRun invoices =
             payInvoices
-                ? InvoiceRun.setUp(inlet, options.connections(), options.webhookEvents())
+                ? InvoiceRun.setUp(
+                    inlet, options.connections(), options.webhookEvents(), options.eventStream())
                 : null) {
       if (invoices != null) {
         result.invoice = new Result.InvoiceFigures();
@@ -308,7 +309,7 @@ public final class LoadBenchmark {
           inlet.queryLong("SELECT count(*) FROM pg_tables WHERE tablename = 'events'") > 0;
       long eventsBefore = hasEvents ? inlet.queryLong(maxEventId) : 0;
       long webhookBefore = invoices == null ? 0 : invoices.webhook.deliveries.sum();
-      long sseBefore = invoices == null ? 0 : invoices.events.received.sum();
+      long sseBefore = invoices == null ? 0 : invoices.streamed();
       if (invoices != null) {
         invoices.webhook.lagSinceLast();
       }
@@ -341,7 +342,7 @@ public final class LoadBenchmark {
         Result.InvoiceFigures f = result.invoice;
         f.measuredWallSeconds = (System.nanoTime() - measuredFrom) / 1e9;
         f.webhookMeasured = invoices.webhook.deliveries.sum() - webhookBefore;
-        f.sseMeasured = invoices.events.received.sum() - sseBefore;
+        f.sseMeasured = invoices.streamed() - sseBefore;
         f.lag = invoices.webhook.lagSinceLast();
         f.behindAtMeasuredEnd =
             inlet.queryLong(

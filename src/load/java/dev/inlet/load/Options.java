@@ -33,7 +33,8 @@ record Options(
     Path abJar,
     int abRounds,
     String pay,
-    String webhookEvents) {
+    String webhookEvents,
+    boolean eventStream) {
 
   static final String usage =
       """
@@ -58,6 +59,8 @@ record Options(
                                    owns the account, one open invoice per STREAM connection, each connection
                                    opened with its invoice's SPSP query, a webhook to a receiver in this process
                                    and one live event stream (GET /v1/events). The baseline pays the account.
+        --event-stream=on          the invoice run also keeps one live event stream (GET /v1/events, SSE) that
+                                   takes every event, as a merchant's dashboard would; off: webhook only
         --webhook-events=invoice   the invoice run's webhook subscription: invoice (invoice.* types: what a merchant
                                    acts on) | all (payment.received too: one per connection per ledger batch)
         --churn-connections=0      also open N more connections via SPSP and pay and close each (ConnectionClose)
@@ -124,7 +127,8 @@ record Options(
             Optional.ofNullable(values.remove("ab-jar")).map(Path::of).orElse(null),
             integer(take(values, "ab-rounds", "2")),
             take(values, "pay", "both"),
-            take(values, "webhook-events", "invoice"));
+            take(values, "webhook-events", "invoice"),
+            !take(values, "event-stream", "on").equals("off"));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet() + "\n" + usage);
     }

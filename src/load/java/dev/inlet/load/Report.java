@@ -408,9 +408,13 @@ final class Report {
         r ->
             inv.apply(r) == null
                 ? "-"
-                : String.format(
-                    "%,d / %,d, %d",
-                    inv.apply(r).sseTotal, inv.apply(r).eventsTotal, inv.apply(r).sseReconnects));
+                : inv.apply(r).sseTotal < 0
+                    ? "no stream"
+                    : String.format(
+                        "%,d / %,d, %d",
+                        inv.apply(r).sseTotal,
+                        inv.apply(r).eventsTotal,
+                        inv.apply(r).sseReconnects));
   }
 
   private static void cpuBreakdown(String phase, PhaseFigures figures, double seconds) {
