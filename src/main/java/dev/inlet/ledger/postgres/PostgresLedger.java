@@ -212,13 +212,18 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
    */
   private List<Pending> withInvoiceAccounts(List<Pending> live) {
     Set<Long> unknown = null;
+    boolean invoices = false;
     for (Pending p : live) {
+      invoices |= p.packet.invoiceId() != 0;
       if (p.packet.invoiceId() != 0 && cache.accountOfInvoice(p.packet.invoiceId()) == 0) {
         if (unknown == null) {
           unknown = new HashSet<>();
         }
         unknown.add(p.packet.invoiceId());
       }
+    }
+    if (!invoices) {
+      return live; // the common batch: nothing to resolve, nothing copied
     }
     Map<Long, Long> read = Map.of();
     if (unknown != null) {

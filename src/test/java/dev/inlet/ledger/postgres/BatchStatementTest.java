@@ -85,7 +85,7 @@ class BatchStatementTest {
                 packet(
                     allBytes, "test.~_-.a-b~c_d.0", -1L, List.of(new StreamCredit(1, -1L, true))),
                 packet(quoteAndBackslash, null, 0, List.of())));
-    String literal = BatchStatement.connections(batch.connections(), batch.streams());
+    String literal = BatchLiterals.connections(batch.connections(), batch.streams());
 
     List<String> rows =
         query(
@@ -137,7 +137,7 @@ class BatchStatementTest {
             query(
                 "SELECT encode(connection_id, 'hex'), sequence, amount::text, account_id"
                     + " FROM unnest(?::packet_credit[])",
-                BatchStatement.credits(credits),
+                BatchLiterals.credits(credits),
                 4))
         .containsExactly(hex(id) + " 1 " + maxUint64 + " 2", hex(id) + " 2 1 3");
 
@@ -153,18 +153,18 @@ class BatchStatementTest {
             query(
                 "SELECT encode(connection_id, 'hex'), stream_id, \"offset\", encode(data, 'hex')"
                     + " FROM unnest(?::data_chunk[])",
-                BatchStatement.data(kept),
+                BatchLiterals.data(kept),
                 4))
         .containsExactly(hex(id) + " 3 " + (1L << 40) + " " + hex(data), hex(id) + " 5 0 ");
   }
 
   @Test
   void anEmptyBatchBindsEmptyArrays() throws Exception {
-    assertThat(BatchStatement.connections(Map.of(), Map.of())).isEqualTo("{}");
+    assertThat(BatchLiterals.connections(Map.of(), Map.of())).isEqualTo("{}");
     assertThat(
             query(
                 "SELECT count(*) FROM unnest(?::packet_credit[])",
-                BatchStatement.credits(List.of()),
+                BatchLiterals.credits(List.of()),
                 1))
         .containsExactly("0");
   }
@@ -240,10 +240,10 @@ class BatchStatementTest {
     assertThat(
             query(
                 "SELECT account_id, amount::text FROM unnest(?::account_credit[])",
-                BatchStatement.accountCredits(Map.of(account, -1L)),
+                BatchLiterals.accountCredits(Map.of(account, -1L)),
                 2))
         .containsExactly("2 " + maxUint64);
-    assertThat(BatchStatement.accountCredits(Map.of())).isEqualTo("{}");
+    assertThat(BatchLiterals.accountCredits(Map.of())).isEqualTo("{}");
   }
 
   @Test
