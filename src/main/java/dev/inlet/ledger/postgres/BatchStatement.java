@@ -68,7 +68,8 @@ final class BatchStatement {
           packets_rejected = excluded.packets_rejected, last_packet_at = excluded.last_packet_at,
           closed_at = excluded.closed_at, data_bytes = excluded.data_bytes, streams = excluded.streams, version = 1
         WHERE c.version = 0
-        RETURNING c.id, c.total_received, c.source_address),
+        -- What payment.received shows (for a new row its total is the batch's credit), so the events need no join.
+        RETURNING c.id, c.account_id, c.invoice_id, c.total_received AS received, c.total_received, c.source_address),
       updated AS (
         UPDATE connections c SET total_received = c.total_received + u.received,
           packets_fulfilled = c.packets_fulfilled + u.fulfilled, packets_rejected = c.packets_rejected + u.rejected,
@@ -81,7 +82,7 @@ final class BatchStatement {
           version = c.version + 1
         FROM conn u
         WHERE c.id = u.id AND u.version > 0 AND c.version = u.version
-        RETURNING c.id, c.total_received, c.source_address),
+        RETURNING c.id, c.account_id, c.invoice_id, u.received, c.total_received, c.source_address),
       -- Each invoice paid in the batch takes its connections' credits, only while it takes money and only up to its
       -- amount; it completes in the same statement as the credit that reaches the amount.
       invoice AS (
@@ -119,11 +120,11 @@ final class BatchStatement {
         SELECT merchant_id, type, data FROM (
           SELECT 0 AS rank, c.id AS key, a.merchant_id, 'payment.received' AS type,
                  jsonb_build_object('account', a.name, 'invoice', i.public_id, 'connection_id', encode(c.id, 'hex'),
-                                    'amount', u.received::text, 'total_received', c.total_received::text,
+                                    'amount', c.received::text, 'total_received', c.total_received::text,
                                     'source_address', c.source_address) AS data
-          FROM (SELECT * FROM created UNION ALL SELECT * FROM updated) c JOIN conn u ON u.id = c.id
-          JOIN accounts a ON a.id = u.account_id LEFT JOIN invoice i ON i.id = u.invoice_id
-          WHERE u.received > 0 AND a.merchant_id IS NOT NULL
+          FROM (SELECT * FROM created UNION ALL SELECT * FROM updated) c
+          JOIN accounts a ON a.id = c.account_id LEFT JOIN invoice i ON i.id = c.invoice_id
+          WHERE c.received > 0 AND a.merchant_id IS NOT NULL
           UNION ALL
           SELECT 1, int8send(i.id), i.merchant_id, 'invoice.processing', inlet_invoice_json(i.invoice_row)
           FROM invoice i WHERE i.received = i.credit
