@@ -80,21 +80,17 @@ CREATE FUNCTION inlet_invoice_json(invoice_id bigint) RETURNS jsonb
   LANGUAGE sql STABLE
   RETURN (SELECT inlet_invoice_json(i) FROM invoices i WHERE i.id = invoice_id);
 
--- The outbox. An event's id is its place in commit order: the trigger that numbers each row first takes one
--- transaction-scoped lock (events_in_commit_order), held to the commit, so an event becomes visible only after every
--- event with a smaller id. A reader that has seen id n has seen everything up to n and can resume after it. Writers
--- insert events last in their transaction, after their row locks, so the lock is held for the commit alone. A row
--- trigger, not a statement trigger: a statement that inserts no event (a batch with no merchant's money) takes no
--- lock and wakes no reader.
-CREATE SEQUENCE events_id_seq;
+-- The outbox. An event's id is its place in commit order: every insert first takes one transaction-scoped lock
+-- (events_in_commit_order), held to the commit, so an event becomes visible only after every event with a smaller
+-- id. A reader that has seen id n has seen everything up to n and can resume after it. Writers insert events last in
+-- their transaction, after their row locks, so the lock is held for the commit alone.
 CREATE TABLE events (
-  id          bigint PRIMARY KEY,       -- numbered by events_in_commit_order, under the lock
+  id          bigserial PRIMARY KEY,
   merchant_id bigint,                   -- whose event; null for an account no merchant owns
   type        text NOT NULL,
   created_at  timestamptz NOT NULL DEFAULT now(),
   data        jsonb NOT NULL
 );
-ALTER SEQUENCE events_id_seq OWNED BY events.id;
 CREATE INDEX events_by_merchant ON events (merchant_id, id);
 
 -- An event as live streams, event pages and webhook deliveries send it, byte for byte (a webhook's body is this):
@@ -105,21 +101,34 @@ CREATE FUNCTION inlet_event_json(e events) RETURNS text
   RETURN '{"id":' || e.id || ',"type":' || to_json(e.type)::text || ',"created_at":"' || inlet_time(e.created_at)
          || '","data":' || e.data::text || '}';
 
--- Numbers an event under the events lock (7242353, an arbitrary constant), taken at the first event of a transaction
--- and held to its commit, and wakes every replica's event readers at that commit (NOTIFY is delivered then, once per
--- transaction and channel however often it is called).
-CREATE FUNCTION inlet_event_number() RETURNS trigger
+-- Arbitrary constant: the advisory lock key of the events table. Statement triggers: the ledger's batch statement
+-- inserts up to one event per connection, and a row trigger would cost more than the row.
+CREATE FUNCTION inlet_events_lock() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
 BEGIN
   PERFORM pg_advisory_xact_lock(7242353);
-  NEW.id := nextval('events_id_seq');
-  PERFORM pg_notify('inlet_events', '');
-  RETURN NEW;
+  RETURN NULL;
 END
 $$;
 CREATE TRIGGER events_in_commit_order BEFORE INSERT ON events
-  FOR EACH ROW EXECUTE FUNCTION inlet_event_number();
+  FOR EACH STATEMENT EXECUTE FUNCTION inlet_events_lock();
+
+-- Wakes every replica's event readers at commit (NOTIFY is delivered then, once per transaction and channel), unless
+-- the statement inserted nothing: a ledger batch with no merchant's money wakes no one.
+CREATE FUNCTION inlet_events_notify() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  IF EXISTS (SELECT FROM inserted) THEN
+    PERFORM pg_notify('inlet_events', '');
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER events_wake_readers AFTER INSERT ON events
+  REFERENCING NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION inlet_events_notify();
 
 CREATE TABLE webhooks (
   id            bigserial PRIMARY KEY,
