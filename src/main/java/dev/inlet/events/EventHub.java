@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * events, whichever replica made it. On each notification, every {@code pollInterval} in case one
  * was missed, and after (re)connecting, it reads all events above the last id it saw — one query
  * for all streams, paged, so a wake-up costs O(new events), not O(streams) — and offers each to the
- * subscriptions of its merchant. Ids are commit order (db/V2), so "above the last id seen" misses
- * none.
+ * subscriptions of its merchant. Notifications within {@code readGap} of the last read wait for its
+ * end and share one read: under load the ledger commits a hundred times a second or more, and the
+ * hub and the webhook dispatcher it wakes would otherwise query as often. Ids are commit order
+ * (db/V2), so "above the last id seen" misses none.
  *
  * <p>A subscription gets every event the hub reads after it was made. A stream that replays from
  * the database after subscribing therefore misses nothing: what the hub had read before, the replay
@@ -46,6 +48,7 @@ public final class EventHub implements AutoCloseable {
 
   private final ConnectionFactory connections;
   private final Duration pollInterval;
+  private final long readGapNanos;
   private final ConcurrentHashMap<Long, Set<EventSubscription>> subscriptions =
       new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -58,10 +61,12 @@ public final class EventHub implements AutoCloseable {
   /**
    * @param connections opens the hub's connection (autocommit); used again after it fails
    * @param pollInterval the longest the hub goes without reading, notified or not
+   * @param readGap the shortest time between two reads that notifications cause
    */
-  public EventHub(ConnectionFactory connections, Duration pollInterval) {
+  public EventHub(ConnectionFactory connections, Duration pollInterval, Duration readGap) {
     this.connections = connections;
     this.pollInterval = pollInterval;
+    this.readGapNanos = readGap.toNanos();
   }
 
   /**
@@ -138,7 +143,9 @@ public final class EventHub implements AutoCloseable {
   }
 
   private void run() {
-    long nextPoll = System.nanoTime() + pollInterval.toNanos();
+    long lastRead = System.nanoTime();
+    long nextPoll = lastRead + pollInterval.toNanos();
+    boolean notified = false;
     boolean failing = false;
     while (!stopping) {
       try {
@@ -150,11 +157,16 @@ public final class EventHub implements AutoCloseable {
           }
           failing = false;
         }
+        long gapLeft = readGapNanos - (System.nanoTime() - lastRead);
+        int wait = notified ? (int) Math.max(1, gapLeft / 1_000_000) : waitSliceMillis;
         PGNotification[] notifications =
-            connection.unwrap(PGConnection.class).getNotifications(waitSliceMillis);
+            connection.unwrap(PGConnection.class).getNotifications(wait);
+        notified |= notifications != null && notifications.length > 0;
         long now = System.nanoTime();
-        if ((notifications != null && notifications.length > 0) || now - nextPoll >= 0) {
+        if ((notified && now - lastRead >= readGapNanos) || now - nextPoll >= 0) {
           readNew();
+          notified = false;
+          lastRead = now;
           nextPoll = now + pollInterval.toNanos();
         }
       } catch (SQLException | RuntimeException e) {

@@ -30,7 +30,8 @@ class EventsConfig {
   @Bean(destroyMethod = "close")
   EventHub eventHub(EventStore store, DataSource dataSource, EventSettings settings)
       throws SQLException {
-    EventHub hub = new EventHub(listenConnections(dataSource), settings.pollInterval());
+    EventHub hub =
+        new EventHub(listenConnections(dataSource), settings.pollInterval(), settings.readGap());
     hub.start();
     return hub;
   }
