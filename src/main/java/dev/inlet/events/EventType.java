@@ -10,7 +10,8 @@ import java.util.Optional;
  * brought to a merchant's account (or invoice) in one ledger batch — accounts without a merchant
  * have no events, as nobody could read them: {@code account}, {@code invoice} (its id, or null),
  * {@code connection_id}, {@code amount} and the connection's {@code total_received} (decimal
- * strings), {@code source_address}.
+ * strings), {@code source_address}; for {@code payout.*} a payout or refund as the API shows it
+ * (db/V4 {@code inlet_payout_json}), written when it ends.
  */
 public enum EventType {
   INVOICE_CREATED("invoice.created"),
@@ -18,7 +19,9 @@ public enum EventType {
   INVOICE_COMPLETED("invoice.completed"),
   INVOICE_EXPIRED("invoice.expired"),
   INVOICE_CANCELLED("invoice.cancelled"),
-  PAYMENT_RECEIVED("payment.received");
+  PAYMENT_RECEIVED("payment.received"),
+  PAYOUT_COMPLETED("payout.completed"),
+  PAYOUT_FAILED("payout.failed");
 
   private final String wireName;
 

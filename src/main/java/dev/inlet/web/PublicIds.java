@@ -19,6 +19,9 @@ public final class PublicIds {
   /** Webhook deliveries. */
   public static final PublicIds deliveries = new PublicIds("whd_");
 
+  /** Payouts and refunds. */
+  public static final PublicIds payouts = new PublicIds("po_");
+
   private static final char[] alphabet = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
   private static final int randomBytes = 16;
   private static final SecureRandom random = new SecureRandom();

@@ -33,6 +33,13 @@ public final class PostgresAccounts implements Accounts {
    */
   public static final String connectorAccountName = "@connector";
 
+  /**
+   * The account credited with what leaves through the connector (payouts, refunds): apart from
+   * {@link #connectorAccountName}, so that the receiving and the sending ledger writers never wait
+   * for each other's lock on one row.
+   */
+  public static final String connectorOutAccountName = "@connector-out";
+
   private static final String accountColumns =
       "id, name, asset_code, asset_scale, balance, received, receive_limit, created_at, merchant_id";
 
@@ -50,13 +57,22 @@ public final class PostgresAccounts implements Accounts {
 
   /** Creates the connector's account if missing and returns its id. */
   public long ensureConnectorAccount(String assetCode, int assetScale) {
+    return ensureSystemAccount(connectorAccountName, assetCode, assetScale);
+  }
+
+  /** Creates the connector's outgoing account if missing and returns its id. */
+  public long ensureConnectorOutAccount(String assetCode, int assetScale) {
+    return ensureSystemAccount(connectorOutAccountName, assetCode, assetScale);
+  }
+
+  private long ensureSystemAccount(String name, String assetCode, int assetScale) {
     jdbc.sql(
             "INSERT INTO accounts (name, kind, asset_code, asset_scale) VALUES (?, 'connector', ?, ?) "
                 + "ON CONFLICT (name) DO NOTHING")
-        .params(connectorAccountName, assetCode, assetScale)
+        .params(name, assetCode, assetScale)
         .update();
     return jdbc.sql("SELECT id FROM accounts WHERE name = ?")
-        .param(connectorAccountName)
+        .param(name)
         .query(Long.class)
         .single();
   }
@@ -197,15 +213,15 @@ public final class PostgresAccounts implements Accounts {
                       + rs.getBigDecimal(2).toPlainString());
             });
     jdbc.sql(
-            "SELECT t.id FROM transfers t WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.transfer_id = t.id) "
-                + "LIMIT 100")
+            "SELECT t.id FROM transfers t WHERE t.account_id IS NULL "
+                + "AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.transfer_id = t.id) LIMIT 100")
         .query(
             rs -> {
               differences.add("transfer " + rs.getLong(1) + " has no entries");
             });
     jdbc.sql(
             "SELECT t.id, t.amount, t.packets, coalesce(sum(p.amount), 0), count(p.transfer_id) FROM transfers t "
-                + "LEFT JOIN packets p ON p.transfer_id = t.id GROUP BY t.id "
+                + "LEFT JOIN packets p ON p.transfer_id = t.id WHERE t.kind = 'credit' GROUP BY t.id "
                 + "HAVING t.amount <> coalesce(sum(p.amount), 0) OR t.packets <> count(p.transfer_id) LIMIT 100")
         .query(
             rs -> {
@@ -221,6 +237,7 @@ public final class PostgresAccounts implements Accounts {
                       + " in "
                       + rs.getLong(5));
             });
+    OutgoingChecks.check(jdbc, differences);
     // Packets carry no foreign keys (db/V1): their references are checked here instead.
     jdbc.sql(
             "SELECT p.connection_id, p.sequence FROM packets p "

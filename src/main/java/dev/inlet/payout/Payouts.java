@@ -1,0 +1,276 @@
+package dev.inlet.payout;
+
+import dev.inlet.events.EventType;
+import dev.inlet.ledger.postgres.Reservations;
+import dev.inlet.ledger.postgres.Uint64;
+import dev.inlet.web.PublicIds;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Payouts and refunds in PostgreSQL (db/V4 {@code payouts}): each spends one reservation, made in
+ * the same transaction as its row, and ends in the same transaction as its reservation's release
+ * and its event ({@code payout.completed} / {@code payout.failed}, the events table's contract:
+ * last). A payout's JSON is {@code inlet_payout_json}'s. Blocking: call off the event loop.
+ */
+public final class Payouts {
+  private final JdbcClient jdbc;
+  private final TransactionTemplate transaction;
+  private final Reservations reservations;
+
+  public Payouts(DataSource dataSource) {
+    this.jdbc = JdbcClient.create(dataSource);
+    this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    this.reservations = new Reservations(jdbc);
+  }
+
+  /** A payout as stored: what sending it needs, and its JSON. */
+  public record StoredPayout(
+      long id,
+      long accountId,
+      long reservation,
+      String kind,
+      String receiver,
+      byte[] connectionId,
+      long amount,
+      String state,
+      String json) {}
+
+  /** What a create did. */
+  public sealed interface Creation permits Created, UnknownAccount, Insufficient, KeyReused {}
+
+  /** The payout, made now ({@code fresh}: to be sent) or earlier with the same key and body. */
+  public record Created(StoredPayout payout, boolean fresh) implements Creation {}
+
+  /** No such account (for this merchant): nothing written. */
+  public record UnknownAccount() implements Creation {}
+
+  /** The account's available balance is smaller than the amount: nothing reserved. */
+  public record Insufficient(long available) implements Creation {}
+
+  /** The idempotency key was used with another request: nothing written. */
+  public record KeyReused() implements Creation {}
+
+  /** What to create. {@code merchantId} null: the admin API (any account). */
+  public record NewPayout(
+      Long merchantId,
+      String account,
+      String kind,
+      String receiver,
+      byte[] connectionId,
+      Long invoiceId,
+      long amount,
+      String idempotencyKey,
+      byte[] requestHash) {}
+
+  /**
+   * Creates a payout and reserves its amount in one transaction; nothing when the available balance
+   * is smaller. With an idempotency key, a retry with the same body returns the first payout, and
+   * one with another body {@link KeyReused}.
+   */
+  public Creation create(NewPayout p) {
+    return transaction.execute(
+        status -> {
+          if (p.idempotencyKey() != null) {
+            Optional<Creation> earlier = byKey(p);
+            if (earlier.isPresent()) {
+              return earlier.get();
+            }
+          }
+          Optional<Long> account =
+              jdbc.sql(
+                      "SELECT id FROM accounts WHERE name = ? AND kind = 'receiving'"
+                          + " AND (?::bigint IS NULL OR merchant_id = ?) FOR NO KEY UPDATE")
+                  .params(p.account(), p.merchantId(), p.merchantId())
+                  .query(Long.class)
+                  .optional();
+          if (account.isEmpty()) {
+            return new UnknownAccount();
+          }
+          Optional<Long> reservation = reservations.reserve(account.get(), p.amount(), p.kind());
+          if (reservation.isEmpty()) {
+            status.setRollbackOnly();
+            return new Insufficient(available(account.get()));
+          }
+          Optional<Long> id =
+              jdbc.sql(
+                      "INSERT INTO payouts (public_id, kind, account_id, merchant_id, transfer_id, receiver,"
+                          + " connection_id, invoice_id, amount, idempotency_key, request_hash)"
+                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          + " ON CONFLICT (coalesce(merchant_id, 0), idempotency_key)"
+                          + " WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id")
+                  .params(
+                      PublicIds.payouts.generate(),
+                      p.kind(),
+                      account.get(),
+                      p.merchantId(),
+                      reservation.get(),
+                      p.receiver(),
+                      p.connectionId(),
+                      p.invoiceId(),
+                      Uint64.toNumeric(p.amount()),
+                      p.idempotencyKey(),
+                      p.idempotencyKey() == null ? null : p.requestHash())
+                  .query(Long.class)
+                  .optional();
+          if (id.isEmpty()) {
+            // A concurrent create with the same key won: its row, not this reservation.
+            status.setRollbackOnly();
+            return byKey(p).orElseThrow();
+          }
+          return new Created(get(id.get()), true);
+        });
+  }
+
+  private Optional<Creation> byKey(NewPayout p) {
+    return jdbc.sql(
+            "SELECT id, request_hash FROM payouts"
+                + " WHERE coalesce(merchant_id, 0) = coalesce(?::bigint, 0) AND idempotency_key = ?")
+        .params(p.merchantId(), p.idempotencyKey())
+        .query(
+            (rs, n) ->
+                Arrays.equals(rs.getBytes(2), p.requestHash())
+                    ? (Creation) new Created(get(rs.getLong(1)), false)
+                    : new KeyReused())
+        .optional();
+  }
+
+  /** The account's available balance: balance − reserved. */
+  public long available(long accountId) {
+    return jdbc.sql("SELECT balance - reserved FROM accounts WHERE id = ?")
+        .param(accountId)
+        .query((rs, n) -> Uint64.fromNumeric(rs.getBigDecimal(1)))
+        .single();
+  }
+
+  /** A payout by internal id. */
+  public StoredPayout get(long id) {
+    return jdbc.sql(select + " WHERE p.id = ?").param(id).query(Payouts::stored).single();
+  }
+
+  /** A payout by public id: the merchant's, or any when {@code merchantId} is null. */
+  public Optional<StoredPayout> find(Long merchantId, String publicId) {
+    return jdbc.sql(select + " WHERE p.public_id = ? AND (?::bigint IS NULL OR p.merchant_id = ?)")
+        .params(publicId, merchantId, merchantId)
+        .query(Payouts::stored)
+        .optional();
+  }
+
+  /** Records the receiver's ILP address once SPSP gave it. */
+  public void destination(long id, String address) {
+    jdbc.sql("UPDATE payouts SET destination = ? WHERE id = ?").params(address, id).update();
+  }
+
+  /** Keeps the payouts this replica is sending from looking abandoned. */
+  public void renewLeases(List<Long> ids, java.time.Duration lease) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            "UPDATE payouts SET lease_until = now() + make_interval(secs => ?)"
+                + " WHERE id = ANY(?) AND state = 'sending'")
+        .params((double) lease.toSeconds(), ids.toArray(Long[]::new))
+        .update();
+  }
+
+  /**
+   * Ends a payout: releases its reservation's unspent money, sets its state, and writes its event,
+   * in one transaction. {@code completed} only when all of it was sent and nothing is in doubt.
+   *
+   * @param error null when the sender completed; else a stable slug, ': ' and a detail
+   * @return the payout after the end
+   */
+  public StoredPayout end(long id, String error) {
+    return transaction.execute(
+        status -> {
+          StoredPayout p =
+              jdbc.sql(select + " WHERE p.id = ? FOR UPDATE OF p")
+                  .param(id)
+                  .query(Payouts::stored)
+                  .single();
+          if (!p.state().equals("sending")) {
+            return p;
+          }
+          Reservations.Ended r = reservations.end(p.reservation()).orElseThrow();
+          boolean completed = error == null && r.posted() == p.amount() && r.held() == 0;
+          String why =
+              completed
+                  ? null
+                  : error != null
+                      ? error
+                      : r.held() != 0
+                          ? "in-doubt: " + Long.toUnsignedString(r.held()) + " may have been sent"
+                          : "incomplete: sent "
+                              + Long.toUnsignedString(r.posted())
+                              + " of "
+                              + Long.toUnsignedString(p.amount());
+          jdbc.sql(
+                  "UPDATE payouts SET state = ?, error = ?, ended_at = now(), lease_until = NULL"
+                      + " WHERE id = ?")
+              .params(completed ? "completed" : "failed", why, id)
+              .update();
+          jdbc.sql(
+                  "INSERT INTO events (merchant_id, type, data)"
+                      + " SELECT a.merchant_id, ?, inlet_payout_json(p) FROM payouts p"
+                      + " JOIN accounts a ON a.id = p.account_id"
+                      + " WHERE p.id = ? AND a.merchant_id IS NOT NULL")
+              .params(
+                  (completed ? EventType.PAYOUT_COMPLETED : EventType.PAYOUT_FAILED).wireName(), id)
+              .update();
+          return get(id);
+        });
+  }
+
+  /**
+   * Payouts whose sender stopped renewing its lease (its replica crashed or was killed): their
+   * unanswered packets become in doubt and each payout ends {@code failed}, its unspent money
+   * released and what may have left kept reserved.
+   *
+   * @return how many were taken over
+   */
+  public int recoverAbandoned() {
+    List<Long> ids =
+        jdbc.sql(
+                "SELECT id FROM payouts WHERE state = 'sending' AND lease_until < now()"
+                    + " ORDER BY id LIMIT 100")
+            .query(Long.class)
+            .list();
+    for (long id : ids) {
+      transaction.executeWithoutResult(
+          status -> {
+            Optional<Long> reservation =
+                jdbc.sql(
+                        "SELECT transfer_id FROM payouts WHERE id = ? AND state = 'sending'"
+                            + " AND lease_until < now() FOR UPDATE SKIP LOCKED")
+                    .param(id)
+                    .query(Long.class)
+                    .optional();
+            reservation.ifPresent(reservations::abandon);
+          });
+      end(id, "interrupted: Inlet stopped while sending this payout");
+    }
+    return ids.size();
+  }
+
+  private static final String select =
+      "SELECT p.id, p.account_id, p.transfer_id, p.kind, p.receiver, p.connection_id, p.amount, p.state,"
+          + " inlet_payout_json(p)::text FROM payouts p";
+
+  private static StoredPayout stored(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+    return new StoredPayout(
+        rs.getLong(1),
+        rs.getLong(2),
+        rs.getLong(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getBytes(6),
+        Uint64.fromNumeric(rs.getBigDecimal(7)),
+        rs.getString(8),
+        rs.getString(9));
+  }
+}
