@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ final class BtpSession implements WebSocket.Listener {
   static final int maxMessageBytes = 40_000;
 
   private final Consumer<BtpSession> opened;
-  private final Consumer<BtpPacket> requests;
+  private final BiConsumer<BtpSession, BtpPacket> requests;
   private final Consumer<BtpSession> lost;
   private final Map<Long, CompletableFuture<BtpPacket>> pending = new ConcurrentHashMap<>();
   private volatile WebSocket socket;
@@ -45,10 +46,14 @@ final class BtpSession implements WebSocket.Listener {
 
   /**
    * @param opened called once the WebSocket is open (before any message)
-   * @param requests Messages and Transfers from the peer (to be answered with {@link #write})
+   * @param requests Messages and Transfers from the peer, with the session to answer on ({@link
+   *     #write})
    * @param lost called once when the connection ends, after every pending request has failed
    */
-  BtpSession(Consumer<BtpSession> opened, Consumer<BtpPacket> requests, Consumer<BtpSession> lost) {
+  BtpSession(
+      Consumer<BtpSession> opened,
+      BiConsumer<BtpSession, BtpPacket> requests,
+      Consumer<BtpSession> lost) {
     this.opened = opened;
     this.requests = requests;
     this.lost = lost;
@@ -197,7 +202,7 @@ final class BtpSession implements WebSocket.Listener {
         log.debug("BTP answer to unknown request {} ignored", packet.requestId());
       }
     } else if (packet instanceof BtpMessage || packet instanceof BtpTransfer) {
-      requests.accept(packet);
+      requests.accept(this, packet);
     }
   }
 

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,6 +53,7 @@ public final class BtpUplink implements Uplink {
   private final UplinkSettings settings;
   private final Clock clock;
   private final HttpClient client;
+  private final ExecutorService io;
   private final ScheduledExecutorService timer;
   private final AtomicLong nextRequestId =
       new AtomicLong(ThreadLocalRandom.current().nextLong(BtpPacket.maxRequestId));
@@ -65,11 +67,9 @@ public final class BtpUplink implements Uplink {
     this.url = url;
     this.settings = settings;
     this.clock = clock;
+    this.io = Executors.newCachedThreadPool(daemon("inlet-uplink-btp"));
     this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(settings.connectTimeout())
-            .executor(Executors.newCachedThreadPool(daemon("inlet-uplink-btp")))
-            .build();
+        HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).executor(io).build();
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("inlet-uplink-timer"));
   }
 
@@ -120,6 +120,7 @@ public final class BtpUplink implements Uplink {
     if (s != null) {
       s.close();
     }
+    io.shutdown(); // its threads end once the close frame is written
   }
 
   private void connect() {
@@ -214,12 +215,8 @@ public final class BtpUplink implements Uplink {
         TimeUnit.MILLISECONDS);
   }
 
-  /** A Message or Transfer from the parent: answered on the session it came on. */
-  private void answer(BtpPacket request) {
-    BtpSession s = session;
-    if (s == null) {
-      return;
-    }
+  /** A Message or Transfer from the parent: answered on the connection it came on. */
+  private void answer(BtpSession s, BtpPacket request) {
     BtpIncoming.answer(request, incoming).thenAccept(s::write);
   }
 

@@ -2,6 +2,10 @@ package dev.inlet.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inlet.codec.ilp.IlpAddress;
+import dev.inlet.codec.ilp.IlpPacket;
+import dev.inlet.codec.ilp.IlpPrepare;
+import dev.inlet.codec.ilp.IlpReject;
 import dev.inlet.uplink.IlpIdentity;
 import dev.inlet.uplink.Uplink;
 import java.net.URI;
@@ -9,7 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -94,6 +100,31 @@ class ConnectorUplinkTest {
         inlet.send(
             HttpRequest.newBuilder(URI.create(inlet.managementUrl("/actuator/prometheus"))).GET());
     assertThat(metrics.body()).contains("inlet_uplink_state{").contains("state=\"up\"");
+  }
+
+  @Test
+  void sendsAPrepareOutThroughTheConnectorAndReturnsTheReceiversReject() throws Exception {
+    JsonNode receiver = connector.party().receive();
+    IlpPrepare prepare =
+        new IlpPrepare(
+            10,
+            Instant.now().plusSeconds(30),
+            new byte[32],
+            IlpAddress.of(receiver.get("destination_account").asString()),
+            new byte[] {1, 2, 3});
+
+    IlpPacket answer = inlet.bean(Uplink.class).send(prepare).get(30, TimeUnit.SECONDS);
+
+    assertThat(answer).isInstanceOf(IlpReject.class);
+    IlpReject reject = (IlpReject) answer;
+    // The JS receiver's own Reject (its data does not decrypt): it went out over BTP and came back.
+    assertThat(reject.code().code()).as(reject.toString()).startsWith("F");
+    assertThat(reject.triggeredBy().orElseThrow().value()).startsWith(connector.address + ".peer.");
+    HttpResponse<String> metrics =
+        inlet.send(
+            HttpRequest.newBuilder(URI.create(inlet.managementUrl("/actuator/prometheus"))).GET());
+    assertThat(metrics.body())
+        .containsPattern("inlet_packets_sent_total\\{[^}]*class=\"F\"[^}]*result=\"rejected\"");
   }
 
   @Test
