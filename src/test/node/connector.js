@@ -3,6 +3,7 @@
 //                    (btp+ws://inlet:<secret>@127.0.0.1:<btpPort>)
 //   account "peer":  a child running ilp-plugin-mini-accounts (<miniAccountsPort>), where party.js connects
 // Prints one JSON line when ready: {"address", "btpPort", "secret", "miniAccountsPort"}. Exits when stdin closes.
+// Usage: node connector.js [btpPort secret] — given, the BTP server takes that port and secret (a restarted parent).
 'use strict'
 const net = require('net')
 const crypto = require('crypto')
@@ -23,9 +24,9 @@ function freePort () {
 }
 
 async function main () {
-  const btpPort = await freePort()
+  const btpPort = process.argv[2] ? Number(process.argv[2]) : await freePort()
+  const secret = process.argv[3] || crypto.randomBytes(16).toString('hex')
   const miniAccountsPort = await freePort()
-  const secret = crypto.randomBytes(16).toString('hex')
   const address = 'test.connector'
   const asset = { assetCode: 'USD', assetScale: 9 }
   const app = createApp({

@@ -49,7 +49,8 @@ class ConnectorUplinkTest {
             Map.of(
                 "inlet.ilp-address", "",
                 "inlet.uplink.url", connector.btpUrl(),
-                "inlet.uplink.ildcp-timeout", "30s"));
+                "inlet.uplink.ildcp-timeout", "30s",
+                "inlet.uplink.reconnect-max-delay", "2s"));
   }
 
   @AfterAll
@@ -129,17 +130,36 @@ class ConnectorUplinkTest {
 
   @Test
   @Order(Integer.MAX_VALUE)
-  void isNotReadyOnceTheConnectorIsGone() throws Exception {
+  void isNotReadyWhileTheConnectorIsGoneAndReconnectsWhenItIsBack() throws Exception {
     connector.close();
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    int status;
+    assertThat(readyzOnceNot(200)).isEqualTo(503);
+    assertThat(inlet.bean(Uplink.class).state()).isNotEqualTo(Uplink.State.UP);
+
+    connector = JsConnector.restart(connector.btpPort, connector.secret);
+    assertThat(readyzOnceNot(503)).isEqualTo(200);
+    assertThat(inlet.bean(Uplink.class).state()).isEqualTo(Uplink.State.UP);
+    inlet.createAccount("dave", null);
+    JsonNode spsp = spsp("/dave");
+    JsonNode paid =
+        connector
+            .party()
+            .pay(
+                spsp.get("destination_account").asString(),
+                spsp.get("shared_secret").asString(),
+                1000);
+    assertThat(paid.has("error")).as(paid.toString()).isFalse();
+    assertThat(inlet.balance("dave")).isEqualTo(Long.parseLong(paid.get("delivered").asString()));
+  }
+
+  /** /readyz's status once it is not {@code status} any more, or after 20 s. */
+  private static int readyzOnceNot(int status) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    int now;
     do {
       Thread.sleep(100);
-      status =
-          inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/readyz"))).GET()).statusCode();
-    } while (status == 200 && System.nanoTime() < deadline);
-    assertThat(status).isEqualTo(503);
-    assertThat(inlet.bean(Uplink.class).state()).isNotEqualTo(Uplink.State.UP);
+      now = inlet.send(HttpRequest.newBuilder(URI.create(inlet.url("/readyz"))).GET()).statusCode();
+    } while (now == status && System.nanoTime() < deadline);
+    return now;
   }
 
   private static JsonNode spsp(String path) {

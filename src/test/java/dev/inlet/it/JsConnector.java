@@ -62,8 +62,19 @@ final class JsConnector implements AutoCloseable {
 
   /** Installs the harness if needed and starts the connector; returns once it is ready. */
   static JsConnector start() throws IOException, InterruptedException {
+    return start(List.of());
+  }
+
+  /** A connector whose BTP server takes {@code btpPort} and {@code secret}: a parent restarted. */
+  static JsConnector restart(int btpPort, String secret) throws IOException, InterruptedException {
+    return start(List.of(String.valueOf(btpPort), secret));
+  }
+
+  private static JsConnector start(List<String> args) throws IOException, InterruptedException {
     install();
-    NodeProcess node = NodeProcess.start("connector", List.of("node", "connector.js"));
+    List<String> command = new ArrayList<>(List.of("node", "connector.js"));
+    command.addAll(args);
+    NodeProcess node = NodeProcess.start("connector", command);
     try {
       return new JsConnector(node, node.readLine(readyTimeout));
     } catch (IOException | RuntimeException e) {
