@@ -74,14 +74,21 @@ final class IldcpFetch {
         }
         log.info("ILDCP: {}; retrying", last);
       } else {
+        // Waiting for the link: ask as soon as it is up, and back off only when asking fails.
         last = "the uplink is " + uplink.state();
+        sleepAtMost(firstRetryDelay, deadline);
+        continue;
       }
-      long sleep = Math.min(delay.toNanos(), Math.max(0, deadline - System.nanoTime()));
-      TimeUnit.NANOSECONDS.sleep(sleep);
+      sleepAtMost(delay, deadline);
       delay =
           delay.multipliedBy(2).compareTo(maxRetryDelay) > 0
               ? maxRetryDelay
               : delay.multipliedBy(2);
     }
+  }
+
+  private static void sleepAtMost(Duration delay, long deadline) throws InterruptedException {
+    TimeUnit.NANOSECONDS.sleep(
+        Math.min(delay.toNanos(), Math.max(0, deadline - System.nanoTime())));
   }
 }
