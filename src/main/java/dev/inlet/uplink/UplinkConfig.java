@@ -28,6 +28,9 @@ class UplinkConfig {
   /** Inlet's address when neither INLET_ILP_ADDRESS nor an uplink says otherwise. */
   static final String defaultIlpAddress = "test.inlet";
 
+  /** Longest asset code taken from the parent, as for INLET_ASSET_CODE. */
+  static final int maxAssetCodeChars = 16;
+
   /**
    * The uplink, connecting (BTP) from here on; a link that refuses every send when no URL is set.
    *
@@ -78,7 +81,19 @@ class UplinkConfig {
     String where = UplinkUrl.parse(settings.url().orElseThrow()).redacted();
     IldcpResponse parent =
         IldcpFetch.fetch(uplink, settings.ildcpTimeout(), Clock.systemUTC(), where);
-    return new IlpIdentity(parent.clientAddress(), parent.assetCode(), parent.assetScale());
+    String code = parent.assetCode();
+    if (code.isBlank() || code.length() > maxAssetCodeChars) {
+      // As INLET_ASSET_CODE must be: accounts are created in this asset.
+      throw new IllegalStateException(
+          "The parent at "
+              + where
+              + " gave asset code \""
+              + code
+              + "\" over ILDCP: not 1 to "
+              + maxAssetCodeChars
+              + " characters");
+    }
+    return new IlpIdentity(parent.clientAddress(), code, parent.assetScale());
   }
 
   /** The {@code uplink} health contributor, in the readiness group ({@code application.yaml}). */
