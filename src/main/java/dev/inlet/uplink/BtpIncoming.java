@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,11 @@ final class BtpIncoming {
 
   private BtpIncoming() {}
 
-  static CompletableFuture<BtpPacket> answer(BtpPacket request, IncomingPrepares incoming) {
+  /**
+   * @param replyOn where the receiver completes its answer (the uplink's own threads)
+   */
+  static CompletableFuture<BtpPacket> answer(
+      BtpPacket request, IncomingPrepares incoming, Executor replyOn) {
     long id = request.requestId();
     Optional<ProtocolData> ilp = ProtocolData.find(request.protocolData(), ProtocolData.ilp);
     if (ilp.isEmpty() || request.type() != dev.inlet.codec.btp.BtpMessage.typeCode) {
@@ -52,7 +56,7 @@ final class BtpIncoming {
     }
     CompletableFuture<IlpPacket> reply;
     try {
-      reply = incoming.receive(prepare, ForkJoinPool.commonPool());
+      reply = incoming.receive(prepare, replyOn);
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }

@@ -217,7 +217,7 @@ public final class BtpUplink implements Uplink {
 
   /** A Message or Transfer from the parent: answered on the connection it came on. */
   private void answer(BtpSession s, BtpPacket request) {
-    BtpIncoming.answer(request, incoming).thenAccept(s::write);
+    BtpIncoming.answer(request, incoming, io).thenAccept(s::write);
   }
 
   private long requestId() {

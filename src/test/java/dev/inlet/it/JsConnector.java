@@ -3,7 +3,6 @@ package dev.inlet.it;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,10 +15,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 
@@ -41,6 +39,9 @@ final class JsConnector implements AutoCloseable {
   private static final Duration answerTimeout = Duration.ofSeconds(90);
   private static final Duration npmTimeout = Duration.ofMinutes(5);
   private static final AtomicInteger started = new AtomicInteger();
+
+  /** Put after a process's last stdout line (compared by identity). */
+  private static final String endOfOutput = new String("end of output");
 
   /** The connector's ILP address. */
   final String address;
@@ -195,6 +196,7 @@ final class JsConnector implements AutoCloseable {
     private final Writer in;
     private final Path log;
     private final Thread onExit;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
     private NodeProcess(Process process, Path log) {
       this.process = process;
@@ -205,6 +207,9 @@ final class JsConnector implements AutoCloseable {
       this.in = process.outputWriter(StandardCharsets.UTF_8);
       this.onExit = new Thread(this::kill, "node-harness-stop");
       Runtime.getRuntime().addShutdownHook(onExit);
+      Thread reader = new Thread(this::readAll, "node-harness-stdout");
+      reader.setDaemon(true);
+      reader.start();
     }
 
     static NodeProcess start(String name, List<String> command) throws IOException {
@@ -225,28 +230,32 @@ final class JsConnector implements AutoCloseable {
 
     /** The next stdout line as JSON, waiting at most {@code timeout}. */
     JsonNode readLine(Duration timeout) throws IOException {
-      CompletableFuture<String> line =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return out.readLine();
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
       try {
-        String text = line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String text = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (text == null) {
+          throw new IOException("no answer from node within " + timeout + ": " + tail());
+        }
+        if (text == endOfOutput) {
+          lines.add(endOfOutput);
           throw new IOException("node exited: " + tail());
         }
         return TestInlet.json.readTree(text);
-      } catch (TimeoutException e) {
-        throw new IOException("no answer from node within " + timeout + ": " + tail());
-      } catch (ExecutionException e) {
-        throw new IOException("reading from node failed: " + tail(), e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
+      }
+    }
+
+    /** Copies stdout's lines to {@link #lines}, on a thread of its own (never a shared pool's). */
+    private void readAll() {
+      try {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          lines.add(line);
+        }
+      } catch (IOException ended) {
+        // the process is gone
+      } finally {
+        lines.add(endOfOutput);
       }
     }
 
