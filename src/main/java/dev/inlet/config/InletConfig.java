@@ -1,7 +1,6 @@
 package dev.inlet.config;
 
 import dev.inlet.admin.AdminHandler;
-import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.ledger.postgres.LedgerMetrics;
 import dev.inlet.ledger.postgres.PostgresAccounts;
@@ -14,6 +13,7 @@ import dev.inlet.stream.StreamReceiver;
 import dev.inlet.transport.IlpHttpServer;
 import dev.inlet.transport.IlpOverHttp;
 import dev.inlet.transport.PacketMetrics;
+import dev.inlet.uplink.IlpIdentity;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -62,16 +62,16 @@ class InletConfig {
   PostgresLedger ledger(
       DataSource dataSource,
       PostgresAccounts accounts,
-      InletSettings settings,
+      IlpIdentity identity,
       MeterRegistry registry) {
-    long connector = accounts.ensureConnectorAccount(settings.assetCode(), settings.assetScale());
+    long connector = accounts.ensureConnectorAccount(identity.assetCode(), identity.assetScale());
     return new PostgresLedger(
         dataSource,
         connector,
         ReceiverLimits.maxDataBytesPerConnection,
         ReceiverLimits.maxCachedConnections,
         Clock.systemUTC(),
-        new LedgerMetrics(registry, settings.assetCode(), settings.assetScale()));
+        new LedgerMetrics(registry, identity.assetCode(), identity.assetScale()));
   }
 
   /**
@@ -109,11 +109,11 @@ class InletConfig {
 
   @Bean
   StreamReceiver streamReceiver(
-      InletSettings settings, ConnectionTokens tokens, PostgresLedger ledger) {
+      IlpIdentity identity, ConnectionTokens tokens, PostgresLedger ledger) {
     return new StreamReceiver(
-        IlpAddress.of(settings.ilpAddress()),
-        settings.assetCode(),
-        settings.assetScale(),
+        identity.address(),
+        identity.assetCode(),
+        identity.assetScale(),
         tokens,
         ledger,
         Clock.systemUTC());
@@ -172,13 +172,16 @@ class InletConfig {
 
   @Bean
   SpspHandler spspHandler(
-      PostgresAccounts accounts, ConnectionTokens tokens, InletSettings settings) {
-    return new SpspHandler(accounts, tokens, settings.ilpAddress(), settings.defaultAccount());
+      PostgresAccounts accounts,
+      ConnectionTokens tokens,
+      IlpIdentity identity,
+      InletSettings settings) {
+    return new SpspHandler(accounts, tokens, identity.address().value(), settings.defaultAccount());
   }
 
   @Bean
   AdminHandler adminHandler(
-      PostgresAccounts accounts, Merchants merchants, JsonMapper json, InletSettings settings) {
-    return new AdminHandler(accounts, merchants, json, settings.assetCode(), settings.assetScale());
+      PostgresAccounts accounts, Merchants merchants, JsonMapper json, IlpIdentity identity) {
+    return new AdminHandler(accounts, merchants, json, identity.assetCode(), identity.assetScale());
   }
 }

@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * SettingsValidator}.
  *
  * @param ilpAddress this receiver's ILP address (RFC 0015); each account receives at {@code
- *     ilpAddress.<name>.<token>}
+ *     ilpAddress.<name>.<token>}. Unset: the parent's answer over ILDCP when an uplink is set, else
+ *     {@code test.inlet} ({@code dev.inlet.uplink.IlpIdentity})
  * @param assetCode asset code advertised in {@code ConnectionAssetDetails} and given to new
  *     accounts
  * @param assetScale asset scale (0..255): amounts are integers of 10^-scale of the asset

@@ -28,11 +28,15 @@ final class SettingsValidator {
    * @throws IllegalStateException naming the first setting that cannot work
    */
   static void validate(InletSettings s) {
-    try {
-      IlpAddress.of(s.ilpAddress());
-    } catch (RuntimeException e) {
-      throw new IllegalStateException(
-          "INLET_ILP_ADDRESS is not a valid ILP address (RFC 0015): " + s.ilpAddress());
+    // Unset: the parent's over ILDCP with an uplink (dev.inlet.uplink.IlpIdentity), else
+    // test.inlet.
+    if (s.ilpAddress() != null && !s.ilpAddress().isBlank()) {
+      try {
+        IlpAddress.of(s.ilpAddress());
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(
+            "INLET_ILP_ADDRESS is not a valid ILP address (RFC 0015): " + s.ilpAddress());
+      }
     }
     if (s.assetCode() == null || s.assetCode().isBlank() || s.assetCode().length() > 16) {
       throw new IllegalStateException("INLET_ASSET_CODE must be 1 to 16 characters");

@@ -1,9 +1,9 @@
 package dev.inlet.invoice;
 
-import dev.inlet.config.InletSettings;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.merchant.MerchantApi;
 import dev.inlet.spsp.SpspResponder;
+import dev.inlet.uplink.IlpIdentity;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -36,8 +36,8 @@ class InvoiceConfig {
 
   @Bean
   InvoiceSpspHandler invoiceSpspHandler(
-      Invoices invoices, ConnectionTokens tokens, InletSettings settings) {
-    return new InvoiceSpspHandler(invoices, new SpspResponder(tokens, settings.ilpAddress()));
+      Invoices invoices, ConnectionTokens tokens, IlpIdentity identity) {
+    return new InvoiceSpspHandler(invoices, new SpspResponder(tokens, identity.address().value()));
   }
 
   /** Every {@code inlet.invoice.expiry-interval}, on every replica; stopped before the database. */

@@ -34,7 +34,7 @@ public final class PacketMetrics {
   /**
    * Records one answered Prepare that arrived at {@code startNanos} ({@link System#nanoTime()}).
    */
-  void answered(IlpPacket reply, long startNanos) {
+  public void answered(IlpPacket reply, long startNanos) {
     handling.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     if (reply instanceof IlpFulfill) {
       fulfilled.increment();

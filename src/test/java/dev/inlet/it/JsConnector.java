@@ -1,0 +1,302 @@
+package dev.inlet.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The JavaScript reference connector for integration tests: {@code src/test/node/connector.js}
+ * (ilp-connector with a BTP child "inlet", whose server it is, and a mini-accounts child "peer")
+ * and {@code party.js} STREAM parties on "peer", run by Node from a copy in {@code
+ * target/node-harness} whose {@code npm ci} runs once per change of the lock file.
+ *
+ * <p>Closing stops every process it started, their children too; each also exits by itself when its
+ * stdin closes, so a JVM that dies leaves none behind.
+ */
+final class JsConnector implements AutoCloseable {
+  private static final Path source = Path.of("src/test/node");
+  private static final Path harness = Path.of("target/node-harness");
+  private static final List<String> files =
+      List.of("package.json", "package-lock.json", "connector.js", "party.js");
+  private static final Duration readyTimeout = Duration.ofSeconds(60);
+  private static final Duration answerTimeout = Duration.ofSeconds(90);
+  private static final Duration npmTimeout = Duration.ofMinutes(5);
+  private static final AtomicInteger started = new AtomicInteger();
+
+  /** Put after a process's last stdout line (compared by identity). */
+  private static final String endOfOutput = new String("end of output");
+
+  /** The connector's ILP address. */
+  final String address;
+
+  final int btpPort;
+  final String secret;
+  final int miniAccountsPort;
+
+  private final NodeProcess connector;
+  private final List<NodeProcess> parties = new ArrayList<>();
+
+  private JsConnector(NodeProcess connector, JsonNode ready) {
+    this.connector = connector;
+    this.address = ready.get("address").asString();
+    this.btpPort = ready.get("btpPort").asInt();
+    this.secret = ready.get("secret").asString();
+    this.miniAccountsPort = ready.get("miniAccountsPort").asInt();
+  }
+
+  /** Installs the harness if needed and starts the connector; returns once it is ready. */
+  static JsConnector start() throws IOException, InterruptedException {
+    return start(List.of());
+  }
+
+  /** A connector whose BTP server takes {@code btpPort} and {@code secret}: a parent restarted. */
+  static JsConnector restart(int btpPort, String secret) throws IOException, InterruptedException {
+    return start(List.of(String.valueOf(btpPort), secret));
+  }
+
+  private static JsConnector start(List<String> args) throws IOException, InterruptedException {
+    install();
+    List<String> command = new ArrayList<>(List.of("node", "connector.js"));
+    command.addAll(args);
+    NodeProcess node = NodeProcess.start("connector", command);
+    try {
+      return new JsConnector(node, node.readLine(readyTimeout));
+    } catch (IOException | RuntimeException e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  /** Inlet's {@code INLET_UPLINK_URL}: the connector's BTP server, as account "inlet". */
+  String btpUrl() {
+    return "btp+ws://inlet:" + secret + "@127.0.0.1:" + btpPort;
+  }
+
+  /** A new STREAM party on the connector's "peer" account ({@code party.js}). */
+  Party party() throws IOException {
+    NodeProcess node =
+        NodeProcess.start("party", List.of("node", "party.js", String.valueOf(miniAccountsPort)));
+    synchronized (parties) {
+      parties.add(node);
+    }
+    return new Party(node);
+  }
+
+  @Override
+  public void close() {
+    synchronized (parties) {
+      parties.forEach(NodeProcess::close);
+      parties.clear();
+    }
+    connector.close();
+  }
+
+  /** One {@code party.js}: a request line in, an answer line out. */
+  static final class Party {
+    private final NodeProcess node;
+
+    private Party(NodeProcess node) {
+      this.node = node;
+    }
+
+    /** A new STREAM server connection: {@code destination_account} and {@code shared_secret}. */
+    JsonNode receive() throws IOException {
+      return call(Map.of("op", "receive"));
+    }
+
+    /** What this party's receiver got in all, in its units. */
+    long total() throws IOException {
+      return Long.parseLong(call(Map.of("op", "total")).get("total").asString());
+    }
+
+    /**
+     * Pays {@code amount} to a STREAM receiver: {@code sent} and {@code delivered}, or {@code
+     * error}.
+     */
+    JsonNode pay(String destination, String sharedSecretBase64, long amount) throws IOException {
+      return call(
+          Map.of(
+              "op",
+              "pay",
+              "destination_account",
+              destination,
+              "shared_secret",
+              sharedSecretBase64,
+              "amount",
+              Long.toString(amount)));
+    }
+
+    JsonNode call(Map<String, String> request) throws IOException {
+      node.writeLine(TestInlet.json.writeValueAsString(request));
+      return node.readLine(answerTimeout);
+    }
+  }
+
+  /** {@code npm ci} in a copy under target/, once per build and lock file. */
+  private static synchronized void install() throws IOException, InterruptedException {
+    Files.createDirectories(harness);
+    for (String f : files) {
+      Files.copy(source.resolve(f), harness.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+    }
+    String lock = sha256(Files.readAllBytes(source.resolve("package-lock.json")));
+    Path stamp = harness.resolve("node_modules/.inlet-installed");
+    if (Files.exists(stamp) && Files.readString(stamp).equals(lock)) {
+      return;
+    }
+    Process npm =
+        new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+            .directory(harness.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(harness.resolve("npm-ci.log").toFile())
+            .start();
+    if (!npm.waitFor(npmTimeout.toSeconds(), TimeUnit.SECONDS)) {
+      npm.descendants().forEach(ProcessHandle::destroyForcibly);
+      npm.destroyForcibly();
+      throw new IOException("npm ci took over " + npmTimeout + " in " + harness);
+    }
+    if (npm.exitValue() != 0) {
+      throw new IOException(
+          "npm ci failed in "
+              + harness
+              + ": "
+              + Files.readString(harness.resolve("npm-ci.log")).strip());
+    }
+    Files.writeString(stamp, lock);
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A Node process: JSON lines on stdin and stdout, stderr to a log file under target/. */
+  private static final class NodeProcess implements AutoCloseable {
+    private final Process process;
+    private final BufferedReader out;
+    private final Writer in;
+    private final Path log;
+    private final Thread onExit;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+    private NodeProcess(Process process, Path log) {
+      this.process = process;
+      this.log = log;
+      this.out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.in = process.outputWriter(StandardCharsets.UTF_8);
+      this.onExit = new Thread(this::kill, "node-harness-stop");
+      Runtime.getRuntime().addShutdownHook(onExit);
+      Thread reader = new Thread(this::readAll, "node-harness-stdout");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    static NodeProcess start(String name, List<String> command) throws IOException {
+      Path log = harness.resolve("logs/" + name + "-" + started.incrementAndGet() + ".log");
+      Files.createDirectories(log.getParent());
+      Process process =
+          new ProcessBuilder(command)
+              .directory(harness.toFile())
+              .redirectError(log.toFile())
+              .start();
+      return new NodeProcess(process, log);
+    }
+
+    void writeLine(String line) throws IOException {
+      in.write(line + "\n");
+      in.flush();
+    }
+
+    /** The next stdout line as JSON, waiting at most {@code timeout}. */
+    JsonNode readLine(Duration timeout) throws IOException {
+      try {
+        String text = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (text == null) {
+          throw new IOException("no answer from node within " + timeout + ": " + tail());
+        }
+        if (text == endOfOutput) {
+          lines.add(endOfOutput);
+          throw new IOException("node exited: " + tail());
+        }
+        return TestInlet.json.readTree(text);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+
+    /** Copies stdout's lines to {@link #lines}, on a thread of its own (never a shared pool's). */
+    private void readAll() {
+      try {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          lines.add(line);
+        }
+      } catch (IOException ended) {
+        // the process is gone
+      } finally {
+        lines.add(endOfOutput);
+      }
+    }
+
+    private String tail() {
+      try {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+      } catch (IOException e) {
+        return "(no log: " + e + ")";
+      }
+    }
+
+    @Override
+    public void close() {
+      kill();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
+      }
+    }
+
+    private void kill() {
+      try {
+        in.close(); // the scripts exit when stdin closes
+      } catch (IOException ignored) {
+        // already gone
+      }
+      List<ProcessHandle> children = process.descendants().toList();
+      try {
+        if (!process.waitFor(3, TimeUnit.SECONDS)) {
+          process.destroy();
+          if (!process.waitFor(3, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+          }
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+      children.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+}
