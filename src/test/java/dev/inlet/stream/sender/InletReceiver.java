@@ -32,17 +32,17 @@ final class InletReceiver implements Function<IlpPrepare, IlpPacket> {
   final IlpAddress destination;
   final byte[] sharedSecret;
   final MemoryLedger ledger;
+  final byte[] receiptNonce = new byte[16];
+  final byte[] receiptSecret = new byte[32];
 
   InletReceiver(String assetCode, int assetScale, long receiveMax) {
     SecureRandom random = new SecureRandom();
     byte[] serverSecret = new byte[32];
     random.nextBytes(serverSecret);
     ConnectionTokens tokens = new ConnectionTokens(serverSecret);
-    byte[] nonce = new byte[16];
-    byte[] receiptSecret = new byte[32];
-    random.nextBytes(nonce);
+    random.nextBytes(receiptNonce);
     random.nextBytes(receiptSecret);
-    String token = tokens.issue(TargetKind.ACCOUNT, 7, nonce, receiptSecret);
+    String token = tokens.issue(TargetKind.ACCOUNT, 7, receiptNonce, receiptSecret);
     destination = address.with("alice").with(token);
     sharedSecret = tokens.sharedSecret(token);
     ledger = new MemoryLedger(receiveMax);
@@ -60,6 +60,8 @@ final class InletReceiver implements Function<IlpPrepare, IlpPacket> {
     private final long receiveMax;
     private final Map<Long, Long> received = new HashMap<>();
     long total;
+    boolean connectionClosed;
+    boolean streamClosed;
 
     MemoryLedger(long receiveMax) {
       this.receiveMax = receiveMax;
@@ -67,6 +69,8 @@ final class InletReceiver implements Function<IlpPrepare, IlpPacket> {
 
     @Override
     public synchronized CompletableFuture<PacketOutcome> apply(PacketRecord packet) {
+      connectionClosed |= packet.closeConnection();
+      streamClosed |= packet.streams().stream().anyMatch(StreamCredit::close);
       Outcome outcome = packet.fulfillable() ? Outcome.FULFILLED : Outcome.REJECTED;
       if (packet.fulfillable()) {
         for (StreamCredit s : packet.streams()) {

@@ -46,6 +46,9 @@ final class TestConnector implements PacketLink {
 
   volatile boolean lostMaybeDelivered = true;
 
+  /** The next this many money packets are refused before leaving (LinkException, not delivered). */
+  volatile int refuse;
+
   private int forwarded;
   private int moneyForwarded;
 
@@ -63,6 +66,10 @@ final class TestConnector implements PacketLink {
     boolean money = prepare.amount() != 0 && fulfillable(prepare);
     if (money) {
       events.add("sent " + sequence(prepare));
+    }
+    if (money && refuse > 0) {
+      refuse--;
+      return CompletableFuture.failedFuture(new LinkException("connection refused", false, null));
     }
     if (rejectEverything != null) {
       return done(reject(rejectEverything, new byte[0]));
