@@ -35,13 +35,13 @@ record Answer(Kind kind, long delivered, StreamPacket reply, IlpReject reject, S
   /** Classifies the link's answer to {@code flight}. */
   static Answer of(SendRun.Flight flight, IlpPacket packet, Throwable error, StreamKeys keys) {
     if (error != null) {
-      LinkException e = SendRun.linkException(error);
+      LinkException e = Links.linkException(error);
       return e.maybeDelivered()
           ? inDoubt(e.getMessage())
           : new Answer(Kind.UNSENT, 0, null, null, e.getMessage());
     }
     if (packet instanceof IlpFulfill fulfill) {
-      if (!SendRun.fulfills(fulfill, flight.prepare())) {
+      if (!Links.fulfills(fulfill, flight.prepare())) {
         // The connector claims it was paid with a preimage that is not: nothing to trust.
         return inDoubt("a Fulfill whose fulfillment does not match the condition");
       }
@@ -53,7 +53,7 @@ record Answer(Kind kind, long delivered, StreamPacket reply, IlpReject reject, S
     if (packet instanceof IlpReject reject) {
       StreamPacket reply =
           ReplyReader.read(keys, reject.data(), IlpPacketType.REJECT, flight.sequence());
-      return new Answer(Kind.REJECTED, 0, reply, reject, SendRun.rejected(reject));
+      return new Answer(Kind.REJECTED, 0, reply, reject, Links.rejected(reject));
     }
     return inDoubt("the link answered with a Prepare");
   }

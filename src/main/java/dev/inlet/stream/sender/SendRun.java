@@ -14,15 +14,15 @@ import dev.inlet.codec.stream.StreamErrorCode;
 import dev.inlet.codec.stream.StreamFrame;
 import dev.inlet.codec.stream.StreamMoney;
 import dev.inlet.codec.stream.StreamPacket;
-import dev.inlet.crypto.Conditions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +33,9 @@ import java.util.concurrent.TimeUnit;
  * scheduler and holds this object's lock, so the state needs no other guard.
  */
 final class SendRun {
-  /** Probes tried before the send fails ("exchange-rate" or "unreachable"). */
-  static final int maxProbes = 8;
-
-  /** Prepares that surely never left, retried before the send fails ("unreachable"). */
+  /**
+   * Prepares that surely never left (or probes that failed on the link), retried before giving up.
+   */
   static final int maxUnsentRetries = 5;
 
   /** Temporary rejects in a row before the send fails ("rejected"). */
@@ -48,6 +47,12 @@ final class SendRun {
   /** The most packets on one connection: AES-GCM's safe limit for one key (RFC 0029 §5.1.2). */
   static final long maxSequence = 1L << 31;
 
+  /**
+   * How long past the last Prepare's expiry the link and log may take to answer (the link promises
+   * "a small margin"); then what is still open counts as in doubt and the result completes anyway.
+   */
+  static final Duration answerGrace = Duration.ofSeconds(2);
+
   private final SendRequest request;
   private final SenderLimits limits;
   private final PacketLink link;
@@ -57,30 +62,28 @@ final class SendRun {
   private final Clock clock;
   private final ReceiverView receiver;
   private final Congestion congestion;
+  private final Tally tally;
+  private final RateProbe probe;
   final CompletableFuture<SendResult> result = new CompletableFuture<>();
 
+  /** Money Prepares sent and not answered yet, by sequence. */
+  private final Map<Long, Flight> unanswered = new HashMap<>();
+
   private long nextSequence;
-  private long sent;
-  private long delivered;
-  private long inDoubt;
-  private long inFlightAmount;
-  private long inFlightExpected;
-  private int inFlight;
   private long pathMax = Unsigned.max;
   private ExchangeRate rate;
   private int rateGeneration;
   private boolean rateRenewed;
-  private boolean probing = true;
-  private int probes;
-  private long probeAmount;
   private int unsentRetries;
   private int limitRejectsInARow;
   private String failure;
   private boolean linkBroken;
+  private boolean closing;
   private ScheduledFuture<?> retry;
   private ScheduledFuture<?> idleCheck;
+  private ScheduledFuture<?> watchdog;
   private Instant lastProgress;
-  private boolean closing;
+  private Instant lastExpiry;
 
   SendRun(
       SendRequest request,
@@ -98,26 +101,27 @@ final class SendRun {
     this.clock = clock;
     this.receiver = new ReceiverView(request.streamId(), request.expectedAsset());
     this.congestion = new Congestion(limits.maxInFlight());
+    this.tally = new Tally(request.amount());
+    this.probe = new RateProbe(Unsigned.min(request.amount(), limits.maxPacketAmount()));
     this.nextSequence = request.firstSequence();
-    this.probeAmount = Unsigned.max(1, Unsigned.min(request.amount(), limits.maxPacketAmount()));
   }
 
   synchronized void start() {
     lastProgress = clock.instant();
+    lastExpiry = lastProgress;
     armIdleCheck(limits.idleTimeout());
-    probe();
+    sendProbe();
+    finishIfIdle();
   }
 
-  // ---- probing (RFC 0029 §4.3) ----
+  // ---- probing the rate (RFC 0029 §4.3) ----
 
-  private void probe() {
+  private void sendProbe() {
     if (stopped()) {
-      finishIfIdle();
       return;
     }
-    if (probes++ >= maxProbes) {
-      fail("exchange-rate: no rate after " + maxProbes + " probes");
-      finishIfIdle();
+    if (!probe.attempt()) {
+      fail("exchange-rate: no rate after " + RateProbe.maxProbes + " probes");
       return;
     }
     long sequence = takeSequence();
@@ -131,17 +135,20 @@ final class SendRun {
       frames.add(new ConnectionAssetDetails(request.sourceAssetCode(), request.sourceAssetScale()));
     }
     frames.add(new StreamMoney(request.streamId(), 1));
-    long amount = probeAmount;
+    long amount = probe.amount();
     IlpPrepare prepare = outgoing.unfulfillable(sequence, amount, frames, expiry());
-    inFlight++;
-    sendOnLink(prepare)
+    tally.launchedEmpty();
+    Links.send(link, prepare)
         .whenCompleteAsync(
             (packet, error) -> onProbeAnswer(sequence, amount, packet, error), scheduler);
   }
 
   private synchronized void onProbeAnswer(
       long sequence, long amount, IlpPacket packet, Throwable error) {
-    inFlight--;
+    if (result.isDone()) {
+      return;
+    }
+    tally.landedEmpty();
     try {
       probeAnswer(sequence, amount, packet, error);
     } catch (RuntimeException e) {
@@ -155,12 +162,11 @@ final class SendRun {
       return;
     }
     if (error != null) {
-      LinkException e = linkException(error);
       // A probe carries no money: in doubt or not, it is simply tried again.
       if (unsentRetries++ >= maxUnsentRetries) {
-        fail("unreachable: " + e.getMessage());
+        fail("unreachable: " + Links.linkException(error).getMessage());
       } else {
-        later(congestion.temporary(), this::probe);
+        later(congestion.temporary(), this::sendProbe);
       }
       return;
     }
@@ -179,41 +185,35 @@ final class SendRun {
     if (stopped()) {
       return;
     }
-    long arrived = reply.prepareAmount();
-    if (arrived != 0) {
-      rate = ExchangeRate.of(arrived, amount);
-      probing = false;
+    if (reply.prepareAmount() != 0) {
+      rate = ExchangeRate.of(reply.prepareAmount(), amount);
       pump();
-      return;
-    }
-    // Nothing arrived: the amount may be below one destination unit. Try ten times more.
-    long larger = amount * 10;
-    if (Long.compareUnsigned(amount, Unsigned.max / 10) > 0
-        || Unsigned.less(Unsigned.min(limits.maxPacketAmount(), pathMax), larger)) {
+    } else if (probe.grow(Unsigned.min(limits.maxPacketAmount(), pathMax))) {
+      sendProbe(); // nothing arrived: the amount may be below one destination unit
+    } else {
       fail("exchange-rate: nothing arrives of " + Unsigned.text(amount) + " source units");
-      return;
     }
-    probeAmount = larger;
-    probe();
   }
 
   private void probeRejected(long amount, IlpReject reject) {
-    char family = reject.code().code().charAt(0);
     if (reject.code().equals(IlpErrorCode.F08_AMOUNT_TOO_LARGE)) {
       if (shrinkPath(amount, reject)) {
-        probeAmount = Unsigned.min(probeAmount, pathMax);
-        probe();
+        probe.shrink(pathMax);
+        sendProbe();
       }
-    } else if (family == 'T') {
+    } else if (Links.temporary(reject)) {
       if (congestion.temporaryInARow() >= maxTemporaryInARow) {
-        fail(rejected(reject));
-      } else {
-        later(congestion.temporary(), this::probe);
+        fail(Links.rejected(reject));
+        return;
       }
+      if (reject.code().equals(IlpErrorCode.T04_INSUFFICIENT_LIQUIDITY)) {
+        probe.shrink(Unsigned.max(1, amount >>> 1));
+      }
+      later(congestion.temporary(), this::sendProbe);
     } else if (reject.code().equals(IlpErrorCode.F99_APPLICATION_ERROR)) {
-      fail("exchange-rate: the receiver's reply is unreadable (" + describe(reject) + ")");
+      fail("exchange-rate: the receiver's reply is unreadable (" + Links.describe(reject) + ")");
     } else {
-      fail(rejected(reject));
+      fail(Links.rejected(reject));
     }
   }
 
@@ -221,15 +221,12 @@ final class SendRun {
 
   /** Sends as many money packets as the limits allow. */
   private void pump() {
-    if (stopped() || probing || retry != null || closing) {
+    if (stopped() || rate == null || retry != null || closing) {
       return;
     }
-    while (inFlight < congestion.window()) {
+    while (tally.packetsInFlight() < congestion.window()) {
       long amount = nextAmount();
-      if (amount == 0) {
-        break;
-      }
-      if (!sendMoney(amount)) {
+      if (amount == 0 || !sendMoney(amount)) {
         return;
       }
     }
@@ -237,22 +234,10 @@ final class SendRun {
 
   /** The amount of the next packet, 0 when none may be sent now. */
   private long nextAmount() {
-    long remaining = remaining();
-    if (remaining == 0) {
-      return 0;
-    }
-    long amount = Unsigned.min(remaining, Unsigned.min(pathMax, limits.maxPacketAmount()));
+    long amount = Unsigned.min(tally.remaining(), Unsigned.min(pathMax, limits.maxPacketAmount()));
     amount = Unsigned.min(amount, congestion.packetCap());
-    long credit = receiver.credit(inFlightExpected);
-    if (credit != Unsigned.max) {
-      amount = Unsigned.min(amount, rate.sourceFor(credit));
-    }
-    return amount;
-  }
-
-  private long remaining() {
-    return Unsigned.subtract(
-        request.amount(), Unsigned.add(Unsigned.add(sent, inDoubt), inFlightAmount));
+    long credit = receiver.credit(tally.inFlightExpected());
+    return credit == Unsigned.max ? amount : Unsigned.min(amount, rate.sourceFor(credit));
   }
 
   private boolean sendMoney(long amount) {
@@ -271,27 +256,39 @@ final class SendRun {
             List.of(new StreamMoney(request.streamId(), 1)),
             expiresAt);
     Flight flight = new Flight(sequence, amount, minDelivered, expected, rateGeneration, prepare);
-    inFlight++;
-    inFlightAmount = Unsigned.add(inFlightAmount, amount);
-    inFlightExpected = Unsigned.add(inFlightExpected, expected);
-    logged(() -> log.prepared(sequence, amount, minDelivered, expiresAt))
+    tally.launched(amount, expected);
+    Links.record(() -> log.prepared(sequence, amount, minDelivered, expiresAt))
         .whenCompleteAsync((ok, error) -> onPrepared(flight, error), scheduler);
     return true;
   }
 
   private synchronized void onPrepared(Flight flight, Throwable error) {
     if (error != null) {
-      land(flight);
-      fail("log: recording Prepare " + flight.sequence() + " failed: " + cause(error));
-      finishIfIdle();
+      if (!result.isDone()) {
+        tally.landed(flight.amount(), flight.expected());
+        fail("log: recording Prepare " + flight.sequence() + " failed: " + Links.unwrap(error));
+        finishIfIdle();
+      }
+      return;
+    }
+    // Recording took more than half the Prepare's life: too little left to cross the path and back.
+    Instant latest = flight.prepare().expiresAt().minus(limits.packetExpiry().dividedBy(2));
+    if (result.isDone() || clock.instant().isAfter(latest)) {
+      // Recorded but not sent (given up, or too late to come back): the log hears it was rejected.
+      unanswered.put(flight.sequence(), flight);
+      onMoneyAnswer(flight, null, new LinkException("not sent: too late", false, null));
       return;
     }
     // Once recorded it goes out even if the send is stopping: the log expects its answer.
-    sendOnLink(flight.prepare())
+    unanswered.put(flight.sequence(), flight);
+    Links.send(link, flight.prepare())
         .whenCompleteAsync((packet, e) -> onMoneyAnswer(flight, packet, e), scheduler);
   }
 
   private synchronized void onMoneyAnswer(Flight flight, IlpPacket packet, Throwable error) {
+    if (unanswered.remove(flight.sequence()) == null) {
+      return; // the watchdog has counted it in doubt already
+    }
     Answer answer;
     try {
       answer = Answer.of(flight, packet, error, outgoing.keys());
@@ -299,26 +296,32 @@ final class SendRun {
       answer = Answer.inDoubt("unreadable answer: " + e);
     }
     Answer decided = answer;
-    CompletableFuture<Void> record =
-        logged(
+    Links.record(
             () ->
                 switch (decided.kind()) {
                   case FULFILLED -> log.fulfilled(flight.sequence(), decided.delivered());
                   case REJECTED, UNSENT -> log.rejected(flight.sequence());
                   case IN_DOUBT -> log.inDoubt(flight.sequence());
-                });
-    record.whenCompleteAsync((ok, e) -> onRecorded(flight, decided, e), scheduler);
+                })
+        .whenCompleteAsync((ok, e) -> onRecorded(flight, decided, e), scheduler);
   }
 
   private synchronized void onRecorded(Flight flight, Answer answer, Throwable logError) {
-    land(flight);
+    if (result.isDone()) {
+      return;
+    }
+    tally.landed(flight.amount(), flight.expected());
     try {
       apply(flight, answer);
     } catch (RuntimeException e) {
       fail("internal: " + e);
     }
     if (logError != null) {
-      fail("log: recording the answer to " + flight.sequence() + " failed: " + cause(logError));
+      fail(
+          "log: recording the answer to "
+              + flight.sequence()
+              + " failed: "
+              + Links.unwrap(logError));
     }
     pump();
     finishIfIdle();
@@ -330,8 +333,7 @@ final class SendRun {
     }
     switch (answer.kind()) {
       case FULFILLED -> {
-        sent = Unsigned.add(sent, flight.amount());
-        delivered = Unsigned.add(delivered, answer.delivered());
+        tally.fulfilled(flight.amount(), answer.delivered());
         receiver.delivered(answer.delivered());
         lastProgress = clock.instant();
         congestion.fulfilled();
@@ -339,7 +341,7 @@ final class SendRun {
         limitRejectsInARow = 0;
       }
       case IN_DOUBT -> {
-        inDoubt = Unsigned.add(inDoubt, flight.amount());
+        tally.inDoubt(flight.amount());
         linkBroken = true;
         // Overrides any other reason: money may have left, which the caller must see first.
         failure = "in-doubt: " + answer.detail();
@@ -352,28 +354,26 @@ final class SendRun {
           later(congestion.temporary(), this::pump);
         }
       }
-      case REJECTED -> rejected(flight, answer);
+      case REJECTED -> rejected(flight, answer.reject(), answer.reply());
     }
   }
 
-  private void rejected(Flight flight, Answer answer) {
-    IlpReject reject = answer.reject();
+  private void rejected(Flight flight, IlpReject reject, StreamPacket reply) {
     IlpErrorCode code = reject.code();
-    StreamPacket reply = answer.reply();
     if (code.equals(IlpErrorCode.F08_AMOUNT_TOO_LARGE)) {
       shrinkPath(flight.amount(), reject);
     } else if (code.equals(IlpErrorCode.T04_INSUFFICIENT_LIQUIDITY)) {
       later(congestion.insufficientLiquidity(flight.amount()), this::pump);
-    } else if (code.code().charAt(0) == 'T') {
+    } else if (Links.temporary(reject)) {
       if (congestion.temporaryInARow() >= maxTemporaryInARow) {
-        fail(rejected(reject));
+        fail(Links.rejected(reject));
       } else {
         later(congestion.temporary(), this::pump);
       }
     } else if (code.equals(IlpErrorCode.F99_APPLICATION_ERROR) && reply != null) {
       declinedByReceiver(flight, reply, reject);
     } else {
-      fail(rejected(reject));
+      fail(Links.rejected(reject));
     }
   }
 
@@ -401,10 +401,8 @@ final class SendRun {
     if (receiver.limitKnown() && limitRejectsInARow++ < maxLimitRejectsInARow) {
       return; // the reply told the stream's limit: the next packets fit in it
     }
-    fail(rejected(reject));
+    fail(Links.rejected(reject));
   }
-
-  // ---- what the receiver tells ----
 
   private void learn(StreamPacket reply) {
     receiver.learn(reply.frames());
@@ -415,10 +413,9 @@ final class SendRun {
 
   /** F08: shrink the path's maximum by {@code maximumAmount / receivedAmount} (RFC 0027). */
   private boolean shrinkPath(long amount, IlpReject reject) {
-    long max = AmountTooLarge.maxSourceAmount(amount, reject.data());
-    pathMax = Unsigned.min(pathMax, max);
+    pathMax = Unsigned.min(pathMax, AmountTooLarge.maxSourceAmount(amount, reject.data()));
     if (pathMax == 0) {
-      fail(rejected(reject));
+      fail(Links.rejected(reject));
       return false;
     }
     return true;
@@ -437,14 +434,20 @@ final class SendRun {
   }
 
   private void finishIfIdle() {
-    if (result.isDone() || closing || inFlight > 0) {
+    if (result.isDone() || closing) {
+      return;
+    }
+    if (tally.packetsInFlight() > 0) {
+      if (stopped()) {
+        armWatchdog();
+      }
       return;
     }
     if (!stopped()) {
-      if (retry != null || probing) {
+      if (retry != null || rate == null) {
         return;
       }
-      if (remaining() != 0) {
+      if (tally.remaining() != 0) {
         if (nextAmount() != 0) {
           return;
         }
@@ -452,21 +455,18 @@ final class SendRun {
         failure = receiverLimit("");
       }
     }
-    if (retry != null) {
-      retry.cancel(false);
-      retry = null;
-    }
+    cancel(retry);
+    retry = null;
     close();
   }
 
   /** The final zero-amount packet: StreamClose, and ConnectionClose for our own connection. */
   private void close() {
     closing = true;
-    if (linkBroken || !receiver.heard() || receiver.closed() != null) {
-      complete();
-      return;
+    long sequence = 0;
+    if (!linkBroken && receiver.heard() && receiver.closed() == null) {
+      sequence = takeSequence();
     }
-    long sequence = takeSequence();
     if (sequence == 0) {
       complete();
       return;
@@ -479,15 +479,19 @@ final class SendRun {
     if (request.openConnection()) {
       frames.add(new ConnectionClose(code, message));
     }
-    sendOnLink(outgoing.fulfillable(sequence, 0, 0, frames, expiry()))
-        .whenCompleteAsync((packet, error) -> complete(), scheduler);
+    IlpPrepare prepare = outgoing.fulfillable(sequence, 0, 0, frames, expiry());
+    armWatchdog();
+    Links.send(link, prepare).whenCompleteAsync((packet, error) -> complete(), scheduler);
   }
 
   private synchronized void complete() {
-    if (idleCheck != null) {
-      idleCheck.cancel(false);
+    if (result.isDone()) {
+      return;
     }
-    boolean completed = failure == null && sent == request.amount();
+    cancel(idleCheck);
+    cancel(watchdog);
+    cancel(retry);
+    boolean completed = failure == null && tally.sent() == tally.amount();
     String error = failure;
     if (!completed && error == null) {
       error = receiverLimit(" (the receiver closed the stream: " + receiver.closed() + ")");
@@ -495,9 +499,9 @@ final class SendRun {
     result.complete(
         new SendResult(
             completed ? SendResult.Status.COMPLETED : SendResult.Status.FAILED,
-            sent,
-            delivered,
-            inDoubt,
+            tally.sent(),
+            tally.delivered(),
+            tally.inDoubt(),
             nextSequence,
             Optional.ofNullable(completed ? null : error),
             receiver.asset(),
@@ -506,10 +510,39 @@ final class SendRun {
 
   private String receiverLimit(String why) {
     return "receiver-limit: accepted "
-        + Unsigned.text(sent)
+        + Unsigned.text(tally.sent())
         + " of "
-        + Unsigned.text(request.amount())
+        + Unsigned.text(tally.amount())
         + why;
+  }
+
+  /**
+   * Completes the result even if the link or the log breaks its promise to answer: what is still
+   * open is then in doubt (and recorded so when it was sent).
+   */
+  private void armWatchdog() {
+    if (watchdog != null) {
+      return;
+    }
+    Duration wait = Duration.between(clock.instant(), lastExpiry).plus(answerGrace);
+    watchdog = scheduler.schedule(this::giveUp, Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS);
+  }
+
+  private synchronized void giveUp() {
+    if (result.isDone()) {
+      return;
+    }
+    for (Flight flight : unanswered.values()) {
+      Links.record(() -> log.inDoubt(flight.sequence()));
+    }
+    unanswered.clear();
+    if (tally.inFlight() != 0) {
+      tally.abandonInFlight();
+      failure = "in-doubt: no answer from the link or the log in time";
+    } else if (tally.packetsInFlight() > 0) {
+      fail("timeout: no answer from the link in time");
+    }
+    complete();
   }
 
   // ---- plumbing ----
@@ -523,30 +556,25 @@ final class SendRun {
   }
 
   private Instant expiry() {
-    return clock.instant().plus(limits.packetExpiry());
-  }
-
-  private void land(Flight flight) {
-    inFlight--;
-    inFlightAmount = Unsigned.subtract(inFlightAmount, flight.amount());
-    inFlightExpected = Unsigned.subtract(inFlightExpected, flight.expected());
+    Instant expiresAt = clock.instant().plus(limits.packetExpiry());
+    lastExpiry = expiresAt;
+    return expiresAt;
   }
 
   private void later(Duration wait, Runnable then) {
     if (retry != null) {
       return; // one wait at a time: packets rejected together back off together
     }
-    retry =
-        scheduler.schedule(
-            () -> {
-              synchronized (this) {
-                retry = null;
-                then.run();
-                finishIfIdle();
-              }
-            },
-            wait.toNanos(),
-            TimeUnit.NANOSECONDS);
+    retry = scheduler.schedule(() -> retry(then), wait.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private synchronized void retry(Runnable then) {
+    retry = null;
+    if (result.isDone()) {
+      return;
+    }
+    then.run();
+    finishIfIdle();
   }
 
   private void armIdleCheck(Duration wait) {
@@ -566,42 +594,10 @@ final class SendRun {
     }
   }
 
-  /** The link's answer; a throwing link is an answer of unknown outcome. */
-  private CompletableFuture<IlpPacket> sendOnLink(IlpPrepare prepare) {
-    try {
-      return link.send(prepare);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(new LinkException(e.toString(), true, e));
+  private static void cancel(ScheduledFuture<?> task) {
+    if (task != null) {
+      task.cancel(false);
     }
-  }
-
-  private static CompletableFuture<Void> logged(
-      java.util.function.Supplier<CompletableFuture<Void>> call) {
-    try {
-      return call.get();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  static LinkException linkException(Throwable error) {
-    Throwable e =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return e instanceof LinkException l ? l : new LinkException(e.toString(), true, e);
-  }
-
-  private static String cause(Throwable error) {
-    Throwable e =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return e.toString();
-  }
-
-  static String rejected(IlpReject reject) {
-    return "rejected: " + describe(reject);
-  }
-
-  private static String describe(IlpReject reject) {
-    return reject.code().code() + " " + reject.message();
   }
 
   /** A money Prepare awaiting its answer. */
@@ -612,8 +608,4 @@ final class SendRun {
       long expected,
       int rateGeneration,
       IlpPrepare prepare) {}
-
-  static boolean fulfills(IlpFulfill fulfill, IlpPrepare prepare) {
-    return Conditions.fulfills(fulfill.fulfillment(), prepare.executionCondition());
-  }
 }

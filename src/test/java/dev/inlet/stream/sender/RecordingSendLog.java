@@ -17,6 +17,9 @@ final class RecordingSendLog implements SendLog {
   final Map<Long, String> answers = new HashMap<>();
   final Map<Long, Long> delivered = new HashMap<>();
 
+  /** When this many packets are recorded, the next record fails (-1: never). */
+  volatile int failPreparedAfter = -1;
+
   RecordingSendLog(TestConnector.Events events) {
     this.events = events;
   }
@@ -25,6 +28,9 @@ final class RecordingSendLog implements SendLog {
   public synchronized CompletableFuture<Void> prepared(
       long sequence, long amount, long minDelivered, Instant expiresAt) {
     assertTrue(amount != 0, "a zero-amount packet is not logged");
+    if (amounts.size() == failPreparedAfter) {
+      return CompletableFuture.failedFuture(new IllegalStateException("disk full"));
+    }
     assertTrue(!amounts.containsKey(sequence), "sequence " + sequence + " prepared twice");
     amounts.put(sequence, amount);
     events.add("prepared " + sequence);

@@ -46,6 +46,9 @@ final class TestConnector implements PacketLink {
 
   volatile boolean lostMaybeDelivered = true;
 
+  /** Money packets get no answer at all (a link breaking its promise). */
+  volatile boolean hangMoney;
+
   /** The next this many money packets are refused before leaving (LinkException, not delivered). */
   volatile int refuse;
 
@@ -66,6 +69,9 @@ final class TestConnector implements PacketLink {
     boolean money = prepare.amount() != 0 && fulfillable(prepare);
     if (money) {
       events.add("sent " + sequence(prepare));
+    }
+    if (money && hangMoney) {
+      return new CompletableFuture<>();
     }
     if (money && refuse > 0) {
       refuse--;
