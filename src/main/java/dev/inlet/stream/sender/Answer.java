@@ -33,7 +33,7 @@ record Answer(Kind kind, long delivered, StreamPacket reply, IlpReject reject, S
   }
 
   /** Classifies the link's answer to {@code flight}. */
-  static Answer of(SendRun.Flight flight, IlpPacket packet, Throwable error, StreamKeys keys) {
+  static Answer of(Flight flight, IlpPacket packet, Throwable error, StreamKeys keys) {
     if (error != null) {
       LinkException e = Links.linkException(error);
       return e.maybeDelivered()
