@@ -171,6 +171,15 @@ final class SendRun extends SendLifecycle {
     }
     while (tally.packetsInFlight() < congestion.window()) {
       long amount = nextAmount();
+      if (amount != 0 && rate.expected(amount) == 0) {
+        // Below one destination unit: the whole packet would be lost to rounding.
+        fail(
+            "exchange-rate: "
+                + Unsigned.text(amount)
+                + " source units deliver nothing at the rate "
+                + rate);
+        return;
+      }
       if (amount == 0 || !sendMoney(amount)) {
         return;
       }

@@ -144,4 +144,26 @@ class StreamSenderQuiltTest {
     assertEquals(0, connector.fulfilledAtDestination);
     assertEquals(0, log.total("fulfilled"));
   }
+
+  @Test
+  void sendsNothingThatWouldArriveAsZero() throws Exception {
+    connector.rateDenominator = BigInteger.valueOf(1_000);
+    SendResult result = send(request(50, Optional.empty()));
+
+    assertEquals(SendResult.Status.FAILED, result.status());
+    assertEquals(Optional.of("exchange-rate"), result.errorSlug(), result.toString());
+    assertEquals(0, result.sent());
+    assertTrue(log.amounts.isEmpty());
+  }
+
+  @Test
+  void deliversAtARateFarBelowOne() throws Exception {
+    connector.rateDenominator = BigInteger.valueOf(1_000);
+    connector.maxPacketAmount = 100_000;
+    SendResult result = send(request(3_000, Optional.empty()));
+
+    assertEquals(SendResult.Status.COMPLETED, result.status(), result.toString());
+    assertEquals(3, result.delivered());
+    assertEquals(3, connector.fulfilledAtDestination);
+  }
 }
