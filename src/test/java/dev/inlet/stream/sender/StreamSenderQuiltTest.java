@@ -166,4 +166,18 @@ class StreamSenderQuiltTest {
     assertEquals(3, result.delivered());
     assertEquals(3, connector.fulfilledAtDestination);
   }
+
+  @Test
+  void manyPacketsInFlightAnsweredOutOfOrderAllAddUp() throws Exception {
+    connector.maxPacketAmount = 1_000;
+    connector.answerDelayMillisMax = 5;
+    connector.insufficientLiquidity = 2;
+    SendResult result = send(request(200_000, Optional.empty()));
+
+    assertEquals(SendResult.Status.COMPLETED, result.status(), result.toString());
+    assertEquals(200_000, result.sent());
+    assertEquals(200_000, result.delivered());
+    assertEquals(200_000, connector.fulfilledAtDestination);
+    assertEquals(200_000, log.total("fulfilled"));
+  }
 }

@@ -46,6 +46,9 @@ final class TestConnector implements PacketLink {
 
   volatile boolean lostMaybeDelivered = true;
 
+  /** Answers come back on other threads after up to this many milliseconds (0: at once). */
+  volatile int answerDelayMillisMax;
+
   /** Money packets get no answer at all (a link breaking its promise). */
   volatile boolean hangMoney;
 
@@ -96,8 +99,12 @@ final class TestConnector implements PacketLink {
       fulfilledAtDestination += forwarded.amount();
     }
     if (money && moneyForwarded++ == loseAnswerAfter) {
-      return CompletableFuture.failedFuture(
-          new LinkException("connection lost after sending", lostMaybeDelivered, null));
+      return done(null)
+          .thenCompose(
+              ignored ->
+                  CompletableFuture.failedFuture(
+                      new LinkException(
+                          "connection lost after sending", lostMaybeDelivered, null)));
     }
     return done(answer);
   }
@@ -132,8 +139,15 @@ final class TestConnector implements PacketLink {
     return new IlpReject(code, Optional.of(address), "test connector", data);
   }
 
-  private static CompletableFuture<IlpPacket> done(IlpPacket packet) {
-    return CompletableFuture.completedFuture(packet);
+  private CompletableFuture<IlpPacket> done(IlpPacket packet) {
+    if (answerDelayMillisMax == 0) {
+      return CompletableFuture.completedFuture(packet);
+    }
+    long delay =
+        java.util.concurrent.ThreadLocalRandom.current().nextLong(answerDelayMillisMax + 1);
+    return CompletableFuture.supplyAsync(
+        () -> packet,
+        CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS));
   }
 
   /** What the sender's log and the link saw, in order. */
