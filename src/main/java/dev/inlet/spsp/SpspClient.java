@@ -1,54 +1,55 @@
 package dev.inlet.spsp;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.inlet.webhook.WebhookUrls;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Resolves a payment pointer (RFC 0026) or an SPSP URL to the receiver's STREAM credentials (RFC
- * 0009): one {@code GET} with {@code Accept: application/spsp4+json}, bounded in time ({@link
- * SpspClientSettings#timeout()}) and size ({@link SpspClientSettings#maxBodyBytes()}), redirects
- * followed except from https to http.
+ * 0009): a {@code GET} with {@code Accept: application/spsp4+json, application/spsp+json}, each
+ * request (headers and body) within {@link SpspClientSettings#timeout()}, the body at most {@link
+ * SpspClientSettings#maxBodyBytes()}, at most {@value #maxRedirects} redirects.
  *
- * <p>A pointer {@code $host/path} is {@code https://host/path}, and {@code $host} alone is {@code
- * https://host/.well-known/pay}. URLs must be {@code https://}; {@code http://} only with {@code
- * inlet.spsp.allow-http}.
+ * <p>A pointer {@code $host/path} is {@code https://host/path}, and {@code $host} or {@code $host/}
+ * is {@code https://host/.well-known/pay}. URLs, and every redirect, must be {@code https://};
+ * {@code http://} only with {@code inlet.spsp.allow-http}. Unless {@code inlet.spsp.allow-private},
+ * every host must resolve to public addresses only (no loopback, private, link-local, CGNAT), so
+ * that whoever names the receiver cannot make Inlet query its own network.
  */
 public final class SpspClient {
-  /**
-   * The media types asked for. Answers in these or in plain {@code application/json}, which some
-   * receivers send, are read.
-   */
+  /** Redirects followed, each checked like the first URL. */
+  public static final int maxRedirects = 3;
+
   private static final String accept = "application/spsp4+json, application/spsp+json";
 
   private final HttpClient http;
   private final SpspClientSettings settings;
 
-  /**
-   * A client with its own {@link HttpClient}: HTTP/1.1 and 2, connect timeout {@link
-   * SpspClientSettings#timeout()}.
-   */
+  /** A client with its own {@link HttpClient} (redirects are followed here, one by one). */
   public SpspClient(SpspClientSettings settings) {
     this(
         HttpClient.newBuilder()
             .connectTimeout(settings.timeout())
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build(),
         settings);
   }
 
   /**
-   * @param http the HTTP client to query with (its redirect policy applies)
+   * @param http the HTTP client to query with; it should not follow redirects itself, or they skip
+   *     the checks
    */
   public SpspClient(HttpClient http, SpspClientSettings settings) {
     this.http = http;
@@ -62,40 +63,50 @@ public final class SpspClient {
    * @return the answer; completes exceptionally with {@link SpspException} only, never throws
    */
   public CompletableFuture<SpspAnswer> resolve(String pointerOrUrl) {
-    URI uri;
-    HttpRequest request;
     try {
-      uri = url(pointerOrUrl, settings.allowHttp());
-      request =
-          HttpRequest.newBuilder(uri)
-              .timeout(settings.timeout())
-              .header("Accept", accept)
-              .GET()
-              .build();
+      return query(url(pointerOrUrl, settings.allowHttp()), 0);
     } catch (SpspException e) {
       return CompletableFuture.failedFuture(e);
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(
-          new SpspException(SpspException.receiverInvalid, "not a usable URL: " + e.getMessage()));
-    }
-    Duration timeout = settings.timeout();
-    try {
-      return http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
-          .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-          .handle((response, error) -> answer(uri, response, error))
-          .thenCompose(a -> a);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(
-          new SpspException(SpspException.receiverUnreachable, uri + ": " + e.getMessage()));
+          new SpspException(SpspException.receiverInvalid, "not a usable URL: " + e));
     }
   }
 
-  private CompletableFuture<SpspAnswer> answer(
-      URI uri, HttpResponse<InputStream> response, Throwable error) {
-    if (error != null) {
-      return CompletableFuture.failedFuture(unreachable(uri, error));
+  private CompletableFuture<SpspAnswer> query(URI uri, int redirects) {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(settings.timeout())
+            .header("Accept", accept)
+            .GET()
+            .build();
+    CompletableFuture<Void> checked =
+        settings.allowPrivate()
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.runAsync(() -> requirePublic(uri));
+    return checked
+        .thenCompose(ok -> http.sendAsync(request, this::body))
+        .orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .handle((response, error) -> answer(uri, redirects, response, error))
+        .thenCompose(next -> next);
+  }
+
+  /** Reads the body only of a 200 in an SPSP media type, and only up to the bound. */
+  private HttpResponse.BodySubscriber<Optional<byte[]>> body(HttpResponse.ResponseInfo info) {
+    String type = info.headers().firstValue("Content-Type").orElse("");
+    if (info.statusCode() == 200 && acceptedType(type)) {
+      return HttpResponse.BodySubscribers.mapping(
+          new LimitedBody(settings.maxBodyBytes()), Optional::of);
     }
-    try (InputStream body = response.body()) {
+    return HttpResponse.BodySubscribers.replacing(Optional.empty());
+  }
+
+  private CompletableFuture<SpspAnswer> answer(
+      URI uri, int redirects, HttpResponse<Optional<byte[]>> response, Throwable error) {
+    try {
+      if (error != null) {
+        throw failure(uri, error);
+      }
       int status = response.statusCode();
       if (status == 404 || status == 410) {
         throw new SpspException(SpspException.receiverUnknown, uri + " answered " + status);
@@ -103,30 +114,42 @@ public final class SpspClient {
       if (status >= 500) {
         throw new SpspException(SpspException.receiverUnreachable, uri + " answered " + status);
       }
+      if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+        return query(redirect(uri, response, redirects), redirects + 1);
+      }
       if (status != 200) {
         throw new SpspException(SpspException.receiverInvalid, uri + " answered " + status);
       }
-      String type = response.headers().firstValue("Content-Type").orElse("");
-      if (!acceptedType(type)) {
+      if (response.body().isEmpty()) {
+        String type = response.headers().firstValue("Content-Type").orElse("");
         throw new SpspException(
             SpspException.receiverInvalid, uri + " answered with content type \"" + type + "\"");
       }
-      byte[] bytes = body.readNBytes(settings.maxBodyBytes() + 1);
-      if (bytes.length > settings.maxBodyBytes()) {
-        throw new SpspException(
-            SpspException.receiverInvalid,
-            uri + " answered more than " + settings.maxBodyBytes() + " bytes");
-      }
-      return CompletableFuture.completedFuture(SpspAnswers.parse(bytes));
+      return CompletableFuture.completedFuture(SpspAnswers.parse(response.body().get()));
     } catch (SpspException e) {
       return CompletableFuture.failedFuture(e);
-    } catch (IOException e) {
-      return CompletableFuture.failedFuture(unreachable(uri, e));
+    }
+  }
+
+  private URI redirect(URI from, HttpResponse<?> response, int redirects) throws SpspException {
+    if (redirects >= maxRedirects) {
+      throw new SpspException(
+          SpspException.receiverInvalid, "more than " + maxRedirects + " redirects");
+    }
+    String location = response.headers().firstValue("Location").orElse(null);
+    if (location == null) {
+      throw new SpspException(SpspException.receiverInvalid, from + " redirects nowhere");
+    }
+    try {
+      return checked(from.resolve(new URI(location.strip())), settings.allowHttp());
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw new SpspException(SpspException.receiverInvalid, from + " redirects to a bad URL");
     }
   }
 
   /**
-   * The URL a payment pointer or SPSP URL names (RFC 0026 "Payment Pointer Resolution").
+   * The URL a payment pointer or SPSP URL names (RFC 0026 "Payment Setup Protocol Receiver Endpoint
+   * Resolution").
    *
    * @throws SpspException {@code receiver-invalid} when it is neither, or http is not allowed
    */
@@ -135,53 +158,84 @@ public final class SpspClient {
       throw new SpspException(SpspException.receiverInvalid, "no payment pointer or URL given");
     }
     String text = pointerOrUrl.strip();
-    URI uri;
     try {
-      if (text.startsWith("$")) {
-        uri = new URI("https://" + text.substring(1));
-        if (uri.getRawQuery() != null
-            || uri.getRawFragment() != null
-            || uri.getRawUserInfo() != null
-            || uri.getPort() != -1) {
-          throw new SpspException(
-              SpspException.receiverInvalid,
-              "a payment pointer has no port, user, query or fragment: " + text);
-        }
-        String path = uri.getRawPath();
-        if (path == null || path.isEmpty() || path.equals("/")) {
-          uri = uri.resolve("/.well-known/pay");
-        }
-      } else {
-        uri = new URI(text);
+      if (!text.startsWith("$")) {
+        return checked(new URI(text), allowHttp);
       }
+      URI uri = new URI("https://" + text.substring(1));
+      if (uri.getRawQuery() != null
+          || uri.getRawFragment() != null
+          || uri.getRawUserInfo() != null
+          || uri.getPort() != -1) {
+        throw new SpspException(
+            SpspException.receiverInvalid,
+            "a payment pointer has no port, user, query or fragment: " + text);
+      }
+      String path = uri.getRawPath();
+      if (path == null || path.isEmpty() || path.equals("/")) {
+        uri = uri.resolve("/.well-known/pay");
+      }
+      return checked(uri, allowHttp);
     } catch (URISyntaxException e) {
       throw new SpspException(
           SpspException.receiverInvalid, "not a payment pointer or URL: " + e.getMessage());
     }
+  }
+
+  private static URI checked(URI uri, boolean allowHttp) throws SpspException {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
       throw new SpspException(
-          SpspException.receiverInvalid, "not a payment pointer or https URL: " + text);
+          SpspException.receiverInvalid, "not a payment pointer or https URL: " + uri);
     }
     if (scheme.equals("http") && !allowHttp) {
       throw new SpspException(
-          SpspException.receiverInvalid, "http:// is not allowed (inlet.spsp.allow-http): " + text);
+          SpspException.receiverInvalid, "http:// is not allowed (inlet.spsp.allow-http): " + uri);
     }
     return uri;
   }
 
+  /** Blocking (DNS): runs on the common pool, not the caller's thread. */
+  private static void requirePublic(URI uri) {
+    try {
+      if (!WebhookUrls.resolvesPublicly(uri)) {
+        throw new CompletionException(
+            new SpspException(
+                SpspException.receiverInvalid,
+                uri.getHost() + " is not a public address (inlet.spsp.allow-private)"));
+      }
+    } catch (UnknownHostException e) {
+      throw new CompletionException(
+          new SpspException(
+              SpspException.receiverUnreachable, uri.getHost() + " does not resolve"));
+    }
+  }
+
   private static boolean acceptedType(String contentType) {
     String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    // Plain JSON too: some receivers answer SPSP with it.
     return type.equals("application/spsp4+json")
         || type.equals("application/spsp+json")
         || type.equals("application/json");
   }
 
-  private static SpspException unreachable(URI uri, Throwable error) {
-    Throwable e =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  private SpspException failure(URI uri, Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof SpspException s) {
+      return s;
+    }
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof LimitedBody.TooLarge) {
+        return new SpspException(
+            SpspException.receiverInvalid,
+            uri + " answered more than " + settings.maxBodyBytes() + " bytes");
+      }
+    }
     String why =
-        e instanceof HttpTimeoutException || e instanceof java.util.concurrent.TimeoutException
+        e instanceof HttpTimeoutException || e instanceof TimeoutException
             ? "no answer in time"
             : e instanceof ConnectException ? "connection refused or failed" : e.toString();
     return new SpspException(SpspException.receiverUnreachable, uri + ": " + why);

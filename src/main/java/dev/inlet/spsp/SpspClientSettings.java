@@ -8,11 +8,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param allowHttp whether {@code http://} SPSP URLs are queried (tests, private networks); else
  *     only {@code https://}
+ * @param allowPrivate whether hosts on loopback, private, link-local or CGNAT addresses are queried
+ *     (tests, private networks); else a receiver named by a merchant could make Inlet query its own
+ *     network
  * @param timeout the most one query takes, connecting included
  * @param maxBodyBytes the largest answer read; a longer one is {@code receiver-invalid}
  */
 @ConfigurationProperties(prefix = "inlet.spsp")
-public record SpspClientSettings(boolean allowHttp, Duration timeout, int maxBodyBytes) {
+public record SpspClientSettings(
+    boolean allowHttp, boolean allowPrivate, Duration timeout, int maxBodyBytes) {
 
   /**
    * @throws IllegalArgumentException when the timeout is not positive or the body bound below 1 KiB
@@ -26,8 +30,8 @@ public record SpspClientSettings(boolean allowHttp, Duration timeout, int maxBod
     }
   }
 
-  /** https only, 10 s, 64 KiB. */
+  /** https only, public hosts only, 10 s, 64 KiB. */
   public static SpspClientSettings defaults() {
-    return new SpspClientSettings(false, Duration.ofSeconds(10), 65_536);
+    return new SpspClientSettings(false, false, Duration.ofSeconds(10), 65_536);
   }
 }

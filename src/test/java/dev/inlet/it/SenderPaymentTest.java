@@ -49,7 +49,7 @@ class SenderPaymentTest extends InletPerClass {
   private static final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor();
   private final SpspClient spsp =
-      new SpspClient(new SpspClientSettings(true, Duration.ofSeconds(5), 65_536));
+      new SpspClient(new SpspClientSettings(true, true, Duration.ofSeconds(5), 65_536));
   private final StreamSender sender = new StreamSender(scheduler, Clock.systemUTC());
 
   @BeforeAll

@@ -36,7 +36,7 @@ class SpspClientTest {
   private volatile String acceptSeen;
 
   private final SpspClient client =
-      new SpspClient(new SpspClientSettings(true, Duration.ofMillis(500), 4096));
+      new SpspClient(new SpspClientSettings(true, true, Duration.ofMillis(500), 4096));
 
   @BeforeEach
   void start() throws IOException {
@@ -45,6 +45,28 @@ class SpspClientTest {
         "/",
         exchange -> {
           acceptSeen = exchange.getRequestHeaders().getFirst("Accept");
+          String path = exchange.getRequestURI().getPath();
+          if (path.equals("/redirect") || path.equals("/loop")) {
+            exchange
+                .getResponseHeaders()
+                .set("Location", path.equals("/loop") ? "/loop" : "/alice");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+            return;
+          }
+          if (path.equals("/slow-body")) {
+            byte[] start = "{\"destination_account\":".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(start);
+              out.flush();
+              Thread.sleep(2_000);
+            } catch (IOException | InterruptedException e) {
+              // the client gave up
+            }
+            return;
+          }
           try {
             Thread.sleep(delayMillis);
           } catch (InterruptedException e) {
@@ -225,5 +247,42 @@ class SpspClientTest {
     assertEquals(SpspException.receiverInvalid, failure("$").slug());
     assertEquals(SpspException.receiverInvalid, failure("").slug());
     assertEquals(SpspException.receiverInvalid, failure("$example.com/a?b=c").slug());
+  }
+
+  private String url(String path) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  @Test
+  void followsARedirect() throws Exception {
+    SpspAnswer answer = client.resolve(url("/redirect")).get(5, TimeUnit.SECONDS);
+    assertEquals("test.receiver.alice.abc", answer.destination().value());
+  }
+
+  @Test
+  void stopsAfterThreeRedirects() throws Exception {
+    SpspException e = failure(url("/loop"));
+    assertEquals(SpspException.receiverInvalid, e.slug());
+    assertTrue(e.detail().contains("redirects"), e.detail());
+  }
+
+  @Test
+  void aBodyThatTricklesTimesOut() throws Exception {
+    long start = System.nanoTime();
+    assertEquals(SpspException.receiverUnreachable, failure(url("/slow-body")).slug());
+    assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1_500));
+  }
+
+  @Test
+  void privateAddressesNeedTheSetting() throws Exception {
+    SpspClient publicOnly =
+        new SpspClient(new SpspClientSettings(true, false, Duration.ofSeconds(2), 4096));
+    ExecutionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ExecutionException.class, () -> publicOnly.resolve(url()).get(5, TimeUnit.SECONDS));
+    SpspException cause = assertInstanceOf(SpspException.class, e.getCause());
+    assertEquals(SpspException.receiverInvalid, cause.slug());
+    assertTrue(cause.detail().contains("allow-private"), cause.detail());
+    assertEquals(null, acceptSeen, "no request was made");
   }
 }
