@@ -154,7 +154,9 @@ abstract class SendLifecycle {
     }
     boolean ok = failure == null;
     StreamErrorCode code = ok ? StreamErrorCode.NO_ERROR : StreamErrorCode.APPLICATION_ERROR;
-    String message = ok ? "" : failure;
+    // Only the slug: the detail may name our own failures, which are none of the receiver's
+    // business.
+    String message = ok ? "" : failure.substring(0, Math.max(0, failure.indexOf(':')));
     List<StreamFrame> frames = new ArrayList<>(2);
     frames.add(new StreamClose(request.streamId(), code, message));
     if (request.openConnection()) {
