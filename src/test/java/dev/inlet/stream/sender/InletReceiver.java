@@ -63,6 +63,9 @@ final class InletReceiver implements Function<IlpPrepare, IlpPacket> {
     boolean connectionClosed;
     boolean streamClosed;
 
+    /** Like an invoice: once this much is credited, further packets are refused and closed. */
+    long closeAt = Long.MAX_VALUE;
+
     MemoryLedger(long receiveMax) {
       this.receiveMax = receiveMax;
     }
@@ -72,7 +75,9 @@ final class InletReceiver implements Function<IlpPrepare, IlpPacket> {
       connectionClosed |= packet.closeConnection();
       streamClosed |= packet.streams().stream().anyMatch(StreamCredit::close);
       Outcome outcome = packet.fulfillable() ? Outcome.FULFILLED : Outcome.REJECTED;
-      if (packet.fulfillable()) {
+      if (packet.fulfillable() && total + packet.amount() > closeAt) {
+        outcome = Outcome.INVOICE_CLOSED;
+      } else if (packet.fulfillable()) {
         for (StreamCredit s : packet.streams()) {
           if (received.getOrDefault(s.streamId(), 0L) + s.amount() > receiveMax) {
             outcome = Outcome.LIMIT_EXCEEDED;

@@ -153,4 +153,23 @@ class StreamSenderInletTest {
     assertTrue(receiver.ledger.streamClosed);
     assertFalse(receiver.ledger.connectionClosed);
   }
+
+  @Test
+  void stopsWhenTheReceiverClosesTheConnection() throws Exception {
+    InletReceiver receiver = new InletReceiver("USD", 9, Long.MAX_VALUE);
+    receiver.ledger.closeAt = 3_000;
+    TestConnector connector = new TestConnector(receiver, receiver.sharedSecret, events);
+    SendRequest request = request(receiver, 10_000);
+    SendResult result =
+        send(
+            request.withLimits(request.limits().withMaxInFlight(1).withMaxPacketAmount(1_000)),
+            connector);
+
+    assertEquals(SendResult.Status.FAILED, result.status());
+    assertTrue(
+        result.error().get().startsWith("receiver-limit: accepted 3000 of 10000"),
+        result.error().get());
+    assertEquals(3_000, receiver.ledger.total);
+    assertEquals(3_000, log.total("fulfilled"));
+  }
 }

@@ -180,4 +180,14 @@ class StreamSenderQuiltTest {
     assertEquals(200_000, connector.fulfilledAtDestination);
     assertEquals(200_000, log.total("fulfilled"));
   }
+
+  @Test
+  void paysTheLargestUnsignedAmount() throws Exception {
+    SendResult result = send(request(-1L, Optional.empty()));
+
+    assertEquals(SendResult.Status.COMPLETED, result.status(), result.toString());
+    assertEquals("18446744073709551615", Long.toUnsignedString(result.sent()));
+    assertEquals(-1L, result.delivered());
+    assertEquals(-1L, connector.fulfilledAtDestination);
+  }
 }
