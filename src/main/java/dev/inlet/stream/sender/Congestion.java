@@ -45,7 +45,9 @@ final class Congestion {
     if (packetCap != Unsigned.max) {
       // Back towards the amounts that worked, a quarter at a time.
       packetCap =
-          Unsigned.add(packetCap, Unsigned.min(packetCap / 4 + 1, Unsigned.max - packetCap));
+          Unsigned.add(
+              packetCap,
+              Unsigned.min(Long.divideUnsigned(packetCap, 4) + 1, Unsigned.max - packetCap));
     }
   }
 

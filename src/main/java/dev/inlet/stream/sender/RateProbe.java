@@ -32,7 +32,7 @@ final class RateProbe {
 
   /** Ten times the amount, if that stays within {@code ceiling}; false when it does not. */
   boolean grow(long ceiling) {
-    if (Long.compareUnsigned(amount, Unsigned.max / 10) > 0) {
+    if (Long.compareUnsigned(amount, Long.divideUnsigned(Unsigned.max, 10)) > 0) {
       return false;
     }
     long larger = amount * 10;

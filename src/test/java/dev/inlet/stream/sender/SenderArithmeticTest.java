@@ -1,9 +1,12 @@
 package dev.inlet.stream.sender;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Exact rates and the F08 shrink, at the edges of unsigned 64-bit amounts. */
@@ -43,5 +46,49 @@ class SenderArithmeticTest {
     byte[] wrong = ByteBuffer.allocate(16).putLong(500).putLong(2_000).array();
     assertEquals(500, AmountTooLarge.maxSourceAmount(1_000, wrong));
     assertEquals(0, AmountTooLarge.maxSourceAmount(1, new byte[0]));
+  }
+
+  @Test
+  void insufficientLiquidityHalvesTheWindowAndThePacketAndFulfilsGrowThemBack() {
+    Congestion c = new Congestion(8);
+    assertEquals(Duration.ofMillis(50), c.insufficientLiquidity(1_000));
+    assertEquals(4, c.window());
+    assertEquals(500, c.packetCap());
+    assertEquals(Duration.ofMillis(100), c.insufficientLiquidity(500));
+    assertEquals(2, c.window());
+    assertEquals(250, c.packetCap());
+    c.fulfilled();
+    assertEquals(3, c.window());
+    assertEquals(313, c.packetCap());
+    assertEquals(0, c.temporaryInARow());
+  }
+
+  @Test
+  void backoffDoublesUpToItsMaximum() {
+    Congestion c = new Congestion(1);
+    Duration last = Duration.ZERO;
+    for (int i = 0; i < 30; i++) {
+      last = c.temporary();
+    }
+    assertEquals(Congestion.maxBackoff, last);
+    assertEquals(1, c.window());
+  }
+
+  @Test
+  void probesGrowTenfoldWithinTheCeilingAndShrinkToAtLeastOne() {
+    RateProbe p = new RateProbe(5);
+    assertTrue(p.grow(1_000));
+    assertEquals(50, p.amount());
+    assertTrue(p.grow(1_000));
+    assertFalse(p.grow(1_000));
+    assertEquals(500, p.amount());
+    p.shrink(0);
+    assertEquals(1, p.amount());
+    RateProbe huge = new RateProbe(-1L);
+    assertFalse(huge.grow(-1L), "no overflow past 2^64 - 1");
+    for (int i = 0; i < RateProbe.maxProbes; i++) {
+      assertTrue(huge.attempt());
+    }
+    assertFalse(huge.attempt());
   }
 }
