@@ -69,6 +69,8 @@ CREATE TABLE payouts (
   idempotency_key text,
   request_hash    bytea,
   lease_until     timestamptz,                   -- renewed by the replica sending it; past it, it was abandoned
+  stream_id       bigint,                        -- refunds: the stream Inlet opened on the payer's connection
+  next_sequence   bigint,                        -- when it ended: the first STREAM sequence it did not use
   created_at      timestamptz NOT NULL DEFAULT now(),
   ended_at        timestamptz,
   CHECK (sent <= amount),

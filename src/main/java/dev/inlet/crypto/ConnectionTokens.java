@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
  * Stateless connection credentials (RFC 0029 §4.1; RFC 0039 "Stateless Receiver"). The SPSP
  * endpoint appends a token to the receiver's ILP address; the token carries everything needed to
  * serve the connection, encrypted and authenticated, and the connection's shared secret is an HMAC
- * of it. Any replica holding the same server secret therefore recognises the connection without a
+ * of its connection id. Any replica holding the same server secret therefore recognises the connection without a
  * lookup, and the receipt secret never appears in clear.
  *
  * <p>Token bytes, base64url without padding: {@code version(1)=1 | IV(12) | tag(16) | AES-256-GCM(
@@ -23,7 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Keys are derived per purpose from the server secret: {@code tokenKey =
  * HMAC-SHA256(serverSecret, "inlet connection token key")} and {@code secretKey =
- * HMAC-SHA256(serverSecret, "inlet shared secret")}. Thread-safe.
+ * HMAC-SHA256(serverSecret, "inlet shared secret")}; the shared secret is {@code
+ * HMAC-SHA256(secretKey, connectionId)}. Thread-safe.
  */
 public final class ConnectionTokens {
 
@@ -98,6 +99,19 @@ public final class ConnectionTokens {
   }
 
   /**
+   * The connection id of a token this instance just {@link #issue issued}, without opening it.
+   *
+   * @throws IllegalArgumentException if the string is not a token's base64url
+   */
+  public static byte[] connectionIdOf(String issuedToken) {
+    byte[] raw = Base64.getUrlDecoder().decode(issuedToken);
+    if (raw.length < headerBytes + Gcm.ivBytes) {
+      throw new IllegalArgumentException("not a connection token");
+    }
+    return Arrays.copyOfRange(raw, headerBytes, headerBytes + Gcm.ivBytes);
+  }
+
+  /**
    * Verifies and decrypts a token issued with the same server secret.
    *
    * @param token the ILP address segment, non-null
@@ -147,22 +161,22 @@ public final class ConnectionTokens {
   }
 
   /**
-   * The connection's STREAM shared secret: {@code HMAC-SHA256(secretKey, ASCII bytes of token)}.
-   * Deterministic, and does not check the token: {@link #open} it first when it comes from outside.
+   * The connection's STREAM shared secret: {@code HMAC-SHA256(secretKey, connectionId)}. From the
+   * connection id alone, which the ledger keeps, so Inlet can send on a connection long after it
+   * was opened (a refund); as unguessable as the token itself, since only a token sealed under the
+   * server secret carries a given id. Does not check anything: {@link #open} a token from outside
+   * first.
    *
-   * @param token an ASCII string, normally one returned by {@link #issue}
+   * @param connectionId the id sealed in the token ({@link ConnectionToken#connectionId()}), 12
+   *     bytes
    * @return 32 bytes
-   * @throws IllegalArgumentException if the token contains a non-ASCII character
+   * @throws IllegalArgumentException if the id is not 12 bytes
    */
-  public byte[] sharedSecret(String token) {
-    for (int i = 0; i < token.length(); i++) {
-      // Reject rather than let the encoder map non-ASCII to '?', which would alias distinct
-      // strings.
-      if (token.charAt(i) > 0x7F) {
-        throw new IllegalArgumentException("token must be ASCII");
-      }
+  public byte[] sharedSecret(byte[] connectionId) {
+    if (connectionId.length != ConnectionToken.connectionIdBytes) {
+      throw new IllegalArgumentException("a connection id is 12 bytes");
     }
-    return Primitives.hmacSha256(secretKey, token.getBytes(StandardCharsets.US_ASCII));
+    return Primitives.hmacSha256(secretKey, connectionId);
   }
 
   private static int base64Length(int bytes) {

@@ -1,5 +1,6 @@
 package dev.inlet.payout;
 
+import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.events.EventType;
 import dev.inlet.ledger.postgres.Reservations;
 import dev.inlet.ledger.postgres.Uint64;
@@ -42,7 +43,8 @@ public final class Payouts {
       String json) {}
 
   /** What a create did. */
-  public sealed interface Creation permits Created, UnknownAccount, Insufficient, KeyReused {}
+  public sealed interface Creation
+      permits Created, UnknownAccount, Insufficient, KeyReused, RefundRefused {}
 
   /** The payout, made now ({@code fresh}: to be sent) or earlier with the same key and body. */
   public record Created(StoredPayout payout, boolean fresh) implements Creation {}
@@ -55,6 +57,15 @@ public final class Payouts {
 
   /** The idempotency key was used with another request: nothing written. */
   public record KeyReused() implements Creation {}
+
+  /**
+   * A refund that cannot be made, nothing written: {@code slug} {@code unknown-invoice}, {@code
+   * unknown-payment}, {@code payment-required} (the invoice has several payments: name one), {@code
+   * payer-unreachable} (the payer gave no address to answer on), {@code refund-in-progress} (one
+   * refund at a time per payment) or {@code refund-exceeds-payment} ({@code available} is what is
+   * left to refund).
+   */
+  public record RefundRefused(String slug, String detail) implements Creation {}
 
   /** What to create. {@code merchantId} null: the admin API (any account). */
   public record NewPayout(
@@ -92,6 +103,14 @@ public final class Payouts {
           if (account.isEmpty()) {
             return new UnknownAccount();
           }
+          Long streamId = null;
+          if (p.connectionId() != null) {
+            Optional<RefundRefused> refused = Refunds.check(jdbc, p.connectionId(), p.amount());
+            if (refused.isPresent()) {
+              return refused.get();
+            }
+            streamId = Refunds.nextStreamId(jdbc, p.connectionId());
+          }
           Optional<Long> reservation = reservations.reserve(account.get(), p.amount(), p.kind());
           if (reservation.isEmpty()) {
             status.setRollbackOnly();
@@ -100,8 +119,8 @@ public final class Payouts {
           Optional<Long> id =
               jdbc.sql(
                       "INSERT INTO payouts (public_id, kind, account_id, merchant_id, transfer_id, receiver,"
-                          + " connection_id, invoice_id, amount, idempotency_key, request_hash)"
-                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          + " connection_id, invoice_id, stream_id, amount, idempotency_key, request_hash)"
+                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                           + " ON CONFLICT (coalesce(merchant_id, 0), idempotency_key)"
                           + " WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id")
                   .params(
@@ -113,6 +132,7 @@ public final class Payouts {
                       p.receiver(),
                       p.connectionId(),
                       p.invoiceId(),
+                      streamId,
                       Uint64.toNumeric(p.amount()),
                       p.idempotencyKey(),
                       p.idempotencyKey() == null ? null : p.requestHash())
@@ -185,7 +205,7 @@ public final class Payouts {
    * @param error null when the sender completed; else a stable slug, ': ' and a detail
    * @return the payout after the end
    */
-  public StoredPayout end(long id, String error) {
+  public StoredPayout end(long id, String error, long nextSequence) {
     return transaction.execute(
         status -> {
           StoredPayout p =
@@ -210,9 +230,9 @@ public final class Payouts {
                               + " of "
                               + Long.toUnsignedString(p.amount());
           jdbc.sql(
-                  "UPDATE payouts SET state = ?, error = ?, ended_at = now(), lease_until = NULL"
-                      + " WHERE id = ?")
-              .params(completed ? "completed" : "failed", why, id)
+                  "UPDATE payouts SET state = ?, error = ?, ended_at = now(), lease_until = NULL,"
+                      + " next_sequence = nullif(?, 0) WHERE id = ?")
+              .params(completed ? "completed" : "failed", why, nextSequence, id)
               .update();
           jdbc.sql(
                   "INSERT INTO events (merchant_id, type, data)"
@@ -252,9 +272,28 @@ public final class Payouts {
                     .optional();
             reservation.ifPresent(reservations::abandon);
           });
-      end(id, "interrupted: Inlet stopped while sending this payout");
+      end(id, "interrupted: Inlet stopped while sending this payout", 0);
     }
     return ids.size();
+  }
+
+  /** Where a refund goes: the payer's address on its connection, and Inlet's stream there. */
+  public record RefundTarget(IlpAddress payer, long streamId, long firstSequence) {}
+
+  /**
+   * A refund's target: the source address of the connection that paid, the stream chosen for it,
+   * and the first STREAM sequence after every earlier refund's on that connection (Inlet's own
+   * sequence numbers there, RFC 0029 §3.2).
+   */
+  public RefundTarget refundTarget(long id) {
+    return jdbc.sql(
+            "SELECT c.source_address, p.stream_id, coalesce((SELECT max(r.next_sequence) FROM payouts r"
+                + " WHERE r.connection_id = p.connection_id AND r.id < p.id), 1)"
+                + " FROM payouts p JOIN connections c ON c.id = p.connection_id WHERE p.id = ?")
+        .param(id)
+        .query(
+            (rs, n) -> new RefundTarget(IlpAddress.of(rs.getString(1)), rs.getLong(2), rs.getLong(3)))
+        .single();
   }
 
   private static final String select =

@@ -50,7 +50,7 @@ final class ConnectionCredentials {
         return null;
       }
       Credentials credentials =
-          new Credentials(opened, StreamKeys.derive(tokens.sharedSecret(token)));
+          new Credentials(opened, StreamKeys.derive(tokens.sharedSecret(opened.connectionId())));
       cache.put(token, credentials);
       return credentials;
     } catch (InvalidTokenException e) {

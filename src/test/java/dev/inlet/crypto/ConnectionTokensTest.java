@@ -86,8 +86,9 @@ class ConnectionTokensTest {
                 TargetKind.INVOICE,
                 123456789,
                 Optional.of(new ReceiptCredentials(nonce, receiptSecret))));
-    assertThat(tokens.sharedSecret(token))
-        .isEqualTo(Vectors.hex("644bd40a944135e198d8f78f6e651b369e48e4c79cc80a494ed0662bd7100be8"));
+    assertThat(ConnectionTokens.connectionIdOf(token)).isEqualTo(opened.connectionId());
+    assertThat(tokens.sharedSecret(opened.connectionId()))
+        .isEqualTo(Vectors.hex("7fcbc1626bf45b29a8cb5ca0cbb96d2742417d0b5b94969a25ae180aa5ed1439"));
   }
 
   @Test
@@ -149,9 +150,9 @@ class ConnectionTokensTest {
   }
 
   @Test
-  void sharedSecretIsDeterministicAndPerTokenAndServer() {
-    String a = tokens.issue(TargetKind.ACCOUNT, 1, null, null);
-    String b = tokens.issue(TargetKind.ACCOUNT, 1, null, null);
+  void sharedSecretIsDeterministicAndPerConnectionAndServer() {
+    byte[] a = ConnectionTokens.connectionIdOf(tokens.issue(TargetKind.ACCOUNT, 1, null, null));
+    byte[] b = ConnectionTokens.connectionIdOf(tokens.issue(TargetKind.ACCOUNT, 1, null, null));
     assertThat(tokens.sharedSecret(a)).hasSize(32).isEqualTo(tokens.sharedSecret(a));
     assertThat(new ConnectionTokens(serverSecret).sharedSecret(a))
         .isEqualTo(tokens.sharedSecret(a));
@@ -162,14 +163,14 @@ class ConnectionTokensTest {
 
   @Test
   void sharedSecretIsPinned() {
-    // openssl dgst -sha256 -mac HMAC -macopt hexkey:<HMAC(serverSecret, "inlet shared secret")>
-    assertThat(tokens.sharedSecret("AQ_pinned-token-0123456789"))
-        .isEqualTo(Vectors.hex("ee420c32b373152684f3c0dcee22a65700896f3b72a2a1730a8023d19725a863"));
+    // Python: hmac(hmac(serverSecret, b"inlet shared secret"), bytes.fromhex("000102…0b"))
+    assertThat(tokens.sharedSecret(Vectors.hex("000102030405060708090a0b")))
+        .isEqualTo(Vectors.hex("a9bfa67e318425fd2f3e5488cd9e0172bd17c5976f8173a83b826424ef5f4ef6"));
   }
 
   @Test
-  void sharedSecretRejectsNonAscii() {
-    assertThatThrownBy(() -> tokens.sharedSecret("tokén"))
+  void sharedSecretNeedsATwelveByteConnectionId() {
+    assertThatThrownBy(() -> tokens.sharedSecret(new byte[11]))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -44,7 +44,7 @@ final class InletReceiver implements Function<IlpPrepare, IlpPacket> {
     random.nextBytes(receiptSecret);
     String token = tokens.issue(TargetKind.ACCOUNT, 7, receiptNonce, receiptSecret);
     destination = address.with("alice").with(token);
-    sharedSecret = tokens.sharedSecret(token);
+    sharedSecret = tokens.sharedSecret(ConnectionTokens.connectionIdOf(token));
     ledger = new MemoryLedger(receiveMax);
     receiver =
         new StreamReceiver(address, assetCode, assetScale, tokens, ledger, Clock.systemUTC());

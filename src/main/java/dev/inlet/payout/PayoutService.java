@@ -1,0 +1,188 @@
+package dev.inlet.payout;
+
+import dev.inlet.codec.ilp.IlpAddress;
+import dev.inlet.crypto.ConnectionTokens;
+import dev.inlet.ledger.postgres.OutgoingLedger;
+import dev.inlet.payout.Payouts.RefundTarget;
+import dev.inlet.payout.Payouts.StoredPayout;
+import dev.inlet.spsp.SpspAnswer;
+import dev.inlet.spsp.SpspClient;
+import dev.inlet.spsp.SpspException;
+import dev.inlet.stream.sender.AssetDetails;
+import dev.inlet.stream.sender.PacketLink;
+import dev.inlet.stream.sender.SendRequest;
+import dev.inlet.stream.sender.SendResult;
+import dev.inlet.stream.sender.StreamSender;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends payouts and refunds: resolves the receiver (SPSP, RFC 0009) or, for a refund, derives the
+ * credentials of the connection that paid; pays with Inlet's {@link StreamSender} through the
+ * uplink, every Prepare recorded in the outgoing ledger before it leaves; then ends the payout —
+ * its unspent reservation released, its event written. While it sends, this replica renews the
+ * payout's lease; any replica ends payouts whose lease ran out (their sender died), keeping what
+ * may have left reserved and in doubt.
+ */
+public final class PayoutService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PayoutService.class);
+
+  private final Payouts payouts;
+  private final OutgoingLedger ledger;
+  private final SpspClient spsp;
+  private final PacketLink link;
+  private final IlpAddress ownAddress;
+  private final ConnectionTokens tokens;
+  private final PayoutSettings settings;
+  private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService database;
+  private final StreamSender sender;
+  private final Set<Long> sending = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param link where Prepares go (the uplink)
+   * @param ownAddress Inlet's ILP address, told to receivers in {@code ConnectionNewAddress}
+   */
+  public PayoutService(
+      Payouts payouts,
+      OutgoingLedger ledger,
+      SpspClient spsp,
+      PacketLink link,
+      IlpAddress ownAddress,
+      ConnectionTokens tokens,
+      PayoutSettings settings) {
+    this.payouts = payouts;
+    this.ledger = ledger;
+    this.spsp = spsp;
+    this.link = link;
+    this.ownAddress = ownAddress;
+    this.tokens = tokens;
+    this.settings = settings;
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "inlet-payouts");
+              t.setDaemon(true);
+              return t;
+            });
+    // Blocking JDBC (ending payouts, leases) off the sender's thread.
+    this.database =
+        Executors.newScheduledThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "inlet-payouts-db");
+              t.setDaemon(true);
+              return t;
+            });
+    this.sender = new StreamSender(scheduler, Clock.systemUTC());
+    long renew = Math.max(1, settings.lease().toMillis() / 3);
+    database.scheduleWithFixedDelay(this::maintain, 0, renew, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Sends a payout just created (its reservation made). Returns at once; the payout's row tells
+   * how it went.
+   *
+   * @return completes with the payout after it ended
+   */
+  public CompletableFuture<StoredPayout> start(StoredPayout payout, AssetDetails asset) {
+    sending.add(payout.id());
+    payouts.renewLeases(List.of(payout.id()), settings.lease());
+    return request(payout, asset)
+        .thenCompose(
+            request ->
+                sender.send(
+                    request.withLimits(settings.limits()),
+                    link,
+                    new ReservationLog(ledger, payout.reservation())))
+        .handleAsync((result, failure) -> end(payout, result, failure), database);
+  }
+
+  private CompletableFuture<SendRequest> request(StoredPayout payout, AssetDetails asset) {
+    if (payout.kind().equals("refund")) {
+      RefundTarget target = payouts.refundTarget(payout.id());
+      return CompletableFuture.completedFuture(
+          new SendRequest(
+              target.payer(),
+              tokens.sharedSecret(payout.connectionId()),
+              payout.amount(),
+              asset.code(),
+              asset.scale(),
+              Optional.empty(),
+              Optional.empty(),
+              target.firstSequence(),
+              target.streamId(),
+              false,
+              settings.limits()));
+    }
+    return spsp.resolve(payout.receiver())
+.thenApplyAsync(
+            (SpspAnswer answer) -> {
+              payouts.destination(payout.id(), answer.destination().value());
+              return SendRequest.newConnection(
+                  answer.destination(),
+                  answer.sharedSecret(),
+                  payout.amount(),
+                  asset,
+                  Optional.of(ownAddress),
+                  answer.assetInfo());
+            },
+            database);
+  }
+
+  private StoredPayout end(StoredPayout payout, SendResult result, Throwable failure) {
+    try {
+      String error;
+      long nextSequence = 0;
+      if (failure != null) {
+        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        error =
+            cause instanceof SpspException e
+                ? e.slug() + ": " + e.detail()
+                : "internal: " + cause.getClass().getSimpleName();
+        if (!(cause instanceof SpspException)) {
+          log.error("Payout {} failed before sending", payout.id(), cause);
+        }
+      } else {
+        error = result.status() == SendResult.Status.COMPLETED ? null : result.error().orElse("");
+        nextSequence = result.nextSequence();
+      }
+      return payouts.end(payout.id(), error, nextSequence);
+    } catch (RuntimeException e) {
+      // The lease runs out and another pass ends it; nothing is released twice.
+      log.error("Payout {} could not be ended; it will be when its lease runs out", payout.id(), e);
+      return payout;
+    } finally {
+      sending.remove(payout.id());
+    }
+  }
+
+  private void maintain() {
+    try {
+      payouts.renewLeases(List.copyOf(sending), settings.lease());
+      int recovered = payouts.recoverAbandoned();
+      if (recovered > 0) {
+        log.warn("Ended {} payouts whose replica stopped sending them", recovered);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Payout leases could not be renewed or checked", e);
+    }
+  }
+
+  /** Stops renewing leases; payouts still sending end by lease on another replica or restart. */
+  @Override
+  public void close() {
+    database.shutdownNow();
+    scheduler.shutdownNow();
+  }
+}

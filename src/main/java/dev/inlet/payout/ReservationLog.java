@@ -1,0 +1,31 @@
+package dev.inlet.payout;
+
+import dev.inlet.ledger.postgres.OutgoingLedger;
+import dev.inlet.ledger.postgres.OutgoingLedger.Answer;
+import dev.inlet.stream.sender.SendLog;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/** The sender's record of one payout's packets: in the outgoing ledger, against its reservation. */
+record ReservationLog(OutgoingLedger ledger, long reservation) implements SendLog {
+  @Override
+  public CompletableFuture<Void> prepared(
+      long sequence, long amount, long minDelivered, Instant expiresAt) {
+    return ledger.prepared(reservation, sequence, amount, minDelivered, expiresAt);
+  }
+
+  @Override
+  public CompletableFuture<Void> fulfilled(long sequence, long delivered) {
+    return ledger.answered(reservation, sequence, Answer.FULFILLED, delivered);
+  }
+
+  @Override
+  public CompletableFuture<Void> rejected(long sequence) {
+    return ledger.answered(reservation, sequence, Answer.REJECTED, 0);
+  }
+
+  @Override
+  public CompletableFuture<Void> inDoubt(long sequence) {
+    return ledger.answered(reservation, sequence, Answer.IN_DOUBT, 0);
+  }
+}
