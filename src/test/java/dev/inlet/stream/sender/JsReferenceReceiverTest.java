@@ -103,7 +103,12 @@ class JsReferenceReceiverTest {
             .body());
   }
 
-  private SendResult pay(JsReceiver js, long amount, TestConnector connector, RecordingSendLog log)
+  private SendResult pay(
+      JsReceiver js,
+      long amount,
+      Optional<AssetDetails> expected,
+      TestConnector connector,
+      RecordingSendLog log)
       throws Exception {
     SendRequest request =
         SendRequest.newConnection(
@@ -112,7 +117,7 @@ class JsReferenceReceiverTest {
                 amount,
                 usd,
                 Optional.of(IlpAddress.of("test.sender")),
-                Optional.of(xrp))
+                expected)
             .withLimits(SenderLimits.defaults().withIdleTimeout(Duration.ofSeconds(10)));
     SendResult result =
         new StreamSender(scheduler, Clock.systemUTC())
@@ -130,12 +135,13 @@ class JsReferenceReceiverTest {
     connector.rateDenominator = BigInteger.valueOf(1_000);
     connector.maxPacketAmount = 1_000_000;
     RecordingSendLog log = new RecordingSendLog(events);
-    SendResult result = pay(js, 10_000_000, connector, log);
+    SendResult result = pay(js, 10_000_000, Optional.empty(), connector, log);
 
     assertEquals(SendResult.Status.COMPLETED, result.status(), result.toString());
     assertEquals(10_000_000, result.sent());
     assertEquals(10_000, result.delivered());
     assertEquals(10_000, received(js));
+    // Told by the receiver in answer to ConnectionNewAddress, not taken from what was expected.
     assertEquals(Optional.of(xrp), result.receiverAsset());
   }
 
@@ -147,7 +153,7 @@ class JsReferenceReceiverTest {
     connector.rateDenominator = BigInteger.valueOf(1_000);
     connector.maxPacketAmount = 1_000_000;
     RecordingSendLog log = new RecordingSendLog(events);
-    SendResult result = pay(js, 10_000_000, connector, log);
+    SendResult result = pay(js, 10_000_000, Optional.of(xrp), connector, log);
 
     assertEquals(SendResult.Status.FAILED, result.status());
     assertEquals(Optional.of("receiver-limit"), result.errorSlug(), result.toString());
