@@ -352,8 +352,13 @@ final class SendRun extends SendLifecycle {
       rate = ExchangeRate.of(arrived, flight.amount());
       return;
     }
-    if (receiver.limitKnown() && limitRejectsInARow++ < maxLimitRejectsInARow) {
-      return; // the reply told the stream's limit: the next packets fit in it
+    if (receiver.limitKnown()) {
+      if (Unsigned.less(receiver.credit(0), arrived)) {
+        return; // it did not fit in what the stream still takes: later packets are sized to it
+      }
+      if (limitRejectsInARow++ < maxLimitRejectsInARow) {
+        return; // the reply told the stream's limit just now: the next packets fit in it
+      }
     }
     fail(Links.rejected(reject));
   }
