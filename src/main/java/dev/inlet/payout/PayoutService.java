@@ -90,12 +90,13 @@ public final class PayoutService implements AutoCloseable {
   }
 
   /**
-   * Sends a payout just created (its reservation made). Returns at once; the payout's row tells
-   * how it went.
+   * Sends a payout just created (its reservation made). Returns at once; the payout's row tells how
+   * it went.
    *
    * @return completes with the payout after it ended
    */
-  public CompletableFuture<StoredPayout> start(StoredPayout payout, AssetDetails asset) {
+  public CompletableFuture<StoredPayout> start(StoredPayout payout) {
+    AssetDetails asset = payout.asset();
     sending.add(payout.id());
     payouts.renewLeases(List.of(payout.id()), settings.lease());
     return request(payout, asset)
@@ -126,7 +127,7 @@ public final class PayoutService implements AutoCloseable {
               settings.limits()));
     }
     return spsp.resolve(payout.receiver())
-.thenApplyAsync(
+        .thenApplyAsync(
             (SpspAnswer answer) -> {
               payouts.destination(payout.id(), answer.destination().value());
               return SendRequest.newConnection(
