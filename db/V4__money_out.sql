@@ -61,6 +61,8 @@ CREATE TABLE payouts (
   connection_id   bytea REFERENCES connections (id),  -- refunds: the connection that paid
   invoice_id      bigint REFERENCES invoices (id),    -- refunds of an invoice's payment
   destination     text,                          -- the receiver's ILP address, once known
+  shared_secret   bytea,                         -- payouts: the connection's shared secret, sealed (Sealer)
+  settle_attempts integer NOT NULL DEFAULT 0,    -- times in-doubt packets were asked about by STREAM totals
   amount          uint64 NOT NULL CHECK (amount > 0), -- source units: the account's
   sent            uint64 NOT NULL DEFAULT 0,     -- source units fulfilled
   delivered       uint64 NOT NULL DEFAULT 0,     -- what arrived, in the receiver's units

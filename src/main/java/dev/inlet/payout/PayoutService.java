@@ -2,6 +2,7 @@ package dev.inlet.payout;
 
 import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.crypto.ConnectionTokens;
+import dev.inlet.crypto.Sealer;
 import dev.inlet.ledger.postgres.OutgoingLedger;
 import dev.inlet.payout.Payouts.RefundTarget;
 import dev.inlet.payout.Payouts.StoredPayout;
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * uplink, every Prepare recorded in the outgoing ledger before it leaves; then ends the payout —
  * its unspent reservation released, its event written. While it sends, this replica renews the
  * payout's lease; any replica ends payouts whose lease ran out (their sender died), keeping what
- * may have left reserved and in doubt.
+ * may have left reserved and in doubt, and then asks those payouts' receivers what arrived ({@link
+ * Settlement}).
  */
 public final class PayoutService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PayoutService.class);
@@ -47,19 +50,25 @@ public final class PayoutService implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ScheduledExecutorService database;
   private final StreamSender sender;
+  private final Sealer secrets;
+  private final Settlement settlement;
   private final Set<Long> sending = ConcurrentHashMap.newKeySet();
 
   /**
    * @param link where Prepares go (the uplink)
    * @param ownAddress Inlet's ILP address, told to receivers in {@code ConnectionNewAddress}
+   * @param secrets seals each payout's shared secret for a later settlement
    */
   public PayoutService(
+      DataSource dataSource,
       Payouts payouts,
       OutgoingLedger ledger,
+      InDoubtPackets inDoubt,
       SpspClient spsp,
       PacketLink link,
       IlpAddress ownAddress,
       ConnectionTokens tokens,
+      Sealer secrets,
       PayoutSettings settings) {
     this.payouts = payouts;
     this.ledger = ledger;
@@ -68,6 +77,8 @@ public final class PayoutService implements AutoCloseable {
     this.ownAddress = ownAddress;
     this.tokens = tokens;
     this.settings = settings;
+    this.secrets = secrets;
+    this.settlement = new Settlement(dataSource, inDoubt, link, secrets, tokens);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -129,7 +140,8 @@ public final class PayoutService implements AutoCloseable {
     return spsp.resolve(payout.receiver())
         .thenApplyAsync(
             (SpspAnswer answer) -> {
-              payouts.destination(payout.id(), answer.destination().value());
+              payouts.destination(
+                  payout.id(), answer.destination().value(), secrets.seal(answer.sharedSecret()));
               return SendRequest.newConnection(
                   answer.destination(),
                   answer.sharedSecret(),
@@ -175,8 +187,9 @@ public final class PayoutService implements AutoCloseable {
       if (recovered > 0) {
         log.warn("Ended {} payouts whose replica stopped sending them", recovered);
       }
+      settlement.settle();
     } catch (RuntimeException e) {
-      log.warn("Payout leases could not be renewed or checked", e);
+      log.warn("Payout leases, abandoned payouts or in-doubt packets could not be handled", e);
     }
   }
 

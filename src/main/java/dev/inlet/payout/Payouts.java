@@ -233,9 +233,14 @@ public final class Payouts {
         .optional();
   }
 
-  /** Records the receiver's ILP address once SPSP gave it. */
-  public void destination(long id, String address) {
-    jdbc.sql("UPDATE payouts SET destination = ? WHERE id = ?").params(address, id).update();
+  /**
+   * Records the receiver's ILP address and the connection's shared secret (sealed) once SPSP gave
+   * them: what a later settlement of in-doubt packets asks the receiver with.
+   */
+  public void destination(long id, String address, byte[] sealedSecret) {
+    jdbc.sql("UPDATE payouts SET destination = ?, shared_secret = ? WHERE id = ?")
+        .params(address, sealedSecret, id)
+        .update();
   }
 
   /** Keeps the payouts this replica is sending from looking abandoned. */
