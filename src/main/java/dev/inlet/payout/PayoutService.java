@@ -1,7 +1,10 @@
 package dev.inlet.payout;
 
 import dev.inlet.codec.ilp.IlpAddress;
+import dev.inlet.codec.stream.StreamReceipt;
 import dev.inlet.crypto.ConnectionTokens;
+import dev.inlet.crypto.ReceiptCredentials;
+import dev.inlet.crypto.Receipts;
 import dev.inlet.crypto.Sealer;
 import dev.inlet.ledger.postgres.OutgoingLedger;
 import dev.inlet.payout.Payouts.RefundTarget;
@@ -14,9 +17,11 @@ import dev.inlet.stream.sender.PacketLink;
 import dev.inlet.stream.sender.SendRequest;
 import dev.inlet.stream.sender.SendResult;
 import dev.inlet.stream.sender.StreamSender;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PayoutService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PayoutService.class);
+  private static final SecureRandom random = new SecureRandom();
 
   private final Payouts payouts;
   private final OutgoingLedger ledger;
@@ -110,17 +116,24 @@ public final class PayoutService implements AutoCloseable {
     AssetDetails asset = payout.asset();
     sending.add(payout.id());
     payouts.renewLeases(List.of(payout.id()), settings.lease());
-    return request(payout, asset)
+    // Receipts (RFC 0039) under a secret of ours: the receiver's signed word for what arrived.
+    ReceiptCredentials receipts =
+        payout.kind().equals("refund")
+            ? null
+            : new ReceiptCredentials(
+                randomBytes(Receipts.nonceBytes), randomBytes(Receipts.secretBytes));
+    return request(payout, asset, receipts)
         .thenCompose(
             request ->
                 sender.send(
                     request.withLimits(settings.limits()),
                     link,
                     new ReservationLog(ledger, payout.reservation())))
-        .handleAsync((result, failure) -> end(payout, result, failure), database);
+        .handleAsync((result, failure) -> end(payout, result, failure, receipts), database);
   }
 
-  private CompletableFuture<SendRequest> request(StoredPayout payout, AssetDetails asset) {
+  private CompletableFuture<SendRequest> request(
+      StoredPayout payout, AssetDetails asset, ReceiptCredentials receipts) {
     if (payout.kind().equals("refund")) {
       RefundTarget target = payouts.refundTarget(payout.id());
       return CompletableFuture.completedFuture(
@@ -137,7 +150,7 @@ public final class PayoutService implements AutoCloseable {
               false,
               settings.limits()));
     }
-    return spsp.resolve(payout.receiver())
+    return spsp.resolve(payout.receiver(), receipts)
         .thenApplyAsync(
             (SpspAnswer answer) -> {
               payouts.destination(
@@ -153,10 +166,12 @@ public final class PayoutService implements AutoCloseable {
             database);
   }
 
-  private StoredPayout end(StoredPayout payout, SendResult result, Throwable failure) {
+  private StoredPayout end(
+      StoredPayout payout, SendResult result, Throwable failure, ReceiptCredentials receipts) {
     try {
       String error;
       long nextSequence = 0;
+      byte[] receipt = null;
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
         error =
@@ -169,8 +184,9 @@ public final class PayoutService implements AutoCloseable {
       } else {
         error = result.status() == SendResult.Status.COMPLETED ? null : result.error().orElse("");
         nextSequence = result.nextSequence();
+        receipt = verifiedReceipt(result, receipts);
       }
-      return payouts.end(payout.id(), error, nextSequence);
+      return payouts.end(payout.id(), error, nextSequence, receipt);
     } catch (RuntimeException e) {
       // The lease runs out and another pass ends it; nothing is released twice.
       log.error("Payout {} could not be ended; it will be when its lease runs out", payout.id(), e);
@@ -178,6 +194,30 @@ public final class PayoutService implements AutoCloseable {
     } finally {
       sending.remove(payout.id());
     }
+  }
+
+  /** The receipt proving the most, among those that verify under our secret; null when none. */
+  private static byte[] verifiedReceipt(SendResult result, ReceiptCredentials receipts) {
+    byte[] best = null;
+    long bestTotal = 0;
+    for (StreamReceipt r : result.receipts()) {
+      OptionalLong total =
+          receipts == null
+              ? OptionalLong.empty()
+              : Receipts.verify(r.receipt(), receipts.nonce(), receipts.secret(), r.streamId());
+      if (total.isPresent()
+          && (best == null || Long.compareUnsigned(total.getAsLong(), bestTotal) > 0)) {
+        best = r.receipt();
+        bestTotal = total.getAsLong();
+      }
+    }
+    return best;
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
   }
 
   private void maintain() {

@@ -60,6 +60,12 @@ class InletToInletPayoutTest {
     assertThat(done.get("sent").asString()).isEqualTo("2500");
     assertThat(done.get("delivered").asString()).isEqualTo("2500");
     assertThat(done.get("error").isNull()).isTrue();
+    // The receiver's receipt (RFC 0039), asked for with a secret of the payer's and checked by it:
+    // version 1, nonce, stream 1, and the stream's total, 2500.
+    byte[] receipt = java.util.Base64.getDecoder().decode(done.get("receipt").asString());
+    assertThat(receipt).hasSize(58);
+    assertThat(receipt[17]).isEqualTo((byte) 1);
+    assertThat(java.nio.ByteBuffer.wrap(receipt, 18, 8).getLong()).isEqualTo(2500);
     assertThat(payee.balance("supplier")).isEqualTo(2500);
     assertThat(payer.balance("shop")).isEqualTo(before - 2500);
     assertChecksPass();
