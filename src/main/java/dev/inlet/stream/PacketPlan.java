@@ -96,7 +96,9 @@ record PacketPlan(
       } else if (frame instanceof StreamData d) {
         addData(d);
       } else if (frame instanceof StreamClose c) {
-        if (checkStreamId(c.streamId())) {
+        // The payer closing a stream Inlet opened on its connection (a refund's: even ids, RFC 0029
+        // §2.2) is no violation: that stream receives nothing here, so there is nothing to close.
+        if (!isServerStream(c.streamId()) && checkStreamId(c.streamId())) {
           closes.put(c.streamId(), true);
         }
       } else if (frame instanceof ConnectionNewAddress a) {
@@ -138,6 +140,10 @@ record PacketPlan(
     }
 
     /** Client streams are odd (RFC 0029 §4.4.1) and at most {@code ConnectionMaxStreamId}. */
+    private static boolean isServerStream(long id) {
+      return id != 0 && (id & 1) == 0;
+    }
+
     private boolean checkStreamId(long id) {
       if (isClientStream(id)) {
         return true;

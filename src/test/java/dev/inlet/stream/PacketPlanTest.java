@@ -3,6 +3,8 @@ package dev.inlet.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.inlet.codec.ilp.IlpPacketType;
+import dev.inlet.codec.stream.StreamClose;
+import dev.inlet.codec.stream.StreamErrorCode;
 import dev.inlet.codec.stream.StreamFrame;
 import dev.inlet.codec.stream.StreamMaxMoney;
 import dev.inlet.codec.stream.StreamMoney;
@@ -52,6 +54,20 @@ class PacketPlanTest {
     assertThat(plan.streams()).containsExactly(new StreamCredit(3, 999, false));
     assertThat(plan.violation()).isNull();
     assertThat(plan.moneyWithoutStream()).isFalse();
+  }
+
+  @Test
+  void aPayerClosingAStreamInletOpenedIsNoViolation() {
+    PacketPlan plan =
+        PacketPlan.of(
+            packet(
+                7, new StreamClose(2, StreamErrorCode.NO_ERROR, ""), new StreamMaxMoney(2, 5, 5)),
+            0);
+    assertThat(plan.violation()).isNull();
+    assertThat(plan.streams()).isEmpty();
+    // Money for such a stream still is one: the payer cannot pay on Inlet's streams.
+    assertThat(PacketPlan.of(packet(8, new StreamMoney(2, 1)), 10).violation())
+        .isEqualTo(StreamErrorCode.PROTOCOL_VIOLATION);
   }
 
   private static StreamPacket packet(long sequence, StreamFrame... frames) {

@@ -120,7 +120,9 @@ public final class BatchDecider {
       outcome = Outcome.REJECTED;
     } else if (credited != null) {
       outcome = Outcome.SEQUENCE_REUSED;
-    } else if (invoice != null && !invoice.open(now)) {
+    } else if (invoice != null && p.amount() != 0 && !invoice.open(now)) {
+      // Only money is refused: a payer's frames alone (closing its stream, a limit for a refund
+      // Inlet sends back on this connection) keep the connection open.
       outcome = Outcome.INVOICE_CLOSED;
     } else if (overflows(account.received, p.amount())
         || overflows(connection.totalReceived, p.amount())) {

@@ -267,6 +267,15 @@ class BatchDeciderTest {
   }
 
   @Test
+  void aPacketWithoutMoneyPassesAClosedInvoiceAndKeepsItsConnection() {
+    LedgerState state = invoiceState(0, true, now);
+    PacketOutcome outcome = decider.decide(List.of(payInvoice(1, 0)), state, changes, now).get(0);
+    assertThat(outcome.outcome()).isNotEqualTo(Outcome.INVOICE_CLOSED);
+    assertThat(outcome.outcome().fulfils()).isTrue();
+    assertThat(changes.packets()).isEmpty();
+  }
+
+  @Test
   void anInvoiceAtItsExpiryTakesNothing() {
     LedgerState state = invoiceState(0, true, now);
     assertThat(decider.decide(List.of(payInvoice(1, 10)), state, changes, now).get(0).outcome())

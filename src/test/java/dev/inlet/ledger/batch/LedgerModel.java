@@ -50,9 +50,10 @@ import java.util.TreeMap;
  *   <li>a packet the receiver declined ({@code fulfill} false) is only counted: {@code REJECTED};
  *   <li>a sequence credited before on the connection with another amount is a reuse: {@code
  *       SEQUENCE_REUSED};
- *   <li>an invoice the packet pays must take money — open (pending or processing), not completed
- *       (its received short of its amount, also after earlier packets of the batch) and the batch's
- *       time before its expiry — else {@code INVOICE_CLOSED};
+ *   <li>an invoice the packet pays money to must take money — open (pending or processing), not
+ *       completed (its received short of its amount, also after earlier packets of the batch) and
+ *       the batch's time before its expiry — else {@code INVOICE_CLOSED}; a packet without money
+ *       passes (its frames alone keep the connection open, for a refund);
  *   <li>no account, connection or stream total may pass 2^64-1: {@code OVERFLOW};
  *   <li>the account's receive limit must hold: {@code LIMIT_EXCEEDED};
  *   <li>an invoice is never overpaid: the amount may not pass what it has left, {@code
@@ -241,7 +242,7 @@ final class LedgerModel {
     if (amount.signum() > 0 && c.credited.containsKey(p.sequence())) {
       return Outcome.SEQUENCE_REUSED;
     }
-    if (i != null && !takesMoney(i)) {
+    if (i != null && amount.signum() > 0 && !takesMoney(i)) {
       return Outcome.INVOICE_CLOSED;
     }
     if (passesMax(a.received, amount) || passesMax(c.received, amount)) {
