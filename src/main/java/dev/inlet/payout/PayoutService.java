@@ -136,6 +136,7 @@ public final class PayoutService implements AutoCloseable {
       StoredPayout payout, AssetDetails asset, ReceiptCredentials receipts) {
     if (payout.kind().equals("refund")) {
       RefundTarget target = payouts.refundTarget(payout.id());
+      payouts.destination(payout.id(), target.payer().value(), null);
       return CompletableFuture.completedFuture(
           new SendRequest(
               target.payer(),

@@ -101,7 +101,9 @@ public final class BtpUplink implements Uplink {
       return notSent("the Prepare expired before it was sent");
     }
     if (s.pendingCount() >= settings.maxInFlight()) {
-      return notSent(settings.maxInFlight() + " Prepares already in flight");
+      return CompletableFuture.failedFuture(
+          LinkException.busy(
+              "not sent: " + settings.maxInFlight() + " Prepares already in flight"));
     }
     BtpMessage request =
         new BtpMessage(requestId(), List.of(ProtocolData.ilp(IlpCodec.encode(prepare))));

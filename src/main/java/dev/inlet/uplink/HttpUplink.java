@@ -90,7 +90,8 @@ public final class HttpUplink implements Uplink {
     }
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      return notSent(maxInFlight + " Prepares already in flight");
+      return CompletableFuture.failedFuture(
+          LinkException.busy("not sent: " + maxInFlight + " Prepares already in flight"));
     }
     Duration deadline = left.plus(expiryMargin);
     HttpRequest.Builder request =

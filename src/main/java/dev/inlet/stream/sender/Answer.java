@@ -24,6 +24,8 @@ record Answer(Kind kind, long delivered, StreamPacket reply, IlpReject reject, S
     REJECTED,
     /** The link says the Prepare never left: rejected, and may be retried. */
     UNSENT,
+    /** The link was full and did not send it: rejected, retried after a pause, no fault of it. */
+    BUSY,
     /** The outcome is unknown: the money may have left. */
     IN_DOUBT
   }
@@ -36,9 +38,10 @@ record Answer(Kind kind, long delivered, StreamPacket reply, IlpReject reject, S
   static Answer of(Flight flight, IlpPacket packet, Throwable error, StreamKeys keys) {
     if (error != null) {
       LinkException e = Links.linkException(error);
-      return e.maybeDelivered()
-          ? inDoubt(e.getMessage())
-          : new Answer(Kind.UNSENT, 0, null, null, e.getMessage());
+      if (e.maybeDelivered()) {
+        return inDoubt(e.getMessage());
+      }
+      return new Answer(e.busy() ? Kind.BUSY : Kind.UNSENT, 0, null, null, e.getMessage());
     }
     if (packet instanceof IlpFulfill fulfill) {
       if (!Links.fulfills(fulfill, flight.prepare())) {

@@ -8,6 +8,7 @@ package dev.inlet.stream.sender;
  */
 public final class LinkException extends Exception {
   private final boolean maybeDelivered;
+  private final boolean busy;
 
   /**
    * @param message what failed, for logs and the send's error
@@ -15,8 +16,26 @@ public final class LinkException extends Exception {
    * @param cause the underlying failure, or null
    */
   public LinkException(String message, boolean maybeDelivered, Throwable cause) {
+    this(message, maybeDelivered, false, cause);
+  }
+
+  private LinkException(String message, boolean maybeDelivered, boolean busy, Throwable cause) {
     super(message, cause);
     this.maybeDelivered = maybeDelivered;
+    this.busy = busy;
+  }
+
+  /**
+   * The link refused the Prepare unsent because as many as it takes are already in flight: a sender
+   * waits and tries again, as for congestion, rather than counting it against the link.
+   */
+  public static LinkException busy(String message) {
+    return new LinkException(message, false, true, null);
+  }
+
+  /** Whether the Prepare was refused unsent only because the link was full ({@link #busy}). */
+  public boolean busy() {
+    return busy;
   }
 
   /** Whether the Prepare may have reached the connector: its outcome is then unknown. */

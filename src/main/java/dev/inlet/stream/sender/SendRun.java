@@ -254,7 +254,7 @@ final class SendRun extends SendLifecycle {
             () ->
                 switch (decided.kind()) {
                   case FULFILLED -> log.fulfilled(flight.sequence(), decided.delivered());
-                  case REJECTED, UNSENT -> log.rejected(flight.sequence());
+                  case REJECTED, UNSENT, BUSY -> log.rejected(flight.sequence());
                   case IN_DOUBT -> log.inDoubt(flight.sequence());
                 })
         .whenCompleteAsync((ok, e) -> onRecorded(flight, decided, e), scheduler);
@@ -308,6 +308,7 @@ final class SendRun extends SendLifecycle {
           later(congestion.temporary(), this::pump);
         }
       }
+      case BUSY -> later(congestion.temporary(), this::pump);
       case REJECTED -> rejected(flight, answer.reject(), answer.reply());
     }
   }

@@ -57,6 +57,37 @@ class SenderFailureTest {
   }
 
   @Test
+  void aFullLinkDelaysTheSendWithoutFailingIt() throws Exception {
+    // Every other money Prepare finds the link full, far more often than an unreachable link may
+    // refuse before the send fails: the send waits each time and completes.
+    java.util.concurrent.atomic.AtomicInteger sends =
+        new java.util.concurrent.atomic.AtomicInteger();
+    PacketLink full =
+        prepare ->
+            prepare.amount() > 0 && sends.incrementAndGet() % 2 == 0
+                ? java.util.concurrent.CompletableFuture.failedFuture(
+                    LinkException.busy("not sent: 10 Prepares already in flight"))
+                : connector.send(prepare);
+    SenderLimits limits = SenderLimits.defaults().withMaxInFlight(1).withMaxPacketAmount(1_000);
+    SendResult result = sender.send(request(20_000, limits), full, log).get(30, TimeUnit.SECONDS);
+
+    assertEquals(SendResult.Status.COMPLETED, result.status(), result.toString());
+    assertEquals(20_000, result.sent());
+    assertEquals(20_000, receiver.ledger.total);
+    assertTrue(sends.get() > 40, "refused about every other time: " + sends.get());
+    // Each refused Prepare was recorded and then answered rejected (its money back in the
+    // reservation), once; only the fulfilled ones add up to what was sent.
+    Thread.sleep(100);
+    assertEquals(log.amounts.keySet(), log.answers.keySet());
+    assertEquals(
+        20_000,
+        log.answers.entrySet().stream()
+            .filter(e -> e.getValue().equals("fulfilled"))
+            .mapToLong(e -> log.amounts.get(e.getKey()))
+            .sum());
+  }
+
+  @Test
   void completesWithTheAmountInDoubtWhenTheLinkNeverAnswers() throws Exception {
     connector.hangMoney = true;
     SenderLimits limits =
