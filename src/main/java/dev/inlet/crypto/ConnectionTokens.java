@@ -1,7 +1,6 @@
 package dev.inlet.crypto;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
@@ -12,8 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Stateless connection credentials (RFC 0029 §4.1; RFC 0039 "Stateless Receiver"). The SPSP
  * endpoint appends a token to the receiver's ILP address; the token carries everything needed to
  * serve the connection, encrypted and authenticated, and the connection's shared secret is an HMAC
- * of its connection id. Any replica holding the same server secret therefore recognises the connection without a
- * lookup, and the receipt secret never appears in clear.
+ * of its connection id. Any replica holding the same server secret therefore recognises the
+ * connection without a lookup, and the receipt secret never appears in clear.
  *
  * <p>Token bytes, base64url without padding: {@code version(1)=1 | IV(12) | tag(16) | AES-256-GCM(
  * kind(1) | targetId(8, big-endian) | [receiptNonce(16) | receiptSecret(32)])}, with the version

@@ -90,8 +90,8 @@ public final class PayoutService implements AutoCloseable {
   }
 
   /**
-   * Sends a payout just created (its reservation made). Returns at once; the payout's row tells
-   * how it went.
+   * Sends a payout just created (its reservation made). Returns at once; the payout's row tells how
+   * it went.
    *
    * @return completes with the payout after it ended
    */
@@ -126,7 +126,7 @@ public final class PayoutService implements AutoCloseable {
               settings.limits()));
     }
     return spsp.resolve(payout.receiver())
-.thenApplyAsync(
+        .thenApplyAsync(
             (SpspAnswer answer) -> {
               payouts.destination(payout.id(), answer.destination().value());
               return SendRequest.newConnection(

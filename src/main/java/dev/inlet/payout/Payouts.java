@@ -292,7 +292,8 @@ public final class Payouts {
                 + " FROM payouts p JOIN connections c ON c.id = p.connection_id WHERE p.id = ?")
         .param(id)
         .query(
-            (rs, n) -> new RefundTarget(IlpAddress.of(rs.getString(1)), rs.getLong(2), rs.getLong(3)))
+            (rs, n) ->
+                new RefundTarget(IlpAddress.of(rs.getString(1)), rs.getLong(2), rs.getLong(3)))
         .single();
   }
 

@@ -32,8 +32,7 @@ final class Refunds {
           .optional();
     }
     List<byte[]> paid =
-        jdbc.sql(
-                "SELECT id FROM connections WHERE invoice_id = ? AND total_received > 0 LIMIT 2")
+        jdbc.sql("SELECT id FROM connections WHERE invoice_id = ? AND total_received > 0 LIMIT 2")
             .param(invoiceId)
             .query(byte[].class)
             .list();
@@ -57,7 +56,8 @@ final class Refunds {
               "the payer gave no address to answer on (ConnectionNewAddress), so nothing can be sent back"));
     }
     boolean inProgress =
-        jdbc.sql("SELECT EXISTS (SELECT 1 FROM payouts WHERE connection_id = ? AND state = 'sending')")
+        jdbc.sql(
+                "SELECT EXISTS (SELECT 1 FROM payouts WHERE connection_id = ? AND state = 'sending')")
             .param(connectionId)
             .query(Boolean.class)
             .single();

@@ -82,7 +82,9 @@ public final class SpspResponder {
     String token = tokens.issue(kind, targetId, receipts.nonce(), receipts.secret());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("destination_account", ilpAddress + "." + account + "." + token);
-    body.put("shared_secret", Base64.getEncoder()
+    body.put(
+        "shared_secret",
+        Base64.getEncoder()
             .encodeToString(tokens.sharedSecret(ConnectionTokens.connectionIdOf(token))));
     body.put("receipts_enabled", receipts.nonce() != null);
     body.putAll(extra);
