@@ -129,7 +129,8 @@ class ArchitectureTest {
             "dev.inlet.merchant..",
             "dev.inlet.invoice..",
             "dev.inlet.events..",
-            "dev.inlet.webhook..")
+            "dev.inlet.webhook..",
+            "dev.inlet.payout..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("java.sql..", "javax.sql..", "org.springframework.jdbc..")

@@ -2,6 +2,7 @@ package dev.inlet.invoice;
 
 import dev.inlet.merchant.Merchant;
 import dev.inlet.merchant.MerchantAuth;
+import dev.inlet.web.Idempotency;
 import dev.inlet.web.JsonBodies;
 import dev.inlet.web.Problems;
 import dev.inlet.web.PublicIds;
@@ -75,7 +76,7 @@ public final class InvoiceHandler {
             body -> {
               NewInvoice invoice =
                   InvoiceRequests.newInvoice(body, json, settings, clock.instant());
-              byte[] hash = InvoiceRequests.requestHash(body, json);
+              byte[] hash = Idempotency.requestHash(body, json);
               return blocking(() -> invoices.create(merchant.id(), invoice, key, hash));
             })
         .flatMap(

@@ -2,25 +2,20 @@ package dev.inlet.invoice;
 
 import dev.inlet.ledger.Account;
 import dev.inlet.web.Amounts;
+import dev.inlet.web.Idempotency;
 import dev.inlet.web.JsonBodies;
 import dev.inlet.web.PublicIds;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Checks what the merchant API is given about invoices, before anything is written: the create
@@ -44,7 +39,6 @@ final class InvoiceRequests {
 
   private static final Set<String> fields =
       Set.of("account", "amount", "description", "reference", "expires_at", "metadata");
-  private static final Pattern idempotencyKey = Pattern.compile("[\\x21-\\x7E]{1,255}");
   private static final Base64.Encoder cursorEncoder = Base64.getUrlEncoder().withoutPadding();
 
   private InvoiceRequests() {}
@@ -169,46 +163,11 @@ final class InvoiceRequests {
    *     ASCII characters
    */
   static String idempotencyKey(List<String> values) {
-    if (values == null || values.isEmpty()) {
-      return null;
-    }
-    if (values.size() != 1 || !idempotencyKey.matcher(values.get(0)).matches()) {
-      throw bad(
-          "invalid-idempotency-key",
-          "Idempotency-Key must be given once, 1 to 255 visible ASCII characters");
-    }
-    return values.get(0);
-  }
-
-  /**
-   * SHA-256 of the body's canonical form: re-serialized with every object's keys sorted, so a retry
-   * that orders its fields or spaces its JSON otherwise is the same request.
-   */
-  static byte[] requestHash(JsonNode body, JsonMapper json) {
     try {
-      return MessageDigest.getInstance("SHA-256")
-          .digest(json.writeValueAsBytes(canonical(body, json)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+      return Idempotency.key(values).orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw bad("invalid-idempotency-key", e.getMessage());
     }
-  }
-
-  private static JsonNode canonical(JsonNode node, JsonMapper json) {
-    if (node.isObject()) {
-      List<String> names = new ArrayList<>(node.propertyNames());
-      Collections.sort(names);
-      ObjectNode sorted = json.createObjectNode();
-      for (String name : names) {
-        sorted.set(name, canonical(node.get(name), json));
-      }
-      return sorted;
-    }
-    if (node.isArray()) {
-      var array = json.createArrayNode();
-      node.forEach(element -> array.add(canonical(element, json)));
-      return array;
-    }
-    return node;
   }
 
   /** An RFC 3339 time (with an offset). */

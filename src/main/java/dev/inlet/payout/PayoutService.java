@@ -95,7 +95,8 @@ public final class PayoutService implements AutoCloseable {
    *
    * @return completes with the payout after it ended
    */
-  public CompletableFuture<StoredPayout> start(StoredPayout payout, AssetDetails asset) {
+  public CompletableFuture<StoredPayout> start(StoredPayout payout) {
+    AssetDetails asset = payout.asset();
     sending.add(payout.id());
     payouts.renewLeases(List.of(payout.id()), settings.lease());
     return request(payout, asset)

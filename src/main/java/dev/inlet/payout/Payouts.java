@@ -4,6 +4,7 @@ import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.events.EventType;
 import dev.inlet.ledger.postgres.Reservations;
 import dev.inlet.ledger.postgres.Uint64;
+import dev.inlet.stream.sender.AssetDetails;
 import dev.inlet.web.PublicIds;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -33,12 +35,14 @@ public final class Payouts {
   /** A payout as stored: what sending it needs, and its JSON. */
   public record StoredPayout(
       long id,
+      String publicId,
       long accountId,
       long reservation,
       String kind,
       String receiver,
       byte[] connectionId,
       long amount,
+      AssetDetails asset,
       String state,
       String json) {}
 
@@ -85,65 +89,113 @@ public final class Payouts {
    * one with another body {@link KeyReused}.
    */
   public Creation create(NewPayout p) {
+    return transaction.execute(status -> createIn(status, p));
+  }
+
+  private Creation createIn(TransactionStatus status, NewPayout p) {
+    if (p.idempotencyKey() != null) {
+      Optional<Creation> earlier = byKey(p);
+      if (earlier.isPresent()) {
+        return earlier.get();
+      }
+    }
+    Optional<Long> account =
+        jdbc.sql(
+                "SELECT id FROM accounts WHERE name = ? AND kind = 'receiving'"
+                    + " AND (?::bigint IS NULL OR merchant_id = ?) FOR NO KEY UPDATE")
+            .params(p.account(), p.merchantId(), p.merchantId())
+            .query(Long.class)
+            .optional();
+    if (account.isEmpty()) {
+      return new UnknownAccount();
+    }
+    Long streamId = null;
+    if (p.connectionId() != null) {
+      Optional<RefundRefused> refused = Refunds.check(jdbc, p.connectionId(), p.amount());
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+      streamId = Refunds.nextStreamId(jdbc, p.connectionId());
+    }
+    Optional<Long> reservation = reservations.reserve(account.get(), p.amount(), p.kind());
+    if (reservation.isEmpty()) {
+      status.setRollbackOnly();
+      return new Insufficient(available(account.get()));
+    }
+    Optional<Long> id =
+        jdbc.sql(
+                "INSERT INTO payouts (public_id, kind, account_id, merchant_id, transfer_id, receiver,"
+                    + " connection_id, invoice_id, stream_id, amount, idempotency_key, request_hash)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (coalesce(merchant_id, 0), idempotency_key)"
+                    + " WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id")
+            .params(
+                PublicIds.payouts.generate(),
+                p.kind(),
+                account.get(),
+                p.merchantId(),
+                reservation.get(),
+                p.receiver(),
+                p.connectionId(),
+                p.invoiceId(),
+                streamId,
+                Uint64.toNumeric(p.amount()),
+                p.idempotencyKey(),
+                p.idempotencyKey() == null ? null : p.requestHash())
+            .query(Long.class)
+            .optional();
+    if (id.isEmpty()) {
+      // A concurrent create with the same key won: its row, not this reservation.
+      status.setRollbackOnly();
+      return byKey(p).orElseThrow();
+    }
+    return new Created(get(id.get()), true);
+  }
+
+  /**
+   * Creates a refund of one payment of the merchant's invoice: that payment (its connection) is
+   * named by {@code paymentHex}, or is the invoice's only one. See {@link Refunds} for its rules.
+   */
+  public Creation createRefund(
+      long merchantId,
+      String invoicePublicId,
+      String paymentHex,
+      long amount,
+      String idempotencyKey,
+      byte[] requestHash) {
     return transaction.execute(
         status -> {
-          if (p.idempotencyKey() != null) {
-            Optional<Creation> earlier = byKey(p);
-            if (earlier.isPresent()) {
-              return earlier.get();
-            }
-          }
-          Optional<Long> account =
+          record Invoice(long id, String account) {}
+          Optional<Invoice> invoice =
               jdbc.sql(
-                      "SELECT id FROM accounts WHERE name = ? AND kind = 'receiving'"
-                          + " AND (?::bigint IS NULL OR merchant_id = ?) FOR NO KEY UPDATE")
-                  .params(p.account(), p.merchantId(), p.merchantId())
-                  .query(Long.class)
+                      "SELECT i.id, a.name FROM invoices i JOIN accounts a ON a.id = i.account_id"
+                          + " WHERE i.public_id = ? AND i.merchant_id = ?")
+                  .params(invoicePublicId, merchantId)
+                  .query((rs, n) -> new Invoice(rs.getLong(1), rs.getString(2)))
                   .optional();
-          if (account.isEmpty()) {
-            return new UnknownAccount();
+          if (invoice.isEmpty()) {
+            return new RefundRefused("unknown-invoice", "no such invoice");
           }
-          Long streamId = null;
-          if (p.connectionId() != null) {
-            Optional<RefundRefused> refused = Refunds.check(jdbc, p.connectionId(), p.amount());
-            if (refused.isPresent()) {
-              return refused.get();
-            }
-            streamId = Refunds.nextStreamId(jdbc, p.connectionId());
+          Optional<byte[]> payment = Refunds.payment(jdbc, invoice.get().id(), paymentHex);
+          if (payment.isEmpty()) {
+            return paymentHex == null
+                ? new RefundRefused(
+                    "payment-required",
+                    "the invoice has no payment or several: name one in \"payment\"")
+                : new RefundRefused("unknown-payment", "the invoice has no such payment");
           }
-          Optional<Long> reservation = reservations.reserve(account.get(), p.amount(), p.kind());
-          if (reservation.isEmpty()) {
-            status.setRollbackOnly();
-            return new Insufficient(available(account.get()));
-          }
-          Optional<Long> id =
-              jdbc.sql(
-                      "INSERT INTO payouts (public_id, kind, account_id, merchant_id, transfer_id, receiver,"
-                          + " connection_id, invoice_id, stream_id, amount, idempotency_key, request_hash)"
-                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                          + " ON CONFLICT (coalesce(merchant_id, 0), idempotency_key)"
-                          + " WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id")
-                  .params(
-                      PublicIds.payouts.generate(),
-                      p.kind(),
-                      account.get(),
-                      p.merchantId(),
-                      reservation.get(),
-                      p.receiver(),
-                      p.connectionId(),
-                      p.invoiceId(),
-                      streamId,
-                      Uint64.toNumeric(p.amount()),
-                      p.idempotencyKey(),
-                      p.idempotencyKey() == null ? null : p.requestHash())
-                  .query(Long.class)
-                  .optional();
-          if (id.isEmpty()) {
-            // A concurrent create with the same key won: its row, not this reservation.
-            status.setRollbackOnly();
-            return byKey(p).orElseThrow();
-          }
-          return new Created(get(id.get()), true);
+          return createIn(
+              status,
+              new NewPayout(
+                  merchantId,
+                  invoice.get().account(),
+                  "refund",
+                  null,
+                  payment.get(),
+                  invoice.get().id(),
+                  amount,
+                  idempotencyKey,
+                  requestHash));
         });
   }
 
@@ -217,18 +269,9 @@ public final class Payouts {
             return p;
           }
           Reservations.Ended r = reservations.end(p.reservation()).orElseThrow();
-          boolean completed = error == null && r.posted() == p.amount() && r.held() == 0;
-          String why =
-              completed
-                  ? null
-                  : error != null
-                      ? error
-                      : r.held() != 0
-                          ? "in-doubt: " + Long.toUnsignedString(r.held()) + " may have been sent"
-                          : "incomplete: sent "
-                              + Long.toUnsignedString(r.posted())
-                              + " of "
-                              + Long.toUnsignedString(p.amount());
+          String shortfall = shortfall(r.held(), r.posted(), p.amount());
+          boolean completed = error == null && shortfall == null;
+          String why = completed ? null : error != null ? error : shortfall;
           jdbc.sql(
                   "UPDATE payouts SET state = ?, error = ?, ended_at = now(), lease_until = NULL,"
                       + " next_sequence = nullif(?, 0) WHERE id = ?")
@@ -277,6 +320,23 @@ public final class Payouts {
     return ids.size();
   }
 
+  /**
+   * Why a payout that ended is not complete: money in doubt, or less sent than its amount; null
+   * when all of it was sent.
+   */
+  static String shortfall(long held, long posted, long amount) {
+    if (held != 0) {
+      return "in-doubt: " + Long.toUnsignedString(held) + " may have been sent";
+    }
+    if (posted != amount) {
+      return "incomplete: sent "
+          + Long.toUnsignedString(posted)
+          + " of "
+          + Long.toUnsignedString(amount);
+    }
+    return null;
+  }
+
   /** Where a refund goes: the payer's address on its connection, and Inlet's stream there. */
   public record RefundTarget(IlpAddress payer, long streamId, long firstSequence) {}
 
@@ -298,19 +358,22 @@ public final class Payouts {
   }
 
   private static final String select =
-      "SELECT p.id, p.account_id, p.transfer_id, p.kind, p.receiver, p.connection_id, p.amount, p.state,"
-          + " inlet_payout_json(p)::text FROM payouts p";
+      "SELECT p.id, p.public_id, p.account_id, p.transfer_id, p.kind, p.receiver, p.connection_id,"
+          + " p.amount, a.asset_code, a.asset_scale, p.state, inlet_payout_json(p)::text"
+          + " FROM payouts p JOIN accounts a ON a.id = p.account_id";
 
   private static StoredPayout stored(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
     return new StoredPayout(
         rs.getLong(1),
-        rs.getLong(2),
+        rs.getString(2),
         rs.getLong(3),
-        rs.getString(4),
+        rs.getLong(4),
         rs.getString(5),
-        rs.getBytes(6),
-        Uint64.fromNumeric(rs.getBigDecimal(7)),
-        rs.getString(8),
-        rs.getString(9));
+        rs.getString(6),
+        rs.getBytes(7),
+        Uint64.fromNumeric(rs.getBigDecimal(8)),
+        new AssetDetails(rs.getString(9), rs.getInt(10)),
+        rs.getString(11),
+        rs.getString(12));
   }
 }

@@ -99,8 +99,8 @@ public final class OutgoingLedger implements AutoCloseable {
         WHERE a.id = b.id
         RETURNING a.id),
       payout AS (
-        UPDATE payouts SET sent = sent + r.amount, delivered = delivered + r.delivered
-        FROM reservation r WHERE payouts.transfer_id = r.id)
+        UPDATE payouts p SET sent = p.sent + r.amount, delivered = p.delivered + r.delivered
+        FROM reservation r WHERE p.transfer_id = r.id)
       -- Every answer found its packet still unanswered and every posting its reservation still pending: else a
       -- concurrent resolution raced this one, and nothing is written (IN409).
       SELECT inlet_expect((SELECT count(*) FROM answered), cardinality(?::outgoing_answer[])::bigint, 'answers')
