@@ -135,6 +135,47 @@ final class JsConnector implements AutoCloseable {
               Long.toString(amount)));
     }
 
+    /**
+     * An SPSP URL ({@code http://127.0.0.1:<port>/}) of this party's receiver: each query a new
+     * connection, all counted in {@link #total}.
+     */
+    String spspUrl() throws IOException {
+      return call(Map.of("op", "spsp")).get("url").asString();
+    }
+
+    /**
+     * Pays as {@link #pay} on a connection that told the receiver its address ({@code
+     * ConnectionNewAddress}) and stays open, taking money on the streams the receiver opens: {@code
+     * id}, {@code sent}, {@code delivered}, {@code source_account}, or {@code error}.
+     */
+    JsonNode payAndStay(String destination, String sharedSecretBase64, long amount)
+        throws IOException {
+      return call(
+          Map.of(
+              "op",
+              "pay_open",
+              "destination_account",
+              destination,
+              "shared_secret",
+              sharedSecretBase64,
+              "amount",
+              Long.toString(amount)));
+    }
+
+    /** What arrived on the streams the receiver opened on connection {@code id} of payAndStay. */
+    long refunds(String id) throws IOException {
+      JsonNode answer = call(Map.of("op", "refunds", "id", id));
+      if (answer.has("error")) {
+        throw new IOException(answer.get("error").asString());
+      }
+      return Long.parseLong(answer.get("received").asString());
+    }
+
+    /** Ends connection {@code id} of payAndStay. */
+    void close(String id) throws IOException {
+      call(Map.of("op", "close", "id", id));
+    }
+
     JsonNode call(Map<String, String> request) throws IOException {
       node.writeLine(TestInlet.json.writeValueAsString(request));
       return node.readLine(answerTimeout);
