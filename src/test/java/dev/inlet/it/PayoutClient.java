@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -91,6 +93,35 @@ final class PayoutClient {
         .optional()
         .map(Long::parseUnsignedLong)
         .orElseThrow(() -> new AssertionError("no account " + account));
+  }
+
+  /** {@code GET /admin/payouts/in-doubt}: the items of payout {@code id}. */
+  static List<JsonNode> inDoubt(TestInlet inlet, String id) {
+    HttpResponse<String> r = inlet.adminGet("/admin/payouts/in-doubt");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    List<JsonNode> items = new ArrayList<>();
+    for (JsonNode item : TestInlet.json.readTree(r.body()).get("items")) {
+      if (item.get("payout").asString().equals(id)) {
+        items.add(item);
+      }
+    }
+    return items;
+  }
+
+  /**
+   * An operator's answer to an in-doubt packet ({@code POST
+   * /admin/payouts/{id}/packets/{sequence}}): fulfilled with {@code delivered}, or rejected when
+   * {@code delivered} is null. Asserts 200.
+   */
+  static JsonNode settle(TestInlet inlet, String id, JsonNode item, Long delivered) {
+    HttpResponse<String> r =
+        inlet.adminPost(
+            "/admin/payouts/" + id + "/packets/" + item.get("sequence").asLong(),
+            delivered == null
+                ? "{\"outcome\":\"rejected\"}"
+                : "{\"outcome\":\"fulfilled\",\"delivered\":\"" + delivered + "\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return TestInlet.json.readTree(r.body());
   }
 
   /**

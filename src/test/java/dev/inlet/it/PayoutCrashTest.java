@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,7 +103,7 @@ class PayoutCrashTest {
         assertThat(payout.get("state").asString()).as(payout.toString()).isEqualTo("failed");
         assertThat(payout.get("error").isNull()).as(payout.toString()).isFalse();
         long sent = amount(payout, "sent");
-        List<JsonNode> inDoubt = inDoubt(again, id);
+        List<JsonNode> inDoubt = PayoutClient.inDoubt(again, id);
         long doubtful = inDoubt.stream().mapToLong(i -> amount(i, "amount")).sum();
         assertThat(inDoubt).as("unanswered packets at the kill").isNotEmpty();
         assertThat(sent).as("answered packets before the kill").isGreaterThanOrEqualTo(3 * packet);
@@ -123,19 +122,13 @@ class PayoutCrashTest {
           long amount = amount(item, "amount");
           boolean fulfilled = unaccounted >= amount;
           unaccounted -= fulfilled ? amount : 0;
-          HttpResponse<String> settled =
-              again.adminPost(
-                  "/admin/payouts/" + id + "/packets/" + item.get("sequence").asLong(),
-                  fulfilled
-                      ? "{\"outcome\":\"fulfilled\",\"delivered\":\"" + amount + "\"}"
-                      : "{\"outcome\":\"rejected\"}");
-          assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
+          PayoutClient.settle(again, id, item, fulfilled ? amount : null);
         }
         assertThat(unaccounted).isZero();
         JsonNode settledPayout = PayoutClient.get(again, id);
         assertThat(amount(settledPayout, "sent")).isEqualTo(arrived);
         assertThat(amount(settledPayout, "delivered")).isEqualTo(arrived);
-        assertThat(inDoubt(again, id)).isEmpty();
+        assertThat(PayoutClient.inDoubt(again, id)).isEmpty();
         assertThat(again.balance("vault")).isEqualTo(funded - arrived);
         assertThat(PayoutClient.reserved(again, "vault")).isZero();
         PayoutClient.assertLedgerConsistent(again);
@@ -165,18 +158,6 @@ class PayoutCrashTest {
       Thread.sleep(20);
     }
     throw new AssertionError("nothing of the payout arrived within 60 s");
-  }
-
-  private static List<JsonNode> inDoubt(TestInlet inlet, String id) {
-    HttpResponse<String> r = inlet.adminGet("/admin/payouts/in-doubt");
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    List<JsonNode> items = new ArrayList<>();
-    for (JsonNode item : TestInlet.json.readTree(r.body()).get("items")) {
-      if (item.get("payout").asString().equals(id)) {
-        items.add(item);
-      }
-    }
-    return items;
   }
 
   private HttpResponse<String> post(int port, String path, String body) throws Exception {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.interledger.core.InterledgerErrorCode;
 import org.interledger.stream.SendMoneyResult;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -70,6 +73,7 @@ class PayoutTest {
     parent.maxPacketAmount = 0;
     parent.rejectEverything = null;
     parent.spspWithoutSecret = false;
+    parent.loseMoneyAnswers = null;
     PayoutClient.assertLedgerConsistent(inlet);
   }
 
@@ -250,8 +254,61 @@ class PayoutTest {
     JsonNode seen = MerchantClient.ok(owner.get("/v1/payouts/" + id));
     assertThat(seen.get("sent").asString()).isEqualTo("150000");
     assertThat(stranger.get("/v1/payouts/" + id).statusCode()).isEqualTo(404);
+    assertThat(events(owner, "payout.completed"))
+        .anySatisfy(data -> assertThat(data.get("id").asString()).isEqualTo(id));
+    assertThat(events(stranger, "payout.completed")).isEmpty();
     assertThat(parent.received(payout.get("destination").asString())).isEqualTo(150_000);
     assertThat(inlet.balance("jill")).isEqualTo(250_000);
+  }
+
+  /** The {@code data} of the merchant's events of {@code type}. */
+  private static List<JsonNode> events(MerchantClient merchant, String type) {
+    List<JsonNode> found = new java.util.ArrayList<>();
+    String cursor = "0";
+    while (cursor != null) {
+      JsonNode page = MerchantClient.ok(merchant.get("/v1/events?limit=500&after=" + cursor));
+      for (JsonNode e : page.get("items")) {
+        if (e.get("type").asString().equals(type)) {
+          found.add(e.get("data"));
+        }
+      }
+      cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asString();
+    }
+    return found;
+  }
+
+  @ParameterizedTest
+  @EnumSource(QuiltParent.LostAnswer.class)
+  void anAnswerLostAfterTheMoneyArrivedLeavesThePacketsInDoubtUntilAnOperatorSettlesThem(
+      QuiltParent.LostAnswer how) throws Exception {
+    String account = "lost-" + how.name().toLowerCase(java.util.Locale.ROOT);
+    fund(account, 1_000_000);
+    parent.loseMoneyAnswers = how;
+
+    JsonNode payout = PayoutClient.pay(inlet, account, parent.spspUrl(account + "-out"), 500_000);
+
+    assertFailed(payout, "in-doubt");
+    String id = payout.get("id").asString();
+    long arrived = parent.received(payout.get("destination").asString());
+    List<JsonNode> inDoubt = PayoutClient.inDoubt(inlet, id);
+    long doubtful = inDoubt.stream().mapToLong(i -> amount(i, "amount")).sum();
+    assertThat(arrived).as("the receiver got what the lost answers were for").isPositive();
+    assertThat(amount(payout, "sent")).isZero();
+    // Every packet whose answer was lost did arrive; none is released as if rejected.
+    assertThat(doubtful).isEqualTo(arrived);
+    assertThat(reserved(inlet, account)).isEqualTo(doubtful);
+    assertThat(inlet.balance(account)).isEqualTo(1_000_000);
+    PayoutClient.assertLedgerConsistent(inlet);
+
+    JsonNode settled = payout;
+    for (JsonNode item : inDoubt) {
+      settled = PayoutClient.settle(inlet, id, item, amount(item, "amount"));
+    }
+    assertThat(amount(settled, "sent")).isEqualTo(arrived);
+    assertThat(amount(settled, "delivered")).isEqualTo(arrived);
+    assertThat(PayoutClient.inDoubt(inlet, id)).isEmpty();
+    assertThat(reserved(inlet, account)).isZero();
+    assertThat(inlet.balance(account)).isEqualTo(1_000_000 - arrived);
   }
 
   @Test

@@ -91,6 +91,19 @@ final class QuiltParent implements AutoCloseable {
   /** SPSP answers leave out {@code shared_secret}. */
   volatile boolean spspWithoutSecret;
 
+  /**
+   * How the answer to a Prepare with money is lost after its receiver answered (null: it is not).
+   */
+  volatile LostAnswer loseMoneyAnswers;
+
+  /** An answer lost after the money arrived: Inlet cannot know whether it did. */
+  enum LostAnswer {
+    /** 200 with bytes that are no ILP packet. */
+    GARBAGE,
+    /** The connection closes without a response. */
+    DISCONNECT
+  }
+
   private record Route(URI endpoint, String token) {}
 
   /** Starts a parent whose {@code /ilp} takes {@code token}, its receiver in USD, scale 9. */
@@ -198,6 +211,14 @@ final class QuiltParent implements AutoCloseable {
       Duration wait = delay;
       if (!wait.isZero()) {
         Thread.sleep(wait.toMillis());
+      }
+      // Only Fulfills are lost (the money moved); rejected probes still come back.
+      LostAnswer lost = answer[0] == fulfillType ? loseMoneyAnswers : null;
+      if (lost == LostAnswer.DISCONNECT) {
+        return; // closed unanswered
+      }
+      if (lost == LostAnswer.GARBAGE) {
+        answer = "<html>502 Bad Gateway</html>".getBytes(StandardCharsets.US_ASCII);
       }
       exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
       exchange.sendResponseHeaders(200, answer.length);
