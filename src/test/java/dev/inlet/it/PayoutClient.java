@@ -9,13 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The payout API of a {@link TestInlet} as tests use it: create with the admin token, wait for the
- * end, and what the ledger holds ({@code reserved}, the ledger check).
+ * end, in-doubt packets and their settlement, and what the ledger holds ({@code reserved}, the
+ * ledger check).
  */
 final class PayoutClient {
   private static final Duration endTimeout = Duration.ofSeconds(90);
@@ -84,15 +83,19 @@ final class PayoutClient {
     return Long.parseUnsignedLong(payout.get(field).asString());
   }
 
-  /** What is reserved of the account's balance (db/V4 {@code accounts.reserved}). */
+  /**
+   * What is reserved of the account's balance, as the admin API shows it; asserts {@code available}
+   * is the balance less that.
+   */
   static long reserved(TestInlet inlet, String account) {
-    return JdbcClient.create(inlet.bean(DataSource.class))
-        .sql("SELECT reserved::text FROM accounts WHERE name = ?")
-        .param(account)
-        .query(String.class)
-        .optional()
-        .map(Long::parseUnsignedLong)
-        .orElseThrow(() -> new AssertionError("no account " + account));
+    HttpResponse<String> r = inlet.adminGet("/admin/accounts/" + account);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode a = TestInlet.json.readTree(r.body());
+    long reserved = Long.parseUnsignedLong(a.get("reserved").asString());
+    assertThat(Long.parseUnsignedLong(a.get("available").asString()))
+        .as(r.body())
+        .isEqualTo(Long.parseUnsignedLong(a.get("balance").asString()) - reserved);
+    return reserved;
   }
 
   /** {@code GET /admin/payouts/in-doubt}: the items of payout {@code id}. */
