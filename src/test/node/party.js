@@ -4,9 +4,17 @@
 //   {"op":"total"}    -> {"total"}: what the receiver got so far, in its units
 //   {"op":"pay", "destination_account", "shared_secret" (base64), "amount"}
 //                     -> {"sent", "delivered"} once the STREAM sender sent the amount (or {"error"})
+//   {"op":"spsp"}     -> {"url"}: an SPSP endpoint (http://127.0.0.1:<port>/) whose every GET is a new STREAM server
+//                        connection of this party's receiver (application/spsp4+json), for "total"
+//   {"op":"pay_open", "destination_account", "shared_secret", "amount"}
+//                     -> {"id", "sent", "delivered", "source_account"}: pays as "pay" on a connection that told the
+//                        receiver its address and stays open, taking money on the streams the receiver opens
+//   {"op":"refunds", "id"} -> {"received"}: what arrived on the streams the receiver opened on that connection
+//   {"op":"close", "id"}   -> {"closed": true}: ends that connection
 // Usage: node party.js <miniAccountsPort>. Exits when stdin closes.
 'use strict'
 const crypto = require('crypto')
+const http = require('http')
 const readline = require('readline')
 const BtpPlugin = require('ilp-plugin-btp')
 const { createServer, createConnection } = require('ilp-protocol-stream')
@@ -64,12 +72,76 @@ async function pay (request) {
   }
 }
 
+let spspServer
+async function spsp () {
+  if (!spspServer) {
+    spspServer = http.createServer((req, res) => {
+      receive().then((answer) => {
+        res.setHeader('Content-Type', 'application/spsp4+json')
+        res.end(JSON.stringify(answer))
+      }, (err) => { res.statusCode = 500; res.end(String(err)) })
+    })
+    await new Promise((resolve) => spspServer.listen(0, '127.0.0.1', resolve))
+  }
+  return { url: `http://127.0.0.1:${spspServer.address().port}/` }
+}
+
+// Connections kept open by pay_open, by id: {connection, plugin, received}
+const open = new Map()
+let opened = 0
+
+async function payOpen (request) {
+  const p = plugin()
+  await p.connect()
+  const connection = await createConnection({
+    plugin: p,
+    destinationAccount: request.destination_account,
+    sharedSecret: Buffer.from(request.shared_secret, 'base64'),
+    slippage: 0.01,
+    idleTimeout: 600000
+  })
+  const entry = { connection, plugin: p, received: 0n }
+  connection.on('stream', (stream) => {
+    stream.setReceiveMax('18446744073709551615')
+    stream.on('money', (amount) => { entry.received += BigInt(amount) })
+  })
+  connection.on('error', () => {})
+  const id = String(++opened)
+  open.set(id, entry)
+  const stream = connection.createStream()
+  await stream.sendTotal(String(request.amount), { timeout: 30000 })
+  return {
+    id,
+    sent: String(connection.totalSent),
+    delivered: String(connection.totalDelivered),
+    source_account: connection.sourceAccount
+  }
+}
+
+function entryOf (request) {
+  const entry = open.get(String(request.id))
+  if (!entry) throw new Error('no open connection ' + request.id)
+  return entry
+}
+
+async function close (request) {
+  const entry = entryOf(request)
+  open.delete(String(request.id))
+  await entry.connection.end().catch(() => {})
+  await entry.plugin.disconnect().catch(() => {})
+  return { closed: true }
+}
+
 async function handle (line) {
   const request = JSON.parse(line)
   switch (request.op) {
     case 'receive': return receive()
     case 'total': return { total: total.toString() }
     case 'pay': return pay(request)
+    case 'spsp': return spsp()
+    case 'pay_open': return payOpen(request)
+    case 'refunds': return { received: entryOf(request).received.toString() }
+    case 'close': return close(request)
     default: throw new Error('unknown op ' + request.op)
   }
 }

@@ -24,6 +24,12 @@ final class ChildInlet {
 
   /** Starts Inlet on {@code dataDir} with the test tokens, its ports given. */
   static Process start(Path dataDir, int port, int ilpPort) throws IOException {
+    return start(dataDir, port, ilpPort, Map.of());
+  }
+
+  /** As {@link #start(Path, int, int)}, with more settings ({@code inlet.uplink.url}, …). */
+  static Process start(Path dataDir, int port, int ilpPort, Map<String, String> extra)
+      throws IOException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -48,6 +54,7 @@ final class ChildInlet {
             "inlet.ilp-address",
             TestInlet.ilpAddress)
         .forEach((k, v) -> command.add("--" + k + "=" + v));
+    extra.forEach((k, v) -> command.add("--" + k + "=" + v));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dataDir.resolve("inlet.log").toFile())

@@ -7,12 +7,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -24,20 +20,16 @@ import tools.jackson.databind.JsonNode;
 /**
  * The JavaScript reference connector for integration tests: {@code src/test/node/connector.js}
  * (ilp-connector with a BTP child "inlet", whose server it is, and a mini-accounts child "peer")
- * and {@code party.js} STREAM parties on "peer", run by Node from a copy in {@code
- * target/node-harness} whose {@code npm ci} runs once per change of the lock file.
+ * and {@code party.js} STREAM parties on "peer", run by Node from the {@link NodeHarness} in {@code
+ * target/node-harness}.
  *
  * <p>Closing stops every process it started, their children too; each also exits by itself when its
  * stdin closes, so a JVM that dies leaves none behind.
  */
 final class JsConnector implements AutoCloseable {
-  private static final Path source = Path.of("src/test/node");
   private static final Path harness = Path.of("target/node-harness");
-  private static final List<String> files =
-      List.of("package.json", "package-lock.json", "connector.js", "party.js");
   private static final Duration readyTimeout = Duration.ofSeconds(60);
   private static final Duration answerTimeout = Duration.ofSeconds(90);
-  private static final Duration npmTimeout = Duration.ofMinutes(5);
   private static final AtomicInteger started = new AtomicInteger();
 
   /** Put after a process's last stdout line (compared by identity). */
@@ -72,7 +64,7 @@ final class JsConnector implements AutoCloseable {
   }
 
   private static JsConnector start(List<String> args) throws IOException, InterruptedException {
-    install();
+    NodeHarness.install();
     List<String> command = new ArrayList<>(List.of("node", "connector.js"));
     command.addAll(args);
     NodeProcess node = NodeProcess.start("connector", command);
@@ -143,49 +135,50 @@ final class JsConnector implements AutoCloseable {
               Long.toString(amount)));
     }
 
+    /**
+     * An SPSP URL ({@code http://127.0.0.1:<port>/}) of this party's receiver: each query a new
+     * connection, all counted in {@link #total}.
+     */
+    String spspUrl() throws IOException {
+      return call(Map.of("op", "spsp")).get("url").asString();
+    }
+
+    /**
+     * Pays as {@link #pay} on a connection that told the receiver its address ({@code
+     * ConnectionNewAddress}) and stays open, taking money on the streams the receiver opens: {@code
+     * id}, {@code sent}, {@code delivered}, {@code source_account}, or {@code error}.
+     */
+    JsonNode payAndStay(String destination, String sharedSecretBase64, long amount)
+        throws IOException {
+      return call(
+          Map.of(
+              "op",
+              "pay_open",
+              "destination_account",
+              destination,
+              "shared_secret",
+              sharedSecretBase64,
+              "amount",
+              Long.toString(amount)));
+    }
+
+    /** What arrived on the streams the receiver opened on connection {@code id} of payAndStay. */
+    long refunds(String id) throws IOException {
+      JsonNode answer = call(Map.of("op", "refunds", "id", id));
+      if (answer.has("error")) {
+        throw new IOException(answer.get("error").asString());
+      }
+      return Long.parseLong(answer.get("received").asString());
+    }
+
+    /** Ends connection {@code id} of payAndStay. */
+    void close(String id) throws IOException {
+      call(Map.of("op", "close", "id", id));
+    }
+
     JsonNode call(Map<String, String> request) throws IOException {
       node.writeLine(TestInlet.json.writeValueAsString(request));
       return node.readLine(answerTimeout);
-    }
-  }
-
-  /** {@code npm ci} in a copy under target/, once per build and lock file. */
-  private static synchronized void install() throws IOException, InterruptedException {
-    Files.createDirectories(harness);
-    for (String f : files) {
-      Files.copy(source.resolve(f), harness.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-    }
-    String lock = sha256(Files.readAllBytes(source.resolve("package-lock.json")));
-    Path stamp = harness.resolve("node_modules/.inlet-installed");
-    if (Files.exists(stamp) && Files.readString(stamp).equals(lock)) {
-      return;
-    }
-    Process npm =
-        new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-            .directory(harness.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(harness.resolve("npm-ci.log").toFile())
-            .start();
-    if (!npm.waitFor(npmTimeout.toSeconds(), TimeUnit.SECONDS)) {
-      npm.descendants().forEach(ProcessHandle::destroyForcibly);
-      npm.destroyForcibly();
-      throw new IOException("npm ci took over " + npmTimeout + " in " + harness);
-    }
-    if (npm.exitValue() != 0) {
-      throw new IOException(
-          "npm ci failed in "
-              + harness
-              + ": "
-              + Files.readString(harness.resolve("npm-ci.log")).strip());
-    }
-    Files.writeString(stamp, lock);
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

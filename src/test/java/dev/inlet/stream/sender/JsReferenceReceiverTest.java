@@ -7,6 +7,7 @@ import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.codec.ilp.IlpCodec;
 import dev.inlet.codec.ilp.IlpPacket;
 import dev.inlet.codec.ilp.IlpPrepare;
+import dev.inlet.it.NodeHarness;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigInteger;
@@ -15,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,15 +28,12 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The sender against the JavaScript reference STREAM server (ilp-protocol-stream), run by Node
- * behind a small HTTP stand-in for an ILP plugin ({@code
- * src/test/resources/js/stream-receiver.js}). Opt-in: runs only when {@code INLET_JS_NODE_MODULES}
- * names a {@code node_modules} holding ilp-protocol-stream and ilp-protocol-ildcp, and {@code node}
- * is on the path.
+ * behind a small HTTP stand-in for an ILP plugin ({@code src/test/node/stream-receiver.js}), from
+ * the repository's Node harness ({@link NodeHarness}: {@code npm ci} of its lock file, once).
  */
 class JsReferenceReceiverTest {
   private static final AssetDetails usd = new AssetDetails("USD", 9);
@@ -57,13 +54,9 @@ class JsReferenceReceiverTest {
   private record JsReceiver(int port, IlpAddress destination, byte[] secret) {}
 
   private JsReceiver start(String receiveMax) throws Exception {
-    String modules = System.getenv("INLET_JS_NODE_MODULES");
-    Assumptions.assumeTrue(
-        modules != null && Files.isDirectory(Path.of(modules, "ilp-protocol-stream")),
-        "INLET_JS_NODE_MODULES is not set");
-    Path script = Path.of("src/test/resources/js/stream-receiver.js").toAbsolutePath();
-    ProcessBuilder builder = new ProcessBuilder("node", script.toString(), receiveMax);
-    builder.environment().put("NODE_PATH", modules);
+    Path harness = NodeHarness.install();
+    ProcessBuilder builder = new ProcessBuilder("node", "stream-receiver.js", receiveMax);
+    builder.directory(harness.toFile());
     builder.redirectError(ProcessBuilder.Redirect.DISCARD);
     node = builder.start();
     String line =
