@@ -74,7 +74,7 @@ record Options(
         --send-payouts=64          payouts sent at once (POST /admin/payouts), each to its own SPSP receiver
         --send-max-in-flight=10    inlet.payout.max-in-flight: each payout's Prepares awaiting an answer
         --send-packet-amount=10    the connector's maximum packet amount (F08 above it): each payout's packets
-        --send-warmup-seconds=15   unmeasured sending before the measured phase (--duration-seconds long)
+        --send-warmup-seconds=30   unmeasured sending before the measured phase (--duration-seconds long)
         --churn-connections=0      also open N more connections via SPSP and pay and close each (ConnectionClose)
                                    during the measured phase
         --http-client=raw          client posting the Prepares: raw (the generator's own HTTP/1.1 client on plain
@@ -145,7 +145,7 @@ record Options(
             integer(take(values, "send-payouts", "64")),
             integer(take(values, "send-max-in-flight", "10")),
             Long.parseLong(take(values, "send-packet-amount", "10").replace("_", "")),
-            integer(take(values, "send-warmup-seconds", "15")));
+            integer(take(values, "send-warmup-seconds", "30")));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet() + "\n" + usage);
     }
