@@ -39,7 +39,8 @@ record Options(
     int sendPayouts,
     int sendMaxInFlight,
     long sendPacketAmount,
-    int sendWarmupSeconds) {
+    int sendWarmupSeconds,
+    int sendUplinkMaxInFlight) {
 
   static final String usage =
       """
@@ -75,6 +76,9 @@ record Options(
         --send-max-in-flight=10    inlet.payout.max-in-flight: each payout's Prepares awaiting an answer
         --send-packet-amount=10    the connector's maximum packet amount (F08 above it): each payout's packets
         --send-warmup-seconds=30   unmeasured sending before the measured phase (--duration-seconds long)
+        --send-uplink-max-in-flight=0
+                                   inlet.uplink.max-in-flight; 0: twice the payouts' windows (Inlet's default,
+                                   256, refuses sends beyond it unsent)
         --churn-connections=0      also open N more connections via SPSP and pay and close each (ConnectionClose)
                                    during the measured phase
         --http-client=raw          client posting the Prepares: raw (the generator's own HTTP/1.1 client on plain
@@ -145,7 +149,8 @@ record Options(
             integer(take(values, "send-payouts", "64")),
             integer(take(values, "send-max-in-flight", "10")),
             Long.parseLong(take(values, "send-packet-amount", "10").replace("_", "")),
-            integer(take(values, "send-warmup-seconds", "30")));
+            integer(take(values, "send-warmup-seconds", "30")),
+            integer(take(values, "send-uplink-max-in-flight", "0")));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet() + "\n" + usage);
     }
@@ -161,7 +166,8 @@ record Options(
     if (o.sendPayouts < 1
         || o.sendMaxInFlight < 1
         || o.sendPacketAmount < 1
-        || o.sendWarmupSeconds < 0) {
+        || o.sendWarmupSeconds < 0
+        || o.sendUplinkMaxInFlight < 0) {
       throw new IllegalArgumentException("a --send-* option is out of range\n" + usage);
     }
     if (!List.of("invoice", "all").contains(o.webhookEvents)) {

@@ -75,7 +75,7 @@ final class Report {
         results,
         ratio,
         "over 20 ms: share; seconds > 1 %; worst",
-        r -> r.measured.slowSeconds());
+        r -> r.sending != null ? "-" : r.measured.slowSeconds());
     phase(rows, results, ratio, r -> r.figures, r -> r.measured);
     text(
         rows,
@@ -83,8 +83,11 @@ final class Report {
         ratio,
         "heap after GC start/mid/end",
         r ->
-            String.format(
-                "%.1f / %.1f / %.1f MB", r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6));
+            r.sending != null
+                ? "-"
+                : String.format(
+                    "%.1f / %.1f / %.1f MB",
+                    r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6));
 
     if (results.stream().anyMatch(r -> r.half != null)) {
       section(
@@ -95,13 +98,19 @@ final class Report {
                   : "the 20,000/s target, or of the fulfilled packets/s above if lower)"),
           results.size(),
           ratio);
-      num(rows, results, ratio, "offered packets/s", r -> r.halfRate, "%,.0f");
+      num(
+          rows,
+          results,
+          ratio,
+          "offered packets/s",
+          r -> r.half == null ? Double.NaN : r.halfRate,
+          "%,.0f");
       num(
           rows,
           results,
           ratio,
           "fulfilled packets/s",
-          r -> r.half == null ? 0 : r.half.fulfilledPerSecond(),
+          r -> r.half == null ? Double.NaN : r.half.fulfilledPerSecond(),
           "%,.0f");
       text(
           rows,
@@ -187,6 +196,12 @@ final class Report {
                 ? Double.NaN
                 : f.apply(r).sentFulfilled / Math.max(1e-9, r.measured.seconds()),
         "%,.0f");
+    text(
+        rows,
+        results,
+        ratio,
+        "inlet_packets_sent_total, other results",
+        r -> f.apply(r) == null ? "-" : f.apply(r).otherResults);
     num(
         rows,
         results,
@@ -236,8 +251,15 @@ final class Report {
       List<int[]> ratio,
       Function<Result, PhaseFigures> figures,
       Function<Result, Stats> stats) {
-    Function<Result, Double> seconds = r -> Math.max(1e-9, stats.apply(r).seconds());
-    Function<Result, Double> packets = r -> (double) Math.max(1, stats.apply(r).fulfilled.sum());
+    // A run without this phase (the sending run has no half load) shows "-".
+    Function<Result, Double> seconds =
+        r ->
+            stats.apply(r).activeNanos == 0 ? Double.NaN : Math.max(1e-9, stats.apply(r).seconds());
+    Function<Result, Double> packets =
+        r ->
+            stats.apply(r).activeNanos == 0
+                ? Double.NaN
+                : (double) Math.max(1, stats.apply(r).fulfilled.sum());
     num(
         rows,
         results,
@@ -270,6 +292,9 @@ final class Report {
         "1 ms sleeper woke late p99 / max ms",
         r -> {
           Histogram late = figures.apply(r).lateWakeups;
+          if (stats.apply(r).activeNanos == 0) {
+            return "-";
+          }
           return String.format(
               "%.1f / %.1f", late.getValueAtPercentile(99) / 1000.0, late.getMaxValue() / 1000.0);
         });

@@ -54,6 +54,9 @@ final class Result {
     /** {@code inlet_packets_sent_total{result="fulfilled"}} over the measured phase. */
     double sentFulfilled;
 
+    /** The other results of {@code inlet_packets_sent_total} over the measured phase. */
+    String otherResults = "-";
+
     /** Commits of Inlet's database over the measured phase ({@code pg_stat_database}). */
     long databaseCommits;
 

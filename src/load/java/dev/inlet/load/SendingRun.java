@@ -44,7 +44,9 @@ final class SendingRun {
         "--inlet.uplink.token=" + SendReceiver.token,
         // Every payout's window at once, and then some: the link refuses sends beyond it.
         "--inlet.uplink.max-in-flight="
-            + Math.max(256, 2 * options.sendPayouts() * options.sendMaxInFlight()),
+            + (options.sendUplinkMaxInFlight() > 0
+                ? options.sendUplinkMaxInFlight()
+                : Math.max(256, 2 * options.sendPayouts() * options.sendMaxInFlight())),
         "--inlet.spsp.allow-http=true",
         "--inlet.spsp.allow-private=true",
         "--inlet.payout.max-in-flight=" + options.sendMaxInFlight(),
@@ -124,6 +126,20 @@ final class SendingRun {
         after.sum("inlet_packets_sent_total", "result=\"fulfilled\"")
             - before.sum("inlet_packets_sent_total", "result=\"fulfilled\"");
     result.sending.databaseCommits = commits(inlet) - commitsBefore;
+    StringBuilder byResult = new StringBuilder();
+    for (String[] k :
+        new String[][] {
+          {"rejected", "F"},
+          {"rejected", "T"},
+          {"rejected", "R"},
+          {"error", "in-doubt"},
+          {"error", "not-sent"}
+        }) {
+      double d = sent(after, k[0], k[1]) - sent(before, k[0], k[1]);
+      byResult.append(byResult.isEmpty() ? "" : ", ").append(k[0]).append(' ').append(k[1]);
+      byResult.append(' ').append(String.format("%,.0f", d));
+    }
+    result.sending.otherResults = byResult.toString();
     result.sending.payouts = n;
     result.sending.inFlight = options.sendMaxInFlight();
     result.sending.packetAmount = options.sendPacketAmount();
@@ -132,6 +148,9 @@ final class SendingRun {
     result.figures.commits = Double.NaN;
     result.figures.commitSeconds = Double.NaN;
     result.figures.batchedPackets = Double.NaN;
+    result.halfFigures.commits = Double.NaN;
+    result.halfFigures.commitSeconds = Double.NaN;
+    result.halfFigures.batchedPackets = Double.NaN;
     List<Instant[]> windows = new ArrayList<>();
     windows.add(new Instant[] {from, Instant.now()});
     LoadBenchmark.log(
@@ -187,6 +206,18 @@ final class SendingRun {
           (System.nanoTime() - t) / 1e9);
       return amount;
     }
+  }
+
+  /** {@code inlet_packets_sent_total} of one result and class. */
+  private static double sent(Metrics m, String result, String kind) {
+    return m.samples().stream()
+        .filter(
+            x ->
+                x.name().equals("inlet_packets_sent_total")
+                    && x.labels().contains("result=\"" + result + "\"")
+                    && x.labels().contains("class=\"" + kind + "\""))
+        .mapToDouble(Metrics.Sample::value)
+        .sum();
   }
 
   /** Commits of the whole database so far ({@code pg_stat_database}). */
