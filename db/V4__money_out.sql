@@ -9,7 +9,7 @@ ALTER TABLE accounts ADD COLUMN reserved numeric(21, 0) NOT NULL DEFAULT 0 CHECK
 ALTER TABLE accounts ADD CONSTRAINT accounts_available CHECK (kind = 'connector' OR balance - reserved >= 0);
 
 ALTER TABLE transfers
-  ADD COLUMN kind       text NOT NULL DEFAULT 'credit' CHECK (kind IN ('credit', 'payout', 'refund')),
+  ADD COLUMN kind       text NOT NULL DEFAULT 'credit' CHECK (kind IN ('credit', 'payout', 'refund', 'voucher')),
   ADD COLUMN state      text NOT NULL DEFAULT 'posted' CHECK (state IN ('pending', 'posted', 'voided')),
   -- A reservation (a pending transfer, or one that ended): the account it reserves from, what it still holds
   -- (in flight or in doubt), what it posted and what it released. Null for postings and credits.
@@ -61,6 +61,8 @@ CREATE TABLE payouts (
   connection_id   bytea REFERENCES connections (id),  -- refunds: the connection that paid
   invoice_id      bigint REFERENCES invoices (id),    -- refunds of an invoice's payment
   destination     text,                          -- the receiver's ILP address, once known
+  shared_secret   bytea,                         -- payouts: the connection's shared secret, sealed (Sealer)
+  settle_attempts integer NOT NULL DEFAULT 0,    -- times in-doubt packets were asked about by STREAM totals
   amount          uint64 NOT NULL CHECK (amount > 0), -- source units: the account's
   sent            uint64 NOT NULL DEFAULT 0,     -- source units fulfilled
   delivered       uint64 NOT NULL DEFAULT 0,     -- what arrived, in the receiver's units
@@ -71,6 +73,7 @@ CREATE TABLE payouts (
   lease_until     timestamptz,                   -- renewed by the replica sending it; past it, it was abandoned
   stream_id       bigint,                        -- refunds: the stream Inlet opened on the payer's connection
   next_sequence   bigint,                        -- when it ended: the first STREAM sequence it did not use
+  receipt         bytea,                         -- the last STREAM receipt (RFC 0039) the receiver sent, if any
   created_at      timestamptz NOT NULL DEFAULT now(),
   ended_at        timestamptz,
   CHECK (sent <= amount),
@@ -110,6 +113,7 @@ CREATE FUNCTION inlet_payout_json(p payouts) RETURNS jsonb
       'payment', encode(p.connection_id, 'hex'), 'destination', p.destination,
       'amount', p.amount::text, 'sent', p.sent::text, 'delivered', p.delivered::text,
       'asset_code', a.asset_code, 'asset_scale', a.asset_scale, 'error', p.error,
+      'receipt', translate(encode(p.receipt, 'base64'), E'\n', ''),
       'created_at', inlet_time(p.created_at), 'ended_at', inlet_time(p.ended_at))
     FROM accounts a
     WHERE a.id = p.account_id);

@@ -239,6 +239,8 @@ public final class AdminHandler {
     m.put("asset_code", a.assetCode());
     m.put("asset_scale", a.assetScale());
     m.put("balance", Long.toUnsignedString(a.balance()));
+    m.put("reserved", Long.toUnsignedString(a.reserved()));
+    m.put("available", Long.toUnsignedString(a.balance() - a.reserved()));
     m.put("received", Long.toUnsignedString(a.received()));
     m.put(
         "receive_limit", a.receiveLimit() == null ? null : Long.toUnsignedString(a.receiveLimit()));

@@ -62,4 +62,21 @@ public final class Receipts {
     System.arraycopy(hmac, 0, receipt, signedBytes, hmac.length);
     return receipt;
   }
+
+  /**
+   * The total a receipt proves, when it is one made with this nonce and secret (RFC 0039): version
+   * 1, the nonce, the stream, and an HMAC that matches.
+   *
+   * @return the stream's total received (unsigned 64-bit); empty for anything else
+   */
+  public static java.util.OptionalLong verify(
+      byte[] receipt, byte[] nonce, byte[] secret, long streamId) {
+    if (receipt.length != lengthBytes) {
+      return java.util.OptionalLong.empty();
+    }
+    long total = ByteBuffer.wrap(receipt, 1 + nonceBytes + 1, Long.BYTES).getLong();
+    return java.security.MessageDigest.isEqual(receipt, receipt(nonce, secret, streamId, total))
+        ? java.util.OptionalLong.of(total)
+        : java.util.OptionalLong.empty();
+  }
 }

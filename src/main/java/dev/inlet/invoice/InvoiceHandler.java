@@ -3,6 +3,7 @@ package dev.inlet.invoice;
 import dev.inlet.merchant.Merchant;
 import dev.inlet.merchant.MerchantAuth;
 import dev.inlet.web.Idempotency;
+import dev.inlet.web.InvalidRequest;
 import dev.inlet.web.JsonBodies;
 import dev.inlet.web.Problems;
 import dev.inlet.web.PublicIds;
@@ -68,7 +69,7 @@ public final class InvoiceHandler {
     String key;
     try {
       key = InvoiceRequests.idempotencyKey(request.headers().header("Idempotency-Key"));
-    } catch (InvoiceRequests.InvalidRequest e) {
+    } catch (InvalidRequest e) {
       return problem(e);
     }
     return JsonBodies.read(request, json, InvoiceRequests.maxBodyBytes)
@@ -94,7 +95,7 @@ public final class InvoiceHandler {
               return problem(InvoiceRequests.unknownAccount());
             })
         .onErrorResume(JsonBodies.InvalidBody.class, e -> JsonBodies.problem(request, e))
-        .onErrorResume(InvoiceRequests.InvalidRequest.class, InvoiceHandler::problem);
+        .onErrorResume(InvalidRequest.class, InvoiceHandler::problem);
   }
 
   private Mono<ServerResponse> created(
@@ -140,7 +141,7 @@ public final class InvoiceHandler {
     InvoiceQuery query;
     try {
       query = query(request);
-    } catch (InvoiceRequests.InvalidRequest e) {
+    } catch (InvalidRequest e) {
       return problem(e);
     }
     return blocking(() -> invoices.list(merchant.id(), query))
@@ -270,8 +271,8 @@ public final class InvoiceHandler {
     return Problems.respond(HttpStatus.NOT_FOUND, "unknown-invoice", "You have no such invoice");
   }
 
-  private static Mono<ServerResponse> problem(InvoiceRequests.InvalidRequest e) {
-    return Problems.respond(e.status, e.slug, e.getMessage());
+  private static Mono<ServerResponse> problem(InvalidRequest e) {
+    return e.respond();
   }
 
   private static <T> Mono<T> blocking(Callable<T> call) {

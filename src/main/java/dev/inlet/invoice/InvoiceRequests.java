@@ -3,6 +3,7 @@ package dev.inlet.invoice;
 import dev.inlet.ledger.Account;
 import dev.inlet.web.Amounts;
 import dev.inlet.web.Idempotency;
+import dev.inlet.web.InvalidRequest;
 import dev.inlet.web.JsonBodies;
 import dev.inlet.web.PublicIds;
 import java.nio.charset.StandardCharsets;
@@ -42,18 +43,6 @@ final class InvoiceRequests {
   private static final Base64.Encoder cursorEncoder = Base64.getUrlEncoder().withoutPadding();
 
   private InvoiceRequests() {}
-
-  /** A request value that cannot be used: answered {@code status} problem {@code slug}. */
-  static final class InvalidRequest extends RuntimeException {
-    final HttpStatus status;
-    final String slug;
-
-    InvalidRequest(HttpStatus status, String slug, String detail) {
-      super(detail, null, false, false);
-      this.status = status;
-      this.slug = slug;
-    }
-  }
 
   /**
    * The create body checked against {@code settings} at {@code now}.
@@ -203,6 +192,6 @@ final class InvoiceRequests {
   }
 
   static InvalidRequest bad(String slug, String detail) {
-    return new InvalidRequest(HttpStatus.BAD_REQUEST, slug, detail);
+    return InvalidRequest.bad(slug, detail);
   }
 }

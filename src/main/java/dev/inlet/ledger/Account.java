@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * @param assetCode asset code
  * @param assetScale asset scale, 0..255
  * @param balance sum of the account's entries, unsigned 64-bit, smallest unit
+ * @param reserved what its payouts and refunds hold (pending transfers); {@code balance - reserved}
+ *     is what it has available, never negative
  * @param received total ever credited, unsigned 64-bit
  * @param receiveLimit the most the account will ever receive, unsigned 64-bit, or null for no limit
  * @param createdAt creation time
@@ -24,6 +26,7 @@ public record Account(
     String assetCode,
     int assetScale,
     long balance,
+    long reserved,
     long received,
     Long receiveLimit,
     Instant createdAt,

@@ -2,6 +2,7 @@ package dev.inlet.payout;
 
 import dev.inlet.config.Secrets;
 import dev.inlet.crypto.ConnectionTokens;
+import dev.inlet.crypto.Sealer;
 import dev.inlet.ledger.postgres.OutgoingLedger;
 import dev.inlet.ledger.postgres.PostgresAccounts;
 import dev.inlet.merchant.MerchantApi;
@@ -45,28 +46,41 @@ class PayoutConfig {
     return new Payouts(dataSource);
   }
 
+  @Bean
+  InDoubtPackets inDoubtPackets(DataSource dataSource, OutgoingLedger ledger, Payouts payouts) {
+    return new InDoubtPackets(dataSource, ledger, payouts);
+  }
+
   /** Stopped before the outgoing ledger (it depends on it), so every answer it had is recorded. */
   @Bean(destroyMethod = "close")
   PayoutService payoutService(
+      DataSource dataSource,
       Payouts payouts,
       OutgoingLedger ledger,
+      InDoubtPackets inDoubt,
       SpspClient spsp,
       Uplink uplink,
       IlpIdentity identity,
       ConnectionTokens tokens,
+      Secrets secrets,
       PayoutSettings settings) {
-    return new PayoutService(payouts, ledger, spsp, uplink, identity.address(), tokens, settings);
+    return new PayoutService(
+        dataSource,
+        payouts,
+        ledger,
+        inDoubt,
+        spsp,
+        uplink,
+        identity.address(),
+        tokens,
+        new Sealer(secrets.serverSecret(), "inlet payout shared secret v1"),
+        settings);
   }
 
   @Bean
   PayoutHandler payoutHandler(
-      DataSource dataSource,
-      Payouts payouts,
-      PayoutService service,
-      OutgoingLedger ledger,
-      JsonMapper json) {
-    return new PayoutHandler(
-        payouts, service, new InDoubtPackets(dataSource, ledger, payouts), json);
+      Payouts payouts, PayoutService service, InDoubtPackets inDoubt, JsonMapper json) {
+    return new PayoutHandler(payouts, service, inDoubt, json);
   }
 
   @Bean

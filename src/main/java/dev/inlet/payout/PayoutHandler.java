@@ -4,6 +4,7 @@ import dev.inlet.merchant.MerchantAuth;
 import dev.inlet.payout.Payouts.Creation;
 import dev.inlet.payout.Payouts.StoredPayout;
 import dev.inlet.web.Idempotency;
+import dev.inlet.web.InvalidRequest;
 import dev.inlet.web.JsonBodies;
 import dev.inlet.web.Problems;
 import dev.inlet.web.PublicIds;
@@ -236,9 +237,7 @@ public final class PayoutHandler {
     return JsonBodies.read(request, json, PayoutRequests.maxBodyBytes)
         .flatMap(body -> handler.handle(body, key))
         .onErrorResume(JsonBodies.InvalidBody.class, e -> JsonBodies.problem(request, e))
-        .onErrorResume(
-            PayoutRequests.InvalidRequest.class,
-            e -> Problems.respond(e.status, e.slug, e.getMessage()));
+        .onErrorResume(InvalidRequest.class, InvalidRequest::respond);
   }
 
   @FunctionalInterface

@@ -2,6 +2,7 @@ package dev.inlet.payout;
 
 import dev.inlet.ledger.Account;
 import dev.inlet.web.Amounts;
+import dev.inlet.web.InvalidRequest;
 import dev.inlet.web.JsonBodies;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -26,18 +27,6 @@ final class PayoutRequests {
   private static final Pattern hexPayment = Pattern.compile("[0-9a-f]{24}");
 
   private PayoutRequests() {}
-
-  /** A request value that cannot be used: answered {@code status} problem {@code slug}. */
-  static final class InvalidRequest extends RuntimeException {
-    final HttpStatus status;
-    final String slug;
-
-    InvalidRequest(HttpStatus status, String slug, String detail) {
-      super(detail, null, false, false);
-      this.status = status;
-      this.slug = slug;
-    }
-  }
 
   /** A payout's body: {@code account}, {@code receiver}, {@code amount}. */
   record PayoutBody(String account, String receiver, long amount) {}
@@ -136,6 +125,6 @@ final class PayoutRequests {
   }
 
   static InvalidRequest bad(String slug, String detail) {
-    return new InvalidRequest(HttpStatus.BAD_REQUEST, slug, detail);
+    return InvalidRequest.bad(slug, detail);
   }
 }

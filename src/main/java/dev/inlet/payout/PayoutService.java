@@ -1,7 +1,11 @@
 package dev.inlet.payout;
 
 import dev.inlet.codec.ilp.IlpAddress;
+import dev.inlet.codec.stream.StreamReceipt;
 import dev.inlet.crypto.ConnectionTokens;
+import dev.inlet.crypto.ReceiptCredentials;
+import dev.inlet.crypto.Receipts;
+import dev.inlet.crypto.Sealer;
 import dev.inlet.ledger.postgres.OutgoingLedger;
 import dev.inlet.payout.Payouts.RefundTarget;
 import dev.inlet.payout.Payouts.StoredPayout;
@@ -13,9 +17,11 @@ import dev.inlet.stream.sender.PacketLink;
 import dev.inlet.stream.sender.SendRequest;
 import dev.inlet.stream.sender.SendResult;
 import dev.inlet.stream.sender.StreamSender;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +39,12 @@ import org.slf4j.LoggerFactory;
  * uplink, every Prepare recorded in the outgoing ledger before it leaves; then ends the payout —
  * its unspent reservation released, its event written. While it sends, this replica renews the
  * payout's lease; any replica ends payouts whose lease ran out (their sender died), keeping what
- * may have left reserved and in doubt.
+ * may have left reserved and in doubt, and then asks those payouts' receivers what arrived ({@link
+ * Settlement}).
  */
 public final class PayoutService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PayoutService.class);
+  private static final SecureRandom random = new SecureRandom();
 
   private final Payouts payouts;
   private final OutgoingLedger ledger;
@@ -47,19 +56,25 @@ public final class PayoutService implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ScheduledExecutorService database;
   private final StreamSender sender;
+  private final Sealer secrets;
+  private final Settlement settlement;
   private final Set<Long> sending = ConcurrentHashMap.newKeySet();
 
   /**
    * @param link where Prepares go (the uplink)
    * @param ownAddress Inlet's ILP address, told to receivers in {@code ConnectionNewAddress}
+   * @param secrets seals each payout's shared secret for a later settlement
    */
   public PayoutService(
+      DataSource dataSource,
       Payouts payouts,
       OutgoingLedger ledger,
+      InDoubtPackets inDoubt,
       SpspClient spsp,
       PacketLink link,
       IlpAddress ownAddress,
       ConnectionTokens tokens,
+      Sealer secrets,
       PayoutSettings settings) {
     this.payouts = payouts;
     this.ledger = ledger;
@@ -68,6 +83,8 @@ public final class PayoutService implements AutoCloseable {
     this.ownAddress = ownAddress;
     this.tokens = tokens;
     this.settings = settings;
+    this.secrets = secrets;
+    this.settlement = new Settlement(dataSource, inDoubt, link, secrets, tokens);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -99,17 +116,24 @@ public final class PayoutService implements AutoCloseable {
     AssetDetails asset = payout.asset();
     sending.add(payout.id());
     payouts.renewLeases(List.of(payout.id()), settings.lease());
-    return request(payout, asset)
+    // Receipts (RFC 0039) under a secret of ours: the receiver's signed word for what arrived.
+    ReceiptCredentials receipts =
+        payout.kind().equals("refund")
+            ? null
+            : new ReceiptCredentials(
+                randomBytes(Receipts.nonceBytes), randomBytes(Receipts.secretBytes));
+    return request(payout, asset, receipts)
         .thenCompose(
             request ->
                 sender.send(
                     request.withLimits(settings.limits()),
                     link,
                     new ReservationLog(ledger, payout.reservation())))
-        .handleAsync((result, failure) -> end(payout, result, failure), database);
+        .handleAsync((result, failure) -> end(payout, result, failure, receipts), database);
   }
 
-  private CompletableFuture<SendRequest> request(StoredPayout payout, AssetDetails asset) {
+  private CompletableFuture<SendRequest> request(
+      StoredPayout payout, AssetDetails asset, ReceiptCredentials receipts) {
     if (payout.kind().equals("refund")) {
       RefundTarget target = payouts.refundTarget(payout.id());
       return CompletableFuture.completedFuture(
@@ -126,10 +150,11 @@ public final class PayoutService implements AutoCloseable {
               false,
               settings.limits()));
     }
-    return spsp.resolve(payout.receiver())
+    return spsp.resolve(payout.receiver(), receipts)
         .thenApplyAsync(
             (SpspAnswer answer) -> {
-              payouts.destination(payout.id(), answer.destination().value());
+              payouts.destination(
+                  payout.id(), answer.destination().value(), secrets.seal(answer.sharedSecret()));
               return SendRequest.newConnection(
                   answer.destination(),
                   answer.sharedSecret(),
@@ -141,10 +166,12 @@ public final class PayoutService implements AutoCloseable {
             database);
   }
 
-  private StoredPayout end(StoredPayout payout, SendResult result, Throwable failure) {
+  private StoredPayout end(
+      StoredPayout payout, SendResult result, Throwable failure, ReceiptCredentials receipts) {
     try {
       String error;
       long nextSequence = 0;
+      byte[] receipt = null;
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
         error =
@@ -157,8 +184,9 @@ public final class PayoutService implements AutoCloseable {
       } else {
         error = result.status() == SendResult.Status.COMPLETED ? null : result.error().orElse("");
         nextSequence = result.nextSequence();
+        receipt = verifiedReceipt(result, receipts);
       }
-      return payouts.end(payout.id(), error, nextSequence);
+      return payouts.end(payout.id(), error, nextSequence, receipt);
     } catch (RuntimeException e) {
       // The lease runs out and another pass ends it; nothing is released twice.
       log.error("Payout {} could not be ended; it will be when its lease runs out", payout.id(), e);
@@ -168,6 +196,30 @@ public final class PayoutService implements AutoCloseable {
     }
   }
 
+  /** The receipt proving the most, among those that verify under our secret; null when none. */
+  private static byte[] verifiedReceipt(SendResult result, ReceiptCredentials receipts) {
+    byte[] best = null;
+    long bestTotal = 0;
+    for (StreamReceipt r : result.receipts()) {
+      OptionalLong total =
+          receipts == null
+              ? OptionalLong.empty()
+              : Receipts.verify(r.receipt(), receipts.nonce(), receipts.secret(), r.streamId());
+      if (total.isPresent()
+          && (best == null || Long.compareUnsigned(total.getAsLong(), bestTotal) > 0)) {
+        best = r.receipt();
+        bestTotal = total.getAsLong();
+      }
+    }
+    return best;
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
   private void maintain() {
     try {
       payouts.renewLeases(List.copyOf(sending), settings.lease());
@@ -175,8 +227,9 @@ public final class PayoutService implements AutoCloseable {
       if (recovered > 0) {
         log.warn("Ended {} payouts whose replica stopped sending them", recovered);
       }
+      settlement.settle();
     } catch (RuntimeException e) {
-      log.warn("Payout leases could not be renewed or checked", e);
+      log.warn("Payout leases, abandoned payouts or in-doubt packets could not be handled", e);
     }
   }
 

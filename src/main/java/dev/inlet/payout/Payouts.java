@@ -233,9 +233,14 @@ public final class Payouts {
         .optional();
   }
 
-  /** Records the receiver's ILP address once SPSP gave it. */
-  public void destination(long id, String address) {
-    jdbc.sql("UPDATE payouts SET destination = ? WHERE id = ?").params(address, id).update();
+  /**
+   * Records the receiver's ILP address and the connection's shared secret (sealed) once SPSP gave
+   * them: what a later settlement of in-doubt packets asks the receiver with.
+   */
+  public void destination(long id, String address, byte[] sealedSecret) {
+    jdbc.sql("UPDATE payouts SET destination = ?, shared_secret = ? WHERE id = ?")
+        .params(address, sealedSecret, id)
+        .update();
   }
 
   /** Keeps the payouts this replica is sending from looking abandoned. */
@@ -255,9 +260,11 @@ public final class Payouts {
    * in one transaction. {@code completed} only when all of it was sent and nothing is in doubt.
    *
    * @param error null when the sender completed; else a stable slug, ': ' and a detail
+   * @param nextSequence the first STREAM sequence the sender did not use, 0 when unknown
+   * @param receipt the last STREAM receipt the receiver sent (RFC 0039), or null
    * @return the payout after the end
    */
-  public StoredPayout end(long id, String error, long nextSequence) {
+  public StoredPayout end(long id, String error, long nextSequence, byte[] receipt) {
     return transaction.execute(
         status -> {
           StoredPayout p =
@@ -274,8 +281,8 @@ public final class Payouts {
           String why = completed ? null : error != null ? error : shortfall;
           jdbc.sql(
                   "UPDATE payouts SET state = ?, error = ?, ended_at = now(), lease_until = NULL,"
-                      + " next_sequence = nullif(?, 0) WHERE id = ?")
-              .params(completed ? "completed" : "failed", why, nextSequence, id)
+                      + " next_sequence = nullif(?, 0), receipt = ? WHERE id = ?")
+              .params(completed ? "completed" : "failed", why, nextSequence, receipt, id)
               .update();
           jdbc.sql(
                   "INSERT INTO events (merchant_id, type, data)"
@@ -315,7 +322,7 @@ public final class Payouts {
                     .optional();
             reservation.ifPresent(reservations::abandon);
           });
-      end(id, "interrupted: Inlet stopped while sending this payout", 0);
+      end(id, "interrupted: Inlet stopped while sending this payout", 0, null);
     }
     return ids.size();
   }

@@ -1,5 +1,6 @@
 package dev.inlet.spsp;
 
+import dev.inlet.crypto.ReceiptCredentials;
 import dev.inlet.webhook.WebhookUrls;
 import java.net.ConnectException;
 import java.net.URI;
@@ -9,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -63,8 +65,18 @@ public final class SpspClient {
    * @return the answer; completes exceptionally with {@link SpspException} only, never throws
    */
   public CompletableFuture<SpspAnswer> resolve(String pointerOrUrl) {
+    return resolve(pointerOrUrl, null);
+  }
+
+  /**
+   * Queries the receiver, asking it for STREAM receipts (RFC 0039 {@code Receipt-Nonce} and {@code
+   * Receipt-Secret}) when {@code receipts} is not null.
+   *
+   * @return the answer; completes exceptionally with {@link SpspException} only, never throws
+   */
+  public CompletableFuture<SpspAnswer> resolve(String pointerOrUrl, ReceiptCredentials receipts) {
     try {
-      return query(url(pointerOrUrl, settings.allowHttp()), 0);
+      return query(url(pointerOrUrl, settings.allowHttp()), 0, receipts);
     } catch (SpspException e) {
       return CompletableFuture.failedFuture(e);
     } catch (RuntimeException e) {
@@ -73,13 +85,15 @@ public final class SpspClient {
     }
   }
 
-  private CompletableFuture<SpspAnswer> query(URI uri, int redirects) {
-    HttpRequest request =
-        HttpRequest.newBuilder(uri)
-            .timeout(settings.timeout())
-            .header("Accept", accept)
-            .GET()
-            .build();
+  private CompletableFuture<SpspAnswer> query(URI uri, int redirects, ReceiptCredentials receipts) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(uri).timeout(settings.timeout()).header("Accept", accept).GET();
+    if (receipts != null) {
+      builder
+          .header("Receipt-Nonce", Base64.getEncoder().encodeToString(receipts.nonce()))
+          .header("Receipt-Secret", Base64.getEncoder().encodeToString(receipts.secret()));
+    }
+    HttpRequest request = builder.build();
     CompletableFuture<Void> checked =
         settings.allowPrivate()
             ? CompletableFuture.completedFuture(null)
@@ -87,7 +101,7 @@ public final class SpspClient {
     return checked
         .thenCompose(ok -> http.sendAsync(request, this::body))
         .orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-        .handle((response, error) -> answer(uri, redirects, response, error))
+        .handle((response, error) -> answer(uri, redirects, response, error, receipts))
         .thenCompose(next -> next);
   }
 
@@ -102,7 +116,11 @@ public final class SpspClient {
   }
 
   private CompletableFuture<SpspAnswer> answer(
-      URI uri, int redirects, HttpResponse<Optional<byte[]>> response, Throwable error) {
+      URI uri,
+      int redirects,
+      HttpResponse<Optional<byte[]>> response,
+      Throwable error,
+      ReceiptCredentials receipts) {
     try {
       if (error != null) {
         throw failure(uri, error);
@@ -115,7 +133,7 @@ public final class SpspClient {
         throw new SpspException(SpspException.receiverUnreachable, uri + " answered " + status);
       }
       if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
-        return query(redirect(uri, response, redirects), redirects + 1);
+        return query(redirect(uri, response, redirects), redirects + 1, receipts);
       }
       if (status != 200) {
         throw new SpspException(SpspException.receiverInvalid, uri + " answered " + status);

@@ -60,6 +60,12 @@ class InletToInletPayoutTest {
     assertThat(done.get("sent").asString()).isEqualTo("2500");
     assertThat(done.get("delivered").asString()).isEqualTo("2500");
     assertThat(done.get("error").isNull()).isTrue();
+    // The receiver's receipt (RFC 0039), asked for with a secret of the payer's and checked by it:
+    // version 1, nonce, stream 1, and the stream's total, 2500.
+    byte[] receipt = java.util.Base64.getDecoder().decode(done.get("receipt").asString());
+    assertThat(receipt).hasSize(58);
+    assertThat(receipt[17]).isEqualTo((byte) 1);
+    assertThat(java.nio.ByteBuffer.wrap(receipt, 18, 8).getLong()).isEqualTo(2500);
     assertThat(payee.balance("supplier")).isEqualTo(2500);
     assertThat(payer.balance("shop")).isEqualTo(before - 2500);
     assertChecksPass();
@@ -78,6 +84,7 @@ class InletToInletPayoutTest {
     assertThat(done.get("sent").asString()).isEqualTo("700");
     assertThat(payee.balance("capped")).isEqualTo(700);
     assertThat(payer.balance("shop")).isEqualTo(before - 700);
+    assertThat(reserved()).as("the 300 not sent is released").isZero();
     assertChecksPass();
   }
 
@@ -106,7 +113,87 @@ class InletToInletPayoutTest {
     assertThat(done.get("error").asString()).startsWith("receiver-unknown");
     assertThat(done.get("sent").asString()).isEqualTo("0");
     assertThat(payer.balance("shop")).isEqualTo(before);
+    assertThat(reserved()).isZero();
     assertChecksPass();
+  }
+
+  @Test
+  void aMerchantPaysOutOverItsApiAndLearnsOfItByAnEvent() throws Exception {
+    MerchantClient acme = MerchantClient.create(payer, "acme", "acme-till");
+    MerchantClient other = MerchantClient.create(payer, "other");
+    QuiltSender.pay(
+        payer, "$localhost:" + payer.port + "/acme-till", 3_000, 1_000, Duration.ofSeconds(30));
+    String body =
+        "{\"account\":\"acme-till\",\"receiver\":\"http://localhost:"
+            + payee.port
+            + "/supplier\",\"amount\":\"1200\"}";
+    HttpResponse<String> created = acme.post("/v1/payouts", body, Map.of("Idempotency-Key", "k1"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+    String id = TestInlet.json.readTree(created.body()).get("id").asString();
+    // The same key and body: the same payout, not a second one.
+    HttpResponse<String> again = acme.post("/v1/payouts", body, Map.of("Idempotency-Key", "k1"));
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(TestInlet.json.readTree(again.body()).get("id").asString()).isEqualTo(id);
+    MerchantClient.assertProblem(
+        acme.post("/v1/payouts", body.replace("1200", "1300"), Map.of("Idempotency-Key", "k1")),
+        422,
+        "idempotency-key-reused");
+    // Another merchant's account and payout do not exist for it.
+    MerchantClient.assertProblem(other.post("/v1/payouts", body), 422, "unknown-account");
+    MerchantClient.assertProblem(other.get("/v1/payouts/" + id), 404, "unknown-payout");
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode payout;
+    do {
+      Thread.sleep(50);
+      payout = MerchantClient.ok(acme.get("/v1/payouts/" + id));
+    } while (payout.get("state").asString().equals("sending") && System.nanoTime() < deadline);
+    assertThat(payout.get("state").asString()).isEqualTo("completed");
+    JsonNode events = MerchantClient.ok(acme.get("/v1/events"));
+    JsonNode last = events.get("items").get(events.get("items").size() - 1);
+    assertThat(last.get("type").asString()).isEqualTo("payout.completed");
+    assertThat(last.get("data").get("id").asString()).isEqualTo(id);
+    assertThat(last.get("data").get("sent").asString()).isEqualTo("1200");
+    assertChecksPass();
+  }
+
+  @Test
+  void badPayoutRequestsAreRefusedWithNothingReserved() {
+    long reservedBefore = reserved();
+    String receiver = "http://localhost:" + payee.port + "/supplier";
+    for (String body :
+        new String[] {
+          "{\"account\":\"shop\",\"receiver\":\"" + receiver + "\",\"amount\":\"0\"}",
+          "{\"account\":\"shop\",\"receiver\":\"" + receiver + "\",\"amount\":\"-1\"}",
+          "{\"account\":\"shop\",\"receiver\":\"" + receiver + "\",\"amount\":\"1.5\"}",
+          "{\"account\":\"shop\",\"receiver\":\""
+              + receiver
+              + "\",\"amount\":\"18446744073709551616\"}",
+          "{\"account\":\"shop\",\"receiver\":\"ftp://x\",\"amount\":\"1\"}",
+          "{\"account\":\"shop\",\"receiver\":\"" + receiver + "\",\"amount\":\"1\",\"x\":1}",
+          "{\"account\":\"shop\"",
+        }) {
+      HttpResponse<String> r = payer.adminPost("/admin/payouts", body);
+      assertThat(r.statusCode()).as(body + " → " + r.body()).isEqualTo(400);
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+    assertThat(
+            payer
+                .adminPost(
+                    "/admin/payouts",
+                    "{\"account\":\"nobody\",\"receiver\":\"$x.example\",\"amount\":\"1\"}")
+                .statusCode())
+        .isEqualTo(422);
+    assertThat(reserved()).isEqualTo(reservedBefore);
+  }
+
+  private static long reserved() {
+    return Long.parseLong(
+        TestInlet.json
+            .readTree(payer.adminGet("/admin/accounts/shop").body())
+            .get("reserved")
+            .asString());
   }
 
   private static JsonNode payout(String account, String receiver, String amount) {

@@ -41,7 +41,7 @@ public final class PostgresAccounts implements Accounts {
   public static final String connectorOutAccountName = "@connector-out";
 
   private static final String accountColumns =
-      "id, name, asset_code, asset_scale, balance, received, receive_limit, created_at, merchant_id";
+      "id, name, asset_code, asset_scale, balance, reserved, received, receive_limit, created_at, merchant_id";
 
   private final JdbcClient jdbc;
   private final TransactionTemplate snapshot;
@@ -282,6 +282,7 @@ public final class PostgresAccounts implements Accounts {
         rs.getString("asset_code"),
         rs.getInt("asset_scale"),
         uint64(rs, "balance"),
+        uint64(rs, "reserved"),
         uint64(rs, "received"),
         limit == null ? null : Uint64.fromNumeric(limit),
         instant(rs, "created_at"),

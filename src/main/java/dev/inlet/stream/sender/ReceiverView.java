@@ -17,7 +17,7 @@ import java.util.Optional;
 final class ReceiverView {
   private final long streamId;
   private final Optional<AssetDetails> expected;
-  private final List<StreamReceiptBytes> receipts = new ArrayList<>();
+  private final List<StreamReceipt> receipts = new ArrayList<>();
   private boolean heard;
   private AssetDetails asset;
   private String assetMismatch;
@@ -43,7 +43,7 @@ final class ReceiverView {
         limitKnown = true;
         totalReceived = Unsigned.max(totalReceived, m.totalReceived());
       } else if (frame instanceof StreamReceipt r && r.streamId() == streamId) {
-        receipts.add(new StreamReceiptBytes(r.streamId(), r.receipt()));
+        receipts.add(r);
       } else if (frame instanceof ConnectionClose c && closed == null) {
         closed = "ConnectionClose " + c.errorCode() + " " + c.message();
       } else if (frame instanceof StreamClose c && c.streamId() == streamId && closed == null) {
@@ -102,7 +102,7 @@ final class ReceiverView {
     return asset != null ? Optional.of(asset) : expected;
   }
 
-  List<StreamReceiptBytes> receipts() {
+  List<StreamReceipt> receipts() {
     return List.copyOf(receipts);
   }
 }

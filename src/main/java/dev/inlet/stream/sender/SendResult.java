@@ -1,5 +1,6 @@
 package dev.inlet.stream.sender;
 
+import dev.inlet.codec.stream.StreamReceipt;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,7 +30,7 @@ public record SendResult(
     long nextSequence,
     Optional<String> error,
     Optional<AssetDetails> receiverAsset,
-    List<StreamReceiptBytes> receipts) {
+    List<StreamReceipt> receipts) {
 
   /** How a send ended. */
   public enum Status {

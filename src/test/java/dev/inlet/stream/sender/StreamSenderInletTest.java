@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.codec.ilp.IlpErrorCode;
+import dev.inlet.codec.stream.StreamReceipt;
 import dev.inlet.crypto.Receipts;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +63,7 @@ class StreamSenderInletTest {
     assertEquals(10_000, receiver.ledger.total);
     assertTrue(receiver.ledger.connectionClosed, "ConnectionClose in the last packet");
     assertTrue(receiver.ledger.streamClosed, "StreamClose in the last packet");
-    List<StreamReceiptBytes> receipts = result.receipts();
+    List<StreamReceipt> receipts = result.receipts();
     assertFalse(receipts.isEmpty());
     assertArrayEquals(
         Receipts.receipt(receiver.receiptNonce, receiver.receiptSecret, 1, 10_000),
