@@ -582,7 +582,7 @@ final class Report {
           ratio >= 0.8 ? "met" : "NOT met", ratio);
     }
     for (Result r : results) {
-      if (r.sending != null) {
+      if (r.label.equals(SendingRun.label)) {
         double tput = r.measured.fulfilledPerSecond();
         System.out.printf(
             "target >= 5,000 outgoing fulfilled packets/s: %s (%,.0f/s)%n",
