@@ -115,7 +115,7 @@ public final class LoadBenchmark {
       AbReport.print(results, options);
       return results.stream().allMatch(Result::passed);
     }
-    for (boolean nonDurable : options.nonDurableRuns()) {
+    for (boolean nonDurable : options.receives() ? options.nonDurableRuns() : List.<Boolean>of()) {
       if (nonDurable || options.paysAccount()) {
         Cpu.awaitQuiet(null, options.waitForQuietSeconds());
         results.add(
@@ -126,8 +126,67 @@ public final class LoadBenchmark {
         results.add(runMode(false, options.inletJar(), invoicesLabel, true));
       }
     }
+    if (options.sends()) {
+      Cpu.awaitQuiet(null, options.waitForQuietSeconds());
+      results.add(runSending(options.inletJar()));
+    }
     Report.print(results, options);
     return results.stream().allMatch(Result::passed);
+  }
+
+  /** The sending run ({@link SendingRun}) on a fresh durable Inlet from {@code jar}. */
+  private Result runSending(Path jar) throws Exception {
+    String label = SendingRun.label;
+    Result result = new Result(label);
+    Path data = Files.createTempDirectory("inlet-load-" + label + "-");
+    long t0 = System.nanoTime();
+    try (SendReceiver receiver = SendingRun.receiver(options)) {
+      log(
+          label,
+          "starting Inlet %s (durable) with data in %s, its uplink the connector and STREAM "
+              + "receiver on port %d",
+          jar,
+          data,
+          receiver.port());
+      InletProcess inlet =
+          InletProcess.start(
+              jar,
+              options.inletJvmArgs(),
+              data,
+              false,
+              options.jfrOn() ? options.jfr() : null,
+              SendingRun.inletSettings(receiver, options));
+      Thread stopOnExit = new Thread(inlet::close, "stop-inlet");
+      Runtime.getRuntime().addShutdownHook(stopOnExit);
+      try {
+        inlet.awaitReady(Duration.ofSeconds(180));
+        log(
+            label,
+            "Inlet ready in %.1f s (pid %d, port %d)",
+            (System.nanoTime() - t0) / 1e9,
+            inlet.pid(),
+            inlet.port());
+        int walSegments = inlet.reserveWal(walReserveSegments);
+        log(
+            label,
+            "WAL: %d segments of 16 MiB reserved (%d in pg_wal)",
+            walReserveSegments,
+            walSegments);
+        SendingRun.load(inlet, receiver, result, data, options);
+      } catch (Exception e) {
+        result.failures.add("run failed: " + e);
+        System.err.println("[" + label + "] " + e + "\nInlet log tail:\n" + inlet.logTail());
+      } finally {
+        inlet.close();
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        if (!options.keepData()) {
+          deleteTree(data);
+        } else {
+          log(label, "data kept in %s", data);
+        }
+      }
+    }
+    return result;
   }
 
   /**

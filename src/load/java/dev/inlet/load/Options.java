@@ -34,12 +34,18 @@ record Options(
     int abRounds,
     String pay,
     String webhookEvents,
-    boolean eventStream) {
+    boolean eventStream,
+    String send,
+    int sendPayouts,
+    int sendMaxInFlight,
+    long sendPacketAmount,
+    int sendWarmupSeconds,
+    int sendUplinkMaxInFlight) {
 
   static final String usage =
       """
-      Inlet load benchmark: starts Inlet (durable paying the account, durable paying invoices, then non-durable),
-      loads it over ILP-over-HTTP, checks the ledger.
+      Inlet load benchmark: starts Inlet (durable paying the account, durable paying invoices, then non-durable,
+      then durable paying out), loads it over ILP-over-HTTP, checks the ledger.
         --clients=512              concurrent requests in flight (one keep-alive HTTP connection each): enough
                                    for group commit to fill batches, as a connector's many senders do
         --connections=64           STREAM connections opened through SPSP and used round-robin
@@ -63,6 +69,16 @@ record Options(
                                    takes every event, as a merchant's dashboard would; off: webhook only
         --webhook-events=invoice   the invoice run's webhook subscription: invoice (invoice.* types: what a merchant
                                    acts on) | all (payment.received too: one per connection per ledger batch)
+        --send=on                  after the receiving runs, a sending run on a fresh durable Inlet: it pays out
+                                   through its ILP-over-HTTP uplink to a parent connector and STREAM receiver
+                                   in this process (on | off | only: the sending run alone)
+        --send-payouts=64          payouts sent at once (POST /admin/payouts), each to its own SPSP receiver
+        --send-max-in-flight=10    inlet.payout.max-in-flight: each payout's Prepares awaiting an answer
+        --send-packet-amount=10    the connector's maximum packet amount (F08 above it): each payout's packets
+        --send-warmup-seconds=30   unmeasured sending before the measured phase (--duration-seconds long)
+        --send-uplink-max-in-flight=0
+                                   inlet.uplink.max-in-flight; 0: twice the payouts' windows (Inlet's default,
+                                   256, refuses sends beyond it unsent)
         --churn-connections=0      also open N more connections via SPSP and pay and close each (ConnectionClose)
                                    during the measured phase
         --http-client=raw          client posting the Prepares: raw (the generator's own HTTP/1.1 client on plain
@@ -128,7 +144,13 @@ record Options(
             integer(take(values, "ab-rounds", "2")),
             take(values, "pay", "both"),
             take(values, "webhook-events", "invoice"),
-            !take(values, "event-stream", "on").equals("off"));
+            !take(values, "event-stream", "on").equals("off"),
+            take(values, "send", "on"),
+            integer(take(values, "send-payouts", "64")),
+            integer(take(values, "send-max-in-flight", "10")),
+            Long.parseLong(take(values, "send-packet-amount", "10").replace("_", "")),
+            integer(take(values, "send-warmup-seconds", "30")),
+            integer(take(values, "send-uplink-max-in-flight", "0")));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet() + "\n" + usage);
     }
@@ -137,6 +159,16 @@ record Options(
     }
     if (!List.of("both", "account", "invoices").contains(o.pay)) {
       throw new IllegalArgumentException("--pay is both, account or invoices");
+    }
+    if (!List.of("on", "off", "only").contains(o.send)) {
+      throw new IllegalArgumentException("--send is on, off or only");
+    }
+    if (o.sendPayouts < 1
+        || o.sendMaxInFlight < 1
+        || o.sendPacketAmount < 1
+        || o.sendWarmupSeconds < 0
+        || o.sendUplinkMaxInFlight < 0) {
+      throw new IllegalArgumentException("a --send-* option is out of range\n" + usage);
     }
     if (!List.of("invoice", "all").contains(o.webhookEvents)) {
       throw new IllegalArgumentException("--webhook-events is invoice or all");
@@ -197,6 +229,18 @@ record Options(
   boolean paysInvoices() {
     return !pay.equals("account");
   }
+
+  /** Whether the receiving runs are made, and whether the sending run is. */
+  boolean receives() {
+    return !send.equals("only");
+  }
+
+  boolean sends() {
+    return !send.equals("off");
+  }
+
+  /** The sending run's target, outgoing fulfilled packets/s. */
+  static final double sendTargetPerSecond = 5_000;
 
   boolean jfrOn() {
     return !jfr.equals("off");

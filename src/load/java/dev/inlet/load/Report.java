@@ -75,7 +75,7 @@ final class Report {
         results,
         ratio,
         "over 20 ms: share; seconds > 1 %; worst",
-        r -> r.measured.slowSeconds());
+        r -> r.sending != null ? "-" : r.measured.slowSeconds());
     phase(rows, results, ratio, r -> r.figures, r -> r.measured);
     text(
         rows,
@@ -83,8 +83,11 @@ final class Report {
         ratio,
         "heap after GC start/mid/end",
         r ->
-            String.format(
-                "%.1f / %.1f / %.1f MB", r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6));
+            r.sending != null
+                ? "-"
+                : String.format(
+                    "%.1f / %.1f / %.1f MB",
+                    r.heapStart / 1e6, r.heapMiddle / 1e6, r.heapEnd / 1e6));
 
     if (results.stream().anyMatch(r -> r.half != null)) {
       section(
@@ -95,13 +98,19 @@ final class Report {
                   : "the 20,000/s target, or of the fulfilled packets/s above if lower)"),
           results.size(),
           ratio);
-      num(rows, results, ratio, "offered packets/s", r -> r.halfRate, "%,.0f");
+      num(
+          rows,
+          results,
+          ratio,
+          "offered packets/s",
+          r -> r.half == null ? Double.NaN : r.halfRate,
+          "%,.0f");
       num(
           rows,
           results,
           ratio,
           "fulfilled packets/s",
-          r -> r.half == null ? 0 : r.half.fulfilledPerSecond(),
+          r -> r.half == null ? Double.NaN : r.half.fulfilledPerSecond(),
           "%,.0f");
       text(
           rows,
@@ -121,8 +130,16 @@ final class Report {
     if (results.stream().anyMatch(r -> !r.events.isEmpty() || r.invoice != null)) {
       events(rows, results, ratio);
     }
+    if (results.stream().anyMatch(r -> r.sending != null)) {
+      sending(rows, results, ratio);
+    }
     section(rows, "money", results.size(), ratio);
-    text(rows, results, ratio, "fulfilled amount (all phases)", r -> r.expectedCredit.toString());
+    text(
+        rows,
+        results,
+        ratio,
+        "fulfilled amount (all phases; sending: funded + sent)",
+        r -> r.expectedCredit.toString());
     text(rows, results, ratio, "ledger credited", r -> r.ledgerCredited.toString());
     if (results.stream().anyMatch(r -> r.invoice != null)) {
       text(
@@ -147,6 +164,86 @@ final class Report {
     System.out.println(results.stream().allMatch(Result::passed) ? "PASS" : "FAIL");
   }
 
+  /**
+   * The sending run: its payouts, Inlet's own count of what it sent, the database's commits, how
+   * long a Prepare took from being built to reaching the receiver, and how the payouts ended.
+   */
+  private static void sending(List<String[]> rows, List<Result> results, List<int[]> ratio) {
+    section(
+        rows,
+        "sending (measured phase; fulfilled packets/s above: counted at the receiver)",
+        results.size(),
+        ratio);
+    Function<Result, Result.SendingFigures> f = r -> r.sending;
+    text(
+        rows,
+        results,
+        ratio,
+        "payouts x in flight each; connector max packet",
+        r ->
+            f.apply(r) == null
+                ? "-"
+                : String.format(
+                    "%d x %d; %,d",
+                    f.apply(r).payouts, f.apply(r).inFlight, f.apply(r).packetAmount));
+    num(
+        rows,
+        results,
+        ratio,
+        "inlet_packets_sent_total fulfilled/s",
+        r ->
+            f.apply(r) == null
+                ? Double.NaN
+                : f.apply(r).sentFulfilled / Math.max(1e-9, r.measured.seconds()),
+        "%,.0f");
+    text(
+        rows,
+        results,
+        ratio,
+        "inlet_packets_sent_total, other results",
+        r -> f.apply(r) == null ? "-" : f.apply(r).otherResults);
+    num(
+        rows,
+        results,
+        ratio,
+        "PostgreSQL commits/s (pg_stat_database)",
+        r ->
+            f.apply(r) == null
+                ? Double.NaN
+                : f.apply(r).databaseCommits / Math.max(1e-9, r.measured.seconds()),
+        "%,.0f");
+    num(
+        rows,
+        results,
+        ratio,
+        "outgoing packets per commit (mean)",
+        r ->
+            f.apply(r) == null
+                ? Double.NaN
+                // Each packet is recorded twice (its Prepare, then its answer).
+                : 2.0 * r.measured.fulfilled.sum() / Math.max(1, f.apply(r).databaseCommits),
+        "%.1f");
+    for (double p : new double[] {50, 99}) {
+      num(
+          rows,
+          results,
+          ratio,
+          "Prepare built -> at receiver p" + (int) p + " ms",
+          r ->
+              f.apply(r) == null
+                  ? Double.NaN
+                  : r.measured.histogram().getValueAtPercentile(p) / 1000.0,
+          "%.0f");
+    }
+    text(rows, results, ratio, "payouts ended", r -> f.apply(r) == null ? "-" : f.apply(r).states);
+    text(
+        rows,
+        results,
+        ratio,
+        "payouts' sent / receiver got",
+        r -> f.apply(r) == null ? "-" : f.apply(r).sent + " / " + f.apply(r).received);
+  }
+
   /** Inlet's side of a phase: its own p99s, CPU, the ledger's commits. */
   private static void phase(
       List<String[]> rows,
@@ -154,8 +251,15 @@ final class Report {
       List<int[]> ratio,
       Function<Result, PhaseFigures> figures,
       Function<Result, Stats> stats) {
-    Function<Result, Double> seconds = r -> Math.max(1e-9, stats.apply(r).seconds());
-    Function<Result, Double> packets = r -> (double) Math.max(1, stats.apply(r).fulfilled.sum());
+    // A run without this phase (the sending run has no half load) shows "-".
+    Function<Result, Double> seconds =
+        r ->
+            stats.apply(r).activeNanos == 0 ? Double.NaN : Math.max(1e-9, stats.apply(r).seconds());
+    Function<Result, Double> packets =
+        r ->
+            stats.apply(r).activeNanos == 0
+                ? Double.NaN
+                : (double) Math.max(1, stats.apply(r).fulfilled.sum());
     num(
         rows,
         results,
@@ -188,6 +292,9 @@ final class Report {
         "1 ms sleeper woke late p99 / max ms",
         r -> {
           Histogram late = figures.apply(r).lateWakeups;
+          if (stats.apply(r).activeNanos == 0) {
+            return "-";
+          }
           return String.format(
               "%.1f / %.1f", late.getValueAtPercentile(99) / 1000.0, late.getMaxValue() / 1000.0);
         });
@@ -235,6 +342,20 @@ final class Report {
             1e6
                 * (figures.apply(r).cpu.inlet() + figures.apply(r).cpu.postgres())
                 / packets.apply(r),
+        "%.0f");
+    num(
+        rows,
+        results,
+        ratio,
+        "  of it Inlet JVM µs/packet",
+        r -> 1e6 * figures.apply(r).cpu.inlet() / packets.apply(r),
+        "%.0f");
+    num(
+        rows,
+        results,
+        ratio,
+        "  of it PostgreSQL µs/packet",
+        r -> 1e6 * figures.apply(r).cpu.postgres() / packets.apply(r),
         "%.0f");
     num(
         rows,
@@ -461,6 +582,14 @@ final class Report {
           ratio >= 0.8 ? "met" : "NOT met", ratio);
     }
     for (Result r : results) {
+      if (r.label.equals(SendingRun.label)) {
+        double tput = r.measured.fulfilledPerSecond();
+        System.out.printf(
+            "target >= 5,000 outgoing fulfilled packets/s: %s (%,.0f/s)%n",
+            tput >= Options.sendTargetPerSecond ? "met" : "NOT met", tput);
+      }
+    }
+    for (Result r : results) {
       if (!r.label.equals("durable")) {
         continue;
       }
@@ -500,10 +629,16 @@ final class Report {
           results,
           ratio,
           "latency p" + (p == (int) p ? String.valueOf((int) p) : String.valueOf(p)) + " ms",
-          r -> h.apply(r).getValueAtPercentile(p) / 1000.0,
+          r -> r.sending != null ? Double.NaN : h.apply(r).getValueAtPercentile(p) / 1000.0,
           "%.2f");
     }
-    num(rows, results, ratio, "latency max ms", r -> h.apply(r).getMaxValue() / 1000.0, "%.2f");
+    num(
+        rows,
+        results,
+        ratio,
+        "latency max ms",
+        r -> r.sending != null ? Double.NaN : h.apply(r).getMaxValue() / 1000.0,
+        "%.2f");
   }
 
   private static void section(List<String[]> rows, String title, int n, List<int[]> ratio) {

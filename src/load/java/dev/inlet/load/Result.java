@@ -39,6 +39,34 @@ final class Result {
   /** The invoice mode's figures; null in an account run. */
   InvoiceFigures invoice;
 
+  /** The sending run's figures; null in a receiving run. */
+  SendingFigures sending;
+
+  /** The sending run: what funding the account over {@code /ilp} fulfilled. */
+  BigInteger funded = BigInteger.ZERO;
+
+  /** What the sending run measures besides the receiver's counts ({@link SendingRun}). */
+  static final class SendingFigures {
+    int payouts;
+    int inFlight;
+    long packetAmount;
+
+    /** {@code inlet_packets_sent_total{result="fulfilled"}} over the measured phase. */
+    double sentFulfilled;
+
+    /** The other results of {@code inlet_packets_sent_total} over the measured phase. */
+    String otherResults = "-";
+
+    /** Commits of Inlet's database over the measured phase ({@code pg_stat_database}). */
+    long databaseCommits;
+
+    /** The payouts' end states (with the error's slug) and their sums. */
+    String states = "-";
+
+    BigInteger sent = BigInteger.ZERO;
+    BigInteger received = BigInteger.ZERO;
+  }
+
   /** What the invoice mode measures besides packets: its webhook, its live stream, its invoices. */
   static final class InvoiceFigures {
     String webhookEvents;
