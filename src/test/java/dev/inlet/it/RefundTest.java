@@ -81,10 +81,9 @@ class RefundTest {
   @Test
   void aPayerThatKeepsItsConnectionOpenGetsItsRefundsOnIt() throws Exception {
     long before = inlet.balance("refunder-usd");
-    // Paid in part: a completed invoice's connection is closed by Inlet's receiver
-    // (ConnectionClose),
-    // and the reference client then takes nothing more on it.
-    JsonNode invoice = invoice(2_000_000);
+    // Paid in full: the invoice completes, and the payer's connection stays open for refunds (only
+    // money is refused on it from then on).
+    JsonNode invoice = invoice(1_000_000);
     String id = invoice.get("id").asString();
     JsonNode spsp = PayoutClient.spsp(inlet, inlet.url("/invoices/" + id));
     JsConnector.Party payer = connector.party();
@@ -100,6 +99,7 @@ class RefundTest {
     assertThat(payment.get("source_address").asString())
         .isEqualTo(paid.get("source_account").asString());
     String paymentId = payment.get("connection_id").asString();
+    assertThat(ok(shop.get("/v1/invoices/" + id)).get("state").asString()).isEqualTo("completed");
 
     HttpResponse<String> started = refund(id, "{\"amount\":\"400000\"}");
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
