@@ -73,6 +73,7 @@ class PayoutTest {
     parent.maxPacketAmount = 0;
     parent.rejectEverything = null;
     parent.spspWithoutSecret = false;
+    parent.spspAssetCode = null;
     parent.loseMoneyAnswers = null;
     PayoutClient.assertLedgerConsistent(inlet);
   }
@@ -227,6 +228,21 @@ class PayoutTest {
     assertThat(amount(payout, "sent")).isZero();
     assertThat(inlet.balance("ivan")).isEqualTo(200_000);
     assertThat(reserved(inlet, "ivan")).isZero();
+  }
+
+  @Test
+  void aReceiverInAnotherAssetThanItsPointerSaidFailsThePayoutWithNothingSpent() throws Exception {
+    fund("judy", 200_000);
+    parent.spspAssetCode = "EUR"; // its STREAM receiver says USD
+    long arrivedBefore = parent.received();
+
+    JsonNode payout = PayoutClient.pay(inlet, "judy", parent.spspUrl("judy-out"), 100_000);
+
+    assertFailed(payout, "asset-mismatch");
+    assertThat(amount(payout, "sent")).isZero();
+    assertThat(parent.received()).isEqualTo(arrivedBefore);
+    assertThat(inlet.balance("judy")).isEqualTo(200_000);
+    assertThat(reserved(inlet, "judy")).isZero();
   }
 
   @Test

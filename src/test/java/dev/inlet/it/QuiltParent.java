@@ -91,6 +91,9 @@ final class QuiltParent implements AutoCloseable {
   /** SPSP answers leave out {@code shared_secret}. */
   volatile boolean spspWithoutSecret;
 
+  /** An asset code the SPSP answer claims in {@code asset_info} (scale 9), not the receiver's. */
+  volatile String spspAssetCode;
+
   /**
    * How the answer to a Prepare with money is lost after its receiver answered (null: it is not).
    */
@@ -309,7 +312,11 @@ final class QuiltParent implements AutoCloseable {
         answer.put(
             "shared_secret", Base64.getEncoder().encodeToString(details.sharedSecret().key()));
       }
-      byte[] body = TestInlet.json.writeValueAsString(answer).getBytes(StandardCharsets.UTF_8);
+      Map<String, Object> body0 = new java.util.LinkedHashMap<>(answer);
+      if (spspAssetCode != null) {
+        body0.put("asset_info", Map.of("code", spspAssetCode, "scale", 9));
+      }
+      byte[] body = TestInlet.json.writeValueAsString(body0).getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/spsp4+json");
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
