@@ -20,33 +20,23 @@ import tools.jackson.databind.JsonNode;
  */
 class ConnectorPayoutTest {
   @TempDir static Path dataDir;
+  static ConnectorChild child;
   static JsConnector connector;
   static TestInlet inlet;
 
   @BeforeAll
   static void start() throws Exception {
-    connector = JsConnector.start();
-    inlet =
-        TestInlet.start(
-            dataDir,
-            Map.of(
-                "inlet.ilp-address", "",
-                "inlet.uplink.url", connector.btpUrl(),
-                "inlet.uplink.ildcp-timeout", "30s",
-                "inlet.spsp.allow-http", "true",
-                "inlet.spsp.allow-private", "true"));
+    child =
+        ConnectorChild.start(
+            dataDir, Map.of("inlet.spsp.allow-http", "true", "inlet.spsp.allow-private", "true"));
+    connector = child.connector();
+    inlet = child.inlet();
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (inlet != null) {
-        inlet.close();
-      }
-    } finally {
-      if (connector != null) {
-        connector.close();
-      }
+    if (child != null) {
+      child.close();
     }
   }
 

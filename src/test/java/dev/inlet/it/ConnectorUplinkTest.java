@@ -37,30 +37,26 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConnectorUplinkTest {
   @TempDir static Path dataDir;
+  static ConnectorChild child;
   static JsConnector connector;
   static TestInlet inlet;
 
   @BeforeAll
   static void start() throws Exception {
-    connector = JsConnector.start();
-    inlet =
-        TestInlet.start(
-            dataDir,
-            Map.of(
-                "inlet.ilp-address", "",
-                "inlet.uplink.url", connector.btpUrl(),
-                "inlet.uplink.ildcp-timeout", "30s",
-                "inlet.uplink.reconnect-max-delay", "2s"));
+    child = ConnectorChild.start(dataDir, Map.of("inlet.uplink.reconnect-max-delay", "2s"));
+    connector = child.connector();
+    inlet = child.inlet();
   }
 
   @AfterAll
   static void stop() {
     try {
-      if (inlet != null) {
-        inlet.close();
+      if (child != null) {
+        child.close();
       }
     } finally {
-      if (connector != null) {
+      // The last test restarts the connector: that one is not the child's.
+      if (connector != null && (child == null || connector != child.connector())) {
         connector.close();
       }
     }

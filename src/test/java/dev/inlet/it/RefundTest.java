@@ -25,33 +25,23 @@ import tools.jackson.databind.JsonNode;
  */
 class RefundTest {
   @TempDir static Path dataDir;
+  static ConnectorChild child;
   static JsConnector connector;
   static TestInlet inlet;
   static MerchantClient shop;
 
   @BeforeAll
   static void start() throws Exception {
-    connector = JsConnector.start();
-    inlet =
-        TestInlet.start(
-            dataDir,
-            Map.of(
-                "inlet.ilp-address", "",
-                "inlet.uplink.url", connector.btpUrl(),
-                "inlet.uplink.ildcp-timeout", "30s"));
+    child = ConnectorChild.start(dataDir, Map.of());
+    connector = child.connector();
+    inlet = child.inlet();
     shop = MerchantClient.create(inlet, "refunder", "refunder-usd");
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (inlet != null) {
-        inlet.close();
-      }
-    } finally {
-      if (connector != null) {
-        connector.close();
-      }
+    if (child != null) {
+      child.close();
     }
   }
 
