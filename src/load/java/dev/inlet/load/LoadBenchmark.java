@@ -174,16 +174,9 @@ public final class LoadBenchmark {
             walSegments);
         SendingRun.load(inlet, receiver, result, data, options);
       } catch (Exception e) {
-        result.failures.add("run failed: " + e);
-        System.err.println("[" + label + "] " + e + "\nInlet log tail:\n" + inlet.logTail());
+        failed(result, label, e, inlet);
       } finally {
-        inlet.close();
-        Runtime.getRuntime().removeShutdownHook(stopOnExit);
-        if (!options.keepData()) {
-          deleteTree(data);
-        } else {
-          log(label, "data kept in %s", data);
-        }
+        stop(inlet, stopOnExit, label, data);
       }
     }
     return result;
@@ -234,18 +227,27 @@ public final class LoadBenchmark {
               : "the same port (a jar from before the ILP-over-HTTP listener)");
       load(inlet, result, label, data, payInvoices);
     } catch (Exception e) {
-      result.failures.add("run failed: " + e);
-      System.err.println("[" + label + "] " + e + "\nInlet log tail:\n" + inlet.logTail());
+      failed(result, label, e, inlet);
     } finally {
-      inlet.close();
-      Runtime.getRuntime().removeShutdownHook(stopOnExit);
-      if (!options.keepData()) {
-        deleteTree(data);
-      } else {
-        log(label, "data kept in %s", data);
-      }
+      stop(inlet, stopOnExit, label, data);
     }
     return result;
+  }
+
+  private static void failed(Result result, String label, Exception e, InletProcess inlet) {
+    result.failures.add("run failed: " + e);
+    System.err.println("[" + label + "] " + e + "\nInlet log tail:\n" + inlet.logTail());
+  }
+
+  /** Stops a run's Inlet and deletes its data, unless --keep-data. */
+  private void stop(InletProcess inlet, Thread stopOnExit, String label, Path data) {
+    inlet.close();
+    Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    if (!options.keepData()) {
+      deleteTree(data);
+    } else {
+      log(label, "data kept in %s", data);
+    }
   }
 
   /** The phases of one run on a ready Inlet. */

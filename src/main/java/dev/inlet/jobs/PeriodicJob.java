@@ -3,6 +3,7 @@ package dev.inlet.jobs;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,12 +35,7 @@ public final class PeriodicJob implements AutoCloseable {
    */
   public static PeriodicJob start(String name, Duration interval, Task task) {
     ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, name);
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(daemonThreads(name));
     long period = interval.toMillis();
     scheduler.scheduleWithFixedDelay(
         () -> {
@@ -54,6 +50,15 @@ public final class PeriodicJob implements AutoCloseable {
         period,
         TimeUnit.MILLISECONDS);
     return new PeriodicJob(name, scheduler);
+  }
+
+  /** Makes daemon threads named {@code name}: they never keep the JVM from exiting. */
+  public static ThreadFactory daemonThreads(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** One run of a job; what it throws is logged. */

@@ -6,6 +6,7 @@ import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.crypto.ReceiptCredentials;
 import dev.inlet.crypto.Receipts;
 import dev.inlet.crypto.Sealer;
+import dev.inlet.jobs.PeriodicJob;
 import dev.inlet.ledger.postgres.OutgoingLedger;
 import dev.inlet.payout.Payouts.RefundTarget;
 import dev.inlet.payout.Payouts.StoredPayout;
@@ -19,6 +20,7 @@ import dev.inlet.stream.sender.SendResult;
 import dev.inlet.stream.sender.StreamSender;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -26,9 +28,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +56,8 @@ public final class PayoutService implements AutoCloseable {
   private final ConnectionTokens tokens;
   private final PayoutSettings settings;
   private final ScheduledExecutorService scheduler;
-  private final ScheduledExecutorService database;
+  private final ExecutorService database;
+  private final PeriodicJob leases;
   private final StreamSender sender;
   private final Sealer secrets;
   private final Settlement settlement;
@@ -86,24 +89,15 @@ public final class PayoutService implements AutoCloseable {
     this.secrets = secrets;
     this.settlement = new Settlement(dataSource, inDoubt, link, secrets, tokens);
     this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "inlet-payouts");
-              t.setDaemon(true);
-              return t;
-            });
-    // Blocking JDBC (ending payouts, leases) off the sender's thread.
-    this.database =
-        Executors.newScheduledThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "inlet-payouts-db");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(PeriodicJob.daemonThreads("inlet-payouts"));
+    // Blocking JDBC (ending payouts, resolving SPSP answers) off the sender's thread.
+    this.database = Executors.newFixedThreadPool(2, PeriodicJob.daemonThreads("inlet-payouts-db"));
     this.sender = new StreamSender(scheduler, Clock.systemUTC());
-    long renew = Math.max(1, settings.lease().toMillis() / 3);
-    database.scheduleWithFixedDelay(this::maintain, 0, renew, TimeUnit.MILLISECONDS);
+    this.leases =
+        PeriodicJob.start(
+            "inlet-payout-leases",
+            Duration.ofMillis(Math.max(1, settings.lease().toMillis() / 3)),
+            this::maintain);
   }
 
   /**
@@ -221,22 +215,20 @@ public final class PayoutService implements AutoCloseable {
     return b;
   }
 
+  /** Renews this replica's leases, ends abandoned payouts, settles in-doubt packets. */
   private void maintain() {
-    try {
-      payouts.renewLeases(List.copyOf(sending), settings.lease());
-      int recovered = payouts.recoverAbandoned();
-      if (recovered > 0) {
-        log.warn("Ended {} payouts whose replica stopped sending them", recovered);
-      }
-      settlement.settle();
-    } catch (RuntimeException e) {
-      log.warn("Payout leases, abandoned payouts or in-doubt packets could not be handled", e);
+    payouts.renewLeases(List.copyOf(sending), settings.lease());
+    int recovered = payouts.recoverAbandoned();
+    if (recovered > 0) {
+      log.warn("Ended {} payouts whose replica stopped sending them", recovered);
     }
+    settlement.settle();
   }
 
   /** Stops renewing leases; payouts still sending end by lease on another replica or restart. */
   @Override
-  public void close() {
+  public void close() throws InterruptedException {
+    leases.close();
     database.shutdownNow();
     scheduler.shutdownNow();
   }

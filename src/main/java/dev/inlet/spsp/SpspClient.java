@@ -1,7 +1,7 @@
 package dev.inlet.spsp;
 
 import dev.inlet.crypto.ReceiptCredentials;
-import dev.inlet.webhook.WebhookUrls;
+import dev.inlet.web.PublicAddresses;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -216,7 +216,7 @@ public final class SpspClient {
   /** Blocking (DNS): runs on the common pool, not the caller's thread. */
   private static void requirePublic(URI uri) {
     try {
-      if (!WebhookUrls.resolvesPublicly(uri)) {
+      if (!PublicAddresses.resolvesPublicly(uri)) {
         throw new CompletionException(
             new SpspException(
                 SpspException.receiverInvalid,

@@ -5,6 +5,7 @@ import dev.inlet.merchant.Merchant;
 import dev.inlet.merchant.MerchantAuth;
 import dev.inlet.web.JsonBodies;
 import dev.inlet.web.Problems;
+import dev.inlet.web.PublicAddresses;
 import dev.inlet.web.PublicIds;
 import dev.inlet.web.RequestIdFilter;
 import dev.inlet.web.RequestValues;
@@ -255,7 +256,7 @@ public final class WebhookHandler {
       return Optional.empty();
     }
     try {
-      return WebhookUrls.resolvesPublicly(url)
+      return PublicAddresses.resolvesPublicly(url)
           ? Optional.empty()
           : Optional.of(
               new String[] {

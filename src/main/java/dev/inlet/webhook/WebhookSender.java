@@ -1,5 +1,6 @@
 package dev.inlet.webhook;
 
+import dev.inlet.web.PublicAddresses;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -69,7 +70,7 @@ final class WebhookSender {
     if (!allowPrivate) {
       // Again at every attempt: the name may resolve elsewhere than when the webhook was made.
       try {
-        if (!WebhookUrls.resolvesPublicly(uri)) {
+        if (!PublicAddresses.resolvesPublicly(uri)) {
           return new Outcome(null, "the URL's host resolves to a non-public address");
         }
       } catch (UnknownHostException e) {

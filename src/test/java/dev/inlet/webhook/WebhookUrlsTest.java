@@ -2,6 +2,7 @@ package dev.inlet.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inlet.web.PublicAddresses;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -42,7 +43,7 @@ class WebhookUrlsTest {
         "64:ff9b::a9fe:a9fe"
       })
   void nonPublicAddressesAreRefused(String literal) throws UnknownHostException {
-    assertThat(WebhookUrls.isPublic(InetAddress.getByName(literal))).as(literal).isFalse();
+    assertThat(PublicAddresses.isPublic(InetAddress.getByName(literal))).as(literal).isFalse();
   }
 
   @ParameterizedTest
@@ -60,7 +61,7 @@ class WebhookUrlsTest {
         "64:ff9b::808:808"
       })
   void publicAddressesAreAccepted(String literal) throws UnknownHostException {
-    assertThat(WebhookUrls.isPublic(InetAddress.getByName(literal))).as(literal).isTrue();
+    assertThat(PublicAddresses.isPublic(InetAddress.getByName(literal))).as(literal).isTrue();
   }
 
   @ParameterizedTest
@@ -108,6 +109,6 @@ class WebhookUrlsTest {
         "http://169.254.169.254/", "http://localhost/hook", "http://[fd00::1]:8080/"
       })
   void privateHostsDoNotResolvePublicly(String url) throws UnknownHostException {
-    assertThat(WebhookUrls.resolvesPublicly(URI.create(url))).as(url).isFalse();
+    assertThat(PublicAddresses.resolvesPublicly(URI.create(url))).as(url).isFalse();
   }
 }
