@@ -11,6 +11,8 @@
 //                        receiver its address and stays open, taking money on the streams the receiver opens
 //   {"op":"refunds", "id"} -> {"received"}: what arrived on the streams the receiver opened on that connection
 //   {"op":"close", "id"}   -> {"closed": true}: ends that connection
+//   {"op":"redeem", "spsp_url", "receive_max", "wait_ms"}
+//                     -> {"received", "ended_by", "error"}: takes what a pointer that pays out pushes (redeem.js)
 // Usage: node party.js <miniAccountsPort>. Exits when stdin closes.
 'use strict'
 const crypto = require('crypto')
@@ -18,6 +20,7 @@ const http = require('http')
 const readline = require('readline')
 const BtpPlugin = require('ilp-plugin-btp')
 const { createServer, createConnection } = require('ilp-protocol-stream')
+const { redeem } = require('./redeem')
 const { DataAndMoneyStream } = require('ilp-protocol-stream/dist/src/stream')
 
 // ilp-protocol-stream 2.7.1 (the latest release) keeps its own `closed` flag on its streams, which Node 18 and later
@@ -132,6 +135,17 @@ async function close (request) {
   return { closed: true }
 }
 
+// Redeems a voucher or mandate pointer as a STREAM client on the connector: {received, ended_by, error}.
+async function redeemOnce (request) {
+  const p = plugin()
+  await p.connect()
+  try {
+    return await redeem({ plugin: p, spspUrl: request.spsp_url, receiveMax: request.receive_max, waitMs: request.wait_ms })
+  } finally {
+    await p.disconnect().catch(() => {})
+  }
+}
+
 async function handle (line) {
   const request = JSON.parse(line)
   switch (request.op) {
@@ -142,6 +156,7 @@ async function handle (line) {
     case 'pay_open': return payOpen(request)
     case 'refunds': return { received: entryOf(request).received.toString() }
     case 'close': return close(request)
+    case 'redeem': return redeemOnce(request)
     default: throw new Error('unknown op ' + request.op)
   }
 }

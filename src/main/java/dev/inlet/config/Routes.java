@@ -78,6 +78,8 @@ class Routes {
     source.registerCorsConfiguration("/.well-known/pay", cors);
     source.registerCorsConfiguration("/{account}", cors);
     source.registerCorsConfiguration("/invoices/{id}", cors);
+    source.registerCorsConfiguration("/vouchers/{code}", cors);
+    source.registerCorsConfiguration("/mandates/{code}", cors);
     return new CorsWebFilter(source);
   }
 }

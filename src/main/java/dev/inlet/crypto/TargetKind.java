@@ -7,12 +7,20 @@ package dev.inlet.crypto;
 public enum TargetKind {
   ACCOUNT(1),
   INVOICE(2),
-  VOUCHER(3);
+  /** A voucher's pointer: the connection pays its peer out of the voucher. */
+  VOUCHER(3),
+  /** A pull-payment mandate's pointer (RFC 0036): the connection pays its peer. */
+  MANDATE(4);
 
   private final byte code;
 
   TargetKind(int code) {
     this.code = (byte) code;
+  }
+
+  /** Whether Inlet pays the peer on such a connection instead of being paid. */
+  public boolean paysOut() {
+    return this == VOUCHER || this == MANDATE;
   }
 
   byte code() {

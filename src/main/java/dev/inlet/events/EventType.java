@@ -11,7 +11,9 @@ import java.util.Optional;
  * have no events, as nobody could read them: {@code account}, {@code invoice} (its id, or null),
  * {@code connection_id}, {@code amount} and the connection's {@code total_received} (decimal
  * strings), {@code source_address}; for {@code payout.*} a payout or refund as the API shows it
- * (db/V4 {@code inlet_payout_json}), written when it ends.
+ * (db/V4 {@code inlet_payout_json}), written when it ends; for {@code voucher.*} a voucher as the
+ * API shows it (db/V5 {@code inlet_voucher_json}), with the {@code redemption} (a payout) for
+ * {@code voucher.redeemed}; for {@code mandate.pulled} a mandate and the {@code pull}.
  */
 public enum EventType {
   INVOICE_CREATED("invoice.created"),
@@ -21,7 +23,11 @@ public enum EventType {
   INVOICE_CANCELLED("invoice.cancelled"),
   PAYMENT_RECEIVED("payment.received"),
   PAYOUT_COMPLETED("payout.completed"),
-  PAYOUT_FAILED("payout.failed");
+  PAYOUT_FAILED("payout.failed"),
+  VOUCHER_REDEEMED("voucher.redeemed"),
+  VOUCHER_EXPIRED("voucher.expired"),
+  VOUCHER_REVOKED("voucher.revoked"),
+  MANDATE_PULLED("mandate.pulled");
 
   private final String wireName;
 

@@ -8,7 +8,7 @@ import dev.inlet.crypto.Receipts;
 import dev.inlet.crypto.Sealer;
 import dev.inlet.jobs.PeriodicJob;
 import dev.inlet.ledger.postgres.OutgoingLedger;
-import dev.inlet.payout.Payouts.RefundTarget;
+import dev.inlet.payout.Payouts.ConnectionTarget;
 import dev.inlet.payout.Payouts.StoredPayout;
 import dev.inlet.spsp.SpspAnswer;
 import dev.inlet.spsp.SpspClient;
@@ -62,6 +62,7 @@ public final class PayoutService implements AutoCloseable {
   private final Sealer secrets;
   private final Settlement settlement;
   private final Set<Long> sending = ConcurrentHashMap.newKeySet();
+  private final Set<Long> stopped = ConcurrentHashMap.newKeySet();
 
   /**
    * @param link where Prepares go (the uplink)
@@ -112,7 +113,7 @@ public final class PayoutService implements AutoCloseable {
     payouts.renewLeases(List.of(payout.id()), settings.lease());
     // Receipts (RFC 0039) under a secret of ours: the receiver's signed word for what arrived.
     ReceiptCredentials receipts =
-        payout.kind().equals("refund")
+        !payout.kind().equals("payout")
             ? null
             : new ReceiptCredentials(
                 randomBytes(Receipts.nonceBytes), randomBytes(Receipts.secretBytes));
@@ -122,18 +123,20 @@ public final class PayoutService implements AutoCloseable {
                 sender.send(
                     request.withLimits(settings.limits()),
                     link,
-                    new ReservationLog(ledger, payout.reservation())))
+                    new ReservationLog(
+                        ledger, payout.reservation(), () -> stopped.contains(payout.id()))))
         .handleAsync((result, failure) -> end(payout, result, failure, receipts), database);
   }
 
   private CompletableFuture<SendRequest> request(
       StoredPayout payout, AssetDetails asset, ReceiptCredentials receipts) {
-    if (payout.kind().equals("refund")) {
-      RefundTarget target = payouts.refundTarget(payout.id());
-      payouts.destination(payout.id(), target.payer().value(), null);
+    if (!payout.kind().equals("payout")) {
+      // Over the peer's own connection: a refund's payer, a voucher's or a mandate's client.
+      ConnectionTarget target = payouts.connectionTarget(payout.id());
+      payouts.destination(payout.id(), target.peer().value(), null);
       return CompletableFuture.completedFuture(
           new SendRequest(
-              target.payer(),
+              target.peer(),
               tokens.sharedSecret(payout.connectionId()),
               payout.amount(),
               asset.code(),
@@ -188,7 +191,16 @@ public final class PayoutService implements AutoCloseable {
       return payout;
     } finally {
       sending.remove(payout.id());
+      stopped.remove(payout.id());
     }
+  }
+
+  /**
+   * Stops sending this replica's payouts whose voucher or mandate was revoked (here or on another
+   * replica): they send no further Prepare and end with what they sent.
+   */
+  public void stopRevoked() {
+    stopped.addAll(payouts.revokedAmong(List.copyOf(sending)));
   }
 
   /** The receipt proving the most, among those that verify under our secret; null when none. */
@@ -218,6 +230,7 @@ public final class PayoutService implements AutoCloseable {
   /** Renews this replica's leases, ends abandoned payouts, settles in-doubt packets. */
   private void maintain() {
     payouts.renewLeases(List.copyOf(sending), settings.lease());
+    stopRevoked();
     int recovered = payouts.recoverAbandoned();
     if (recovered > 0) {
       log.warn("Ended {} payouts whose replica stopped sending them", recovered);

@@ -8,7 +8,9 @@ import dev.inlet.stream.sender.AssetDetails;
 import dev.inlet.web.PublicIds;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -25,6 +27,7 @@ public final class Payouts {
   private final JdbcClient jdbc;
   private final TransactionTemplate transaction;
   private final Reservations reservations;
+  private final Map<String, EndHook> endHooks = new ConcurrentHashMap<>();
 
   public Payouts(DataSource dataSource) {
     this.jdbc = JdbcClient.create(dataSource);
@@ -212,6 +215,107 @@ public final class Payouts {
         .optional();
   }
 
+  /**
+   * A payment over a connection the client opened to one of Inlet's paying pointers (a voucher's
+   * redemption, a mandate's pull): paid to {@code destination} on the client's stream, from Inlet's
+   * sequence {@code firstSequence} on.
+   *
+   * @param kind {@code redemption} (with {@code voucherId}) or {@code pull} (with {@code mandateId}
+   *     and {@code cycle})
+   * @param accountId the account it is reserved from
+   */
+  public record ConnectionPayout(
+      String kind,
+      long accountId,
+      Long merchantId,
+      byte[] connectionId,
+      String destination,
+      long streamId,
+      long firstSequence,
+      long amount,
+      Long voucherId,
+      Long mandateId,
+      Integer cycle) {}
+
+  /**
+   * Creates a payout over the client's connection and reserves its amount, in the caller's
+   * transaction (which must exist: the caller checked its rules under a lock in it). Records the
+   * connection (its row, with the client's address) if the ledger has none.
+   *
+   * @return the payout to {@link PayoutService#start}; empty when the available balance is smaller
+   *     (nothing written)
+   */
+  public Optional<StoredPayout> createOnConnection(ConnectionPayout p) {
+    Optional<Long> reservation = reservations.reserve(p.accountId(), p.amount(), p.kind());
+    if (reservation.isEmpty()) {
+      return Optional.empty();
+    }
+    // No last packet: the pruner of unpaid connections leaves it alone (its payouts refer to it).
+    jdbc.sql(
+            "INSERT INTO connections (id, account_id, source_address) VALUES (?, ?, ?)"
+                + " ON CONFLICT (id) DO NOTHING")
+        .params(p.connectionId(), p.accountId(), p.destination())
+        .update();
+    long id =
+        jdbc.sql(
+                "INSERT INTO payouts (public_id, kind, account_id, merchant_id, transfer_id,"
+                    + " connection_id, destination, stream_id, first_sequence, amount, voucher_id,"
+                    + " mandate_id, cycle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
+            .params(
+                PublicIds.payouts.generate(),
+                p.kind(),
+                p.accountId(),
+                p.merchantId(),
+                reservation.get(),
+                p.connectionId(),
+                p.destination(),
+                p.streamId(),
+                p.firstSequence(),
+                Uint64.toNumeric(p.amount()),
+                p.voucherId(),
+                p.mandateId(),
+                p.cycle())
+            .query(Long.class)
+            .single();
+    return Optional.of(get(id));
+  }
+
+  /**
+   * What else happens, in the ending transaction, when a payout of some kind ends: after its state
+   * is written and in place of the {@code payout.*} event (the hook writes its own events, last).
+   */
+  @FunctionalInterface
+  public interface EndHook {
+    void ended(JdbcClient jdbc, StoredPayout payout, boolean completed);
+  }
+
+  /** Registers what ends payouts of {@code kind} ({@code redemption}, {@code pull}). */
+  public void onEnd(String kind, EndHook hook) {
+    endHooks.put(kind, hook);
+  }
+
+  /** Those of {@code ids} whose voucher or mandate was revoked. */
+  public List<Long> revokedAmong(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            "SELECT p.id FROM payouts p LEFT JOIN vouchers v ON v.id = p.voucher_id"
+                + " LEFT JOIN mandates m ON m.id = p.mandate_id WHERE p.id = ANY(?)"
+                + " AND (v.state = 'revoked' OR m.state = 'revoked')")
+        .param(ids.toArray(Long[]::new))
+        .query(Long.class)
+        .list();
+  }
+
+  /** The first STREAM sequence an ended payout did not use; 0 when unknown or still sending. */
+  public long nextSequence(long id) {
+    return jdbc.sql("SELECT coalesce(next_sequence, 0) FROM payouts WHERE id = ?")
+        .param(id)
+        .query(Long.class)
+        .single();
+  }
+
   /** The account's available balance: balance − reserved. */
   public long available(long accountId) {
     return jdbc.sql("SELECT balance - reserved FROM accounts WHERE id = ?")
@@ -284,6 +388,11 @@ public final class Payouts {
                       + " next_sequence = nullif(?, 0), receipt = ? WHERE id = ?")
               .params(completed ? "completed" : "failed", why, nextSequence, receipt, id)
               .update();
+          EndHook hook = endHooks.get(p.kind());
+          if (hook != null) {
+            hook.ended(jdbc, get(id), completed);
+            return get(id);
+          }
           jdbc.sql(
                   "INSERT INTO events (merchant_id, type, data)"
                       + " SELECT a.merchant_id, ?, inlet_payout_json(p) FROM payouts p"
@@ -344,23 +453,28 @@ public final class Payouts {
     return null;
   }
 
-  /** Where a refund goes: the payer's address on its connection, and Inlet's stream there. */
-  public record RefundTarget(IlpAddress payer, long streamId, long firstSequence) {}
+  /**
+   * Where a payment over an existing connection goes (a refund, a redemption, a pull): the peer's
+   * address there, the stream, and Inlet's first sequence.
+   */
+  public record ConnectionTarget(IlpAddress peer, long streamId, long firstSequence) {}
 
   /**
-   * A refund's target: the source address of the connection that paid, the stream chosen for it,
-   * and the first STREAM sequence after every earlier refund's on that connection (Inlet's own
-   * sequence numbers there, RFC 0029 §3.2).
+   * A payment's target on its connection: the peer's address (a refund's: the source address of the
+   * connection that paid), the stream chosen for it, and the first STREAM sequence — the one
+   * recorded at its creation, or the one after every earlier refund's on that connection (Inlet's
+   * own sequence numbers there, RFC 0029 §3.2).
    */
-  public RefundTarget refundTarget(long id) {
+  public ConnectionTarget connectionTarget(long id) {
     return jdbc.sql(
-            "SELECT c.source_address, p.stream_id, coalesce((SELECT max(r.next_sequence) FROM payouts r"
+            "SELECT coalesce(p.destination, c.source_address), p.stream_id, coalesce(p.first_sequence,"
+                + " (SELECT max(r.next_sequence) FROM payouts r"
                 + " WHERE r.connection_id = p.connection_id AND r.id < p.id), 1)"
                 + " FROM payouts p JOIN connections c ON c.id = p.connection_id WHERE p.id = ?")
         .param(id)
         .query(
             (rs, n) ->
-                new RefundTarget(IlpAddress.of(rs.getString(1)), rs.getLong(2), rs.getLong(3)))
+                new ConnectionTarget(IlpAddress.of(rs.getString(1)), rs.getLong(2), rs.getLong(3)))
         .single();
   }
 

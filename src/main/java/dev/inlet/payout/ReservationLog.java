@@ -5,12 +5,20 @@ import dev.inlet.ledger.postgres.OutgoingLedger.Answer;
 import dev.inlet.stream.sender.SendLog;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
-/** The sender's record of one payout's packets: in the outgoing ledger, against its reservation. */
-record ReservationLog(OutgoingLedger ledger, long reservation) implements SendLog {
+/**
+ * The sender's record of one payout's packets: in the outgoing ledger, against its reservation.
+ * Once {@code stopped} says so (a mandate revoked), no more Prepares are recorded, so none is sent.
+ */
+record ReservationLog(OutgoingLedger ledger, long reservation, BooleanSupplier stopped)
+    implements SendLog {
   @Override
   public CompletableFuture<Void> prepared(
       long sequence, long amount, long minDelivered, Instant expiresAt) {
+    if (stopped.getAsBoolean()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("stopped: revoked"));
+    }
     return ledger.prepared(reservation, sequence, amount, minDelivered, expiresAt);
   }
 

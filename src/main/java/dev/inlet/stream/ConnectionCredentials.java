@@ -7,7 +7,6 @@ import dev.inlet.crypto.ConnectionToken;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.crypto.InvalidTokenException;
 import dev.inlet.crypto.StreamKeys;
-import dev.inlet.crypto.TargetKind;
 
 /**
  * Finds a connection's credentials from the ILP address a Prepare is sent to, {@code <receiver
@@ -46,9 +45,6 @@ final class ConnectionCredentials {
     }
     try {
       ConnectionToken opened = tokens.open(token);
-      if (opened.kind() != TargetKind.ACCOUNT && opened.kind() != TargetKind.INVOICE) {
-        return null;
-      }
       Credentials credentials =
           new Credentials(opened, StreamKeys.derive(tokens.sharedSecret(opened.connectionId())));
       cache.put(token, credentials);

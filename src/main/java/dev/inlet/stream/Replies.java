@@ -93,6 +93,22 @@ final class Replies {
     return new Reply(sequence, amount, List.copyOf(frames));
   }
 
+  /**
+   * The STREAM reply on a connection Inlet pays on: the amount that arrived, the asset details when
+   * the peer announced its address, and {@code ConnectionClose} (application error) when {@code
+   * close} names why the connection cannot be paid on.
+   */
+  Reply payingReply(long sequence, long amount, boolean newAddress, String close) {
+    List<StreamFrame> frames = new ArrayList<>(2);
+    if (newAddress) {
+      frames.add(new ConnectionAssetDetails(assetCode, assetScale));
+    }
+    if (close != null) {
+      frames.add(new ConnectionClose(StreamErrorCode.APPLICATION_ERROR, close));
+    }
+    return new Reply(sequence, amount, List.copyOf(frames));
+  }
+
   /** Why the ledger declined, for the Reject's message. */
   static String describe(Outcome outcome) {
     return switch (outcome) {

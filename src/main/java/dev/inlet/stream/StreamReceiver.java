@@ -48,6 +48,7 @@ public final class StreamReceiver {
   private final Replies replies;
   private final Clock clock;
   private volatile boolean accepting = true;
+  private volatile PayingConnections paying = PayingConnections.none;
 
   /** Prepares taken whose answer is not built yet. */
   private final AtomicInteger unanswered = new AtomicInteger();
@@ -69,6 +70,14 @@ public final class StreamReceiver {
     this.ledger = ledger;
     this.replies = new Replies(address, assetCode, assetScale);
     this.clock = clock;
+  }
+
+  /**
+   * Who is told what the peers of connections Inlet pays on (vouchers', mandates') say; until set,
+   * such connections are closed.
+   */
+  public void payOn(PayingConnections paying) {
+    this.paying = paying;
   }
 
   /**
@@ -144,6 +153,9 @@ public final class StreamReceiver {
       return done(
           replies.reject(
               IlpErrorCode.F06_UNEXPECTED_PAYMENT, "Data does not decrypt to a STREAM Prepare"));
+    }
+    if (connection.token().kind().paysOut()) {
+      return done(answerPayingConnection(prepare, packet, connection));
     }
     byte[] fulfillment = connection.keys().fulfillment(prepare.data());
     PacketPlan plan = PacketPlan.of(packet, prepare.amount());
@@ -232,6 +244,25 @@ public final class StreamReceiver {
               decline != null ? decline : Replies.describe(outcome.outcome()),
               connection.keys().encrypt(reply.stream(IlpPacketType.REJECT)));
     };
+  }
+
+  /**
+   * A packet on a connection Inlet pays on: never fulfilled (no money comes in on it). The F99
+   * reply tells the amount that arrived — the peer's rate probes learn the rate from it (RFC 0029
+   * §4.3) — and a {@code ConnectionClose} when the connection cannot be paid on.
+   */
+  private IlpPacket answerPayingConnection(
+      IlpPrepare prepare, StreamPacket packet, Credentials connection) {
+    PeerFrames frames = PeerFrames.of(packet);
+    String close = paying.heard(connection.token(), frames).orElse(null);
+    PacketPlan plan = PacketPlan.of(packet, prepare.amount());
+    Replies.Reply reply =
+        replies.payingReply(packet.sequence(), prepare.amount(), plan.newAddress(), close);
+    return new IlpReject(
+        IlpErrorCode.F99_APPLICATION_ERROR,
+        Optional.of(address),
+        close != null ? close : "This connection pays out and takes no money",
+        connection.keys().encrypt(reply.stream(IlpPacketType.REJECT)));
   }
 
   private static StreamPacket open(StreamKeys keys, byte[] data) {

@@ -22,6 +22,18 @@ public final class PublicIds {
   /** Payouts and refunds. */
   public static final PublicIds payouts = new PublicIds("po_");
 
+  /** Vouchers. */
+  public static final PublicIds vouchers = new PublicIds("vch_");
+
+  /** Pull-payment mandates. */
+  public static final PublicIds mandates = new PublicIds("mdt_");
+
+  /**
+   * The secret codes of vouchers' and mandates' payment pointers (their path): 128 random bits, so
+   * knowing the pointer is the right to redeem or pull.
+   */
+  public static final PublicIds codes = new PublicIds("");
+
   private static final char[] alphabet = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
   private static final int randomBytes = 16;
   private static final SecureRandom random = new SecureRandom();

@@ -35,7 +35,7 @@ public final class Reservations {
             """
             WITH account AS (
               UPDATE accounts SET reserved = reserved + :amount
-              WHERE id = :account AND kind = 'receiving' AND balance - reserved >= :amount
+              WHERE id = :account AND kind IN ('receiving', 'voucher') AND balance - reserved >= :amount
               RETURNING id)
             INSERT INTO transfers (amount, packets, kind, state, account_id, remaining, posted, released)
             SELECT :amount, 0, :kind, 'pending', id, :amount, 0, 0 FROM account

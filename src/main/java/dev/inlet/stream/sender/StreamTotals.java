@@ -41,28 +41,48 @@ public final class StreamTotals {
       long streamId,
       long sequence,
       Clock clock) {
+    return ask(link, destination, sharedSecret, streamId, sequence, clock)
+        .thenApply(reply -> reply.flatMap(r -> total(r, streamId)));
+  }
+
+  /**
+   * Sends the same question and completes with the peer's STREAM reply, if one came that decrypts
+   * under the shared secret: proof that the address is the peer's (RFC 0029 §5.3.1's check of a new
+   * address), whether or not it tells the total (a peer that takes the query for a stray packet
+   * answers without its limits).
+   *
+   * @return the reply; empty when none came or it does not decrypt
+   */
+  public static CompletableFuture<Optional<StreamPacket>> ask(
+      PacketLink link,
+      IlpAddress destination,
+      byte[] sharedSecret,
+      long streamId,
+      long sequence,
+      Clock clock) {
     StreamKeys keys = StreamKeys.derive(sharedSecret);
     Outgoing outgoing = new Outgoing(keys, destination);
     List<StreamFrame> frames = List.of(new StreamMoney(streamId, 1));
     return link.send(outgoing.unfulfillable(sequence, 0, frames, clock.instant().plus(expiry)))
         .handle(
             (answer, failure) -> {
+              StreamPacket reply = null;
               if (failure != null) {
                 return Optional.empty();
-              }
-              StreamPacket reply = null;
-              if (answer instanceof IlpFulfill f) {
+              } else if (answer instanceof IlpFulfill f) {
                 reply = ReplyReader.read(keys, f.data(), IlpPacketType.FULFILL, sequence);
               } else if (answer instanceof IlpReject r) {
                 reply = ReplyReader.read(keys, r.data(), IlpPacketType.REJECT, sequence);
               }
-              if (reply == null) {
-                return Optional.empty();
-              }
-              return reply.frames().stream()
-                  .filter(f -> f instanceof StreamMaxMoney m && m.streamId() == streamId)
-                  .map(f -> ((StreamMaxMoney) f).totalReceived())
-                  .findFirst();
+              return Optional.ofNullable(reply);
             });
+  }
+
+  /** The stream's total received in a reply's {@code StreamMaxMoney}, if it has one. */
+  public static Optional<Long> total(StreamPacket reply, long streamId) {
+    return reply.frames().stream()
+        .filter(f -> f instanceof StreamMaxMoney m && m.streamId() == streamId)
+        .map(f -> ((StreamMaxMoney) f).totalReceived())
+        .findFirst();
   }
 }

@@ -1,0 +1,417 @@
+package dev.inlet.voucher;
+
+import dev.inlet.crypto.DecryptionException;
+import dev.inlet.crypto.Sealer;
+import dev.inlet.events.EventType;
+import dev.inlet.ledger.postgres.Uint64;
+import dev.inlet.payout.Payouts;
+import dev.inlet.payout.Payouts.StoredPayout;
+import dev.inlet.web.PublicIds;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Pull-payment mandates in PostgreSQL (db/V5, RFC 0036 agreements): a service holding the mandate's
+ * pointer pulls from the account up to {@code amount} per interval. What a cycle pulled counts
+ * every pull of it with what it reserved less what it released (so money in flight or in doubt
+ * counts), and a pull is decided under the mandate's row lock, one at a time, so no two replicas
+ * pull past the budget. With {@code cap} false, what earlier cycles left unpulled adds to the
+ * current one. Nothing is reserved between pulls: a pull takes at most the account's available
+ * balance. Blocking: call off the event loop.
+ */
+public final class Mandates implements PayoutConnections.Source {
+  private static final BigInteger maxUint64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate transaction;
+  private final Payouts payouts;
+  private final Sealer codes;
+  private final Clock clock;
+
+  public Mandates(DataSource dataSource, Payouts payouts, Sealer codes, Clock clock) {
+    this.jdbc = JdbcClient.create(dataSource);
+    this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    this.payouts = payouts;
+    this.codes = codes;
+    this.clock = clock;
+    payouts.onEnd("pull", this::pullEnded);
+  }
+
+  /** A mandate as stored. {@code cycles} and {@code expiresAt} null when not limited. */
+  public record Mandate(
+      long id,
+      String publicId,
+      String code,
+      long accountId,
+      String account,
+      Long merchantId,
+      String state,
+      long amount,
+      Interval interval,
+      Integer cycles,
+      boolean cap,
+      Instant start,
+      Instant expiresAt,
+      String assetCode,
+      int assetScale,
+      String note,
+      Instant createdAt,
+      Instant endedAt) {
+
+    /** The cycle {@code at} falls in (1 for the first), 0 before the start. */
+    long cycleAt(Instant at) {
+      return interval.cycleAt(start, at);
+    }
+
+    /** Whether nothing more may be pulled from {@code at} on: revoked, or past its end. */
+    boolean over(Instant at) {
+      return !state.equals("active")
+          || (expiresAt != null && !at.isBefore(expiresAt))
+          || (cycles != null && cycleAt(at) > cycles);
+    }
+  }
+
+  /** A mandate and what was pulled per cycle. */
+  public record View(Mandate mandate, Map<Long, Long> pulledByCycle, long available, long cycle) {}
+
+  /** What to create. {@code merchantId} null: the admin API. */
+  public record NewMandate(
+      Long merchantId,
+      VoucherRequests.MandateBody body,
+      String idempotencyKey,
+      byte[] requestHash) {}
+
+  /** What a create did: the mandate (and whether it is new), or why not. */
+  public record Creation(Optional<View> view, boolean fresh, String refusal) {}
+
+  /** Creates a mandate; a retry with the same key and body returns the first one. */
+  public Creation create(NewMandate m) {
+    return transaction.execute(
+        status -> {
+          if (m.idempotencyKey() != null) {
+            Optional<Creation> earlier = byKey(m);
+            if (earlier.isPresent()) {
+              return earlier.get();
+            }
+          }
+          Optional<Owner> owner = Owner.lock(jdbc, m.body().account(), m.merchantId());
+          if (owner.isEmpty()) {
+            return new Creation(Optional.empty(), false, "unknown-account");
+          }
+          String code = PublicIds.codes.generate();
+          VoucherRequests.MandateBody b = m.body();
+          Optional<Long> id =
+              jdbc.sql(
+                      "INSERT INTO mandates (public_id, code_hash, code_sealed, account_id, merchant_id,"
+                          + " amount, interval, cycles, cap, start, expires_at, note, idempotency_key,"
+                          + " request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          + " ON CONFLICT (coalesce(merchant_id, 0), idempotency_key)"
+                          + " WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id")
+                  .params(
+                      PublicIds.mandates.generate(),
+                      Vouchers.hash(code),
+                      codes.seal(code.getBytes(StandardCharsets.US_ASCII)),
+                      owner.get().id(),
+                      m.merchantId(),
+                      Uint64.toNumeric(b.amount()),
+                      b.interval().text(),
+                      b.cycles(),
+                      b.cap(),
+                      utc(b.start()),
+                      b.expiresAt() == null ? null : utc(b.expiresAt()),
+                      b.note(),
+                      m.idempotencyKey(),
+                      m.idempotencyKey() == null ? null : m.requestHash())
+                  .query(Long.class)
+                  .optional();
+          if (id.isEmpty()) {
+            status.setRollbackOnly();
+            return byKey(m).orElseThrow();
+          }
+          return new Creation(Optional.of(view(get(id.get()))), true, null);
+        });
+  }
+
+  private Optional<Creation> byKey(NewMandate m) {
+    return jdbc.sql(
+            "SELECT id, request_hash FROM mandates"
+                + " WHERE coalesce(merchant_id, 0) = coalesce(?::bigint, 0) AND idempotency_key = ?")
+        .params(m.merchantId(), m.idempotencyKey())
+        .query(
+            (rs, n) ->
+                Arrays.equals(rs.getBytes(2), m.requestHash())
+                    ? new Creation(Optional.of(view(get(rs.getLong(1)))), false, null)
+                    : new Creation(Optional.empty(), false, "idempotency-key-reused"))
+        .optional();
+  }
+
+  /** A mandate by public id: the merchant's, or any when {@code merchantId} is null. */
+  public Optional<View> find(Long merchantId, String publicId) {
+    return jdbc.sql(select + " WHERE m.public_id = ? AND (?::bigint IS NULL OR m.merchant_id = ?)")
+        .params(publicId, merchantId, merchantId)
+        .query(this::stored)
+        .optional()
+        .map(this::view);
+  }
+
+  /** Revokes a mandate: no pull starts from now on, and a pull being sent stops. */
+  public Optional<View> revoke(Long merchantId, String publicId) {
+    return transaction.execute(
+        status -> {
+          jdbc.sql(
+                  "UPDATE mandates SET state = 'revoked', ended_at = now() WHERE public_id = ?"
+                      + " AND (?::bigint IS NULL OR merchant_id = ?) AND state = 'active'")
+              .params(publicId, merchantId, merchantId)
+              .update();
+          return find(merchantId, publicId);
+        });
+  }
+
+  /** Ends the active mandates past their expiry or their last cycle; how many. */
+  public int expire() {
+    Instant now = clock.instant();
+    List<Mandate> active =
+        jdbc.sql(select + " WHERE m.state = 'active' ORDER BY m.id LIMIT 1000")
+            .query(this::stored)
+            .list();
+    int ended = 0;
+    for (Mandate m : active) {
+      if (m.over(now)) {
+        ended +=
+            jdbc.sql(
+                    "UPDATE mandates SET state = 'expired', ended_at = now()"
+                        + " WHERE id = ? AND state = 'active'")
+                .param(m.id())
+                .update();
+      }
+    }
+    return ended;
+  }
+
+  /** The SPSP offer of the mandate whose code this is. */
+  Optional<VoucherSpspHandler.Offer> offer(String code) {
+    Optional<Mandate> found =
+        jdbc.sql(select + " WHERE m.code_hash = ?")
+            .param(Vouchers.hash(code))
+            .query(this::stored)
+            .optional();
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    View v = view(found.get());
+    Mandate m = v.mandate();
+    String state = m.state().equals("active") && m.over(clock.instant()) ? "expired" : m.state();
+    Map<String, Object> balance = new LinkedHashMap<>();
+    balance.put("total", Long.toUnsignedString(total(v.pulledByCycle())));
+    balance.put("interval", Long.toUnsignedString(v.pulledByCycle().getOrDefault(v.cycle(), 0L)));
+    balance.put("available", Long.toUnsignedString(v.available()));
+    Map<String, Object> pull = new LinkedHashMap<>();
+    pull.put("balance", balance);
+    pull.put("cycle", v.cycle());
+    pull.put("agreement", agreement(m));
+    return Optional.of(
+        new VoucherSpspHandler.Offer(
+            m.id(), state, v.available(), m.account(), m.assetCode(), m.assetScale(), pull));
+  }
+
+  /** RFC 0036's agreement object. */
+  static Map<String, Object> agreement(Mandate m) {
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("amount", Long.toUnsignedString(m.amount()));
+    a.put("start", m.start().toString());
+    a.put("expiry", m.expiresAt() == null ? null : m.expiresAt().toString());
+    a.put("interval", m.interval().text());
+    a.put("cycles", m.cycles());
+    a.put("cap", m.cap());
+    a.put("asset", Map.of("code", m.assetCode(), "scale", m.assetScale()));
+    return a;
+  }
+
+  /**
+   * Decides a pull under the mandate's lock: at most what the current cycle has left (with earlier
+   * cycles' rest when {@code cap} is false), the client's stream takes and the account has; one
+   * pull at a time.
+   */
+  @Override
+  public PayoutConnections.Attempt attempt(long id, PayoutConnections.Request r) {
+    return transaction.execute(
+        status -> {
+          Optional<Mandate> found =
+              jdbc.sql(select + " WHERE m.id = ? FOR UPDATE OF m")
+                  .param(id)
+                  .query(this::stored)
+                  .optional();
+          if (found.isEmpty()) {
+            return new PayoutConnections.Close("unknown-mandate");
+          }
+          Mandate m = found.get();
+          Instant now = clock.instant();
+          if (m.over(now)) {
+            return new PayoutConnections.Close(
+                "mandate-" + (m.state().equals("active") ? "expired" : m.state()));
+          }
+          if (m.cycleAt(now) == 0) {
+            return new PayoutConnections.Close("mandate-not-started: it starts at " + m.start());
+          }
+          boolean pulling =
+              jdbc.sql(
+                      "SELECT EXISTS (SELECT 1 FROM payouts WHERE mandate_id = ?"
+                          + " AND state = 'sending')")
+                  .param(id)
+                  .query(Boolean.class)
+                  .single();
+          if (pulling) {
+            return new PayoutConnections.Wait("mandate-busy: another pull is being sent");
+          }
+          View v = view(m);
+          long amount = min(min(v.available(), r.room()), payouts.available(m.accountId()));
+          if (v.available() == 0) {
+            return new PayoutConnections.Close(
+                "mandate-interval-spent: more from "
+                    + m.interval().cycleStart(m.start(), v.cycle() + 1));
+          }
+          if (amount == 0) {
+            return r.room() == 0
+                ? new PayoutConnections.Wait("nothing asked")
+                : new PayoutConnections.Close("insufficient-balance");
+          }
+          Optional<StoredPayout> payout =
+              payouts.createOnConnection(
+                  new Payouts.ConnectionPayout(
+                      "pull",
+                      m.accountId(),
+                      m.merchantId(),
+                      r.connectionId(),
+                      r.address(),
+                      r.streamId(),
+                      r.firstSequence(),
+                      amount,
+                      null,
+                      id,
+                      Math.toIntExact(v.cycle())));
+          return payout.isPresent()
+              ? new PayoutConnections.Pay(payout.get())
+              : new PayoutConnections.Close("insufficient-balance");
+        });
+  }
+
+  /** {@code mandate.pulled} for a pull that moved money, written last in its ending transaction. */
+  private void pullEnded(JdbcClient jdbc, StoredPayout payout, boolean completed) {
+    jdbc.sql(
+            "INSERT INTO events (merchant_id, type, data)"
+                + " SELECT m.merchant_id, ?, jsonb_build_object('id', m.public_id, 'account', a.name,"
+                + " 'amount', m.amount::text, 'interval', m.interval, 'cycle', p.cycle,"
+                + " 'pulled_in_cycle', (SELECT coalesce(sum(t.amount - t.released), 0)::text"
+                + " FROM payouts q JOIN transfers t ON t.id = q.transfer_id"
+                + " WHERE q.mandate_id = m.id AND q.cycle = p.cycle),"
+                + " 'pull', inlet_payout_json(p))"
+                + " FROM payouts p JOIN mandates m ON m.id = p.mandate_id"
+                + " JOIN accounts a ON a.id = m.account_id"
+                + " WHERE p.id = ? AND p.sent > 0 AND m.merchant_id IS NOT NULL")
+        .params(EventType.MANDATE_PULLED.wireName(), payout.id())
+        .update();
+  }
+
+  private Mandate get(long id) {
+    return jdbc.sql(select + " WHERE m.id = ?").param(id).query(this::stored).single();
+  }
+
+  /** The mandate with its totals per cycle and what may be pulled now. */
+  View view(Mandate m) {
+    Map<Long, Long> pulled = new LinkedHashMap<>();
+    jdbc.sql(
+            "SELECT p.cycle, sum(t.amount - t.released) FROM payouts p"
+                + " JOIN transfers t ON t.id = p.transfer_id WHERE p.mandate_id = ?"
+                + " GROUP BY p.cycle ORDER BY p.cycle")
+        .param(m.id())
+        .query(
+            rs -> {
+              pulled.put(rs.getLong(1), Uint64.fromNumeric(rs.getBigDecimal(2)));
+            });
+    Instant now = clock.instant();
+    long cycle = m.cycleAt(now);
+    long available = 0;
+    if (!m.over(now) && cycle > 0) {
+      BigInteger amount = unsigned(m.amount());
+      BigInteger budget = m.cap() ? amount : amount.multiply(BigInteger.valueOf(cycle));
+      BigInteger used = unsigned(m.cap() ? pulled.getOrDefault(cycle, 0L) : total(pulled));
+      BigInteger left = budget.subtract(used);
+      available = left.signum() <= 0 ? 0 : left.min(maxUint64).longValue();
+    }
+    return new View(m, pulled, available, cycle);
+  }
+
+  private static long total(Map<Long, Long> pulled) {
+    BigInteger sum = BigInteger.ZERO;
+    for (long p : pulled.values()) {
+      sum = sum.add(unsigned(p));
+    }
+    return sum.min(maxUint64).longValue();
+  }
+
+  private static long min(long a, long b) {
+    return Long.compareUnsigned(a, b) <= 0 ? a : b;
+  }
+
+  private static OffsetDateTime utc(Instant t) {
+    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+  }
+
+  private static final String select =
+      "SELECT m.id, m.public_id, m.code_sealed, m.account_id, a.name, m.merchant_id, m.state,"
+          + " m.amount, m.interval, m.cycles, m.cap, m.start, m.expires_at, a.asset_code,"
+          + " a.asset_scale, m.note, m.created_at, m.ended_at"
+          + " FROM mandates m JOIN accounts a ON a.id = m.account_id";
+
+  private Mandate stored(ResultSet rs, int row) throws SQLException {
+    String code;
+    try {
+      code = new String(codes.open(rs.getBytes(3)), StandardCharsets.US_ASCII);
+    } catch (DecryptionException e) {
+      throw new IllegalStateException("mandate " + rs.getString(2) + ": its code does not open", e);
+    }
+    return new Mandate(
+        rs.getLong(1),
+        rs.getString(2),
+        code,
+        rs.getLong(4),
+        rs.getString(5),
+        (Long) rs.getObject(6),
+        rs.getString(7),
+        Uint64.fromNumeric(rs.getBigDecimal(8)),
+        Interval.parse(rs.getString(9)),
+        (Integer) rs.getObject(10),
+        rs.getBoolean(11),
+        instant(rs.getTimestamp(12)),
+        instant(rs.getTimestamp(13)),
+        rs.getString(14),
+        rs.getInt(15),
+        rs.getString(16),
+        instant(rs.getTimestamp(17)),
+        instant(rs.getTimestamp(18)));
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  private static BigInteger unsigned(long amount) {
+    return new BigInteger(Long.toUnsignedString(amount));
+  }
+}

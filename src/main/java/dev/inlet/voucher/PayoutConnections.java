@@ -1,0 +1,364 @@
+package dev.inlet.voucher;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.inlet.codec.ilp.IlpAddress;
+import dev.inlet.codec.stream.StreamMaxMoney;
+import dev.inlet.codec.stream.StreamPacket;
+import dev.inlet.crypto.ConnectionToken;
+import dev.inlet.crypto.ConnectionTokens;
+import dev.inlet.crypto.TargetKind;
+import dev.inlet.jobs.PeriodicJob;
+import dev.inlet.payout.PayoutService;
+import dev.inlet.payout.Payouts;
+import dev.inlet.payout.Payouts.StoredPayout;
+import dev.inlet.stream.PayingConnections;
+import dev.inlet.stream.PeerFrames;
+import dev.inlet.stream.sender.ConnectionCloser;
+import dev.inlet.stream.sender.PacketLink;
+import dev.inlet.stream.sender.StreamTotals;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pays the clients of vouchers' and mandates' payment pointers (RFC 0036's flow): a client
+ * connects, tells its address ({@code ConnectionNewAddress}) and a stream's receive limit ({@code
+ * StreamMaxMoney}); then Inlet checks the address with a zero-amount packet (RFC 0029 §5.3.1 asks
+ * for that before sending much), asks the voucher or mandate what it may pay now — at most one
+ * payment out of each at a time, decided under its row lock, so across replicas too — and pays
+ * that, up to the stream's limit, with the payout sender. A voucher busy with another client's
+ * redemption is tried again shortly; one that is redeemed, revoked or expired closes the connection
+ * with its reason ({@code ConnectionClose}, application error), as does a client that gives no
+ * address.
+ *
+ * <p>What a connection's peer said is kept in memory on the replica that heard it (bounded, and
+ * forgotten after {@link #forgetAfter} without a packet); the money and the rules are in the
+ * database.
+ */
+public final class PayoutConnections implements PayingConnections, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PayoutConnections.class);
+
+  /** A connection's peer is forgotten after this long without a packet. */
+  static final Duration forgetAfter = Duration.ofMinutes(10);
+
+  /** How long a client waits its turn behind another client's payment before it is closed. */
+  static final Duration maxWait = Duration.ofMinutes(2);
+
+  private static final Duration retryAfter = Duration.ofMillis(200);
+
+  /** What a voucher or a mandate allows now, asked with the client's request. */
+  interface Source {
+    Attempt attempt(long targetId, Request request);
+  }
+
+  /** A client's request: pay up to {@code room} to {@code address} on stream {@code streamId}. */
+  record Request(
+      byte[] connectionId, String address, long streamId, long room, long firstSequence) {}
+
+  /** What the source decided. */
+  sealed interface Attempt {}
+
+  /** Pay this payout (created, its amount reserved). */
+  record Pay(StoredPayout payout) implements Attempt {}
+
+  /** Not now: another payment out of the same source is being sent. */
+  record Wait(String why) implements Attempt {}
+
+  /** Never on this connection: close it with {@code reason}. */
+  record Close(String reason) implements Attempt {}
+
+  private final Map<TargetKind, Source> sources;
+  private final PayoutService service;
+  private final Payouts payouts;
+  private final PacketLink link;
+  private final ConnectionTokens tokens;
+  private final Clock clock = Clock.systemUTC();
+  private final ExecutorService work =
+      Executors.newFixedThreadPool(4, PeriodicJob.daemonThreads("inlet-paying"));
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(PeriodicJob.daemonThreads("inlet-paying-retry"));
+  private final Cache<String, Peer> peers =
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(forgetAfter).build();
+
+  public PayoutConnections(
+      Map<TargetKind, Source> sources,
+      PayoutService service,
+      Payouts payouts,
+      PacketLink link,
+      ConnectionTokens tokens) {
+    this.sources = Map.copyOf(sources);
+    this.service = service;
+    this.payouts = payouts;
+    this.link = link;
+    this.tokens = tokens;
+  }
+
+  /** One connection's peer, as far as this replica heard it. Guarded by its own lock. */
+  private static final class Peer {
+    final ConnectionToken token;
+    String address;
+    final Map<Long, StreamMaxMoney> limits = new TreeMap<>(Long::compareUnsigned);
+    final Set<Long> closedStreams = new HashSet<>();
+    boolean closed;
+    String closeReason;
+    boolean running;
+    boolean validated;
+    long nextSequence = 1;
+    Instant waitingSince;
+
+    Peer(ConnectionToken token) {
+      this.token = token;
+    }
+  }
+
+  @Override
+  public Optional<String> heard(ConnectionToken token, PeerFrames frames) {
+    Peer peer = peers.get(token.connectionIdHex(), k -> new Peer(token));
+    synchronized (peer) {
+      if (frames.address().isPresent()) {
+        if (frames.address().get().isEmpty()) {
+          closeFor(peer, "no-address: tell an address to be paid on (ConnectionNewAddress)");
+        } else if (peer.address == null) {
+          peer.address = frames.address().get();
+        }
+      }
+      for (StreamMaxMoney m : frames.limits()) {
+        peer.limits.merge(m.streamId(), m, PayoutConnections::later);
+      }
+      peer.closedStreams.addAll(frames.closedStreams());
+      if (frames.connectionClosed()) {
+        peer.closed = true;
+      }
+      if (peer.closeReason != null) {
+        return Optional.of(peer.closeReason);
+      }
+      if (peer.address == null && !peer.limits.isEmpty()) {
+        closeFor(peer, "no-address: tell an address to be paid on (ConnectionNewAddress)");
+        return Optional.of(peer.closeReason);
+      }
+      maybeStart(peer);
+      return Optional.empty();
+    }
+  }
+
+  /** The newer of two limits of a stream: receive limits only grow (RFC 0029 §5.3.9). */
+  private static StreamMaxMoney later(StreamMaxMoney a, StreamMaxMoney b) {
+    return new StreamMaxMoney(
+        a.streamId(),
+        Long.compareUnsigned(a.receiveMax(), b.receiveMax()) >= 0 ? a.receiveMax() : b.receiveMax(),
+        Long.compareUnsigned(a.totalReceived(), b.totalReceived()) >= 0
+            ? a.totalReceived()
+            : b.totalReceived());
+  }
+
+  private static void closeFor(Peer peer, String reason) {
+    peer.closed = true;
+    if (peer.closeReason == null) {
+      peer.closeReason = reason;
+    }
+  }
+
+  /** Starts a payment when the peer can take one and none is running for it. Holds the lock. */
+  private void maybeStart(Peer peer) {
+    if (peer.running || peer.closed || peer.address == null || room(peer) == null) {
+      return;
+    }
+    peer.running = true;
+    work.execute(() -> pay(peer));
+  }
+
+  /** The first open stream with room left, or null. Holds the lock. */
+  private static StreamMaxMoney room(Peer peer) {
+    for (StreamMaxMoney m : peer.limits.values()) {
+      if (!peer.closedStreams.contains(m.streamId())
+          && Long.compareUnsigned(m.receiveMax(), m.totalReceived()) > 0) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private void pay(Peer peer) {
+    try {
+      payOnce(peer);
+    } catch (RuntimeException e) {
+      log.error("Paying on connection {} failed", peer.token.connectionIdHex(), e);
+      synchronized (peer) {
+        peer.running = false;
+      }
+    }
+  }
+
+  private void payOnce(Peer peer) {
+    StreamMaxMoney stream;
+    String address;
+    long sequence;
+    synchronized (peer) {
+      stream = room(peer);
+      address = peer.address;
+      sequence = peer.nextSequence++;
+    }
+    byte[] secret = tokens.sharedSecret(peer.token.connectionId());
+    IlpAddress destination = IlpAddress.of(address);
+    if (stream == null) {
+      done(peer, null);
+      return;
+    }
+    if (!peer.validated) {
+      Optional<StreamPacket> reply =
+          StreamTotals.ask(link, destination, secret, stream.streamId(), sequence, clock).join();
+      if (reply.isEmpty()) {
+        // No answer under the shared secret: not the client's address, or it is gone.
+        closeLocally(peer, "unreachable: the address did not answer");
+        return;
+      }
+      Optional<Long> total = StreamTotals.total(reply.get(), stream.streamId());
+      synchronized (peer) {
+        peer.validated = true;
+        if (total.isPresent()) {
+          peer.limits.merge(
+              stream.streamId(),
+              new StreamMaxMoney(stream.streamId(), stream.receiveMax(), total.get()),
+              PayoutConnections::later);
+        }
+        stream = peer.limits.get(stream.streamId());
+        sequence = peer.nextSequence++;
+      }
+      if (Long.compareUnsigned(stream.receiveMax(), stream.totalReceived()) <= 0) {
+        done(peer, null);
+        return;
+      }
+    }
+    long room = stream.receiveMax() - stream.totalReceived();
+    Source source = sources.get(peer.token.kind());
+
+    Attempt attempt =
+        source.attempt(
+            peer.token.targetId(),
+            new Request(peer.token.connectionId(), address, stream.streamId(), room, sequence));
+    if (attempt instanceof Pay p) {
+      long streamId = stream.streamId();
+      service
+          .start(p.payout())
+          .whenComplete(
+              (ended, error) -> {
+                synchronized (peer) {
+                  // The sender closed the stream it paid on (StreamClose); the sequences it used
+                  // are past.
+                  peer.closedStreams.add(streamId);
+                  peer.nextSequence =
+                      Math.max(peer.nextSequence, payouts.nextSequence(p.payout().id()));
+                }
+                // Whether more may be paid (another stream), or the source is spent: ask again.
+                afterPayment(peer);
+              });
+    } else if (attempt instanceof Wait w) {
+      retryLater(peer, w.why());
+    } else if (attempt instanceof Close c) {
+      closeRemotely(peer, destination, secret, c.reason());
+    }
+  }
+
+  private void afterPayment(Peer peer) {
+    synchronized (peer) {
+      peer.running = false;
+      peer.waitingSince = null;
+      if (room(peer) != null) {
+        maybeStart(peer);
+        return;
+      }
+      peer.running = true;
+    }
+    // No stream has room: tell the client when the source has nothing left for it.
+    work.execute(() -> checkSpent(peer));
+  }
+
+  private void checkSpent(Peer peer) {
+    StreamMaxMoney probe;
+    String address;
+    long sequence;
+    synchronized (peer) {
+      address = peer.address;
+      sequence = peer.nextSequence;
+      probe = peer.limits.values().stream().findFirst().orElse(null);
+    }
+    Attempt attempt =
+        sources
+            .get(peer.token.kind())
+            .attempt(
+                peer.token.targetId(),
+                new Request(
+                    peer.token.connectionId(),
+                    address,
+                    probe == null ? 1 : probe.streamId(),
+                    0,
+                    sequence));
+    if (attempt instanceof Close c) {
+      synchronized (peer) {
+        peer.nextSequence++;
+      }
+      closeRemotely(
+          peer, IlpAddress.of(address), tokens.sharedSecret(peer.token.connectionId()), c.reason());
+    } else {
+      done(peer, null);
+    }
+  }
+
+  private void retryLater(Peer peer, String why) {
+    synchronized (peer) {
+      Instant now = clock.instant();
+      if (peer.waitingSince == null) {
+        peer.waitingSince = now;
+      }
+      if (Duration.between(peer.waitingSince, now).compareTo(maxWait) > 0) {
+        peer.running = false;
+        closeFor(peer, why);
+        return;
+      }
+      peer.nextSequence--; // the sequence taken for this attempt was not used
+    }
+    timer.schedule(
+        () -> work.execute(() -> pay(peer)), retryAfter.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void closeRemotely(Peer peer, IlpAddress destination, byte[] secret, String reason) {
+    long sequence;
+    synchronized (peer) {
+      closeFor(peer, reason);
+      sequence = peer.nextSequence++;
+    }
+    ConnectionCloser.close(link, destination, secret, sequence, reason, clock)
+        .whenComplete((v, e) -> done(peer, null));
+  }
+
+  private void closeLocally(Peer peer, String reason) {
+    synchronized (peer) {
+      closeFor(peer, reason);
+      peer.running = false;
+    }
+  }
+
+  private static void done(Peer peer, Object ignored) {
+    synchronized (peer) {
+      peer.running = false;
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    work.shutdownNow();
+  }
+}

@@ -1,0 +1,518 @@
+package dev.inlet.voucher;
+
+import dev.inlet.crypto.DecryptionException;
+import dev.inlet.crypto.Sealer;
+import dev.inlet.events.EventType;
+import dev.inlet.ledger.postgres.Uint64;
+import dev.inlet.payout.Payouts;
+import dev.inlet.payout.Payouts.StoredPayout;
+import dev.inlet.web.PublicIds;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Vouchers in PostgreSQL (db/V5): a voucher's money leaves its account when it is made, into the
+ * voucher's own holding account (a {@code voucher} transfer of two entries); each redemption is a
+ * payout from the holding account; revoke and expiry move what is left back. Every change of state
+ * and its event ({@code voucher.*}, for merchants' accounts) commit together, and whatever changes
+ * a voucher first locks its row, so replicas race safely. Blocking: call off the event loop.
+ */
+public final class Vouchers implements PayoutConnections.Source {
+  private final JdbcClient jdbc;
+  private final TransactionTemplate transaction;
+  private final Payouts payouts;
+  private final Sealer codes;
+
+  /**
+   * @param codes seals the codes, so that their owner can read them again
+   */
+  public Vouchers(DataSource dataSource, Payouts payouts, Sealer codes) {
+    this.jdbc = JdbcClient.create(dataSource);
+    this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    this.payouts = payouts;
+    this.codes = codes;
+    payouts.onEnd("redemption", this::redemptionEnded);
+  }
+
+  /**
+   * A voucher as stored: its JSON ({@code inlet_voucher_json}) and its code.
+   *
+   * @param remaining what its holding account holds (units of its account)
+   */
+  public record StoredVoucher(
+      long id, String publicId, String code, String state, long remaining, String json) {}
+
+  /** What to create. {@code merchantId} null: the admin API (any account). */
+  public record NewVoucher(
+      Long merchantId,
+      String account,
+      long amount,
+      Instant expiresAt,
+      String note,
+      String idempotencyKey,
+      byte[] requestHash) {}
+
+  /** What a create did. */
+  public sealed interface Creation permits Created, UnknownAccount, Insufficient, KeyReused {}
+
+  /** The voucher, made now or earlier with the same key and body. */
+  public record Created(StoredVoucher voucher, boolean fresh) implements Creation {}
+
+  /** No such account (for this merchant): nothing written. */
+  public record UnknownAccount() implements Creation {}
+
+  /** The account's available balance is smaller than the amount: nothing written. */
+  public record Insufficient(long available) implements Creation {}
+
+  /** The idempotency key was used with another request: nothing written. */
+  public record KeyReused() implements Creation {}
+
+  /**
+   * Makes a voucher: its holding account, and the transfer of its amount out of the account's
+   * available balance into it, in one transaction.
+   */
+  public Creation create(NewVoucher v) {
+    return transaction.execute(
+        status -> {
+          if (v.idempotencyKey() != null) {
+            Optional<Creation> earlier = byKey(v);
+            if (earlier.isPresent()) {
+              return earlier.get();
+            }
+          }
+          Optional<Owner> owner = Owner.lock(jdbc, v.account(), v.merchantId());
+          if (owner.isEmpty()) {
+            return new UnknownAccount();
+          }
+          String publicId = PublicIds.vouchers.generate();
+          String code = PublicIds.codes.generate();
+          long holding =
+              jdbc.sql(
+                      "INSERT INTO accounts (name, kind, asset_code, asset_scale, merchant_id)"
+                          + " SELECT '@voucher:' || ?, 'voucher', asset_code, asset_scale, merchant_id"
+                          + " FROM accounts WHERE id = ? RETURNING id")
+                  .params(publicId, owner.get().id())
+                  .query(Long.class)
+                  .single();
+          if (!Moves.move(jdbc, owner.get().id(), holding, v.amount())) {
+            status.setRollbackOnly();
+            return new Insufficient(payouts.available(owner.get().id()));
+          }
+          Optional<Long> id =
+              jdbc.sql(
+                      "INSERT INTO vouchers (public_id, code_hash, code_sealed, account_id, holding_id,"
+                          + " merchant_id, amount, note, expires_at, idempotency_key, request_hash)"
+                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          + " ON CONFLICT (coalesce(merchant_id, 0), idempotency_key)"
+                          + " WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id")
+                  .params(
+                      publicId,
+                      hash(code),
+                      codes.seal(code.getBytes(StandardCharsets.US_ASCII)),
+                      owner.get().id(),
+                      holding,
+                      v.merchantId(),
+                      Uint64.toNumeric(v.amount()),
+                      v.note(),
+                      OffsetDateTime.ofInstant(v.expiresAt(), ZoneOffset.UTC),
+                      v.idempotencyKey(),
+                      v.idempotencyKey() == null ? null : v.requestHash())
+                  .query(Long.class)
+                  .optional();
+          if (id.isEmpty()) {
+            status.setRollbackOnly();
+            return byKey(v).orElseThrow();
+          }
+          return new Created(get(id.get()), true);
+        });
+  }
+
+  private Optional<Creation> byKey(NewVoucher v) {
+    return jdbc.sql(
+            "SELECT id, request_hash FROM vouchers"
+                + " WHERE coalesce(merchant_id, 0) = coalesce(?::bigint, 0) AND idempotency_key = ?")
+        .params(v.merchantId(), v.idempotencyKey())
+        .query(
+            (rs, n) ->
+                Arrays.equals(rs.getBytes(2), v.requestHash())
+                    ? (Creation) new Created(get(rs.getLong(1)), false)
+                    : new KeyReused())
+        .optional();
+  }
+
+  /** A voucher by internal id. */
+  StoredVoucher get(long id) {
+    return jdbc.sql(select + " WHERE v.id = ?").param(id).query(this::stored).single();
+  }
+
+  /** A voucher by public id: the merchant's, or any when {@code merchantId} is null. */
+  public Optional<StoredVoucher> find(Long merchantId, String publicId) {
+    return jdbc.sql(select + " WHERE v.public_id = ? AND (?::bigint IS NULL OR v.merchant_id = ?)")
+        .params(publicId, merchantId, merchantId)
+        .query(this::stored)
+        .optional();
+  }
+
+  /**
+   * A page of vouchers, newest first.
+   *
+   * @param state one state only, or null for all
+   * @param before only those made before the voucher with this public id (the cursor), or null
+   */
+  public List<StoredVoucher> list(Long merchantId, String state, String before, int limit) {
+    return jdbc.sql(
+            select
+                + " WHERE (?::bigint IS NULL OR v.merchant_id = ?) AND (?::text IS NULL OR v.state = ?)"
+                + " AND (?::text IS NULL OR v.id < (SELECT b.id FROM vouchers b WHERE b.public_id = ?))"
+                + " ORDER BY v.id DESC LIMIT ?")
+        .params(merchantId, merchantId, state, state, before, before, limit)
+        .query(this::stored)
+        .list();
+  }
+
+  /** What a voucher's payment pointer needs. Amounts unsigned 64-bit, the account's units. */
+  public record PointerTarget(
+      long id,
+      String state,
+      long available,
+      String account,
+      String assetCode,
+      int assetScale,
+      long amount,
+      long paidOut,
+      String createdAt,
+      String expiresAt) {
+
+    /** The SPSP offer: a voucher is an agreement of one cycle that pays its amount once. */
+    VoucherSpspHandler.Offer offer() {
+      Map<String, Object> balance = new LinkedHashMap<>();
+      balance.put("total", Long.toUnsignedString(paidOut));
+      balance.put("interval", Long.toUnsignedString(paidOut));
+      balance.put("available", Long.toUnsignedString(available));
+      Map<String, Object> agreement = new LinkedHashMap<>();
+      agreement.put("amount", Long.toUnsignedString(amount));
+      agreement.put("start", createdAt);
+      agreement.put("expiry", expiresAt);
+      agreement.put("interval", null);
+      agreement.put("cycles", 1);
+      agreement.put("cap", true);
+      agreement.put("asset", Map.of("code", assetCode, "scale", assetScale));
+      Map<String, Object> pull = new LinkedHashMap<>();
+      pull.put("balance", balance);
+      pull.put("cycle", 1);
+      pull.put("agreement", agreement);
+      return new VoucherSpspHandler.Offer(
+          id, state, available, account, assetCode, assetScale, pull);
+    }
+  }
+
+  /** The voucher whose code this is; empty when none is. */
+  public Optional<PointerTarget> byCode(String code) {
+    return jdbc.sql(
+            "SELECT v.id, CASE WHEN v.state = 'active' AND v.expires_at <= now() THEN 'expired'"
+                + " ELSE v.state END, h.balance - h.reserved, a.name, a.asset_code, a.asset_scale,"
+                + " v.amount, v.amount - v.released - h.balance, inlet_time(v.created_at),"
+                + " inlet_time(v.expires_at)"
+                + " FROM vouchers v JOIN accounts a ON a.id = v.account_id"
+                + " JOIN accounts h ON h.id = v.holding_id WHERE v.code_hash = ?")
+        .param(hash(code))
+        .query(
+            (rs, n) ->
+                new PointerTarget(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    Uint64.fromNumeric(rs.getBigDecimal(3)),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getInt(6),
+                    Uint64.fromNumeric(rs.getBigDecimal(7)),
+                    Uint64.fromNumeric(rs.getBigDecimal(8)),
+                    rs.getString(9),
+                    rs.getString(10)))
+        .optional();
+  }
+
+  /**
+   * Revokes an active voucher: what its holding account does not hold for a redemption in flight
+   * goes back to the account now, the rest when that redemption ends.
+   *
+   * @return the voucher after; empty when there is no such voucher (for this merchant)
+   */
+  public Optional<StoredVoucher> revoke(Long merchantId, String publicId) {
+    return transaction.execute(
+        status -> {
+          Optional<Long> id =
+              jdbc.sql(
+                      "SELECT id FROM vouchers WHERE public_id = ?"
+                          + " AND (?::bigint IS NULL OR merchant_id = ?) FOR UPDATE")
+                  .params(publicId, merchantId, merchantId)
+                  .query(Long.class)
+                  .optional();
+          id.ifPresent(v -> end(v, "revoked", EventType.VOUCHER_REVOKED));
+          return id.map(this::get);
+        });
+  }
+
+  /**
+   * Ends the active vouchers whose time passed ({@code voucher.expired}), and moves back what ended
+   * vouchers still hold once their redemptions ended.
+   *
+   * @return how many vouchers expired
+   */
+  public int expire() {
+    List<Long> due =
+        jdbc.sql(
+                "SELECT id FROM vouchers WHERE state = 'active' AND expires_at <= now()"
+                    + " ORDER BY expires_at LIMIT 100")
+            .query(Long.class)
+            .list();
+    int expired = 0;
+    for (long id : due) {
+      Boolean done =
+          transaction.execute(
+              status -> {
+                boolean active =
+                    jdbc.sql(
+                            "SELECT 1 FROM vouchers WHERE id = ? AND state = 'active'"
+                                + " AND expires_at <= now() FOR UPDATE SKIP LOCKED")
+                        .param(id)
+                        .query(Integer.class)
+                        .optional()
+                        .isPresent();
+                if (active) {
+                  end(id, "expired", EventType.VOUCHER_EXPIRED);
+                }
+                return active;
+              });
+      expired += Boolean.TRUE.equals(done) ? 1 : 0;
+    }
+    List<Long> holding =
+        jdbc.sql(
+                "SELECT v.id FROM vouchers v JOIN accounts h ON h.id = v.holding_id"
+                    + " WHERE v.state IN ('expired', 'revoked') AND h.balance - h.reserved > 0"
+                    + " LIMIT 100")
+            .query(Long.class)
+            .list();
+    for (long id : holding) {
+      transaction.executeWithoutResult(status -> release(lock(id)));
+    }
+    return expired;
+  }
+
+  /** Ends an active voucher (locked by the caller): its state, the release, its event (last). */
+  private void end(long id, String state, EventType event) {
+    int changed =
+        jdbc.sql(
+                "UPDATE vouchers SET state = ?, ended_at = now() WHERE id = ? AND state = 'active'")
+            .params(state, id)
+            .update();
+    if (changed == 0) {
+      return;
+    }
+    release(lock(id));
+    event(id, event);
+  }
+
+  private record Held(long id, long accountId, long holdingId) {}
+
+  private Held lock(long id) {
+    return jdbc.sql("SELECT id, account_id, holding_id FROM vouchers WHERE id = ? FOR UPDATE")
+        .param(id)
+        .query((rs, n) -> new Held(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+        .single();
+  }
+
+  /** Moves what the holding account holds beyond redemptions in flight back to the account. */
+  private void release(Held v) {
+    BigDecimal free =
+        jdbc.sql("SELECT balance - reserved FROM accounts WHERE id = ? FOR NO KEY UPDATE")
+            .param(v.holdingId())
+            .query(BigDecimal.class)
+            .single();
+    if (free.signum() == 0) {
+      return;
+    }
+    long amount = Uint64.fromNumeric(free);
+    if (!Moves.move(jdbc, v.holdingId(), v.accountId(), amount)) {
+      throw new IllegalStateException("voucher " + v.id() + ": its holding account changed");
+    }
+    jdbc.sql("UPDATE vouchers SET released = released + ? WHERE id = ?")
+        .params(free, v.id())
+        .update();
+  }
+
+  /**
+   * A redemption ended (in its ending transaction): the voucher is {@code redeemed} once all of it
+   * was paid out; an ended voucher gets back what the redemption did not send; {@code
+   * voucher.redeemed} reports a redemption that paid anything.
+   */
+  private void redemptionEnded(JdbcClient jdbc, StoredPayout payout, boolean completed) {
+    long voucher =
+        jdbc.sql("SELECT voucher_id FROM payouts WHERE id = ?")
+            .param(payout.id())
+            .query(Long.class)
+            .single();
+    Held v = lock(voucher);
+    jdbc.sql(
+            "UPDATE vouchers v SET state = 'redeemed', ended_at = now() FROM accounts h"
+                + " WHERE v.id = ? AND h.id = v.holding_id AND v.state = 'active' AND h.balance = 0")
+        .param(voucher)
+        .update();
+    boolean ended =
+        jdbc.sql("SELECT state <> 'active' FROM vouchers WHERE id = ?")
+            .param(voucher)
+            .query(Boolean.class)
+            .single();
+    if (ended) {
+      release(v);
+    }
+    boolean paid =
+        jdbc.sql("SELECT sent > 0 FROM payouts WHERE id = ?")
+            .param(payout.id())
+            .query(Boolean.class)
+            .single();
+    if (paid) {
+      jdbc.sql(
+              "INSERT INTO events (merchant_id, type, data)"
+                  + " SELECT v.merchant_id, ?, inlet_voucher_json(v)"
+                  + " || jsonb_build_object('redemption', inlet_payout_json(p))"
+                  + " FROM vouchers v, payouts p WHERE v.id = ? AND p.id = ?"
+                  + " AND v.merchant_id IS NOT NULL")
+          .params(EventType.VOUCHER_REDEEMED.wireName(), voucher, payout.id())
+          .update();
+    }
+  }
+
+  private void event(long id, EventType type) {
+    jdbc.sql(
+            "INSERT INTO events (merchant_id, type, data)"
+                + " SELECT merchant_id, ?, inlet_voucher_json(v) FROM vouchers v"
+                + " WHERE id = ? AND merchant_id IS NOT NULL")
+        .params(type.wireName(), id)
+        .update();
+  }
+
+  /**
+   * Decides a client's redemption under the voucher's lock: at most one at a time, at most what the
+   * voucher holds and the client's stream takes; created and reserved in the same transaction.
+   */
+  @Override
+  public PayoutConnections.Attempt attempt(long id, PayoutConnections.Request r) {
+    return transaction.execute(
+        status -> {
+          Optional<Redeemable> found = lockForRedemption(id);
+          if (found.isEmpty()) {
+            return new PayoutConnections.Close("unknown-voucher");
+          }
+          Redeemable v = found.get();
+          if (!v.state().equals("active")) {
+            return new PayoutConnections.Close("voucher-" + v.state());
+          }
+          if (redeeming(id)) {
+            return new PayoutConnections.Wait("voucher-busy: another client is redeeming it");
+          }
+          long amount =
+              Long.compareUnsigned(v.available(), r.room()) < 0 ? v.available() : r.room();
+          if (amount == 0) {
+            return new PayoutConnections.Wait("voucher-busy: nothing to pay now");
+          }
+          Optional<StoredPayout> payout =
+              payouts.createOnConnection(
+                  new Payouts.ConnectionPayout(
+                      "redemption",
+                      v.holdingId(),
+                      v.merchantId(),
+                      r.connectionId(),
+                      r.address(),
+                      r.streamId(),
+                      r.firstSequence(),
+                      amount,
+                      id,
+                      null,
+                      null));
+          return payout.isPresent()
+              ? new PayoutConnections.Pay(payout.get())
+              : new PayoutConnections.Wait("voucher-busy: nothing to pay now");
+        });
+  }
+
+  /** A redemption's voucher, checked and locked in the redeeming transaction. */
+  record Redeemable(long id, Long merchantId, long holdingId, String state, long available) {}
+
+  /**
+   * Locks an active voucher for a redemption, in the caller's transaction.
+   *
+   * @return empty when the voucher does not exist
+   */
+  Optional<Redeemable> lockForRedemption(long id) {
+    return jdbc.sql(
+            "SELECT v.id, v.merchant_id, v.holding_id, CASE WHEN v.state = 'active'"
+                + " AND v.expires_at <= now() THEN 'expired' ELSE v.state END,"
+                + " h.balance - h.reserved FROM vouchers v JOIN accounts h ON h.id = v.holding_id"
+                + " WHERE v.id = ? FOR UPDATE OF v")
+        .param(id)
+        .query(
+            (rs, n) ->
+                new Redeemable(
+                    rs.getLong(1),
+                    (Long) rs.getObject(2),
+                    rs.getLong(3),
+                    rs.getString(4),
+                    Uint64.fromNumeric(rs.getBigDecimal(5))))
+        .optional();
+  }
+
+  /** Whether a redemption of the voucher is being sent (by any replica). */
+  boolean redeeming(long id) {
+    return jdbc.sql(
+            "SELECT EXISTS (SELECT 1 FROM payouts WHERE voucher_id = ? AND state = 'sending')")
+        .param(id)
+        .query(Boolean.class)
+        .single();
+  }
+
+  /** SHA-256 of a code: how codes are looked up without being stored in clear. */
+  static byte[] hash(String code) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final String select =
+      "SELECT v.id, v.public_id, v.code_sealed, v.state, h.balance, inlet_voucher_json(v)::text"
+          + " FROM vouchers v JOIN accounts h ON h.id = v.holding_id";
+
+  private StoredVoucher stored(ResultSet rs, int row) throws SQLException {
+    String code;
+    try {
+      code = new String(codes.open(rs.getBytes(3)), StandardCharsets.US_ASCII);
+    } catch (DecryptionException e) {
+      throw new IllegalStateException("voucher " + rs.getString(2) + ": its code does not open", e);
+    }
+    return new StoredVoucher(
+        rs.getLong(1),
+        rs.getString(2),
+        code,
+        rs.getString(4),
+        Uint64.fromNumeric(rs.getBigDecimal(5)),
+        rs.getString(6));
+  }
+}
