@@ -3,6 +3,7 @@ package dev.inlet.it;
 import static dev.inlet.it.PayoutClient.amount;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -74,6 +75,39 @@ class ConnectorPayoutTest {
     assertThat(second.get("state").asString()).as(second.toString()).isEqualTo("completed");
     assertThat(receiver.total()).isEqualTo(5_000_000);
     assertThat(inlet.balance("till")).isZero();
+    PayoutClient.assertLedgerConsistent(inlet);
+  }
+
+  @Test
+  void aJsClientOnTheConnectorRedeemsAVoucherOfInlet() throws Exception {
+    inlet.createAccount("gifts", null);
+    JsonNode spsp = PayoutClient.spsp(inlet, inlet.url("/gifts"));
+    JsonNode paid =
+        connector
+            .party()
+            .pay(
+                spsp.get("destination_account").asString(),
+                spsp.get("shared_secret").asString(),
+                1_000_000);
+    assertThat(paid.has("error")).as(paid.toString()).isFalse();
+    HttpResponse<String> made =
+        inlet.adminPost("/admin/vouchers", "{\"account\":\"gifts\",\"amount\":\"400000\"}");
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+    JsonNode voucher = TestInlet.json.readTree(made.body());
+
+    JsConnector.Party redeemer = connector.party();
+    String pointer = inlet.url("/vouchers/" + voucher.get("code").asString());
+    JsonNode first = redeemer.redeem(pointer, 1_000_000);
+    assertThat(first.get("received").asString()).as(first.toString()).isEqualTo("400000");
+    JsonNode second = redeemer.redeem(pointer, 1_000_000);
+    assertThat(second.get("received").asString()).as(second.toString()).isEqualTo("0");
+
+    assertThat(inlet.balance("gifts")).isEqualTo(600_000);
+    JsonNode after =
+        TestInlet.json.readTree(
+            inlet.adminGet("/admin/vouchers/" + voucher.get("id").asString()).body());
+    assertThat(after.get("state").asString()).isEqualTo("redeemed");
+    assertThat(amount(after, "paid_out")).isEqualTo(400_000);
     PayoutClient.assertLedgerConsistent(inlet);
   }
 }

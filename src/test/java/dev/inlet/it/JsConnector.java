@@ -156,6 +156,23 @@ final class JsConnector implements AutoCloseable {
       return Long.parseLong(answer.get("received").asString());
     }
 
+    /**
+     * Redeems a pointer that pays out (a voucher's or mandate's SPSP URL) as a STREAM client
+     * taking at most {@code receiveMax}: {@code received}, {@code ended_by}, {@code error}.
+     */
+    JsonNode redeem(String spspUrl, long receiveMax) throws IOException {
+      return call(
+          Map.of(
+              "op",
+              "redeem",
+              "spsp_url",
+              spspUrl,
+              "receive_max",
+              Long.toString(receiveMax),
+              "wait_ms",
+              "30000"));
+    }
+
     /** Ends connection {@code id} of payAndStay. */
     void close(String id) throws IOException {
       call(Map.of("op", "close", "id", id));
