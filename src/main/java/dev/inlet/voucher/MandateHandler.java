@@ -8,6 +8,7 @@ import dev.inlet.web.Idempotency;
 import dev.inlet.web.Problems;
 import dev.inlet.web.PublicIds;
 import dev.inlet.web.RequestValues;
+import dev.inlet.web.Times;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
@@ -152,8 +153,8 @@ public final class MandateHandler {
       out.put("cycles", m.cycles());
     }
     out.put("cap", m.cap());
-    out.put("start", m.start().toString());
-    out.put("expires_at", m.expiresAt() == null ? null : m.expiresAt().toString());
+    out.put("start", Times.format(m.start()));
+    out.put("expires_at", Times.format(m.expiresAt()));
     out.put("asset_code", m.assetCode());
     out.put("asset_scale", m.assetScale());
     out.put("note", m.note());
@@ -163,12 +164,12 @@ public final class MandateHandler {
     for (Map.Entry<Long, Long> c : v.pulledByCycle().entrySet()) {
       ObjectNode row = cycles.addObject();
       row.put("cycle", c.getKey());
-      row.put("starts_at", m.interval().cycleStart(m.start(), c.getKey()).toString());
-      row.put("ends_at", m.interval().cycleStart(m.start(), c.getKey() + 1).toString());
+      row.put("starts_at", Times.format(m.interval().cycleStart(m.start(), c.getKey())));
+      row.put("ends_at", Times.format(m.interval().cycleStart(m.start(), c.getKey() + 1)));
       row.put("pulled", Long.toUnsignedString(c.getValue()));
     }
-    out.put("created_at", m.createdAt().toString());
-    out.put("ended_at", m.endedAt() == null ? null : m.endedAt().toString());
+    out.put("created_at", Times.format(m.createdAt()));
+    out.put("ended_at", Times.format(m.endedAt()));
     return out;
   }
 

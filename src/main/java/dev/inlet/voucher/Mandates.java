@@ -7,6 +7,7 @@ import dev.inlet.ledger.postgres.Uint64;
 import dev.inlet.payout.Payouts;
 import dev.inlet.payout.Payouts.StoredPayout;
 import dev.inlet.web.PublicIds;
+import dev.inlet.web.Times;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -234,8 +235,8 @@ public final class Mandates implements PayoutConnections.Source {
   static Map<String, Object> agreement(Mandate m) {
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("amount", Long.toUnsignedString(m.amount()));
-    a.put("start", m.start().toString());
-    a.put("expiry", m.expiresAt() == null ? null : m.expiresAt().toString());
+    a.put("start", Times.format(m.start()));
+    a.put("expiry", Times.format(m.expiresAt()));
     a.put("interval", m.interval().text());
     a.put("cycles", m.cycles());
     a.put("cap", m.cap());
@@ -267,7 +268,8 @@ public final class Mandates implements PayoutConnections.Source {
                 "mandate-" + (m.state().equals("active") ? "expired" : m.state()));
           }
           if (m.cycleAt(now) == 0) {
-            return new PayoutConnections.Close("mandate-not-started: it starts at " + m.start());
+            return new PayoutConnections.Close(
+                "mandate-not-started: it starts at " + Times.format(m.start()));
           }
           boolean pulling =
               jdbc.sql(
@@ -284,7 +286,7 @@ public final class Mandates implements PayoutConnections.Source {
           if (v.available() == 0) {
             return new PayoutConnections.Close(
                 "mandate-interval-spent: more from "
-                    + m.interval().cycleStart(m.start(), v.cycle() + 1));
+                    + Times.format(m.interval().cycleStart(m.start(), v.cycle() + 1)));
           }
           if (amount == 0) {
             return r.room() == 0

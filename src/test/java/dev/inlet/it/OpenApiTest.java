@@ -149,6 +149,46 @@ class OpenApiTest {
               json,
               shop.post("/v1/invoices/" + other + "/cancel", "")));
 
+      HttpResponse<String> voucher =
+          shop.post("/v1/vouchers", "{\"account\":\"docs-usd\",\"amount\":\"100\"}");
+      drift.addAll(schemas.check("POST", "/v1/vouchers", json, voucher));
+      drift.addAll(schemas.check("GET", "/v1/vouchers", json, shop.get("/v1/vouchers")));
+      drift.addAll(
+          schemas.check(
+              "GET",
+              "/vouchers/{code}",
+              "application/spsp4+json",
+              inlet.send(
+                  HttpRequest.newBuilder(
+                          URI.create(inlet.url("/vouchers/" + ok(voucher).get("code").asString())))
+                      .header("Accept", "application/spsp4+json"))));
+      drift.addAll(
+          schemas.check(
+              "POST",
+              "/v1/vouchers/{id}/revoke",
+              json,
+              shop.post("/v1/vouchers/" + ok(voucher).get("id").asString() + "/revoke", "")));
+      HttpResponse<String> mandate =
+          shop.post(
+              "/v1/mandates",
+              "{\"account\":\"docs-usd\",\"amount\":\"50\",\"interval\":\"P1M\",\"cycles\":12}");
+      drift.addAll(schemas.check("POST", "/v1/mandates", json, mandate));
+      drift.addAll(
+          schemas.check(
+              "GET",
+              "/v1/mandates/{id}",
+              json,
+              shop.get("/v1/mandates/" + ok(mandate).get("id").asString())));
+      drift.addAll(
+          schemas.check(
+              "GET",
+              "/mandates/{code}",
+              "application/spsp4+json",
+              inlet.send(
+                  HttpRequest.newBuilder(
+                          URI.create(inlet.url("/mandates/" + ok(mandate).get("code").asString())))
+                      .header("Accept", "application/spsp4+json"))));
+
       HttpResponse<String> events = shop.get("/v1/events?limit=500");
       drift.addAll(schemas.check("GET", "/v1/events", json, events));
       List<String> types = new ArrayList<>();
@@ -159,7 +199,8 @@ class OpenApiTest {
               "payment.received",
               "invoice.processing",
               "invoice.completed",
-              "invoice.cancelled");
+              "invoice.cancelled",
+              "voucher.revoked");
       HttpResponse<String> first = shop.get("/v1/events?limit=1");
       drift.addAll(schemas.check("GET", "/v1/events", json, first));
       assertThat(ok(first).get("next_cursor").asString())
