@@ -157,8 +157,8 @@ final class JsConnector implements AutoCloseable {
     }
 
     /**
-     * Redeems a pointer that pays out (a voucher's or mandate's SPSP URL) as a STREAM client
-     * taking at most {@code receiveMax}: {@code received}, {@code ended_by}, {@code error}.
+     * Redeems a pointer that pays out (a voucher's or mandate's SPSP URL) as a STREAM client taking
+     * at most {@code receiveMax}: {@code received}, {@code ended_by}, {@code error}.
      */
     JsonNode redeem(String spspUrl, long receiveMax) throws IOException {
       return call(

@@ -32,8 +32,10 @@ class VoucherRaceTest {
         TwoReplicas.start(
             dir,
             Map.of(
-                "inlet.uplink.url", clients.uplinkUrl(),
-                "inlet.uplink.token", "uplink-token-at-least-32-characters-long"));
+                "inlet.uplink.url",
+                clients.uplinkUrl(),
+                "inlet.uplink.token",
+                "uplink-token-at-least-32-characters-long"));
   }
 
   @AfterAll

@@ -4,12 +4,19 @@ import static dev.inlet.it.MerchantClient.assertProblem;
 import static dev.inlet.it.PayoutClient.amount;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inlet.codec.ilp.IlpErrorCode;
+import dev.inlet.codec.stream.ConnectionClose;
+import dev.inlet.codec.stream.ConnectionNewAddress;
+import dev.inlet.codec.stream.StreamErrorCode;
+import dev.inlet.codec.stream.StreamMaxMoney;
+import dev.inlet.codec.stream.StreamMoney;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.interledger.stream.SendMoneyResult;
 import org.junit.jupiter.api.AfterAll;
@@ -317,6 +324,51 @@ class VoucherTest {
     assertThat(TestInlet.json.readTree(revoked.body()).get("state").asString())
         .isEqualTo("revoked");
     assertProblem(inlet.send(get(path)), 410, "mandate-revoked");
+  }
+
+  @Test
+  void aClientThatGivesNoAddressIsToldSoAndGetsNothing() throws Exception {
+    fund("fay", 1_000);
+    JsonNode voucher = create("fay", 500);
+    String path = "vouchers/" + voucher.get("code").asString();
+
+    TestSender silent = TestSender.open(inlet, path);
+    TestSender.Reply told =
+        silent.send(0, new ConnectionNewAddress(Optional.empty()), new StreamMaxMoney(1, 500, 0));
+    ConnectionClose close = told.frame(ConnectionClose.class);
+    assertThat(close.errorCode()).isEqualTo(StreamErrorCode.APPLICATION_ERROR);
+    assertThat(close.message()).startsWith("no-address");
+
+    TestSender unnamed = TestSender.open(inlet, path);
+    assertThat(
+            unnamed.send(0, new StreamMaxMoney(1, 500, 0)).frame(ConnectionClose.class).message())
+        .startsWith("no-address");
+    // Money offered on a connection that pays out is never taken.
+    TestSender payer = TestSender.open(inlet, path);
+    TestSender.Reply offered = payer.send(100, new StreamMoney(1, 1));
+    assertThat(offered.reject().code()).isEqualTo(IlpErrorCode.F99_APPLICATION_ERROR);
+
+    JsonNode after = read(voucher.get("id").asString());
+    assertThat(amount(after, "remaining")).isEqualTo(500);
+    assertThat(amount(after, "paid_out")).isZero();
+    assertThat(inlet.balance("fay")).isEqualTo(500);
+  }
+
+  @Test
+  void theLedgerCheckFindsAVoucherThatDoesNotAddUp() throws Exception {
+    fund("hal", 1_000);
+    JsonNode voucher = create("hal", 400);
+    JdbcClient db = JdbcClient.create(inlet.bean(DataSource.class));
+    String id = voucher.get("id").asString();
+    db.sql("UPDATE vouchers SET released = released + 1 WHERE public_id = ?").param(id).update();
+    try {
+      HttpResponse<String> check = inlet.adminGet("/admin/ledger/check");
+      assertProblem(check, 409, "ledger-inconsistent");
+      assertThat(TestInlet.json.readTree(check.body()).get("differences").toString())
+          .contains("voucher " + id + ": amount 400 but paid out 0 + released 1");
+    } finally {
+      db.sql("UPDATE vouchers SET released = released - 1 WHERE public_id = ?").param(id).update();
+    }
   }
 
   private static long pull(String path, long receiveMax) throws Exception {

@@ -238,6 +238,7 @@ public final class PostgresAccounts implements Accounts {
                       + rs.getLong(5));
             });
     OutgoingChecks.check(jdbc, differences);
+    VoucherChecks.check(jdbc, differences);
     // Packets carry no foreign keys (db/V1): their references are checked here instead.
     jdbc.sql(
             "SELECT p.connection_id, p.sequence FROM packets p "
