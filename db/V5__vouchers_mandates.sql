@@ -43,6 +43,8 @@ CREATE UNIQUE INDEX vouchers_by_idempotency_key ON vouchers (coalesce(merchant_i
   WHERE idempotency_key IS NOT NULL;
 CREATE INDEX vouchers_by_account ON vouchers (account_id, id DESC);
 CREATE INDEX vouchers_active ON vouchers (expires_at) WHERE state = 'active';
+-- Holding accounts with money: what an ended voucher still holds is looked for among these.
+CREATE INDEX accounts_voucher_holding ON accounts (id) WHERE kind = 'voucher' AND balance > 0;
 
 -- A pull-payment mandate: a service may pull up to amount per interval (ISO 8601 duration) from the account, for
 -- cycles intervals from start (or until expires_at). cap: unused amounts do not roll over (true, the default) or
@@ -60,6 +62,8 @@ CREATE TABLE mandates (
   cap             boolean NOT NULL DEFAULT true,
   start           timestamptz NOT NULL,
   expires_at      timestamptz,
+  ends_at         timestamptz,                              -- the earlier of expires_at and the end of the last cycle
+
   state           text NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'expired', 'revoked')),
   note            text,
   created_at      timestamptz NOT NULL DEFAULT now(),
@@ -71,6 +75,7 @@ CREATE TABLE mandates (
 CREATE UNIQUE INDEX mandates_by_idempotency_key ON mandates (coalesce(merchant_id, 0), idempotency_key)
   WHERE idempotency_key IS NOT NULL;
 CREATE INDEX mandates_by_account ON mandates (account_id, id DESC);
+CREATE INDEX mandates_active ON mandates (ends_at) WHERE state = 'active';
 
 -- Redemptions and pulls are payouts over the client's own connection (like refunds over the payer's): the
 -- connection (its shared secret), the client's stream, and the first sequence after Inlet's address check.

@@ -19,7 +19,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -120,8 +119,9 @@ public final class Mandates implements PayoutConnections.Source {
           Optional<Long> id =
               jdbc.sql(
                       "INSERT INTO mandates (public_id, code_hash, code_sealed, account_id, merchant_id,"
-                          + " amount, interval, cycles, cap, start, expires_at, note, idempotency_key,"
-                          + " request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          + " amount, interval, cycles, cap, start, expires_at, ends_at, note,"
+                          + " idempotency_key, request_hash)"
+                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                           + " ON CONFLICT (coalesce(merchant_id, 0), idempotency_key)"
                           + " WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id")
                   .params(
@@ -136,6 +136,7 @@ public final class Mandates implements PayoutConnections.Source {
                       b.cap(),
                       utc(b.start()),
                       b.expiresAt() == null ? null : utc(b.expiresAt()),
+                      endsAt(b) == null ? null : utc(endsAt(b)),
                       b.note(),
                       m.idempotencyKey(),
                       m.idempotencyKey() == null ? null : m.requestHash())
@@ -184,25 +185,21 @@ public final class Mandates implements PayoutConnections.Source {
         });
   }
 
-  /** Ends the active mandates past their expiry or their last cycle; how many. */
-  public int expire() {
-    Instant now = clock.instant();
-    List<Mandate> active =
-        jdbc.sql(select + " WHERE m.state = 'active' ORDER BY m.id LIMIT 1000")
-            .query(this::stored)
-            .list();
-    int ended = 0;
-    for (Mandate m : active) {
-      if (m.over(now)) {
-        ended +=
-            jdbc.sql(
-                    "UPDATE mandates SET state = 'expired', ended_at = now()"
-                        + " WHERE id = ? AND state = 'active'")
-                .param(m.id())
-                .update();
-      }
+  /** When pulls stop: the earlier of its expiry and the end of its last cycle; null: never. */
+  private static Instant endsAt(VoucherRequests.MandateBody b) {
+    Instant last = b.cycles() == null ? null : b.interval().cycleStart(b.start(), b.cycles() + 1L);
+    if (last == null || (b.expiresAt() != null && b.expiresAt().isBefore(last))) {
+      return b.expiresAt();
     }
-    return ended;
+    return last;
+  }
+
+  /** Ends the active mandates past their end; how many. */
+  public int expire() {
+    return jdbc.sql(
+            "UPDATE mandates SET state = 'expired', ended_at = now()"
+                + " WHERE state = 'active' AND ends_at <= now()")
+        .update();
   }
 
   /** The SPSP offer of the mandate whose code this is. */

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.inlet.codec.ilp.IlpAddress;
 import dev.inlet.codec.stream.StreamMaxMoney;
-import dev.inlet.codec.stream.StreamPacket;
 import dev.inlet.crypto.ConnectionToken;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.crypto.TargetKind;
@@ -56,7 +55,10 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
   /** How long a client waits its turn behind another client's payment before it is closed. */
   static final Duration maxWait = Duration.ofMinutes(2);
 
+  /** A client waiting its turn asks again after this, doubling up to {@link #maxRetryAfter}. */
   private static final Duration retryAfter = Duration.ofMillis(200);
+
+  private static final Duration maxRetryAfter = Duration.ofSeconds(2);
 
   /** What a voucher or a mandate allows now, asked with the client's request. */
   interface Source {
@@ -117,6 +119,7 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
     boolean validated;
     long nextSequence = 1;
     Instant waitingSince;
+    long retries;
 
     Peer(ConnectionToken token) {
       this.token = token;
@@ -201,55 +204,81 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
     }
   }
 
+  /** Checks the peer's address once (asynchronously: the answer may take a Prepare's life). */
   private void payOnce(Peer peer) {
     StreamMaxMoney stream;
     String address;
     long sequence;
     synchronized (peer) {
       stream = room(peer);
+      if (stream == null) {
+        peer.running = false;
+        return;
+      }
+      if (peer.validated) {
+        attempt(peer);
+        return;
+      }
       address = peer.address;
       sequence = peer.nextSequence++;
     }
-    byte[] secret = tokens.sharedSecret(peer.token.connectionId());
-    IlpAddress destination = IlpAddress.of(address);
-    if (stream == null) {
-      done(peer, null);
-      return;
-    }
-    if (!peer.validated) {
-      Optional<StreamPacket> reply =
-          StreamTotals.ask(link, destination, secret, stream.streamId(), sequence, clock).join();
-      if (reply.isEmpty()) {
-        // No answer under the shared secret: not the client's address, or it is gone.
-        closeLocally(peer, "unreachable: the address did not answer");
-        return;
-      }
-      Optional<Long> total = StreamTotals.total(reply.get(), stream.streamId());
-      synchronized (peer) {
-        peer.validated = true;
-        if (total.isPresent()) {
-          peer.limits.merge(
-              stream.streamId(),
-              new StreamMaxMoney(stream.streamId(), stream.receiveMax(), total.get()),
-              PayoutConnections::later);
-        }
-        stream = peer.limits.get(stream.streamId());
-        sequence = peer.nextSequence++;
-      }
-      if (Long.compareUnsigned(stream.receiveMax(), stream.totalReceived()) <= 0) {
-        done(peer, null);
-        return;
-      }
-    }
-    long room = stream.receiveMax() - stream.totalReceived();
-    Source source = sources.get(peer.token.kind());
+    long streamId = stream.streamId();
+    StreamTotals.ask(link, IlpAddress.of(address), secret(peer), streamId, sequence, clock)
+        .thenAcceptAsync(
+            reply -> {
+              if (reply.isEmpty()) {
+                // No answer under the shared secret: not the client's address, or it is gone.
+                closeLocally(peer, "unreachable: the address did not answer");
+                return;
+              }
+              Optional<Long> total = StreamTotals.total(reply.get(), streamId);
+              synchronized (peer) {
+                peer.validated = true;
+                total.ifPresent(
+                    t ->
+                        peer.limits.merge(
+                            streamId,
+                            new StreamMaxMoney(streamId, peer.limits.get(streamId).receiveMax(), t),
+                            PayoutConnections::later));
+              }
+              attempt(peer);
+            },
+            work)
+        .exceptionally(
+            e -> {
+              log.error("Paying on connection {} failed", peer.token.connectionIdHex(), e);
+              done(peer, null);
+              return null;
+            });
+  }
 
+  /** Asks the voucher or mandate what it pays now to the peer's first stream with room. */
+  private void attempt(Peer peer) {
+    StreamMaxMoney stream;
+    String address;
+    long sequence;
+    synchronized (peer) {
+      stream = room(peer);
+      if (stream == null) {
+        peer.running = false;
+        return;
+      }
+      address = peer.address;
+      sequence = peer.nextSequence++;
+    }
+    long streamId = stream.streamId();
     Attempt attempt =
-        source.attempt(
-            peer.token.targetId(),
-            new Request(peer.token.connectionId(), address, stream.streamId(), room, sequence));
+        sources
+            .get(peer.token.kind())
+            .attempt(
+                peer.token.targetId(),
+                new Request(
+                    peer.token.connectionId(),
+                    address,
+                    streamId,
+                    stream.receiveMax() - stream.totalReceived(),
+                    sequence));
     if (attempt instanceof Pay p) {
-      long streamId = stream.streamId();
       service
           .start(p.payout())
           .whenComplete(
@@ -267,14 +296,19 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
     } else if (attempt instanceof Wait w) {
       retryLater(peer, w.why());
     } else if (attempt instanceof Close c) {
-      closeRemotely(peer, destination, secret, c.reason());
+      closeRemotely(peer, IlpAddress.of(address), secret(peer), c.reason());
     }
+  }
+
+  private byte[] secret(Peer peer) {
+    return tokens.sharedSecret(peer.token.connectionId());
   }
 
   private void afterPayment(Peer peer) {
     synchronized (peer) {
       peer.running = false;
       peer.waitingSince = null;
+      peer.retries = 0;
       if (room(peer) != null) {
         maybeStart(peer);
         return;
@@ -309,14 +343,14 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
       synchronized (peer) {
         peer.nextSequence++;
       }
-      closeRemotely(
-          peer, IlpAddress.of(address), tokens.sharedSecret(peer.token.connectionId()), c.reason());
+      closeRemotely(peer, IlpAddress.of(address), secret(peer), c.reason());
     } else {
       done(peer, null);
     }
   }
 
   private void retryLater(Peer peer, String why) {
+    long delay;
     synchronized (peer) {
       Instant now = clock.instant();
       if (peer.waitingSince == null) {
@@ -328,9 +362,10 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
         return;
       }
       peer.nextSequence--; // the sequence taken for this attempt was not used
+      delay =
+          Math.min(maxRetryAfter.toMillis(), retryAfter.toMillis() << Math.min(4, peer.retries++));
     }
-    timer.schedule(
-        () -> work.execute(() -> pay(peer)), retryAfter.toMillis(), TimeUnit.MILLISECONDS);
+    timer.schedule(() -> work.execute(() -> pay(peer)), delay, TimeUnit.MILLISECONDS);
   }
 
   private void closeRemotely(Peer peer, IlpAddress destination, byte[] secret, String reason) {

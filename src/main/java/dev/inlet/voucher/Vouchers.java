@@ -304,9 +304,9 @@ public final class Vouchers implements PayoutConnections.Source {
     }
     List<Long> holding =
         jdbc.sql(
-                "SELECT v.id FROM vouchers v JOIN accounts h ON h.id = v.holding_id"
-                    + " WHERE v.state IN ('expired', 'revoked') AND h.balance - h.reserved > 0"
-                    + " LIMIT 100")
+                "SELECT v.id FROM accounts h JOIN vouchers v ON v.holding_id = h.id"
+                    + " WHERE h.kind = 'voucher' AND h.balance > 0 AND h.balance - h.reserved > 0"
+                    + " AND v.state IN ('expired', 'revoked') LIMIT 100")
             .query(Long.class)
             .list();
     for (long id : holding) {
