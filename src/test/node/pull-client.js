@@ -5,6 +5,8 @@
 //   {"op":"redeem", "targets": [{"spsp_url", "ilp_url"}, …], "ilp_token", "receive_max", "clients", "wait_ms",
 //    "asset_code", "asset_scale"} -> {"results": [{"received", "ended_by", "error"}, …]}, one per client, all run
 //    at once, client i on target i modulo their number (e.g. two replicas of Inlet)
+//   {"op":"path", "max_packet_amount", "delay_ms"} -> {"ok": true}: from now on the uplink answers F08 Amount Too
+//    Large to a Prepare above max_packet_amount ("0": no limit), and holds each Prepare delay_ms first: a slow path
 // Usage: node pull-client.js. Exits when stdin closes.
 'use strict'
 const http = require('http')
@@ -22,6 +24,7 @@ Object.defineProperty(DataAndMoneyStream.prototype, 'closed', {
 })
 
 const handlers = new Map() // address -> data handler of that client's plugin
+const path = { maxPacketAmount: 0n, delayMs: 0 }
 let clients = 0
 
 function plugin (request, target) {
@@ -60,7 +63,18 @@ const uplink = http.createServer((req, res) => {
     const body = Buffer.concat(chunks)
     let answer
     try {
-      const destination = IlpPacket.deserializeIlpPrepare(body).destination
+      const prepare = IlpPacket.deserializeIlpPrepare(body)
+      const destination = prepare.destination
+      if (path.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, path.delayMs))
+      if (path.maxPacketAmount > 0n && BigInt(prepare.amount) > path.maxPacketAmount) {
+        // RFC 0027 F08: the amount that arrived and the most the path takes, UInt64 each.
+        const data = Buffer.alloc(16)
+        data.writeBigUInt64BE(BigInt(prepare.amount), 0)
+        data.writeBigUInt64BE(path.maxPacketAmount, 8)
+        res.setHeader('Content-Type', 'application/octet-stream')
+        res.end(IlpPacket.serializeIlpReject({ code: 'F08', message: 'too large', triggeredBy: 'test.pull', data }))
+        return
+      }
       const handler = [...handlers.entries()].find(([a]) => destination === a || destination.startsWith(a + '.'))
       answer = handler
         ? await handler[1](body)
@@ -75,6 +89,11 @@ const uplink = http.createServer((req, res) => {
 
 async function handle (line) {
   const request = JSON.parse(line)
+  if (request.op === 'path') {
+    path.maxPacketAmount = BigInt(request.max_packet_amount)
+    path.delayMs = request.delay_ms
+    return { ok: true }
+  }
   if (request.op !== 'redeem') throw new Error('unknown op ' + request.op)
   const runs = []
   for (let i = 0; i < (request.clients || 1); i++) {

@@ -81,6 +81,23 @@ final class PullClients implements AutoCloseable {
     return results;
   }
 
+  /**
+   * Makes the path to the clients narrow and slow: Prepares above {@code maxPacketAmount} get F08
+   * (0: no limit), each waits {@code delay} first.
+   */
+  void path(long maxPacketAmount, Duration delay) throws IOException {
+    node.writeLine(
+        TestInlet.json.writeValueAsString(
+            Map.of(
+                "op",
+                "path",
+                "max_packet_amount",
+                Long.toString(maxPacketAmount),
+                "delay_ms",
+                delay.toMillis())));
+    node.readLine(Duration.ofSeconds(10));
+  }
+
   @Override
   public void close() {
     node.close();

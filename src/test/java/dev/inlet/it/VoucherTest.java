@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.interledger.stream.SendMoneyResult;
 import org.junit.jupiter.api.AfterAll;
@@ -285,6 +287,29 @@ class VoucherTest {
             .query(String.class)
             .list();
     assertThat(types).containsExactly("voucher.redeemed:500", "voucher.redeemed:1200");
+
+    JsonNode mandate =
+        MerchantClient.ok(
+            shop.post(
+                "/v1/mandates",
+                "{\"account\":\"shop-till\",\"amount\":\"300\",\"interval\":\"P1D\"}"));
+    assertProblem(
+        other.get("/v1/mandates/" + mandate.get("id").asString()), 404, "unknown-mandate");
+    assertThat(pull("/mandates/" + mandate.get("code").asString(), 1_000)).isEqualTo(300);
+    // The pull ends (its event written) just after the client saw its stream end.
+    List<String> pulls = List.of();
+    for (int i = 0; i < 100 && pulls.isEmpty(); i++) {
+      Thread.sleep(i == 0 ? 0 : 100);
+      pulls =
+          JdbcClient.create(inlet.bean(DataSource.class))
+              .sql(
+                  "SELECT type || ':' || (data->>'pulled_in_cycle') FROM events e"
+                      + " JOIN merchants m ON m.id = e.merchant_id"
+                      + " WHERE m.name = 'shop' AND type LIKE 'mandate.%' ORDER BY e.id")
+              .query(String.class)
+              .list();
+    }
+    assertThat(pulls).containsExactly("mandate.pulled:300");
   }
 
   @Test
@@ -368,6 +393,50 @@ class VoucherTest {
           .contains("voucher " + id + ": amount 400 but paid out 0 + released 1");
     } finally {
       db.sql("UPDATE vouchers SET released = released - 1 WHERE public_id = ?").param(id).update();
+    }
+  }
+
+  @Test
+  void revokingAMandateStopsThePullBeingSent() throws Exception {
+    fund("ivy", 100_000);
+    HttpResponse<String> r =
+        inlet.adminPost(
+            "/admin/mandates", "{\"account\":\"ivy\",\"amount\":\"50000\",\"interval\":\"P1D\"}");
+    JsonNode mandate = TestInlet.json.readTree(r.body());
+    String path = "/mandates/" + mandate.get("code").asString();
+    // A narrow, slow path: 10 units a packet, 20 ms each: 50,000 would take well over a minute.
+    clients.path(10, Duration.ofMillis(20));
+    try {
+      CompletableFuture<Long> pulled =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return clients
+                      .redeem(List.of(inlet), path, 50_000, 1, Duration.ofSeconds(30))
+                      .get(0)
+                      .received();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      Thread.sleep(3_000);
+      HttpResponse<String> revoked =
+          inlet.adminPost("/admin/mandates/" + mandate.get("id").asString() + "/revoke", "");
+      assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+      long got = pulled.get(60, TimeUnit.SECONDS);
+      assertThat(got).isPositive().isLessThan(50_000);
+
+      // The pull ends (what it did not send released) just after the client saw its stream end.
+      for (int i = 0; i < 100 && PayoutClient.reserved(inlet, "ivy") != 0; i++) {
+        Thread.sleep(100);
+      }
+      JsonNode after = admin("/admin/mandates/" + mandate.get("id").asString());
+      assertThat(after.get("state").asString()).isEqualTo("revoked");
+      assertThat(after.at("/cycles_pulled/0/pulled").asString()).isEqualTo(Long.toString(got));
+      assertThat(inlet.balance("ivy")).isEqualTo(100_000 - got);
+      assertThat(PayoutClient.reserved(inlet, "ivy")).isZero();
+    } finally {
+      clients.path(0, Duration.ZERO);
     }
   }
 
