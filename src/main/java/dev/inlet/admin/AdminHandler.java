@@ -1,5 +1,7 @@
 package dev.inlet.admin;
 
+import static dev.inlet.web.Blocking.blocking;
+
 import dev.inlet.ledger.Account;
 import dev.inlet.ledger.Accounts;
 import dev.inlet.ledger.ConnectionView;
@@ -16,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -25,7 +26,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -293,9 +293,5 @@ public final class AdminHandler {
         HttpStatus.NOT_FOUND,
         "unknown-account",
         "No account can have that name: names are " + Account.nameRule);
-  }
-
-  private static <T> Mono<T> blocking(Callable<T> call) {
-    return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
   }
 }

@@ -1,5 +1,7 @@
 package dev.inlet.invoice;
 
+import static dev.inlet.web.Blocking.blocking;
+
 import dev.inlet.merchant.Merchant;
 import dev.inlet.merchant.MerchantAuth;
 import dev.inlet.web.Idempotency;
@@ -18,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -26,7 +27,6 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -273,9 +273,5 @@ public final class InvoiceHandler {
 
   private static Mono<ServerResponse> problem(InvalidRequest e) {
     return e.respond();
-  }
-
-  private static <T> Mono<T> blocking(Callable<T> call) {
-    return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
   }
 }

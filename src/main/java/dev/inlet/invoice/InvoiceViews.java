@@ -1,10 +1,9 @@
 package dev.inlet.invoice;
 
+import dev.inlet.web.JsonMembers;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.springframework.web.reactive.function.server.ServerRequest;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -62,17 +61,6 @@ final class InvoiceViews {
       v.put("amount", p.amount());
       v.put("memo", p.memo() == null ? null : new String(p.memo(), StandardCharsets.UTF_8));
     }
-    ObjectNode ordered = json.createObjectNode();
-    for (String name : order) {
-      if (stored.has(name)) {
-        ordered.set(name, stored.get(name));
-      }
-    }
-    for (Map.Entry<String, JsonNode> member : stored.properties()) {
-      if (!ordered.has(member.getKey())) {
-        ordered.set(member.getKey(), member.getValue());
-      }
-    }
-    return ordered;
+    return JsonMembers.ordered(stored, order, json);
   }
 }

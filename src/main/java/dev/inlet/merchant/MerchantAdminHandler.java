@@ -1,5 +1,7 @@
 package dev.inlet.merchant;
 
+import static dev.inlet.web.Blocking.blocking;
+
 import dev.inlet.web.JsonBodies;
 import dev.inlet.web.Problems;
 import dev.inlet.web.RequestIdFilter;
@@ -8,7 +10,6 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -16,7 +17,6 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -167,9 +167,5 @@ public final class MerchantAdminHandler {
   private static Mono<ServerResponse> unknownKey() {
     return Problems.respond(
         HttpStatus.NOT_FOUND, "unknown-api-key", "The merchant has no such API key in use");
-  }
-
-  private static <T> Mono<T> blocking(Callable<T> call) {
-    return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
   }
 }

@@ -1,10 +1,11 @@
 package dev.inlet.payout;
 
+import static dev.inlet.web.Blocking.blocking;
+
 import dev.inlet.merchant.MerchantAuth;
 import dev.inlet.payout.Payouts.Creation;
 import dev.inlet.payout.Payouts.StoredPayout;
 import dev.inlet.web.Idempotency;
-import dev.inlet.web.InvalidRequest;
 import dev.inlet.web.JsonBodies;
 import dev.inlet.web.Problems;
 import dev.inlet.web.PublicIds;
@@ -14,7 +15,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -22,7 +23,6 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -227,22 +227,9 @@ public final class PayoutHandler {
         HttpStatus.UNPROCESSABLE_CONTENT, "unknown-account", "account must name an account");
   }
 
-  private Mono<ServerResponse> withBody(ServerRequest request, BodyHandler handler) {
-    String key;
-    try {
-      key = Idempotency.key(request.headers().header("Idempotency-Key")).orElse(null);
-    } catch (IllegalArgumentException e) {
-      return Problems.respond(HttpStatus.BAD_REQUEST, "invalid-idempotency-key", e.getMessage());
-    }
-    return JsonBodies.read(request, json, PayoutRequests.maxBodyBytes)
-        .flatMap(body -> handler.handle(body, key))
-        .onErrorResume(JsonBodies.InvalidBody.class, e -> JsonBodies.problem(request, e))
-        .onErrorResume(InvalidRequest.class, InvalidRequest::respond);
-  }
-
-  @FunctionalInterface
-  private interface BodyHandler {
-    Mono<ServerResponse> handle(JsonNode body, String idempotencyKey);
+  private Mono<ServerResponse> withBody(
+      ServerRequest request, BiFunction<JsonNode, String, Mono<ServerResponse>> handler) {
+    return JsonBodies.withIdempotencyKey(request, json, PayoutRequests.maxBodyBytes, handler);
   }
 
   private static Mono<ServerResponse> json(HttpStatus status, StoredPayout p) {
@@ -253,9 +240,5 @@ public final class PayoutHandler {
 
   private static Mono<ServerResponse> unknownPayout() {
     return Problems.respond(HttpStatus.NOT_FOUND, "unknown-payout", "No such payout");
-  }
-
-  private static <T> Mono<T> blocking(Callable<T> call) {
-    return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
   }
 }

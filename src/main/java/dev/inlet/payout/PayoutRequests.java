@@ -3,7 +3,7 @@ package dev.inlet.payout;
 import dev.inlet.ledger.Account;
 import dev.inlet.web.Amounts;
 import dev.inlet.web.InvalidRequest;
-import dev.inlet.web.JsonBodies;
+import dev.inlet.web.JsonFields;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
@@ -101,27 +101,11 @@ final class PayoutRequests {
   }
 
   private static long amount(JsonNode field) {
-    try {
-      if (field == null || !field.isString()) {
-        throw new IllegalArgumentException();
-      }
-      long amount = Amounts.parse(field.asString());
-      if (amount == 0) {
-        throw new IllegalArgumentException();
-      }
-      return amount;
-    } catch (IllegalArgumentException e) {
-      throw bad(
-          "invalid-amount",
-          "amount must be a decimal string of an integer from 1 to 18446744073709551615");
-    }
+    return JsonFields.positiveAmount(field, "amount");
   }
 
   private static void unknown(JsonNode body, Set<String> fields) {
-    String unknown = JsonBodies.unknownField(body, fields);
-    if (unknown != null) {
-      throw bad("unknown-field", "Unknown field '" + unknown + "'; fields are " + fields);
-    }
+    JsonFields.known(body, fields);
   }
 
   static InvalidRequest bad(String slug, String detail) {

@@ -4,6 +4,7 @@ import dev.inlet.merchant.MerchantAuth;
 import dev.inlet.payout.PayoutService;
 import dev.inlet.voucher.Mandates.Mandate;
 import dev.inlet.voucher.Mandates.View;
+import dev.inlet.web.Blocking;
 import dev.inlet.web.Idempotency;
 import dev.inlet.web.Problems;
 import dev.inlet.web.PublicIds;
@@ -62,22 +63,16 @@ public final class MandateHandler {
         (body, key) -> {
           VoucherRequests.MandateBody m = VoucherRequests.mandate(body, clock.instant());
           byte[] hash = Idempotency.requestHash(body, json);
-          return VoucherHandler.blocking(
+          return Blocking.blocking(
                   () -> mandates.create(new Mandates.NewMandate(merchant, m, key, hash)))
               .flatMap(
                   creation -> {
                     if (creation.view().isPresent()) {
                       View v = creation.view().get();
-                      URI location = URI.create(path + v.mandate().publicId());
-                      ServerResponse.BodyBuilder response =
-                          creation.fresh()
-                              ? ServerResponse.created(location)
-                              : ServerResponse.ok()
-                                  .location(location)
-                                  .header("Idempotent-Replayed", "true");
-                      return response
-                          .contentType(MediaType.APPLICATION_JSON)
-                          .bodyValue(view(v, request));
+                      return VoucherHandler.created(
+                          URI.create(path + v.mandate().publicId()),
+                          creation.fresh(),
+                          view(v, request));
                     }
                     if (creation.refusal().equals("idempotency-key-reused")) {
                       return VoucherHandler.keyReused();
@@ -122,7 +117,7 @@ public final class MandateHandler {
     if (id.isEmpty()) {
       return unknown();
     }
-    return VoucherHandler.blocking(() -> read.apply(id.get()))
+    return Blocking.blocking(() -> read.apply(id.get()))
         .flatMap(
             found ->
                 found

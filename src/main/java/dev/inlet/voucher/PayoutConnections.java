@@ -204,26 +204,41 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
     }
   }
 
-  /** Checks the peer's address once (asynchronously: the answer may take a Prepare's life). */
-  private void payOnce(Peer peer) {
-    StreamMaxMoney stream;
-    String address;
-    long sequence;
+  /**
+   * The peer's next turn: its first stream with room, its address and a sequence of ours taken for
+   * the next packet; null (and no longer running) when no stream has room.
+   */
+  private record Turn(long streamId, long room, String address, long sequence, boolean validated) {}
+
+  private static Turn take(Peer peer) {
     synchronized (peer) {
-      stream = room(peer);
+      StreamMaxMoney stream = room(peer);
       if (stream == null) {
         peer.running = false;
-        return;
+        return null;
       }
-      if (peer.validated) {
-        attempt(peer);
-        return;
-      }
-      address = peer.address;
-      sequence = peer.nextSequence++;
+      return new Turn(
+          stream.streamId(),
+          stream.receiveMax() - stream.totalReceived(),
+          peer.address,
+          peer.nextSequence++,
+          peer.validated);
     }
-    long streamId = stream.streamId();
-    StreamTotals.ask(link, IlpAddress.of(address), secret(peer), streamId, sequence, clock)
+  }
+
+  /** Checks the peer's address once (asynchronously: the answer may take a Prepare's life). */
+  private void payOnce(Peer peer) {
+    Turn turn = take(peer);
+    if (turn == null) {
+      return;
+    }
+    if (turn.validated()) {
+      attempt(peer, turn);
+      return;
+    }
+    long streamId = turn.streamId();
+    StreamTotals.ask(
+            link, IlpAddress.of(turn.address()), secret(peer), streamId, turn.sequence(), clock)
         .thenAcceptAsync(
             reply -> {
               if (reply.isEmpty()) {
@@ -241,43 +256,31 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
                             new StreamMaxMoney(streamId, peer.limits.get(streamId).receiveMax(), t),
                             PayoutConnections::later));
               }
-              attempt(peer);
+              Turn next = take(peer);
+              if (next != null) {
+                attempt(peer, next);
+              }
             },
             work)
         .exceptionally(
             e -> {
               log.error("Paying on connection {} failed", peer.token.connectionIdHex(), e);
-              done(peer, null);
+              done(peer);
               return null;
             });
   }
 
-  /** Asks the voucher or mandate what it pays now to the peer's first stream with room. */
-  private void attempt(Peer peer) {
-    StreamMaxMoney stream;
-    String address;
-    long sequence;
-    synchronized (peer) {
-      stream = room(peer);
-      if (stream == null) {
-        peer.running = false;
-        return;
-      }
-      address = peer.address;
-      sequence = peer.nextSequence++;
-    }
-    long streamId = stream.streamId();
+  /** Asks the voucher or mandate what it pays now on the turn's stream, and pays that. */
+  private void attempt(Peer peer, Turn turn) {
+    long streamId = turn.streamId();
+    String address = turn.address();
     Attempt attempt =
         sources
             .get(peer.token.kind())
             .attempt(
                 peer.token.targetId(),
                 new Request(
-                    peer.token.connectionId(),
-                    address,
-                    streamId,
-                    stream.receiveMax() - stream.totalReceived(),
-                    sequence));
+                    peer.token.connectionId(), address, streamId, turn.room(), turn.sequence()));
     if (attempt instanceof Pay p) {
       service
           .start(p.payout())
@@ -319,33 +322,21 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
     work.execute(() -> checkSpent(peer));
   }
 
+  /** Asks for nothing (room 0): the source closes the connection when it has nothing left. */
   private void checkSpent(Peer peer) {
-    StreamMaxMoney probe;
     String address;
-    long sequence;
     synchronized (peer) {
       address = peer.address;
-      sequence = peer.nextSequence;
-      probe = peer.limits.values().stream().findFirst().orElse(null);
     }
     Attempt attempt =
         sources
             .get(peer.token.kind())
             .attempt(
-                peer.token.targetId(),
-                new Request(
-                    peer.token.connectionId(),
-                    address,
-                    probe == null ? 1 : probe.streamId(),
-                    0,
-                    sequence));
+                peer.token.targetId(), new Request(peer.token.connectionId(), address, 1, 0, 0));
     if (attempt instanceof Close c) {
-      synchronized (peer) {
-        peer.nextSequence++;
-      }
       closeRemotely(peer, IlpAddress.of(address), secret(peer), c.reason());
     } else {
-      done(peer, null);
+      done(peer);
     }
   }
 
@@ -356,14 +347,18 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
       if (peer.waitingSince == null) {
         peer.waitingSince = now;
       }
-      if (Duration.between(peer.waitingSince, now).compareTo(maxWait) > 0) {
-        peer.running = false;
-        closeFor(peer, why);
-        return;
-      }
       peer.nextSequence--; // the sequence taken for this attempt was not used
-      delay =
-          Math.min(maxRetryAfter.toMillis(), retryAfter.toMillis() << Math.min(4, peer.retries++));
+      if (Duration.between(peer.waitingSince, now).compareTo(maxWait) > 0) {
+        delay = -1;
+      } else {
+        delay =
+            Math.min(
+                maxRetryAfter.toMillis(), retryAfter.toMillis() << Math.min(4, peer.retries++));
+      }
+    }
+    if (delay < 0) {
+      closeRemotely(peer, IlpAddress.of(peer.address), secret(peer), why);
+      return;
     }
     timer.schedule(() -> work.execute(() -> pay(peer)), delay, TimeUnit.MILLISECONDS);
   }
@@ -375,7 +370,7 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
       sequence = peer.nextSequence++;
     }
     ConnectionCloser.close(link, destination, secret, sequence, reason, clock)
-        .whenComplete((v, e) -> done(peer, null));
+        .whenComplete((v, e) -> done(peer));
   }
 
   private void closeLocally(Peer peer, String reason) {
@@ -385,7 +380,7 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
     }
   }
 
-  private static void done(Peer peer, Object ignored) {
+  private static void done(Peer peer) {
     synchronized (peer) {
       peer.running = false;
     }

@@ -1,10 +1,12 @@
 package dev.inlet.voucher;
 
+import static dev.inlet.web.Blocking.blocking;
+
 import dev.inlet.merchant.MerchantAuth;
 import dev.inlet.voucher.Vouchers.StoredVoucher;
 import dev.inlet.web.Idempotency;
-import dev.inlet.web.InvalidRequest;
 import dev.inlet.web.JsonBodies;
+import dev.inlet.web.JsonMembers;
 import dev.inlet.web.Problems;
 import dev.inlet.web.PublicIds;
 import dev.inlet.web.RequestValues;
@@ -15,14 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -93,16 +93,10 @@ public final class VoucherHandler {
               .flatMap(
                   creation -> {
                     if (creation instanceof Vouchers.Created c) {
-                      URI location = URI.create(path + c.voucher().publicId());
-                      ServerResponse.BodyBuilder response =
-                          c.fresh()
-                              ? ServerResponse.created(location)
-                              : ServerResponse.ok()
-                                  .location(location)
-                                  .header("Idempotent-Replayed", "true");
-                      return response
-                          .contentType(MediaType.APPLICATION_JSON)
-                          .bodyValue(view(c.voucher(), request));
+                      return created(
+                          URI.create(path + c.voucher().publicId()),
+                          c.fresh(),
+                          view(c.voucher(), request));
                     }
                     if (creation instanceof Vouchers.Insufficient i) {
                       return Problems.respond(
@@ -210,23 +204,7 @@ public final class VoucherHandler {
     stored.put("code", v.code());
     stored.put("payment_pointer", "$" + host + "/vouchers/" + v.code());
     stored.put("spsp_url", request.uri().getScheme() + "://" + host + "/vouchers/" + v.code());
-    return ordered(stored, order, json);
-  }
-
-  /** {@code stored}'s members, those named in {@code order} first. */
-  static ObjectNode ordered(ObjectNode stored, List<String> order, JsonMapper json) {
-    ObjectNode out = json.createObjectNode();
-    for (String name : order) {
-      if (stored.has(name)) {
-        out.set(name, stored.get(name));
-      }
-    }
-    for (Map.Entry<String, JsonNode> member : stored.properties()) {
-      if (!out.has(member.getKey())) {
-        out.set(member.getKey(), member.getValue());
-      }
-    }
-    return out;
+    return JsonMembers.ordered(stored, order, json);
   }
 
   /** Reads a JSON body and the Idempotency-Key, answering bad ones with their problem. */
@@ -234,16 +212,16 @@ public final class VoucherHandler {
       ServerRequest request,
       JsonMapper json,
       BiFunction<JsonNode, String, Mono<ServerResponse>> handler) {
-    String key;
-    try {
-      key = Idempotency.key(request.headers().header("Idempotency-Key")).orElse(null);
-    } catch (IllegalArgumentException e) {
-      return Problems.respond(HttpStatus.BAD_REQUEST, "invalid-idempotency-key", e.getMessage());
-    }
-    return JsonBodies.read(request, json, VoucherRequests.maxBodyBytes)
-        .flatMap(body -> handler.apply(body, key))
-        .onErrorResume(JsonBodies.InvalidBody.class, e -> JsonBodies.problem(request, e))
-        .onErrorResume(InvalidRequest.class, InvalidRequest::respond);
+    return JsonBodies.withIdempotencyKey(request, json, VoucherRequests.maxBodyBytes, handler);
+  }
+
+  /** 201 with the new object, or 200 {@code Idempotent-Replayed} for a retry's earlier one. */
+  static Mono<ServerResponse> created(URI location, boolean fresh, Object body) {
+    ServerResponse.BodyBuilder response =
+        fresh
+            ? ServerResponse.created(location)
+            : ServerResponse.ok().location(location).header("Idempotent-Replayed", "true");
+    return response.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
   }
 
   static Mono<ServerResponse> keyReused() {
@@ -255,9 +233,5 @@ public final class VoucherHandler {
 
   private static Mono<ServerResponse> unknown() {
     return Problems.respond(HttpStatus.NOT_FOUND, "unknown-voucher", "No such voucher");
-  }
-
-  static <T> Mono<T> blocking(Callable<T> call) {
-    return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
   }
 }

@@ -2,6 +2,7 @@ package dev.inlet.voucher;
 
 import dev.inlet.crypto.TargetKind;
 import dev.inlet.spsp.SpspResponder;
+import dev.inlet.web.Blocking;
 import dev.inlet.web.Problems;
 import dev.inlet.web.PublicIds;
 import dev.inlet.web.RequestValues;
@@ -70,7 +71,7 @@ public final class VoucherSpspHandler {
     return responder.query(
         request,
         receipts ->
-            VoucherHandler.blocking((Callable<Optional<Offer>>) () -> lookup.find(code.get()))
+            Blocking.blocking((Callable<Optional<Offer>>) () -> lookup.find(code.get()))
                 .flatMap(
                     found -> {
                       if (found.isEmpty()) {

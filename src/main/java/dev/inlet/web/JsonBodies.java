@@ -1,6 +1,7 @@
 package dev.inlet.web;
 
 import java.util.Collection;
+import java.util.function.BiFunction;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
@@ -43,6 +44,30 @@ public final class JsonBodies {
                 throw new InvalidBody(HttpStatus.BAD_REQUEST, "The body is not valid JSON");
               }
             });
+  }
+
+  /**
+   * Reads the body and the {@code Idempotency-Key} header, then answers with {@code handler}: bad
+   * ones (400 {@code invalid-idempotency-key}, 413/400 {@code invalid-request-body}) and the {@link
+   * InvalidRequest}s the handler throws become their problem documents.
+   *
+   * @param handler given the body and the key (null when the header is absent)
+   */
+  public static Mono<ServerResponse> withIdempotencyKey(
+      ServerRequest request,
+      JsonMapper json,
+      int maxBytes,
+      BiFunction<JsonNode, String, Mono<ServerResponse>> handler) {
+    String key;
+    try {
+      key = Idempotency.key(request.headers().header("Idempotency-Key")).orElse(null);
+    } catch (IllegalArgumentException e) {
+      return Problems.respond(HttpStatus.BAD_REQUEST, "invalid-idempotency-key", e.getMessage());
+    }
+    return read(request, json, maxBytes)
+        .flatMap(body -> handler.apply(body, key))
+        .onErrorResume(InvalidBody.class, e -> problem(request, e))
+        .onErrorResume(InvalidRequest.class, InvalidRequest::respond);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.inlet.webhook;
 
+import static dev.inlet.web.Blocking.blocking;
+
 import dev.inlet.events.EventType;
 import dev.inlet.merchant.Merchant;
 import dev.inlet.merchant.MerchantAuth;
@@ -19,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,6 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -297,9 +297,5 @@ public final class WebhookHandler {
   private static Mono<ServerResponse> invalidCursor() {
     return Problems.respond(
         HttpStatus.BAD_REQUEST, "invalid-cursor", "cursor must be a next_cursor of this list");
-  }
-
-  private static <T> Mono<T> blocking(Callable<T> call) {
-    return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
   }
 }

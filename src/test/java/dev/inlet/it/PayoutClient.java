@@ -140,6 +140,20 @@ final class PayoutClient {
     return TestInlet.json.readTree(r.body());
   }
 
+  /** Creates account {@code name} and pays it {@code amount} over {@code /ilp} (Quilt's sender). */
+  static void fund(TestInlet inlet, String name, long amount) throws Exception {
+    inlet.createAccount(name, null);
+    org.interledger.stream.SendMoneyResult paid =
+        QuiltSender.pay(
+            inlet,
+            "$localhost:" + inlet.port + "/" + name,
+            amount,
+            1_000_000,
+            Duration.ofSeconds(30));
+    assertThat(paid.successfulPayment()).as(paid.toString()).isTrue();
+    assertThat(inlet.balance(name)).isEqualTo(amount);
+  }
+
   /** Asserts {@code /admin/ledger/check} answers 200 and consistent. */
   static void assertLedgerConsistent(TestInlet inlet) {
     HttpResponse<String> check = inlet.adminGet("/admin/ledger/check");

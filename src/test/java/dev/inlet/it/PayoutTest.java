@@ -78,18 +78,8 @@ class PayoutTest {
     PayoutClient.assertLedgerConsistent(inlet);
   }
 
-  /** Creates account {@code name} and pays it {@code amount} over {@code /ilp} (Quilt's sender). */
   static void fund(String name, long amount) throws Exception {
-    inlet.createAccount(name, null);
-    SendMoneyResult paid =
-        QuiltSender.pay(
-            inlet,
-            "$localhost:" + inlet.port + "/" + name,
-            amount,
-            1_000_000,
-            Duration.ofSeconds(30));
-    assertThat(paid.successfulPayment()).as(paid.toString()).isTrue();
-    assertThat(inlet.balance(name)).isEqualTo(amount);
+    PayoutClient.fund(inlet, name, amount);
   }
 
   @Test

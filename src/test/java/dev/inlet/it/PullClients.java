@@ -41,6 +41,15 @@ final class PullClients implements AutoCloseable {
     return "http://127.0.0.1:" + port + "/";
   }
 
+  /** The settings of an Inlet whose uplink these clients are. */
+  Map<String, String> uplinkSettings() {
+    return Map.of(
+        "inlet.uplink.url",
+        uplinkUrl(),
+        "inlet.uplink.token",
+        "uplink-token-at-least-32-characters-long");
+  }
+
   /** What one client got, in its units, and what ended its wait. */
   record Redemption(long received, String endedBy, String error) {}
 

@@ -7,8 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.interledger.stream.SendMoneyResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,14 +26,7 @@ class VoucherRaceTest {
   @BeforeAll
   static void start() throws Exception {
     clients = PullClients.start();
-    replicas =
-        TwoReplicas.start(
-            dir,
-            Map.of(
-                "inlet.uplink.url",
-                clients.uplinkUrl(),
-                "inlet.uplink.token",
-                "uplink-token-at-least-32-characters-long"));
+    replicas = TwoReplicas.start(dir, clients.uplinkSettings());
   }
 
   @AfterAll
@@ -54,11 +45,7 @@ class VoucherRaceTest {
   @Test
   void sixteenClientsThroughTwoReplicasGetExactlyTheVoucherAmountInAll() throws Exception {
     TestInlet first = replicas.first;
-    first.createAccount("pool", null);
-    SendMoneyResult paid =
-        QuiltSender.pay(
-            first, "$localhost:" + first.port + "/pool", 5_000, 1_000_000, Duration.ofSeconds(30));
-    assertThat(paid.successfulPayment()).as(paid.toString()).isTrue();
+    PayoutClient.fund(first, "pool", 5_000);
     HttpResponse<String> made =
         first.adminPost("/admin/vouchers", "{\"account\":\"pool\",\"amount\":\"1000\"}");
     assertThat(made.statusCode()).as(made.body()).isEqualTo(201);

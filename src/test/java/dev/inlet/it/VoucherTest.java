@@ -43,14 +43,7 @@ class VoucherTest {
   @BeforeAll
   static void start() throws Exception {
     clients = PullClients.start();
-    inlet =
-        TestInlet.start(
-            dataDir,
-            Map.of(
-                "inlet.uplink.url",
-                clients.uplinkUrl(),
-                "inlet.uplink.token",
-                "uplink-token-at-least-32-characters-long"));
+    inlet = TestInlet.start(dataDir, clients.uplinkSettings());
   }
 
   @AfterAll
@@ -72,15 +65,7 @@ class VoucherTest {
   }
 
   static void fund(String name, long amount) throws Exception {
-    inlet.createAccount(name, null);
-    SendMoneyResult paid =
-        QuiltSender.pay(
-            inlet,
-            "$localhost:" + inlet.port + "/" + name,
-            amount,
-            1_000_000,
-            Duration.ofSeconds(30));
-    assertThat(paid.successfulPayment()).as(paid.toString()).isTrue();
+    PayoutClient.fund(inlet, name, amount);
   }
 
   static JsonNode create(String account, long amount) {
