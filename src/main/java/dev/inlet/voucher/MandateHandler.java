@@ -39,6 +39,9 @@ public final class MandateHandler {
   private final JsonMapper json;
   private final Clock clock;
 
+  /**
+   * Answers with {@code mandates}; a revoke also stops the pull being sent through {@code payouts}.
+   */
   public MandateHandler(Mandates mandates, PayoutService payouts, JsonMapper json, Clock clock) {
     this.mandates = mandates;
     this.payouts = payouts;

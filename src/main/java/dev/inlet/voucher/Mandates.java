@@ -44,6 +44,10 @@ public final class Mandates implements PayoutConnections.Source {
   private final Sealer codes;
   private final Clock clock;
 
+  /**
+   * @param codes seals the codes, so that their owner can read them again
+   * @param clock decides the current interval
+   */
   public Mandates(DataSource dataSource, Payouts payouts, Sealer codes, Clock clock) {
     this.jdbc = JdbcClient.create(dataSource);
     this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));

@@ -94,6 +94,12 @@ public final class PayoutConnections implements PayingConnections, AutoCloseable
   private final Cache<String, Peer> peers =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(forgetAfter).build();
 
+  /**
+   * @param sources what each kind of paying connection pays out of ({@code VOUCHER}, {@code
+   *     MANDATE})
+   * @param service sends each redemption or pull, as any payout
+   * @param link where the address checks and closes go (the uplink)
+   */
   public PayoutConnections(
       Map<TargetKind, Source> sources,
       PayoutService service,

@@ -55,6 +55,7 @@ public final class VoucherHandler {
   private final JsonMapper json;
   private final Clock clock;
 
+  /** Answers with {@code vouchers}; {@code clock} checks {@code expires_at}. */
   public VoucherHandler(Vouchers vouchers, VoucherSettings settings, JsonMapper json, Clock clock) {
     this.vouchers = vouchers;
     this.settings = settings;

@@ -29,6 +29,7 @@ public final class VoucherSpspHandler {
   private final Mandates mandates;
   private final SpspResponder responder;
 
+  /** Answers with {@code responder}, which account pointers use too. */
   public VoucherSpspHandler(Vouchers vouchers, Mandates mandates, SpspResponder responder) {
     this.vouchers = vouchers;
     this.mandates = mandates;
