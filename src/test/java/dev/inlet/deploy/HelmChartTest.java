@@ -137,6 +137,22 @@ class HelmChartTest {
   }
 
   @Test
+  void theUplinkComesFromTheSecretAndWithoutAnAddressInletAsksItsParent() {
+    String btp = "btp+wss://inlet:parent-secret@connector.example.com";
+    Manifests m = render(Map.of("secrets.uplinkUrl", btp, "inlet.ilpAddress", ""));
+    assertThat(decoded(m.one("Secret"), "uplink-url")).isEqualTo(btp);
+    Map<String, Map<String, Object>> env = env(m.one("Deployment"));
+    assertThat(secretRef(env, "INLET_UPLINK_URL"))
+        .isEqualTo(Map.of("name", "inlet", "key", "uplink-url", "optional", true));
+    assertThat(env).doesNotContainKeys("INLET_ILP_ADDRESS", "INLET_UPLINK_TOKEN");
+    assertThat(new Yaml().dump(m.one("Deployment"))).doesNotContain("parent-secret");
+
+    Map<String, Map<String, Object>> none = env(render(Map.of()).one("Deployment"));
+    assertThat(none).doesNotContainKeys("INLET_UPLINK_URL", "INLET_UPLINK_TOKEN");
+    assertThat(none.get("INLET_ILP_ADDRESS")).containsEntry("value", "test.inlet");
+  }
+
+  @Test
   void aTokenShorterThan32CharactersFailsToRender() {
     assertThatThrownBy(() -> render(Map.of("secrets.adminToken", "admin-t0ken")))
         .hasMessageContaining("secrets.adminToken has 11 characters")
