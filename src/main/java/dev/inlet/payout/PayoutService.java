@@ -63,6 +63,7 @@ public final class PayoutService implements AutoCloseable {
   private final Settlement settlement;
   private final Set<Long> sending = ConcurrentHashMap.newKeySet();
   private final Set<Long> stopped = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
 
   /**
    * @param link where Prepares go (the uplink)
@@ -110,6 +111,9 @@ public final class PayoutService implements AutoCloseable {
   public CompletableFuture<StoredPayout> start(StoredPayout payout) {
     AssetDetails asset = payout.asset();
     sending.add(payout.id());
+    if (closing) {
+      stopped.add(payout.id());
+    }
     payouts.renewLeases(List.of(payout.id()), settings.lease());
     // Receipts (RFC 0039) under a secret of ours: the receiver's signed word for what arrived.
     ReceiptCredentials receipts =
@@ -238,9 +242,25 @@ public final class PayoutService implements AutoCloseable {
     settlement.settle();
   }
 
-  /** Stops renewing leases; payouts still sending end by lease on another replica or restart. */
+  /**
+   * Drains, then stops: the payouts being sent record and send no further Prepare, their packets in
+   * flight are answered (within a Prepare's life), and each ends with what it sent, its rest
+   * released — so a restart or a deploy leaves nothing in doubt. What has not ended by then ends by
+   * lease on another replica or after a restart.
+   */
   @Override
   public void close() throws InterruptedException {
+    closing = true;
+    stopped.addAll(sending);
+    // A Prepare's life and the sender's grace for its answer (2 s), and a little more.
+    long deadline = System.nanoTime() + settings.packetExpiry().plusSeconds(3).toNanos();
+    while (!sending.isEmpty() && System.nanoTime() - deadline < 0) {
+      Thread.sleep(20);
+    }
+    if (!sending.isEmpty()) {
+      log.warn(
+          "Stopping with {} payouts still sending; their leases will end them", sending.size());
+    }
     leases.close();
     database.shutdownNow();
     scheduler.shutdownNow();

@@ -9,7 +9,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The sender's record of one payout's packets: in the outgoing ledger, against its reservation.
- * Once {@code stopped} says so (a mandate revoked), no more Prepares are recorded, so none is sent.
+ * Once {@code stopped} says so (a mandate revoked, Inlet stopping), no more Prepares are recorded,
+ * so none is sent.
  */
 record ReservationLog(OutgoingLedger ledger, long reservation, BooleanSupplier stopped)
     implements SendLog {
@@ -17,7 +18,8 @@ record ReservationLog(OutgoingLedger ledger, long reservation, BooleanSupplier s
   public CompletableFuture<Void> prepared(
       long sequence, long amount, long minDelivered, Instant expiresAt) {
     if (stopped.getAsBoolean()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("stopped: revoked"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("stopped: revoked, or Inlet is stopping"));
     }
     return ledger.prepared(reservation, sequence, amount, minDelivered, expiresAt);
   }
