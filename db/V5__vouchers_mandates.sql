@@ -124,3 +124,13 @@ CREATE OR REPLACE FUNCTION inlet_payout_json(p payouts) RETURNS jsonb
       'created_at', inlet_time(p.created_at), 'ended_at', inlet_time(p.ended_at))
     FROM accounts a
     WHERE a.id = coalesce((SELECT v.account_id FROM vouchers v WHERE v.id = p.voucher_id), p.account_id));
+
+-- Events keep their data as json text, not jsonb: every reader sends it as text (inlet_event_json), and the ledger's
+-- batch statement builds one payment.received per connection it credits, which json_build_object does without
+-- jsonb's binary form. (jsonb values cast to json keep their jsonb key order.)
+DROP FUNCTION inlet_event_json(events);
+ALTER TABLE events ALTER COLUMN data TYPE json USING data::json;
+CREATE FUNCTION inlet_event_json(e events) RETURNS text
+  LANGUAGE sql STABLE
+  RETURN '{"id":' || e.id || ',"type":' || to_json(e.type)::text || ',"created_at":"' || inlet_time(e.created_at)
+         || '","data":' || e.data::text || '}';

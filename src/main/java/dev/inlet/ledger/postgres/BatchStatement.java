@@ -119,17 +119,17 @@ final class BatchStatement {
         INSERT INTO events (merchant_id, type, data)
         SELECT merchant_id, type, data FROM (
           SELECT 0 AS rank, c.id AS key, a.merchant_id, 'payment.received' AS type,
-                 jsonb_build_object('account', a.name, 'invoice', i.public_id, 'connection_id', encode(c.id, 'hex'),
+                 json_build_object('account', a.name, 'invoice', i.public_id, 'connection_id', encode(c.id, 'hex'),
                                     'amount', c.received::text, 'total_received', c.total_received::text,
                                     'source_address', c.source_address) AS data
           FROM (SELECT * FROM created UNION ALL SELECT * FROM updated) c
           JOIN accounts a ON a.id = c.account_id LEFT JOIN invoice i ON i.id = c.invoice_id
           WHERE c.received > 0 AND a.merchant_id IS NOT NULL
           UNION ALL
-          SELECT 1, int8send(i.id), i.merchant_id, 'invoice.processing', inlet_invoice_json(i.invoice_row)
+          SELECT 1, int8send(i.id), i.merchant_id, 'invoice.processing', inlet_invoice_json(i.invoice_row)::json
           FROM invoice i WHERE i.received = i.credit
           UNION ALL
-          SELECT 2, int8send(i.id), i.merchant_id, 'invoice.completed', inlet_invoice_json(i.invoice_row)
+          SELECT 2, int8send(i.id), i.merchant_id, 'invoice.completed', inlet_invoice_json(i.invoice_row)::json
           FROM invoice i WHERE i.state = 'completed'
           ORDER BY rank, key) e),
       account AS (
