@@ -1,6 +1,8 @@
 package dev.inlet.config;
 
 import dev.inlet.admin.AdminHandler;
+import dev.inlet.admission.ConnectionQuota;
+import dev.inlet.admission.PacketGate;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.ledger.postgres.LedgerMetrics;
 import dev.inlet.ledger.postgres.PostgresAccounts;
@@ -109,14 +111,15 @@ class InletConfig {
 
   @Bean
   StreamReceiver streamReceiver(
-      IlpIdentity identity, ConnectionTokens tokens, PostgresLedger ledger) {
+      IlpIdentity identity, ConnectionTokens tokens, PostgresLedger ledger, PacketGate gate) {
     return new StreamReceiver(
         identity.address(),
         identity.assetCode(),
         identity.assetScale(),
         tokens,
         ledger,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        gate);
   }
 
   /**
@@ -175,8 +178,10 @@ class InletConfig {
       PostgresAccounts accounts,
       ConnectionTokens tokens,
       IlpIdentity identity,
-      InletSettings settings) {
-    return new SpspHandler(accounts, tokens, identity.address().value(), settings.defaultAccount());
+      InletSettings settings,
+      ConnectionQuota quota) {
+    return new SpspHandler(
+        accounts, tokens, identity.address().value(), settings.defaultAccount(), quota);
   }
 
   @Bean
