@@ -30,6 +30,15 @@ public final class AdmissionPolicy {
     return l != null ? l : defaults;
   }
 
+  /**
+   * The most one connection into account {@code accountId} may receive, unsigned 64-bit; 2^64-1
+   * ({@code -1L}) for no limit: the ledger's {@code ConnectionLimits}.
+   */
+  public long maxConnectionAmount(long accountId) {
+    Long max = of(accountId).maxConnectionAmount();
+    return max == null ? -1L : max;
+  }
+
   /** Account {@code accountId}'s own limits (all null when it has none). */
   public AccountLimits own(long accountId) {
     return own.getOrDefault(accountId, AccountLimits.none);

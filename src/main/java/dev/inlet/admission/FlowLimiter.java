@@ -24,8 +24,9 @@ final class FlowLimiter {
     double perWindow =
         unsigned(unitsPerSecond) * window.toNanos() / (double) Duration.ofSeconds(1).toNanos();
     long whole = perWindow >= 0x1p63 ? Long.MAX_VALUE : Math.max(1, (long) perWindow);
-    this.granularity = Math.max(1, (whole + Integer.MAX_VALUE - 1) / Integer.MAX_VALUE);
-    this.permitsPerWindow = (int) Math.max(1, whole / granularity);
+    this.granularity = Math.max(1, ceilDiv(whole, Integer.MAX_VALUE));
+    // Rounded up as the permits of a packet are: the allowance is off by less than a granule.
+    this.permitsPerWindow = (int) Math.max(1, ceilDiv(whole, granularity));
     this.limiter =
         new AtomicRateLimiter(
             "flow",
@@ -51,6 +52,10 @@ final class FlowLimiter {
   /** Whether {@code unitsPerSecond} of money fits this limit, as a steady flow. */
   static boolean fits(long flowRate, long limit) {
     return Long.compareUnsigned(flowRate, limit) <= 0;
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return a / b + (a % b == 0 ? 0 : 1);
   }
 
   private static double unsigned(long v) {

@@ -1,6 +1,7 @@
 package dev.inlet.config;
 
 import dev.inlet.admin.AdminHandler;
+import dev.inlet.admission.AdmissionPolicy;
 import dev.inlet.admission.ConnectionQuota;
 import dev.inlet.admission.PacketGate;
 import dev.inlet.crypto.ConnectionTokens;
@@ -65,7 +66,8 @@ class InletConfig {
       DataSource dataSource,
       PostgresAccounts accounts,
       IlpIdentity identity,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      AdmissionPolicy admission) {
     long connector = accounts.ensureConnectorAccount(identity.assetCode(), identity.assetScale());
     return new PostgresLedger(
         dataSource,
@@ -73,7 +75,8 @@ class InletConfig {
         ReceiverLimits.maxDataBytesPerConnection,
         ReceiverLimits.maxCachedConnections,
         Clock.systemUTC(),
-        new LedgerMetrics(registry, identity.assetCode(), identity.assetScale()));
+        new LedgerMetrics(registry, identity.assetCode(), identity.assetScale()),
+        admission::maxConnectionAmount);
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.inlet.codec.ilp.IlpReject;
 import dev.inlet.codec.stream.ConnectionClose;
 import dev.inlet.codec.stream.ConnectionNewAddress;
 import dev.inlet.codec.stream.StreamErrorCode;
+import dev.inlet.codec.stream.StreamMaxMoney;
 import dev.inlet.codec.stream.StreamMoney;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -160,6 +161,26 @@ class AdmissionTest {
     assertThat(paid.amountDelivered().longValue()).isZero();
     assertThat(inlet.balance("guarded")).isEqualTo(100);
     assertThat(refusals()).contains("\"who\":\"g.evil.alice\"", "\"reason\":\"sender-blocked\"");
+  }
+
+  @Test
+  void aConnectionPastItsMaxAmountGetsF99AndStreamMaxMoneyTellsItsRoom() {
+    inlet.createAccount("limited", null);
+    setLimits("limited", "{\"max_connection_amount\":\"5000\"}");
+    TestSender sender = TestSender.open(inlet, "limited");
+    TestSender.Reply first = sender.send(3000, new StreamMoney(1, 1));
+    assertThat(first.fulfilled()).isTrue();
+    assertThat(first.stream().frames()).contains(new StreamMaxMoney(1, 5000, 3000));
+    TestSender.Reply over = sender.send(2500, new StreamMoney(1, 1));
+    assertThat(over.reject().code()).isEqualTo(IlpErrorCode.F99_APPLICATION_ERROR);
+    assertThat(over.reject().message()).startsWith("max-amount");
+    assertThat(over.stream().frames()).contains(new StreamMaxMoney(1, 5000, 3000));
+    assertThat(sender.send(2000, new StreamMoney(1, 1)).fulfilled()).isTrue();
+    assertThat(sender.send(1, new StreamMoney(1, 1)).reject().message()).startsWith("max-amount");
+    // Another connection has its own 5000.
+    assertThat(TestSender.open(inlet, "limited").send(5000, new StreamMoney(1, 1)).fulfilled())
+        .isTrue();
+    assertThat(inlet.balance("limited")).isEqualTo(10_000);
   }
 
   @Test
