@@ -14,8 +14,9 @@ import java.util.HexFormat;
  * against the sender's announced address ({@code sender-blocked}), then the connection's and the
  * account's flow rates ({@code flow-rate}). A flow limiter is made for a connection or an account
  * only when a rate applies to it; limiters live in bounded Caffeine maps and are dropped after ten
- * idle minutes. Flow rates hold per replica: a connector spreading one connection over replicas
- * gets each replica's allowance.
+ * idle minutes. A sequence already counted on its connection ({@link AdmittedSequences}) is not
+ * counted, nor refused, again. Flow rates hold per replica: a connector spreading one connection
+ * over replicas gets each replica's allowance.
  */
 public final class PacketGate implements PacketAdmission {
   /** Accounts with a flow limiter at once. */
@@ -26,7 +27,7 @@ public final class PacketGate implements PacketAdmission {
   private final AdmissionPolicy policy;
   private final Refusals refusals;
   private final Duration window;
-  private final Cache<ByteBuffer, FlowLimiter> connections =
+  private final Cache<ByteBuffer, ConnectionFlow> connections =
       Caffeine.newBuilder()
           .maximumSize(ReceiverLimits.maxCachedConnections)
           .expireAfterAccess(idleLimiter)
@@ -50,27 +51,45 @@ public final class PacketGate implements PacketAdmission {
 
   @Override
   public AdmissionReason admit(
-      long accountId, byte[] connectionId, String sourceAddress, long amount) {
+      long accountId, byte[] connectionId, long sequence, String sourceAddress, long amount) {
     Limits limits = policy.of(accountId);
     if (sourceAddress != null && limits.blocks(sourceAddress)) {
       refusals.refused(Refusals.Where.ilp, AdmissionReason.SENDER_BLOCKED, sourceAddress);
       return AdmissionReason.SENDER_BLOCKED;
     }
-    if (amount == 0) {
+    Long perConnection = limits.connectionFlowRate();
+    Long perAccount = accountId != 0 ? limits.accountFlowRate() : null;
+    if (amount == 0 || (perConnection == null && perAccount == null)) {
       return null;
     }
-    Long perConnection = limits.connectionFlowRate();
-    if (perConnection != null
-        && !limiter(connections, ByteBuffer.wrap(connectionId), perConnection).take(amount)) {
+    ConnectionFlow flow = connections.get(ByteBuffer.wrap(connectionId), k -> new ConnectionFlow());
+    if (flow.admitted.counted(sequence)) {
+      // A retry of a Prepare already counted (a lost Fulfill): never refuse money maybe credited.
+      return null;
+    }
+    if (perConnection != null && !flow.limiter(perConnection, window).take(amount)) {
       return flowRate(connectionId);
     }
-    Long perAccount = limits.accountFlowRate();
-    if (perAccount != null
-        && accountId != 0
-        && !limiter(accounts, accountId, perAccount).take(amount)) {
+    if (perAccount != null && !limiter(accounts, accountId, perAccount).take(amount)) {
       return flowRate(connectionId);
     }
+    flow.admitted.count(sequence);
     return null;
+  }
+
+  /** A connection's flow limiter (when it has a rate) and the sequences counted against it. */
+  private static final class ConnectionFlow {
+    final AdmittedSequences admitted = new AdmittedSequences();
+    private volatile FlowLimiter limiter;
+
+    FlowLimiter limiter(long rate, Duration window) {
+      FlowLimiter l = limiter;
+      if (l == null || l.unitsPerSecond != rate) {
+        l = new FlowLimiter(rate, window);
+        limiter = l;
+      }
+      return l;
+    }
   }
 
   private AdmissionReason flowRate(byte[] connectionId) {

@@ -9,12 +9,14 @@ package dev.inlet.stream;
 @FunctionalInterface
 public interface PacketAdmission {
   /** Admits everything. */
-  PacketAdmission admitAll = (accountId, connectionId, sourceAddress, amount) -> null;
+  PacketAdmission admitAll = (accountId, connectionId, sequence, sourceAddress, amount) -> null;
 
   /**
    * @param accountId the receiving account; 0 on an invoice's connection (its account is the
    *     ledger's to find)
    * @param connectionId the connection id sealed in its token (not to be kept: read only)
+   * @param sequence the STREAM packet's sequence: a connector's retry of a Prepare carries the same
+   *     one, and must not be counted twice against a flow rate
    * @param sourceAddress the sender's address from this packet's {@code ConnectionNewAddress}, or
    *     null when it carries none
    * @param amount the Prepare's amount, unsigned 64-bit
@@ -22,5 +24,6 @@ public interface PacketAdmission {
    *     AdmissionReason#SENDER_BLOCKED} (answered F99 with a {@code ConnectionClose}, the
    *     connection closed)
    */
-  AdmissionReason admit(long accountId, byte[] connectionId, String sourceAddress, long amount);
+  AdmissionReason admit(
+      long accountId, byte[] connectionId, long sequence, String sourceAddress, long amount);
 }

@@ -177,6 +177,7 @@ public final class StreamReceiver {
         admission.admit(
             connection.token().kind() == TargetKind.ACCOUNT ? connection.token().targetId() : 0,
             connection.token().connectionId(),
+            packet.sequence(),
             planned.sourceAddress(),
             prepare.amount());
     if (refused == AdmissionReason.FLOW_RATE) {
