@@ -10,9 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -20,9 +21,9 @@ import org.HdrHistogram.Histogram;
  * while one party is refused, and how cheaply does it refuse? On a fresh durable Inlet, a
  * well-behaved sender pays account {@code bench} open loop at {@link #goodRate}/s over {@link
  * #goodConnections} connections, first alone, then while one client floods SPSP ({@code GET
- * /abused}, {@link #spspFloodInFlight} queries in flight, past {@code INLET_SPSP_RATE_PER_CLIENT})
- * and one sender floods {@code /ilp} on {@link #abusiveConnections} connections to account {@code
- * abused} at {@link #ilpFloodRate}/s, far past its flow rate of {@link #abusedFlowRate} units/s per
+ * /abused} at {@link #spspFloodRate}/s, 50 times {@code INLET_SPSP_RATE_PER_CLIENT}) and one sender
+ * floods {@code /ilp} on {@link #abusiveConnections} connections to account {@code abused} at
+ * {@link #ilpFloodRate}/s, far past its flow rate of {@link #abusedFlowRate} units/s per
  * connection. Last, each flood alone for {@link #aloneSeconds} s: Inlet's CPU (JVM and PostgreSQL)
  * over the requests it refused is the CPU per refused request. The ledger check: each account's
  * balance is what its sender saw fulfilled.
@@ -32,10 +33,11 @@ final class FloodRun {
   static final double goodRate = 2_000;
   static final int goodConnections = 16;
   static final int goodClients = 64;
-  static final double ilpFloodRate = 5_000;
+  static final double ilpFloodRate = 2_000;
   static final int abusiveConnections = 4;
   static final int ilpFloodClients = 32;
-  static final int spspFloodInFlight = 8;
+  static final double spspFloodRate = 1_000;
+  static final int spspFloodInFlight = 64;
   static final long abusedFlowRate = 1_000;
   static final int aloneSeconds = 10;
   static final String floodingClient = "203.0.113.66";
@@ -133,9 +135,9 @@ final class FloodRun {
       log("warm-up: %,.0f fulfilled/s over %d s", warm.fulfilledPerSecond(), w);
 
       Stats alone = new Stats();
-      Cpu0 c0 = Cpu0.read(inlet);
+      Cpu c0 = Cpu.read(inlet);
       goodDriver.openLoop(goodPool, alone, goodPool.units(), TimeUnit.SECONDS.toNanos(d), goodRate);
-      Cpu0 c1 = Cpu0.read(inlet);
+      Cpu c1 = Cpu.read(inlet);
       goodAmount += alone.fulfilledAmount.sum();
 
       Stats flooded = new Stats();
@@ -148,31 +150,39 @@ final class FloodRun {
           goodPool, flooded, goodPool.units(), TimeUnit.SECONDS.toNanos(d), goodRate);
       ilp.join();
       spsp.await();
-      Cpu0 c2 = Cpu0.read(inlet);
+      Cpu c2 = Cpu.read(inlet);
       goodAmount += flooded.fulfilledAmount.sum();
       badAmount += ilpFlood.fulfilledAmount.sum();
 
       SpspFlood spspAlone = new SpspFlood(http, TimeUnit.SECONDS.toNanos(aloneSeconds));
-      Cpu0 c3 = Cpu0.read(inlet);
+      Cpu c3 = Cpu.read(inlet);
       spspAlone.start();
       spspAlone.await();
-      Cpu0 c4 = Cpu0.read(inlet);
+      Cpu c4 = Cpu.read(inlet);
       Stats ilpAlone = new Stats();
       openLoop(badDriver, badPool, ilpAlone, aloneSeconds);
-      Cpu0 c5 = Cpu0.read(inlet);
+      Cpu c5 = Cpu.read(inlet);
       badAmount += ilpAlone.fulfilledAmount.sum();
 
       System.out.println();
-      System.out.println(
-          "flood run (issue 21): well-behaved sender open loop at " + (int) goodRate + "/s");
+      System.out.printf(
+          "flood run (issue 21): well-behaved sender open loop at %d/s; SPSP flood at %d/s (limit 20/s,"
+              + " burst 40), /ilp flood at %d/s on %d connections of %d units/s each%n",
+          (int) goodRate,
+          (int) spspFloodRate,
+          (int) ilpFloodRate,
+          abusiveConnections,
+          abusedFlowRate);
       row("alone", alone, c1.minus(c0), d);
       row("flooded", flooded, c2.minus(c1), d);
       System.out.printf(
-          "  during the flood: SPSP flood %,d queries (%,d answered 429 sender-quota, %,d 200); "
+          "  during the flood: SPSP flood %,d queries (%,d answered 429 sender-quota, %,d 200, %,d not sent: %d in flight); "
               + "/ilp flood %,d Prepares (%s; %,d fulfilled)%n",
           spsp.total(),
           spsp.refused.sum(),
           spsp.ok.sum(),
+          spsp.dropped.sum(),
+          spspFloodInFlight,
           ilpFlood.fulfilled.sum() + ilpFlood.rejected(),
           Stats.counts(ilpFlood.rejects),
           ilpFlood.fulfilled.sum());
@@ -181,18 +191,18 @@ final class FloodRun {
       System.out.printf(
           "  flooded / alone: throughput %.3f, p99 %.2f%n",
           flooded.fulfilledPerSecond() / alone.fulfilledPerSecond(), p99Flooded / p99Alone);
-      Cpu0 spspCpu = c4.minus(c3);
-      Cpu0 ilpCpu = c5.minus(c4);
+      Cpu spspCpu = c4.minus(c3);
+      Cpu ilpCpu = c5.minus(c4);
       System.out.printf(
           "  SPSP flood alone: %,d refused of %,d in %d s; Inlet CPU %.2f s (JVM %.2f, PostgreSQL %.2f):"
               + " %.1f µs per query%n",
           spspAlone.refused.sum(),
           spspAlone.total(),
           aloneSeconds,
-          spspCpu.total(),
-          spspCpu.jvm,
-          spspCpu.pg,
-          spspCpu.total() * 1e6 / Math.max(1, spspAlone.total()));
+          total(spspCpu),
+          spspCpu.inlet(),
+          spspCpu.postgres(),
+          total(spspCpu) * 1e6 / Math.max(1, spspAlone.total()));
       long refusedIlp = ilpAlone.rejects.getOrDefault("T05", new LongAdder()).sum();
       System.out.printf(
           "  /ilp flood alone: %,d refused T05 of %,d in %d s; Inlet CPU %.2f s (JVM %.2f, PostgreSQL %.2f):"
@@ -200,10 +210,10 @@ final class FloodRun {
           refusedIlp,
           ilpAlone.fulfilled.sum() + ilpAlone.rejected(),
           aloneSeconds,
-          ilpCpu.total(),
-          ilpCpu.jvm,
-          ilpCpu.pg,
-          ilpCpu.total() * 1e6 / Math.max(1, ilpAlone.fulfilled.sum() + ilpAlone.rejected()));
+          total(ilpCpu),
+          ilpCpu.inlet(),
+          ilpCpu.postgres(),
+          total(ilpCpu) * 1e6 / Math.max(1, ilpAlone.fulfilled.sum() + ilpAlone.rejected()));
       long benchBalance = balance(inlet, LoadBenchmark.account);
       long abusedBalance = balance(inlet, "abused");
       boolean ok = benchBalance == goodAmount && abusedBalance == badAmount;
@@ -222,11 +232,11 @@ final class FloodRun {
     }
   }
 
-  private static void row(String name, Stats s, Cpu0 cpu, int seconds) {
+  private static void row(String name, Stats s, Cpu cpu, int seconds) {
     Histogram h = s.histogram();
     System.out.printf(
         "  %-8s %,8.0f fulfilled/s, rejects %s, p50 %.2f p99 %.2f p99.9 %.2f max %.2f ms; Inlet CPU %.2f s "
-            + "(%.0f%% of a core)%n",
+            + "(%.0f%% of a core), generator %.2f s, other processes %.2f s%n",
         name,
         s.fulfilledPerSecond(),
         Stats.counts(s.rejects),
@@ -234,8 +244,15 @@ final class FloodRun {
         h.getValueAtPercentile(99) / 1000.0,
         h.getValueAtPercentile(99.9) / 1000.0,
         h.getMaxValue() / 1000.0,
-        cpu.total(),
-        cpu.total() * 100 / seconds);
+        total(cpu),
+        total(cpu) * 100 / seconds,
+        cpu.generator(),
+        cpu.others());
+  }
+
+  /** Inlet's CPU: its JVM and its PostgreSQL, seconds. */
+  private static double total(Cpu cpu) {
+    return cpu.inlet() + cpu.postgres();
   }
 
   private static double p99(Stats s) {
@@ -253,64 +270,65 @@ final class FloodRun {
     LoadBenchmark.log(label, format, args);
   }
 
-  /** Inlet's CPU so far, seconds: its JVM and its PostgreSQL. */
-  private record Cpu0(double jvm, double pg) {
-    static Cpu0 read(InletProcess inlet) {
-      return new Cpu0(inlet.jvmCpu().toNanos() / 1e9, inlet.postgresCpu().toNanos() / 1e9);
-    }
-
-    Cpu0 minus(Cpu0 o) {
-      return new Cpu0(jvm - o.jvm, pg - o.pg);
-    }
-
-    double total() {
-      return jvm + pg;
-    }
-  }
-
-  /** One client querying {@code GET /abused} as fast as {@link #spspFloodInFlight} lines go. */
+  /**
+   * One client querying {@code GET /abused} at {@link #spspFloodRate}/s (open loop, at most {@link
+   * #spspFloodInFlight} in flight: beyond, a due query is not sent, and counted), told apart by its
+   * {@code X-Forwarded-For}.
+   */
   private static final class SpspFlood {
     final LongAdder ok = new LongAdder();
     final LongAdder refused = new LongAdder();
     final LongAdder other = new LongAdder();
+    final LongAdder dropped = new LongAdder();
     private final ReactorHttp http;
-    private final long end;
-    private final CountDownLatch done = new CountDownLatch(spspFloodInFlight);
+    private final long durationNanos;
+    private final Semaphore inFlight = new Semaphore(spspFloodInFlight);
+    private Thread pacer;
 
     SpspFlood(ReactorHttp http, long durationNanos) {
       this.http = http;
-      this.end = System.nanoTime() + durationNanos;
+      this.durationNanos = durationNanos;
     }
 
     void start() {
-      for (int i = 0; i < spspFloodInFlight; i++) {
-        next();
-      }
+      pacer = new Thread(this::pace, "spsp-flood");
+      pacer.start();
     }
 
-    private void next() {
-      if (System.nanoTime() >= end) {
-        done.countDown();
-        return;
+    private void pace() {
+      long start = System.nanoTime();
+      long sent = 0;
+      Map<String, String> headers =
+          Map.of("Accept", "application/spsp4+json", "X-Forwarded-For", floodingClient);
+      while (System.nanoTime() - start < durationNanos) {
+        long due = (long) ((System.nanoTime() - start) / 1e9 * spspFloodRate);
+        for (; sent < due; sent++) {
+          if (!inFlight.tryAcquire()) {
+            dropped.increment();
+            continue;
+          }
+          http.get("/abused", headers)
+              .whenComplete(
+                  (r, e) -> {
+                    if (e == null && r.status() == 429) {
+                      refused.increment();
+                    } else if (e == null && r.status() == 200) {
+                      ok.increment();
+                    } else {
+                      other.increment();
+                    }
+                    inFlight.release();
+                  });
+        }
+        LockSupport.parkNanos(1_000_000);
       }
-      http.get(
-              "/abused",
-              Map.of("Accept", "application/spsp4+json", "X-Forwarded-For", floodingClient))
-          .whenComplete(
-              (r, e) -> {
-                if (e == null && r.status() == 429) {
-                  refused.increment();
-                } else if (e == null && r.status() == 200) {
-                  ok.increment();
-                } else {
-                  other.increment();
-                }
-                next();
-              });
     }
 
     void await() throws InterruptedException {
-      done.await(60, TimeUnit.SECONDS);
+      pacer.join();
+      if (inFlight.tryAcquire(spspFloodInFlight, 60, TimeUnit.SECONDS)) {
+        inFlight.release(spspFloodInFlight);
+      }
     }
 
     long total() {

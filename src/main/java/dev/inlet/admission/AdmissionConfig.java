@@ -83,9 +83,12 @@ public class AdmissionConfig {
   }
 
   @Bean
-  SpspRateLimit spspRateLimit(AdmissionSettings settings, Refusals refusals) {
+  SpspRateLimit spspRateLimit(AdmissionSettings settings, Refusals refusals, JsonMapper json) {
     return new SpspRateLimit(
-        new KeyedRateLimits(settings.spspRatePerClient(), settings.spspBurstPerClient()), refusals);
+        new KeyedRateLimits(settings.spspRatePerClient(), settings.spspBurstPerClient()),
+        refusals,
+        json,
+        settings.spspBurstPerClient());
   }
 
   /** Applied by {@link MerchantApi} after the API key filter. */

@@ -5,6 +5,7 @@ import dev.inlet.web.ClientAddresses;
 import dev.inlet.web.KeyedRateLimits;
 import org.springframework.web.reactive.function.server.HandlerFilterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * SPSP queries per client address ({@code INLET_SPSP_RATE_PER_CLIENT}, with {@code
@@ -15,10 +16,16 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 public final class SpspRateLimit {
   private final KeyedRateLimits limits;
   private final Refusals refusals;
+  private final byte[] refused;
 
-  SpspRateLimit(KeyedRateLimits limits, Refusals refusals) {
+  SpspRateLimit(KeyedRateLimits limits, Refusals refusals, JsonMapper json, int burst) {
     this.limits = limits;
     this.refusals = refusals;
+    this.refused =
+        AdmissionProblems.render(
+            json,
+            AdmissionReason.SENDER_QUOTA,
+            "Too many SPSP queries from this address: at most " + burst + " at once");
   }
 
   /** The filter. */
@@ -30,10 +37,7 @@ public final class SpspRateLimit {
         return next.handle(request);
       }
       refusals.refused(Refusals.Where.spsp, AdmissionReason.SENDER_QUOTA, client);
-      return AdmissionProblems.respond(
-          AdmissionReason.SENDER_QUOTA,
-          d.resetSeconds(),
-          "Too many SPSP queries from this address: at most " + d.limit() + " at once");
+      return AdmissionProblems.respond(AdmissionReason.SENDER_QUOTA, d.resetSeconds(), refused);
     };
   }
 }
