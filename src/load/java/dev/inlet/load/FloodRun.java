@@ -154,6 +154,11 @@ final class FloodRun {
       goodAmount += flooded.fulfilledAmount.sum();
       badAmount += ilpFlood.fulfilledAmount.sum();
 
+      // Inlet's CPU with no load at all (its timers, PostgreSQL's background work): subtracted from
+      // the floods' below, so that what remains is what refusing cost.
+      Cpu i0 = Cpu.read(inlet);
+      Thread.sleep(TimeUnit.SECONDS.toMillis(aloneSeconds));
+      Cpu idle = Cpu.read(inlet).minus(i0);
       SpspFlood spspAlone = new SpspFlood(http, TimeUnit.SECONDS.toNanos(aloneSeconds));
       Cpu c3 = Cpu.read(inlet);
       spspAlone.start();
@@ -194,26 +199,30 @@ final class FloodRun {
       Cpu spspCpu = c4.minus(c3);
       Cpu ilpCpu = c5.minus(c4);
       System.out.printf(
-          "  SPSP flood alone: %,d refused of %,d in %d s; Inlet CPU %.2f s (JVM %.2f, PostgreSQL %.2f):"
-              + " %.1f µs per query%n",
+          "  idle: Inlet CPU %.2f s in %d s; SPSP flood alone: %,d refused of %,d in %d s; Inlet CPU %.2f s"
+              + " (JVM %.2f, PostgreSQL %.2f): %.1f µs per query beyond idle%n",
+          total(idle),
+          aloneSeconds,
           spspAlone.refused.sum(),
           spspAlone.total(),
           aloneSeconds,
           total(spspCpu),
           spspCpu.inlet(),
           spspCpu.postgres(),
-          total(spspCpu) * 1e6 / Math.max(1, spspAlone.total()));
+          (total(spspCpu) - total(idle)) * 1e6 / Math.max(1, spspAlone.total()));
       long refusedIlp = ilpAlone.rejects.getOrDefault("T05", new LongAdder()).sum();
       System.out.printf(
           "  /ilp flood alone: %,d refused T05 of %,d in %d s; Inlet CPU %.2f s (JVM %.2f, PostgreSQL %.2f):"
-              + " %.1f µs per Prepare%n",
+              + " %.1f µs per Prepare beyond idle%n",
           refusedIlp,
           ilpAlone.fulfilled.sum() + ilpAlone.rejected(),
           aloneSeconds,
           total(ilpCpu),
           ilpCpu.inlet(),
           ilpCpu.postgres(),
-          total(ilpCpu) * 1e6 / Math.max(1, ilpAlone.fulfilled.sum() + ilpAlone.rejected()));
+          (total(ilpCpu) - total(idle))
+              * 1e6
+              / Math.max(1, ilpAlone.fulfilled.sum() + ilpAlone.rejected()));
       long benchBalance = balance(inlet, LoadBenchmark.account);
       long abusedBalance = balance(inlet, "abused");
       boolean ok = benchBalance == goodAmount && abusedBalance == badAmount;
