@@ -40,9 +40,10 @@ import java.util.Set;
  * packet the receiver already declined is only counted; a credited sequence with another amount is
  * a reuse; then an invoice the packet pays must still take money (pending or processing, not past
  * its expiry), no account, connection or stream total may pass 2^64-1, the account's receive limit
- * must hold, the invoice's received amount may not pass its amount (never overpaid), no money may
- * go to a stream the sender closed, and StreamData must stay within the connection's bound (else
- * the connection closes).
+ * must hold, a packet with money may not take its connection past the connection's most ({@link
+ * ConnectionLimits}, {@link Outcome#CONNECTION_LIMIT}), the invoice's received amount may not pass
+ * its amount (never overpaid), no money may go to a stream the sender closed, and StreamData must
+ * stay within the connection's bound (else the connection closes).
  *
  * <p>Only money is credited, so only a non-zero amount is checked against, or recorded as, a
  * credited sequence: a zero-amount packet on a credited sequence is fulfilled like any other (it
@@ -141,9 +142,10 @@ public final class BatchDecider {
     } else if (account.receiveLimit != null
         && Long.compareUnsigned(account.received + p.amount(), account.receiveLimit) > 0) {
       outcome = Outcome.LIMIT_EXCEEDED;
-    } else if (Long.compareUnsigned(
-            connection.totalReceived + p.amount(), connectionLimits.maxAmount(p.accountId()))
-        > 0) {
+    } else if (p.amount() != 0
+        && Long.compareUnsigned(
+                connection.totalReceived + p.amount(), connectionLimits.maxAmount(p.accountId()))
+            > 0) {
       outcome = Outcome.CONNECTION_LIMIT;
     } else if (invoice != null && Long.compareUnsigned(p.amount(), invoice.remaining()) > 0) {
       outcome = Outcome.INVOICE_EXCEEDED;
