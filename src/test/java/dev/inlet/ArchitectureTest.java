@@ -126,6 +126,7 @@ class ArchitectureTest {
         .resideOutsideOfPackages(
             "dev.inlet.ledger.postgres..",
             "dev.inlet.config..",
+            "dev.inlet.admission..",
             "dev.inlet.merchant..",
             "dev.inlet.invoice..",
             "dev.inlet.events..",

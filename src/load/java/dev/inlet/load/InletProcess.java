@@ -127,6 +127,11 @@ final class InletProcess implements AutoCloseable {
     if (nonDurable) {
       command.add("--inlet.unsafe-non-durable-commits=true");
     }
+    if (inletSettings.stream().noneMatch(s -> s.startsWith("--inlet.spsp-rate-per-client="))) {
+      // The generator opens its connections from one address, faster than a client may by default.
+      command.add("--inlet.spsp-rate-per-client=1000000");
+      command.add("--inlet.spsp-burst-per-client=1000000");
+    }
     command.addAll(inletSettings);
     Path log = dataDir.resolve("inlet.log");
     Process process =

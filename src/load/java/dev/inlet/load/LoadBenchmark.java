@@ -102,6 +102,9 @@ public final class LoadBenchmark {
         options.httpClient(),
         String.join(" ", options.inletJvmArgs()),
         options.jfr());
+    if (options.flood()) {
+      return FloodRun.run(options);
+    }
     List<Result> results = new ArrayList<>();
     if (options.abJar() != null) {
       // A/B: durable runs, baseline and current alternately, so that a drift of the machine hits
@@ -540,7 +543,7 @@ public final class LoadBenchmark {
     System.out.printf("[%s] %s%n", label, String.format(format, args));
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -40,7 +40,8 @@ record Options(
     int sendMaxInFlight,
     long sendPacketAmount,
     int sendWarmupSeconds,
-    int sendUplinkMaxInFlight) {
+    int sendUplinkMaxInFlight,
+    boolean flood) {
 
   static final String usage =
       """
@@ -98,6 +99,9 @@ record Options(
                                    current/baseline. A baseline that serves /ilp on its web port (before the
                                    ILP-over-HTTP listener) is detected and loaded there.
         --ab-rounds=2              A/B rounds (each: baseline, then current)
+        --flood=off                on: only the flood run (FloodRun): a well-behaved sender at a fixed rate, alone
+                                   and while one client floods SPSP and one sender floods /ilp past its flow
+                                   rate; then each flood alone, for the CPU per refused request
       """;
 
   static Options parse(String[] raw) {
@@ -150,7 +154,8 @@ record Options(
             integer(take(values, "send-max-in-flight", "10")),
             Long.parseLong(take(values, "send-packet-amount", "10").replace("_", "")),
             integer(take(values, "send-warmup-seconds", "30")),
-            integer(take(values, "send-uplink-max-in-flight", "0")));
+            integer(take(values, "send-uplink-max-in-flight", "0")),
+            take(values, "flood", "off").equals("on"));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet() + "\n" + usage);
     }

@@ -1,6 +1,9 @@
 package dev.inlet.config;
 
 import dev.inlet.admin.AdminHandler;
+import dev.inlet.admission.AdmissionPolicy;
+import dev.inlet.admission.ConnectionQuota;
+import dev.inlet.admission.PacketGate;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.ledger.postgres.LedgerMetrics;
 import dev.inlet.ledger.postgres.PostgresAccounts;
@@ -63,7 +66,8 @@ class InletConfig {
       DataSource dataSource,
       PostgresAccounts accounts,
       IlpIdentity identity,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      AdmissionPolicy admission) {
     long connector = accounts.ensureConnectorAccount(identity.assetCode(), identity.assetScale());
     return new PostgresLedger(
         dataSource,
@@ -71,7 +75,8 @@ class InletConfig {
         ReceiverLimits.maxDataBytesPerConnection,
         ReceiverLimits.maxCachedConnections,
         Clock.systemUTC(),
-        new LedgerMetrics(registry, identity.assetCode(), identity.assetScale()));
+        new LedgerMetrics(registry, identity.assetCode(), identity.assetScale()),
+        admission::maxConnectionAmount);
   }
 
   /**
@@ -109,14 +114,15 @@ class InletConfig {
 
   @Bean
   StreamReceiver streamReceiver(
-      IlpIdentity identity, ConnectionTokens tokens, PostgresLedger ledger) {
+      IlpIdentity identity, ConnectionTokens tokens, PostgresLedger ledger, PacketGate gate) {
     return new StreamReceiver(
         identity.address(),
         identity.assetCode(),
         identity.assetScale(),
         tokens,
         ledger,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        gate);
   }
 
   /**
@@ -175,8 +181,10 @@ class InletConfig {
       PostgresAccounts accounts,
       ConnectionTokens tokens,
       IlpIdentity identity,
-      InletSettings settings) {
-    return new SpspHandler(accounts, tokens, identity.address().value(), settings.defaultAccount());
+      InletSettings settings,
+      ConnectionQuota quota) {
+    return new SpspHandler(
+        accounts, tokens, identity.address().value(), settings.defaultAccount(), quota);
   }
 
   @Bean

@@ -2,6 +2,7 @@ package dev.inlet.config;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.inlet.admin.AdminHandler;
+import dev.inlet.admission.SpspRateLimit;
 import dev.inlet.merchant.MerchantAdminHandler;
 import dev.inlet.spsp.SpspHandler;
 import dev.inlet.web.BearerAuth;
@@ -55,10 +56,11 @@ class Routes {
   }
 
   @Bean
-  RouterFunction<ServerResponse> spspRoutes(SpspHandler spsp) {
+  RouterFunction<ServerResponse> spspRoutes(SpspHandler spsp, SpspRateLimit spspRateLimit) {
     return RouterFunctions.route()
         .GET("/.well-known/pay", spsp::wellKnown)
         .GET("/{account}", spsp::account)
+        .filter(spspRateLimit.perClient())
         .build();
   }
 

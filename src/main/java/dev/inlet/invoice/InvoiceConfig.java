@@ -1,5 +1,6 @@
 package dev.inlet.invoice;
 
+import dev.inlet.admission.SpspRateLimit;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.merchant.MerchantApi;
 import dev.inlet.spsp.SpspResponder;
@@ -61,7 +62,11 @@ class InvoiceConfig {
 
   /** Invoice payment pointers: no authentication, CORS as for accounts ({@code Routes}). */
   @Bean
-  RouterFunction<ServerResponse> invoicePointerRoutes(InvoiceSpspHandler handler) {
-    return RouterFunctions.route().GET("/invoices/{id}", handler::pointer).build();
+  RouterFunction<ServerResponse> invoicePointerRoutes(
+      InvoiceSpspHandler handler, SpspRateLimit spspRateLimit) {
+    return RouterFunctions.route()
+        .GET("/invoices/{id}", handler::pointer)
+        .filter(spspRateLimit.perClient())
+        .build();
   }
 }

@@ -18,6 +18,10 @@ public enum Outcome {
   /** The account's receive limit would be passed. */
   LIMIT_EXCEEDED,
   /**
+   * The connection's most in all ({@link ConnectionLimits}, {@code max-amount}) would be passed.
+   */
+  CONNECTION_LIMIT,
+  /**
    * The packet pays an invoice that takes no more money: completed, expired (its expiry has passed,
    * whether or not the expiry worker has marked it yet), cancelled, or unknown.
    */

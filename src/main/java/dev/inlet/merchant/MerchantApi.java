@@ -6,8 +6,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * What every merchant API route ({@code /v1/**}) shares: the API key filter ({@link MerchantAuth})
- * with one throttle of failed attempts per client address for all of them. Each feature's routes
- * apply {@link #authenticated()}.
+ * with one throttle of failed attempts per client address for all of them, then the rate limit per
+ * key. Each feature's routes apply {@link #authenticated()}.
  */
 public final class MerchantApi {
   /** The merchant API's path prefix. */
@@ -15,8 +15,15 @@ public final class MerchantApi {
 
   private final HandlerFilterFunction<ServerResponse, ServerResponse> filter;
 
-  public MerchantApi(Merchants merchants, FailedAuthentications failures) {
-    this.filter = MerchantAuth.requiringApiKey(merchants, failures);
+  /**
+   * @param limit applied after the key is authenticated: the requests-per-key limit ({@code
+   *     dev.inlet.admission.ApiRateLimit})
+   */
+  public MerchantApi(
+      Merchants merchants,
+      FailedAuthentications failures,
+      HandlerFilterFunction<ServerResponse, ServerResponse> limit) {
+    this.filter = MerchantAuth.requiringApiKey(merchants, failures).andThen(limit);
   }
 
   /** The API key filter. */

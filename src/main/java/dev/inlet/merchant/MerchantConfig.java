@@ -4,9 +4,12 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.inlet.config.InletSettings;
 import dev.inlet.web.FailedAuthentications;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
+import org.springframework.web.reactive.function.server.HandlerFilterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires merchants, their API keys and the merchant API's authentication. */
@@ -29,10 +32,15 @@ class MerchantConfig {
    * INLET_ADMIN_AUTH_MAX_FAILURES} within {@code INLET_ADMIN_AUTH_WINDOW}), counted apart.
    */
   @Bean
-  MerchantApi merchantApi(Merchants merchants, InletSettings settings) {
+  MerchantApi merchantApi(
+      Merchants merchants,
+      InletSettings settings,
+      @Qualifier("merchantApiRateLimit")
+          HandlerFilterFunction<ServerResponse, ServerResponse> limit) {
     return new MerchantApi(
         merchants,
         new FailedAuthentications(
-            settings.adminAuthMaxFailures(), settings.adminAuthWindow(), Ticker.systemTicker()));
+            settings.adminAuthMaxFailures(), settings.adminAuthWindow(), Ticker.systemTicker()),
+        limit);
   }
 }

@@ -1,9 +1,12 @@
 package dev.inlet.spsp;
 
+import dev.inlet.admission.ConnectionQuota;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.crypto.TargetKind;
 import dev.inlet.ledger.Account;
 import dev.inlet.ledger.Accounts;
+import dev.inlet.stream.AdmissionReason;
+import dev.inlet.web.ClientAddresses;
 import dev.inlet.web.Problems;
 import dev.inlet.web.RequestValues;
 import java.util.Map;
@@ -27,19 +30,24 @@ public final class SpspHandler {
   private final Accounts accounts;
   private final SpspResponder responder;
   private final Optional<String> defaultAccount;
+  private final ConnectionQuota quota;
 
   /**
    * @param ilpAddress this receiver's ILP address
    * @param defaultAccount account served at {@code /.well-known/pay}, if any
+   * @param quota open connections: a query past the account's or the service's limit is refused
+   *     (429 {@code receiver-quota}, 503 {@code system-limit}) instead of given new credentials
    */
   public SpspHandler(
       Accounts accounts,
       ConnectionTokens tokens,
       String ilpAddress,
-      Optional<String> defaultAccount) {
+      Optional<String> defaultAccount,
+      ConnectionQuota quota) {
     this.accounts = accounts;
     this.responder = new SpspResponder(tokens, ilpAddress);
     this.defaultAccount = defaultAccount;
+    this.quota = quota;
   }
 
   /**
@@ -77,17 +85,28 @@ public final class SpspHandler {
     return responder.query(
         request,
         receipts ->
-            Mono.fromCallable(() -> accounts.findByName(name))
+            Mono.fromCallable(
+                    () -> accounts.findByName(name).map(a -> new Found(a, quota.check(a.id()))))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(
                     found ->
                         found
                             .map(
-                                a ->
-                                    responder.respond(
-                                        receipts, TargetKind.ACCOUNT, a.id(), a.name(), Map.of()))
+                                f ->
+                                    f.refused() != null
+                                        ? quota.refuse(
+                                            f.refused(), ClientAddresses.of(request.exchange()))
+                                        : responder.respond(
+                                            receipts,
+                                            TargetKind.ACCOUNT,
+                                            f.account().id(),
+                                            f.account().name(),
+                                            Map.of()))
                             .orElseGet(() -> unknown(name))));
   }
+
+  /** An account found, and why it may not have another connection (null: it may). */
+  private record Found(Account account, AdmissionReason refused) {}
 
   private static Mono<ServerResponse> unknown(String name) {
     return Problems.respond(

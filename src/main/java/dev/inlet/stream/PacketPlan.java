@@ -43,6 +43,23 @@ record PacketPlan(
     StreamErrorCode violation,
     String violationMessage) {
 
+  /**
+   * This plan refused by admission control: an {@code ApplicationError} naming {@code reason},
+   * which the receiver declines and answers with {@code ConnectionClose} (the ledger closes the
+   * connection).
+   */
+  PacketPlan refused(AdmissionReason reason) {
+    return new PacketPlan(
+        streams,
+        data,
+        sourceAddress,
+        newAddress,
+        closeConnection,
+        moneyWithoutStream,
+        StreamErrorCode.APPLICATION_ERROR,
+        reason.code());
+  }
+
   /** Reads {@code packet}'s frames for a Prepare of {@code amount} (unsigned 64-bit). */
   static PacketPlan of(StreamPacket packet, long amount) {
     // Most packets of a payment carry one StreamMoney frame and nothing else: no maps needed for

@@ -116,6 +116,8 @@ final class Replies {
       case CONNECTION_CLOSED -> "Connection closed";
       case STREAM_CLOSED -> "Money for a closed stream";
       case LIMIT_EXCEEDED -> "Receive limit reached";
+      case CONNECTION_LIMIT ->
+          AdmissionReason.MAX_AMOUNT.code() + ": the connection's most in all would be passed";
       case INVOICE_CLOSED -> "Invoice is completed, expired or cancelled";
       case INVOICE_EXCEEDED -> "Amount would pass the invoice's amount";
       case OVERFLOW -> "Amount would overflow a total";

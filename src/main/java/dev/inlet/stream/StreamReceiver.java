@@ -47,8 +47,12 @@ public final class StreamReceiver {
   private final Ledger ledger;
   private final Replies replies;
   private final Clock clock;
+  private final PacketAdmission admission;
   private volatile boolean accepting = true;
   private volatile PayingConnections paying = PayingConnections.none;
+
+  /** The same T05 for every packet over a flow rate: refusing one allocates nothing. */
+  private final IlpReject flowRateReject;
 
   /** Prepares taken whose answer is not built yet. */
   private final AtomicInteger unanswered = new AtomicInteger();
@@ -65,11 +69,34 @@ public final class StreamReceiver {
       ConnectionTokens tokens,
       Ledger ledger,
       Clock clock) {
+    this(address, assetCode, assetScale, tokens, ledger, clock, PacketAdmission.admitAll);
+  }
+
+  /**
+   * As above, asking {@code admission} about every decrypted Prepare before the ledger: a packet
+   * over a flow rate is rejected T05 without reaching the ledger; one from a blocked sender is
+   * rejected F99 with {@code ConnectionClose(ApplicationError, "sender-blocked")}, and the ledger
+   * closes its connection.
+   */
+  public StreamReceiver(
+      IlpAddress address,
+      String assetCode,
+      int assetScale,
+      ConnectionTokens tokens,
+      Ledger ledger,
+      Clock clock,
+      PacketAdmission admission) {
     this.address = address;
     this.credentials = new ConnectionCredentials(address, tokens);
     this.ledger = ledger;
     this.replies = new Replies(address, assetCode, assetScale);
     this.clock = clock;
+    this.admission = admission;
+    this.flowRateReject =
+        replies.reject(
+            IlpErrorCode.T05_RATE_LIMITED,
+            AdmissionReason.FLOW_RATE.code()
+                + ": over the connection's or account's money per second");
   }
 
   /**
@@ -157,8 +184,20 @@ public final class StreamReceiver {
     if (connection.token().kind().paysOut()) {
       return done(answerPayingConnection(prepare, packet, connection));
     }
+    PacketPlan planned = PacketPlan.of(packet, prepare.amount());
+    AdmissionReason refused =
+        admission.admit(
+            connection.token().kind() == TargetKind.ACCOUNT ? connection.token().targetId() : 0,
+            connection.token().connectionId(),
+            packet.sequence(),
+            planned.sourceAddress(),
+            prepare.amount());
+    if (refused == AdmissionReason.FLOW_RATE) {
+      // Temporary and nothing to record: the ledger never sees it, the sender retries slower.
+      return done(flowRateReject);
+    }
+    PacketPlan plan = refused == null ? planned : planned.refused(refused);
     byte[] fulfillment = connection.keys().fulfillment(prepare.data());
-    PacketPlan plan = PacketPlan.of(packet, prepare.amount());
     String decline = decline(prepare, packet, plan, fulfillment);
     PacketRecord record =
         new PacketRecord(

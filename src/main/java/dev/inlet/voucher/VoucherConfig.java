@@ -1,5 +1,6 @@
 package dev.inlet.voucher;
 
+import dev.inlet.admission.SpspRateLimit;
 import dev.inlet.config.Secrets;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.crypto.Sealer;
@@ -137,12 +138,17 @@ class VoucherConfig {
         .build();
   }
 
-  /** The pointers that pay out: no authentication (the code is the right), CORS as for accounts. */
+  /**
+   * The pointers that pay out: no authentication (the code is the right), CORS and the per-client
+   * SPSP rate as for accounts.
+   */
   @Bean
-  RouterFunction<ServerResponse> voucherPointerRoutes(VoucherSpspHandler handler) {
+  RouterFunction<ServerResponse> voucherPointerRoutes(
+      VoucherSpspHandler handler, SpspRateLimit spspRateLimit) {
     return RouterFunctions.route()
         .GET("/vouchers/{code}", handler::voucher)
         .GET("/mandates/{code}", handler::mandate)
+        .filter(spspRateLimit.perClient())
         .build();
   }
 }

@@ -40,9 +40,8 @@ public final class BearerAuth {
    * A throttled address gets 429 ({@link FailedAuthentications#tooMany}) without its header being
    * looked at, so that a right guess cannot be told from a wrong one until its window has passed.
    *
-   * <p>The client's address is the request's remote address: the socket's peer, unless Spring's
-   * forwarded-headers support ({@code server.forward-headers-strategy}) is configured to take it
-   * from {@code Forwarded}/{@code X-Forwarded-For}, which only a trusted proxy in front may set.
+   * <p>The client's address is {@link ClientAddresses}': the socket's peer, or what a configured
+   * trusted proxy forwarded ({@code INLET_TRUSTED_PROXIES}).
    */
   public static HandlerFilterFunction<ServerResponse, ServerResponse> requiring(
       String token, FailedAuthentications failures) {
@@ -151,6 +150,10 @@ public final class BearerAuth {
 
   /** The client's address as the class says, or {@code unknown} when the request has none. */
   private static String clientAddress(ServerRequest request) {
+    Object resolved = request.attributes().get(ClientAddresses.attribute);
+    if (resolved instanceof String address) {
+      return address;
+    }
     return request
         .remoteAddress()
         .map(InetSocketAddress::getAddress)

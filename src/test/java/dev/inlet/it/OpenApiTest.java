@@ -137,6 +137,12 @@ class OpenApiTest {
       assertThat(ok(paid).get("payments")).isNotEmpty();
       drift.addAll(schemas.check("GET", "/v1/invoices/{id}", json, paid));
       drift.addAll(schemas.check("GET", "/v1/invoices", json, shop.get("/v1/invoices?limit=1")));
+      drift.addAll(
+          schemas.check(
+              "GET",
+              "/v1/accounts/{name}/admission",
+              json,
+              shop.get("/v1/accounts/docs-usd/admission?amount=5")));
 
       String other =
           ok(shop.post("/v1/invoices", "{\"account\":\"docs-usd\",\"amount\":\"5\"}"))

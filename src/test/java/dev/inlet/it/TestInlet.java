@@ -74,6 +74,12 @@ final class TestInlet implements AutoCloseable {
     props.put("inlet.ilp-address", ilpAddress);
     props.put("inlet.asset-code", "USD");
     props.put("inlet.asset-scale", "9");
+    // Tests open connections and call the API from one address faster than a client may by
+    // default; AdmissionTest sets its own limits.
+    props.put("inlet.spsp-rate-per-client", "100000");
+    props.put("inlet.spsp-burst-per-client", "100000");
+    props.put("inlet.api-rate-per-key", "100000");
+    props.put("inlet.api-burst-per-key", "100000");
     props.putAll(extra);
     // As arguments: they outrank application.yaml, which builder properties do not.
     String[] args =

@@ -1,5 +1,6 @@
 package dev.inlet.ledger.batch;
 
+import dev.inlet.ledger.ConnectionLimits;
 import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.PacketOutcome;
 import dev.inlet.ledger.PacketOutcome.StreamTotals;
@@ -39,9 +40,10 @@ import java.util.Set;
  * packet the receiver already declined is only counted; a credited sequence with another amount is
  * a reuse; then an invoice the packet pays must still take money (pending or processing, not past
  * its expiry), no account, connection or stream total may pass 2^64-1, the account's receive limit
- * must hold, the invoice's received amount may not pass its amount (never overpaid), no money may
- * go to a stream the sender closed, and StreamData must stay within the connection's bound (else
- * the connection closes).
+ * must hold, a packet with money may not take its connection past the connection's most ({@link
+ * ConnectionLimits}, {@link Outcome#CONNECTION_LIMIT}), the invoice's received amount may not pass
+ * its amount (never overpaid), no money may go to a stream the sender closed, and StreamData must
+ * stay within the connection's bound (else the connection closes).
  *
  * <p>Only money is credited, so only a non-zero amount is checked against, or recorded as, a
  * credited sequence: a zero-amount packet on a credited sequence is fulfilled like any other (it
@@ -52,13 +54,23 @@ public final class BatchDecider {
   static final long maxUint64 = -1L;
 
   private final int maxDataBytesPerConnection;
+  private final ConnectionLimits connectionLimits;
 
   /**
    * @param maxDataBytesPerConnection StreamData bytes a connection may keep ({@code
    *     ConnectionMaxData})
    */
   public BatchDecider(int maxDataBytesPerConnection) {
+    this(maxDataBytesPerConnection, ConnectionLimits.none);
+  }
+
+  /**
+   * As above, with the most a connection may receive in all: past it a packet is {@link
+   * Outcome#CONNECTION_LIMIT}, and streams advertise no more than the connection's room.
+   */
+  public BatchDecider(int maxDataBytesPerConnection, ConnectionLimits connectionLimits) {
     this.maxDataBytesPerConnection = maxDataBytesPerConnection;
+    this.connectionLimits = connectionLimits;
   }
 
   /**
@@ -130,6 +142,11 @@ public final class BatchDecider {
     } else if (account.receiveLimit != null
         && Long.compareUnsigned(account.received + p.amount(), account.receiveLimit) > 0) {
       outcome = Outcome.LIMIT_EXCEEDED;
+    } else if (p.amount() != 0
+        && Long.compareUnsigned(
+                connection.totalReceived + p.amount(), connectionLimits.maxAmount(p.accountId()))
+            > 0) {
+      outcome = Outcome.CONNECTION_LIMIT;
     } else if (invoice != null && Long.compareUnsigned(p.amount(), invoice.remaining()) > 0) {
       outcome = Outcome.INVOICE_EXCEEDED;
     } else {
@@ -154,6 +171,17 @@ public final class BatchDecider {
     }
     credit(p, key, state, changes, account, invoice, connection, change, newBytes, now);
     return new PacketOutcome(Outcome.FULFILLED, totals(p, connection, account, invoice, now));
+  }
+
+  /** What the connection may still receive, unsigned 64-bit: 2^64-1 without a limit. */
+  private long connectionRoom(long accountId, ConnectionState connection) {
+    long max = connectionLimits.maxAmount(accountId);
+    if (max == maxUint64) {
+      return maxUint64;
+    }
+    return Long.compareUnsigned(max, connection.totalReceived) > 0
+        ? max - connection.totalReceived
+        : 0;
   }
 
   private static Outcome streamRule(PacketRecord p, ConnectionState connection) {
@@ -191,7 +219,7 @@ public final class BatchDecider {
     return bytes;
   }
 
-  private static void credit(
+  private void credit(
       PacketRecord p,
       ByteBuffer key,
       LedgerState state,
@@ -230,10 +258,12 @@ public final class BatchDecider {
       stream.received += s.amount();
       // An invoice's remaining amount shrinks as any of its connections pays: its streams advertise
       // what is left now. An account's limit is fixed, so what a stream was offered stays offered.
+      long room = connectionRoom(p.accountId(), connection);
       stream.receiveMax =
           invoice != null
-              ? receiveMax(stream.received, account, invoice, now)
-              : unsignedMax(stream.receiveMax, receiveMax(stream.received, account, null, now));
+              ? receiveMax(stream.received, account, invoice, now, room)
+              : unsignedMax(
+                  stream.receiveMax, receiveMax(stream.received, account, null, now, room));
       stream.closed |= s.close();
     }
     for (DataChunk d : p.data()) {
@@ -244,20 +274,21 @@ public final class BatchDecider {
   }
 
   /** Each stream of the packet with its totals now: stored, or as a new stream would start. */
-  private static List<StreamTotals> totals(
+  private List<StreamTotals> totals(
       PacketRecord p,
       ConnectionState connection,
       AccountState account,
       InvoiceState invoice,
       Instant now) {
     List<StreamTotals> totals = new ArrayList<>(p.streams().size());
+    long room = connectionRoom(p.accountId(), connection);
     for (StreamCredit s : p.streams()) {
       StreamState stream = connection.streams.get(s.streamId());
       long received = stream != null ? stream.received : 0;
       long max =
           stream != null && invoice == null
               ? stream.receiveMax
-              : receiveMax(received, account, invoice, now);
+              : receiveMax(received, account, invoice, now, room);
       totals.add(new StreamTotals(s.streamId(), received, max));
     }
     return totals;
@@ -266,16 +297,27 @@ public final class BatchDecider {
   /**
    * The most a stream may receive in all: what it has plus what the account may still take and, on
    * an invoice's connection, what the invoice may still take (nothing once it no longer takes
-   * money), saturating at 2^64-1; with neither bound, 2^64-1.
+   * money), and at most {@code connectionRoom}, saturating at 2^64-1; with no bound, 2^64-1.
    */
   static long receiveMax(
       long streamReceived, AccountState account, InvoiceState invoice, Instant now) {
-    long room = maxUint64;
+    return receiveMax(streamReceived, account, invoice, now, maxUint64);
+  }
+
+  /** As above, at most {@code connectionRoom} more than the stream has. */
+  static long receiveMax(
+      long streamReceived,
+      AccountState account,
+      InvoiceState invoice,
+      Instant now,
+      long connectionRoom) {
+    long room = connectionRoom;
     if (account.receiveLimit != null) {
-      room =
+      long left =
           Long.compareUnsigned(account.receiveLimit, account.received) > 0
               ? account.receiveLimit - account.received
               : 0;
+      room = Long.compareUnsigned(left, room) < 0 ? left : room;
     }
     if (invoice != null) {
       long left = invoice.open(now) ? invoice.remaining() : 0;

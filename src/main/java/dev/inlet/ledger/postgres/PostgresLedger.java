@@ -1,5 +1,6 @@
 package dev.inlet.ledger.postgres;
 
+import dev.inlet.ledger.ConnectionLimits;
 import dev.inlet.ledger.Ledger;
 import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.PacketOutcome;
@@ -96,10 +97,32 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
       int maxCachedConnections,
       Clock clock,
       LedgerMetrics metrics) {
+    this(
+        dataSource,
+        connectorAccountId,
+        maxDataBytesPerConnection,
+        maxCachedConnections,
+        clock,
+        metrics,
+        ConnectionLimits.none);
+  }
+
+  /**
+   * As above, holding each connection to {@code connectionLimits} ({@link
+   * Outcome#CONNECTION_LIMIT}).
+   */
+  public PostgresLedger(
+      DataSource dataSource,
+      long connectorAccountId,
+      int maxDataBytesPerConnection,
+      int maxCachedConnections,
+      Clock clock,
+      LedgerMetrics metrics,
+      ConnectionLimits connectionLimits) {
     this.dataSource = dataSource;
     this.metrics = metrics;
     this.connectorAccountId = connectorAccountId;
-    this.decider = new BatchDecider(maxDataBytesPerConnection);
+    this.decider = new BatchDecider(maxDataBytesPerConnection, connectionLimits);
     this.statement = new BatchStatement(connectorAccountId);
     this.transaction = new BatchTransaction(connectorAccountId, decider);
     this.cache = new LedgerCache(maxCachedConnections);

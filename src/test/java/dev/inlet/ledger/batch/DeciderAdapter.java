@@ -133,7 +133,8 @@ final class DeciderAdapter {
     }
     BatchChanges changes = new BatchChanges();
     List<PacketOutcome> outcomes =
-        new BatchDecider(maxDataBytes).decide(records, state, changes, Instant.ofEpochSecond(now));
+        new BatchDecider(maxDataBytes, id -> id == 2 ? Scenario.connectionMax : -1L)
+            .decide(records, state, changes, Instant.ofEpochSecond(now));
     Map<Long, BigInteger> invoiceReceived = new TreeMap<>();
     invoices.forEach(id -> invoiceReceived.put(id, unsigned(state.invoiceReceived(id))));
     return decided(outcomes, changes, invoiceReceived);

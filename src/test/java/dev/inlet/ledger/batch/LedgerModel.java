@@ -56,6 +56,8 @@ import java.util.TreeMap;
  *       passes (its frames alone keep the connection open, for a refund);
  *   <li>no account, connection or stream total may pass 2^64-1: {@code OVERFLOW};
  *   <li>the account's receive limit must hold: {@code LIMIT_EXCEEDED};
+ *   <li>a packet with money may not take its connection past the connection's most ({@link
+ *       Scenario#connectionMax(long)}, admission control's max-amount): {@code CONNECTION_LIMIT};
  *   <li>an invoice is never overpaid: the amount may not pass what it has left, {@code
  *       INVOICE_EXCEEDED} (reaching its amount exactly completes it);
  *   <li>no money may go to a stream the sender closed (a zero share may): {@code STREAM_CLOSED};
@@ -257,6 +259,12 @@ final class LedgerModel {
     if (a.limit != null && a.received.add(amount).compareTo(a.limit) > 0) {
       return Outcome.LIMIT_EXCEEDED;
     }
+    BigInteger connectionMax = Scenario.connectionMax(p.account());
+    if (connectionMax != null
+        && amount.signum() > 0
+        && c.received.add(amount).compareTo(connectionMax) > 0) {
+      return Outcome.CONNECTION_LIMIT;
+    }
     if (i != null && i.received.add(amount).compareTo(i.amount) > 0) {
       return Outcome.INVOICE_EXCEEDED;
     }
@@ -314,7 +322,7 @@ final class LedgerModel {
     // packet is advertised; an invoice's streams follow it down.
     for (Share s : p.streams()) {
       Stream stream = c.streams.get(s.streamId());
-      BigInteger fresh = advertised(stream.received, a, i);
+      BigInteger fresh = advertised(stream.received, a, i, c, p.account());
       stream.receiveMax = i != null ? fresh : stream.receiveMax.max(fresh);
     }
     for (Chunk d : p.data()) {
@@ -337,7 +345,7 @@ final class LedgerModel {
       BigInteger received = stream == null ? BigInteger.ZERO : stream.received;
       views.add(
           stream == null || i != null
-              ? new StreamView(s.streamId(), received, advertised(received, a, i))
+              ? new StreamView(s.streamId(), received, advertised(received, a, i, c, p.account()))
               : new StreamView(s.streamId(), stream.received, stream.receiveMax));
     }
     Verdict v = new Verdict(outcome, views);
@@ -356,9 +364,17 @@ final class LedgerModel {
   /**
    * The same, on an invoice's connection ({@code i} not null) at most what the invoice may take.
    */
-  private BigInteger advertised(BigInteger received, Account a, Invoice i) {
-    return advertisedWithin(
-        received, a, i == null ? null : takesMoney(i) ? left(i) : BigInteger.ZERO);
+  private BigInteger advertised(
+      BigInteger received, Account a, Invoice i, Connection c, long account) {
+    BigInteger within =
+        advertisedWithin(received, a, i == null ? null : takesMoney(i) ? left(i) : BigInteger.ZERO);
+    BigInteger connectionMax = Scenario.connectionMax(account);
+    if (connectionMax == null) {
+      return within;
+    }
+    // And at most the connection's room: what its most leaves beyond what it has received.
+    BigInteger room = connectionMax.subtract(c.received).max(BigInteger.ZERO);
+    return within.min(received.add(room).min(maxUint64));
   }
 
   private static BigInteger advertisedWithin(

@@ -19,6 +19,16 @@ record Scenario(Scenario.World world, List<List<Intent>> batches) {
   static final BigInteger twoTo63 = BigInteger.ONE.shiftLeft(63);
   static final long[] streamIds = {1, 3, 5, 7};
 
+  /**
+   * Account 2's connections may each receive at most this ({@code max-amount}); others: no limit.
+   */
+  static final long connectionMax = 5_000;
+
+  /** The most one connection of {@code account} may receive, or null for no limit. */
+  static BigInteger connectionMax(long account) {
+    return account == 2 ? BigInteger.valueOf(connectionMax) : null;
+  }
+
   /** Batch {@code b}'s time, seconds since the epoch: ten seconds apart. */
   static long time(int b) {
     return 1_000 + 10L * b;

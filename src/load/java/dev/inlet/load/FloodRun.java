@@ -1,0 +1,347 @@
+package dev.inlet.load;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The flood run ({@code --flood=on}, issue 21): does admission control keep serving everyone else
+ * while one party is refused, and how cheaply does it refuse? On a fresh durable Inlet, a
+ * well-behaved sender pays account {@code bench} open loop at {@link #goodRate}/s over {@link
+ * #goodConnections} connections, first alone, then while one client floods SPSP ({@code GET
+ * /abused} at {@link #spspFloodRate}/s, 50 times {@code INLET_SPSP_RATE_PER_CLIENT}) and one sender
+ * floods {@code /ilp} on {@link #abusiveConnections} connections to account {@code abused} at
+ * {@link #ilpFloodRate}/s, far past its flow rate of {@link #abusedFlowRate} units/s per
+ * connection. Last, each flood alone for {@link #aloneSeconds} s: Inlet's CPU (JVM and PostgreSQL)
+ * over the requests it refused is the CPU per refused request. The ledger check: each account's
+ * balance is what its sender saw fulfilled.
+ */
+final class FloodRun {
+  static final String label = "flood";
+  static final double goodRate = 2_000;
+  static final int goodConnections = 16;
+  static final int goodClients = 64;
+  static final double ilpFloodRate = 2_000;
+  static final int abusiveConnections = 4;
+  static final int ilpFloodClients = 32;
+  static final double spspFloodRate = 1_000;
+  static final int spspFloodInFlight = 64;
+  static final long abusedFlowRate = 1_000;
+  static final int aloneSeconds = 10;
+  static final String floodingClient = "203.0.113.66";
+
+  private FloodRun() {}
+
+  /** The run; false when it failed or the ledger disagrees. */
+  static boolean run(Options options) throws Exception {
+    Path data = Files.createTempDirectory("inlet-load-flood-");
+    InletProcess inlet =
+        InletProcess.start(
+            options.inletJar(),
+            options.inletJvmArgs(),
+            data,
+            false,
+            null,
+            // The defaults, and the flooding client told apart by the header the generator (on
+            // loopback, a trusted proxy) sets.
+            List.of(
+                "--inlet.spsp-rate-per-client=20",
+                "--inlet.spsp-burst-per-client=40",
+                "--inlet.trusted-proxies=127.0.0.1"));
+    Thread stopOnExit = new Thread(inlet::close, "stop-inlet");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
+    try {
+      inlet.awaitReady(Duration.ofSeconds(180));
+      inlet.reserveWal(64);
+      return load(inlet, options);
+    } catch (Exception e) {
+      System.err.println("[flood] " + e + "\nInlet log tail:\n" + inlet.logTail());
+      return false;
+    } finally {
+      inlet.close();
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+      LoadBenchmark.deleteTree(data);
+    }
+  }
+
+  private static boolean load(InletProcess inlet, Options options) throws Exception {
+    for (String name : List.of(LoadBenchmark.account, "abused")) {
+      HttpResponse<String> r = inlet.adminPost("/admin/accounts", "{\"name\":\"" + name + "\"}");
+      if (r.statusCode() != 201) {
+        throw new IllegalStateException("account " + name + ": " + r.body());
+      }
+    }
+    HttpResponse<String> limits =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + inlet.port() + "/admin/accounts/abused/limits"))
+                    .header("Authorization", "Bearer " + InletProcess.adminToken)
+                    .header("Content-Type", "application/json")
+                    .PUT(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"connection_flow_rate\":\"" + abusedFlowRate + "\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (limits.statusCode() != 200) {
+      throw new IllegalStateException("limits: " + limits.body());
+    }
+    int d = options.durationSeconds();
+    int w = options.warmupSeconds();
+    try (ReactorHttp http =
+            new ReactorHttp(
+                inlet.port(), inlet.ilpPort(), goodClients, InletProcess.connectorToken);
+        RawIlpClient good = new RawIlpClient(inlet.ilpPort(), goodClients);
+        RawIlpClient bad = new RawIlpClient(inlet.ilpPort(), ilpFloodClients)) {
+      Instant expiry = Instant.now().plus(Duration.ofMinutes(10)).plusSeconds(w + 3L * d);
+      Pool goodPool =
+          new PacketFactory(
+                  SpspConnections.open(
+                      http, goodConnections, goodConnections, List.of("/" + LoadBenchmark.account)),
+                  List.of(),
+                  inlet.ilpPort(),
+                  InletProcess.connectorToken)
+              .build((int) (goodRate * (w + 2 * d) * 1.1) + goodClients, 0, expiry);
+      Pool badPool =
+          new PacketFactory(
+                  SpspConnections.open(
+                      http, abusiveConnections, abusiveConnections, List.of("/abused")),
+                  List.of(),
+                  inlet.ilpPort(),
+                  InletProcess.connectorToken)
+              .build((int) (ilpFloodRate * (d + aloneSeconds) * 1.1) + ilpFloodClients, 0, expiry);
+      System.gc();
+      Driver goodDriver = new Driver(good, goodClients);
+      Driver badDriver = new Driver(bad, ilpFloodClients);
+      long goodAmount = 0;
+      long badAmount = 0;
+
+      Stats warm = new Stats();
+      goodDriver.openLoop(goodPool, warm, goodPool.units(), TimeUnit.SECONDS.toNanos(w), goodRate);
+      goodAmount += warm.fulfilledAmount.sum();
+      log("warm-up: %,.0f fulfilled/s over %d s", warm.fulfilledPerSecond(), w);
+
+      Stats alone = new Stats();
+      Cpu c0 = Cpu.read(inlet);
+      goodDriver.openLoop(goodPool, alone, goodPool.units(), TimeUnit.SECONDS.toNanos(d), goodRate);
+      Cpu c1 = Cpu.read(inlet);
+      goodAmount += alone.fulfilledAmount.sum();
+
+      Stats flooded = new Stats();
+      Stats ilpFlood = new Stats();
+      SpspFlood spsp = new SpspFlood(http, TimeUnit.SECONDS.toNanos(d));
+      Thread ilp = new Thread(() -> openLoop(badDriver, badPool, ilpFlood, d), "ilp-flood");
+      ilp.start();
+      spsp.start();
+      goodDriver.openLoop(
+          goodPool, flooded, goodPool.units(), TimeUnit.SECONDS.toNanos(d), goodRate);
+      ilp.join();
+      spsp.await();
+      Cpu c2 = Cpu.read(inlet);
+      goodAmount += flooded.fulfilledAmount.sum();
+      badAmount += ilpFlood.fulfilledAmount.sum();
+
+      // Inlet's CPU with no load at all (its timers, PostgreSQL's background work): subtracted from
+      // the floods' below, so that what remains is what refusing cost.
+      Cpu i0 = Cpu.read(inlet);
+      Thread.sleep(TimeUnit.SECONDS.toMillis(aloneSeconds));
+      Cpu idle = Cpu.read(inlet).minus(i0);
+      SpspFlood spspAlone = new SpspFlood(http, TimeUnit.SECONDS.toNanos(aloneSeconds));
+      Cpu c3 = Cpu.read(inlet);
+      spspAlone.start();
+      spspAlone.await();
+      Cpu c4 = Cpu.read(inlet);
+      Stats ilpAlone = new Stats();
+      openLoop(badDriver, badPool, ilpAlone, aloneSeconds);
+      Cpu c5 = Cpu.read(inlet);
+      badAmount += ilpAlone.fulfilledAmount.sum();
+
+      System.out.println();
+      System.out.printf(
+          "flood run (issue 21): well-behaved sender open loop at %d/s; SPSP flood at %d/s (limit 20/s,"
+              + " burst 40), /ilp flood at %d/s on %d connections of %d units/s each%n",
+          (int) goodRate,
+          (int) spspFloodRate,
+          (int) ilpFloodRate,
+          abusiveConnections,
+          abusedFlowRate);
+      row("alone", alone, c1.minus(c0), d);
+      row("flooded", flooded, c2.minus(c1), d);
+      System.out.printf(
+          "  during the flood: SPSP flood %,d queries (%,d answered 429 sender-quota, %,d 200, %,d not sent: %d in flight); "
+              + "/ilp flood %,d Prepares (%s; %,d fulfilled)%n",
+          spsp.total(),
+          spsp.refused.sum(),
+          spsp.ok.sum(),
+          spsp.dropped.sum(),
+          spspFloodInFlight,
+          ilpFlood.fulfilled.sum() + ilpFlood.rejected(),
+          Stats.counts(ilpFlood.rejects),
+          ilpFlood.fulfilled.sum());
+      double p99Alone = p99(alone);
+      double p99Flooded = p99(flooded);
+      System.out.printf(
+          "  flooded / alone: throughput %.3f, p99 %.2f%n",
+          flooded.fulfilledPerSecond() / alone.fulfilledPerSecond(), p99Flooded / p99Alone);
+      Cpu spspCpu = c4.minus(c3);
+      Cpu ilpCpu = c5.minus(c4);
+      System.out.printf(
+          "  idle: Inlet CPU %.2f s in %d s; SPSP flood alone: %,d refused of %,d in %d s; Inlet CPU %.2f s"
+              + " (JVM %.2f, PostgreSQL %.2f): %.1f µs per query beyond idle%n",
+          total(idle),
+          aloneSeconds,
+          spspAlone.refused.sum(),
+          spspAlone.total(),
+          aloneSeconds,
+          total(spspCpu),
+          spspCpu.inlet(),
+          spspCpu.postgres(),
+          (total(spspCpu) - total(idle)) * 1e6 / Math.max(1, spspAlone.total()));
+      long refusedIlp = ilpAlone.rejects.getOrDefault("T05", new LongAdder()).sum();
+      System.out.printf(
+          "  /ilp flood alone: %,d refused T05 of %,d in %d s; Inlet CPU %.2f s (JVM %.2f, PostgreSQL %.2f):"
+              + " %.1f µs per Prepare beyond idle%n",
+          refusedIlp,
+          ilpAlone.fulfilled.sum() + ilpAlone.rejected(),
+          aloneSeconds,
+          total(ilpCpu),
+          ilpCpu.inlet(),
+          ilpCpu.postgres(),
+          (total(ilpCpu) - total(idle))
+              * 1e6
+              / Math.max(1, ilpAlone.fulfilled.sum() + ilpAlone.rejected()));
+      long benchBalance = balance(inlet, LoadBenchmark.account);
+      long abusedBalance = balance(inlet, "abused");
+      boolean ok = benchBalance == goodAmount && abusedBalance == badAmount;
+      System.out.printf(
+          "  ledger: bench %,d (fulfilled %,d), abused %,d (fulfilled %,d): %s%n",
+          benchBalance, goodAmount, abusedBalance, badAmount, ok ? "agree" : "DISAGREE");
+      return ok;
+    }
+  }
+
+  private static void openLoop(Driver driver, Pool pool, Stats stats, int seconds) {
+    try {
+      driver.openLoop(pool, stats, pool.units(), TimeUnit.SECONDS.toNanos(seconds), ilpFloodRate);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void row(String name, Stats s, Cpu cpu, int seconds) {
+    Histogram h = s.histogram();
+    System.out.printf(
+        "  %-8s %,8.0f fulfilled/s, rejects %s, p50 %.2f p99 %.2f p99.9 %.2f max %.2f ms; Inlet CPU %.2f s "
+            + "(%.0f%% of a core), generator %.2f s, other processes %.2f s%n",
+        name,
+        s.fulfilledPerSecond(),
+        Stats.counts(s.rejects),
+        h.getValueAtPercentile(50) / 1000.0,
+        h.getValueAtPercentile(99) / 1000.0,
+        h.getValueAtPercentile(99.9) / 1000.0,
+        h.getMaxValue() / 1000.0,
+        total(cpu),
+        total(cpu) * 100 / seconds,
+        cpu.generator(),
+        cpu.others());
+  }
+
+  /** Inlet's CPU: its JVM and its PostgreSQL, seconds. */
+  private static double total(Cpu cpu) {
+    return cpu.inlet() + cpu.postgres();
+  }
+
+  private static double p99(Stats s) {
+    return s.histogram().getValueAtPercentile(99) / 1000.0;
+  }
+
+  private static long balance(InletProcess inlet, String account) throws Exception {
+    HttpResponse<String> r = inlet.adminGet("/admin/accounts/" + account);
+    String body = r.body();
+    int i = body.indexOf("\"balance\":\"") + 11;
+    return Long.parseLong(body.substring(i, body.indexOf('"', i)));
+  }
+
+  private static void log(String format, Object... args) {
+    LoadBenchmark.log(label, format, args);
+  }
+
+  /**
+   * One client querying {@code GET /abused} at {@link #spspFloodRate}/s (open loop, at most {@link
+   * #spspFloodInFlight} in flight: beyond, a due query is not sent, and counted), told apart by its
+   * {@code X-Forwarded-For}.
+   */
+  private static final class SpspFlood {
+    final LongAdder ok = new LongAdder();
+    final LongAdder refused = new LongAdder();
+    final LongAdder other = new LongAdder();
+    final LongAdder dropped = new LongAdder();
+    private final ReactorHttp http;
+    private final long durationNanos;
+    private final Semaphore inFlight = new Semaphore(spspFloodInFlight);
+    private Thread pacer;
+
+    SpspFlood(ReactorHttp http, long durationNanos) {
+      this.http = http;
+      this.durationNanos = durationNanos;
+    }
+
+    void start() {
+      pacer = new Thread(this::pace, "spsp-flood");
+      pacer.start();
+    }
+
+    private void pace() {
+      long start = System.nanoTime();
+      long sent = 0;
+      Map<String, String> headers =
+          Map.of("Accept", "application/spsp4+json", "X-Forwarded-For", floodingClient);
+      while (System.nanoTime() - start < durationNanos) {
+        long due = (long) ((System.nanoTime() - start) / 1e9 * spspFloodRate);
+        for (; sent < due; sent++) {
+          if (!inFlight.tryAcquire()) {
+            dropped.increment();
+            continue;
+          }
+          http.get("/abused", headers)
+              .whenComplete(
+                  (r, e) -> {
+                    if (e == null && r.status() == 429) {
+                      refused.increment();
+                    } else if (e == null && r.status() == 200) {
+                      ok.increment();
+                    } else {
+                      other.increment();
+                    }
+                    inFlight.release();
+                  });
+        }
+        LockSupport.parkNanos(1_000_000);
+      }
+    }
+
+    void await() throws InterruptedException {
+      pacer.join();
+      if (inFlight.tryAcquire(spspFloodInFlight, 60, TimeUnit.SECONDS)) {
+        inFlight.release(spspFloodInFlight);
+      }
+    }
+
+    long total() {
+      return ok.sum() + refused.sum() + other.sum();
+    }
+  }
+}

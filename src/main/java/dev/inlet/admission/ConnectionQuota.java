@@ -1,0 +1,76 @@
+package dev.inlet.admission;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.inlet.stream.AdmissionReason;
+import java.time.Duration;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Open connections, checked when an SPSP handler is about to hand out a new connection's
+ * credentials: the service's ({@code INLET_MAX_OPEN_CONNECTIONS}, else {@code system-limit}) and
+ * the account's ({@code max_open_connections}, else {@code receiver-quota}). Counted in the
+ * database, so across replicas; a connection is open while not closed and it had a packet within
+ * {@code INLET_OPEN_CONNECTION_IDLE}. A count is reused for {@link #countAge} (an SPSP flood costs
+ * one count a second per account, not one per query), so a burst may pass a limit by what one
+ * second lets through. Connections already open are served on: their credentials are out.
+ */
+public final class ConnectionQuota {
+  /** How long a count is reused. */
+  static final Duration countAge = Duration.ofSeconds(1);
+
+  /** Retry-After of a refusal: connections close or go idle over minutes. */
+  static final long retryAfterSeconds = 60;
+
+  private final AccountLimitsStore store;
+  private final AdmissionPolicy policy;
+  private final Refusals refusals;
+  private final int maxOpenConnections;
+  private final long idleSeconds;
+  private final Cache<Long, long[]> counts =
+      Caffeine.newBuilder()
+          .maximumSize(10_000)
+          .expireAfterWrite(countAge)
+          .executor(Runnable::run)
+          .build();
+
+  ConnectionQuota(
+      AccountLimitsStore store,
+      AdmissionPolicy policy,
+      Refusals refusals,
+      int maxOpenConnections,
+      Duration openConnectionIdle) {
+    this.store = store;
+    this.policy = policy;
+    this.refusals = refusals;
+    this.maxOpenConnections = maxOpenConnections;
+    this.idleSeconds = openConnectionIdle.toSeconds();
+  }
+
+  /**
+   * Whether account {@code accountId} may have one more connection: null, else the reason. Blocking
+   * (a database count at most once a second per account): call it off the event loop.
+   */
+  public AdmissionReason check(long accountId) {
+    long[] open = counts.get(accountId, id -> store.openConnections(id, idleSeconds));
+    if (open[1] >= maxOpenConnections) {
+      return AdmissionReason.SYSTEM_LIMIT;
+    }
+    if (open[0] >= policy.of(accountId).maxOpenConnections()) {
+      return AdmissionReason.RECEIVER_QUOTA;
+    }
+    return null;
+  }
+
+  /** The SPSP refusal for {@code reason}, counted against {@code client}. */
+  public Mono<ServerResponse> refuse(AdmissionReason reason, String client) {
+    refusals.refused(Refusals.Where.spsp, reason, client);
+    return AdmissionProblems.respond(
+        reason,
+        retryAfterSeconds,
+        reason == AdmissionReason.SYSTEM_LIMIT
+            ? "The service has as many open connections as it takes"
+            : "The account has as many open connections as it takes");
+  }
+}
