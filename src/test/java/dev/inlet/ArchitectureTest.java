@@ -130,7 +130,8 @@ class ArchitectureTest {
             "dev.inlet.invoice..",
             "dev.inlet.events..",
             "dev.inlet.webhook..",
-            "dev.inlet.payout..")
+            "dev.inlet.payout..",
+            "dev.inlet.admin.ui..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("java.sql..", "javax.sql..", "org.springframework.jdbc..")

@@ -11,7 +11,6 @@ import org.springframework.http.ResponseCookie;
 import org.springframework.web.reactive.function.server.HandlerFilterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
 
 /**
  * Guards the dashboard's pages: the session cookie ({@link DashboardSessions}) and nothing else

@@ -19,8 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The dashboard's sign-in sessions: a signed cookie value, {@code base64url(expiry ‖ id) "."
  * base64url(HMAC-SHA256)}, with the expiry in epoch seconds and a random 16-byte id. Nothing is
- * stored per session, so every replica with the same server secret and admin token accepts it;
- * the signing key derives from both, so changing the admin token ends every session.
+ * stored per session, so every replica with the same server secret and admin token accepts it; the
+ * signing key derives from both, so changing the admin token ends every session.
  *
  * <p>A session's CSRF token is {@code HMAC(key, "csrf" ‖ id)}: forms carry it, and a POST whose
  * token differs is refused. Signing out remembers the session id on this replica until its expiry
@@ -52,8 +52,7 @@ public final class DashboardSessions {
    * @param lifetime how long a session lasts from sign-in (positive)
    * @param clock the clock, {@link Clock#systemUTC()} outside tests
    */
-  public DashboardSessions(
-      byte[] serverSecret, String adminToken, Duration lifetime, Clock clock) {
+  public DashboardSessions(byte[] serverSecret, String adminToken, Duration lifetime, Clock clock) {
     if (lifetime.isNegative() || lifetime.isZero()) {
       throw new IllegalArgumentException("session lifetime must be positive: " + lifetime);
     }

@@ -42,9 +42,7 @@ final class EventsPage extends TablePage {
   List<Filter> filters() {
     return List.of(
         new Filter(
-            "type",
-            "Type",
-            Arrays.stream(EventType.values()).map(EventType::wireName).toList()));
+            "type", "Type", Arrays.stream(EventType.values()).map(EventType::wireName).toList()));
   }
 
   @Override
@@ -107,7 +105,8 @@ final class EventsPage extends TablePage {
             found ->
                 found.isEmpty()
                     ? unknown()
-                    : Pages.render(request, "event", Map.of("event", found.get(), "nav", "events")));
+                    : Pages.render(
+                        request, "event", Map.of("event", found.get(), "nav", "events")));
   }
 
   private static Mono<ServerResponse> unknown() {

@@ -53,7 +53,9 @@ final class InvoicesPage extends TablePage {
   List<Filter> filters() {
     return List.of(
         new Filter(
-            "state", "State", List.of("pending", "processing", "completed", "expired", "cancelled")));
+            "state",
+            "State",
+            List.of("pending", "processing", "completed", "expired", "cancelled")));
   }
 
   @Override
@@ -115,11 +117,7 @@ final class InvoicesPage extends TablePage {
   Mono<ServerResponse> cancel(ServerRequest request) {
     String id = request.pathVariable("id");
     return Pages.blocking(
-            () ->
-                find(id)
-                    .map(
-                        invoice ->
-                            invoices.cancel((Long) invoice.get("merchantId"), id)))
+            () -> find(id).map(invoice -> invoices.cancel((Long) invoice.get("merchantId"), id)))
         .flatMap(
             outcome -> {
               if (outcome.isEmpty() || outcome.get() instanceof Invoices.NotFound) {

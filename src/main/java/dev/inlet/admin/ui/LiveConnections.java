@@ -29,13 +29,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Live STREAM connections and balances for the dashboard ({@code GET /admin/ui/live/stream},
- * server-sent events named {@code connections}): what the ledger writes to {@code connections} anyway, read by one
- * query every {@link #pollInterval} on one timer shared by every open dashboard — never per packet,
- * and not at all while no dashboard is open. Each event is the whole list, newest first: at most
- * {@link #maxShown} connections active (or opened, or closed) within {@link #linger}, each with its
- * streams (received, {@code StreamMaxMoney} as receive_max, closed) and its current rate, the
- * growth of total_received over the last {@link #rateWindow} in units per second; and every
- * receiving account's balance (at most {@link OverviewHandler#maxAccounts}).
+ * server-sent events named {@code connections}): what the ledger writes to {@code connections}
+ * anyway, read by one query every {@link #pollInterval} on one timer shared by every open dashboard
+ * — never per packet, and not at all while no dashboard is open. Each event is the whole list,
+ * newest first: at most {@link #maxShown} connections active (or opened, or closed) within {@link
+ * #linger}, each with its streams (received, {@code StreamMaxMoney} as receive_max, closed) and its
+ * current rate, the growth of total_received over the last {@link #rateWindow} in units per second;
+ * and every receiving account's balance (at most {@link OverviewHandler#maxAccounts}).
  */
 final class LiveConnections {
   private static final Logger log = LoggerFactory.getLogger(LiveConnections.class);

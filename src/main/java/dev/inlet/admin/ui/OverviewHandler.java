@@ -114,7 +114,9 @@ final class OverviewHandler {
     a.put("balance", Money.format(rs.getString(4), scale, code));
     a.put("available", Money.format(rs.getString(5), scale, code));
     a.put("received", Money.format(rs.getString(6), scale, code));
-    a.put("receiveLimit", rs.getString(7) == null ? "none" : Money.format(rs.getString(7), scale, code));
+    a.put(
+        "receiveLimit",
+        rs.getString(7) == null ? "none" : Money.format(rs.getString(7), scale, code));
     a.put("merchant", rs.getString(8));
     return a;
   }

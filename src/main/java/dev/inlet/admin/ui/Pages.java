@@ -29,7 +29,8 @@ final class Pages {
   private Pages() {}
 
   /** 200 with the template {@code admin/<name>} and {@code model}. */
-  static Mono<ServerResponse> render(ServerRequest request, String name, Map<String, Object> model) {
+  static Mono<ServerResponse> render(
+      ServerRequest request, String name, Map<String, Object> model) {
     return render(request, HttpStatus.OK, name, model);
   }
 

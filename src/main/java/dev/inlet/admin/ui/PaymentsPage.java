@@ -16,8 +16,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Payments received: the STREAM connections that brought money ({@code total_received > 0}), with
- * a {@code state} filter (open, closed) and search in connection id, account, invoice and source
+ * Payments received: the STREAM connections that brought money ({@code total_received > 0}), with a
+ * {@code state} filter (open, closed) and search in connection id, account, invoice and source
  * address; a payment's page shows its streams and the StreamData its sender sent.
  */
 final class PaymentsPage extends TablePage {
@@ -70,10 +70,7 @@ final class PaymentsPage extends TablePage {
                 query.pattern(),
                 query.pattern());
     return jdbc.sql(
-            "SELECT "
-                + columns
-                + where.sql()
-                + " ORDER BY c.opened_at DESC, c.id LIMIT ? OFFSET ?")
+            "SELECT " + columns + where.sql() + " ORDER BY c.opened_at DESC, c.id LIMIT ? OFFSET ?")
         .params(where.params(limit, offset))
         .query(PaymentsPage::payment)
         .list();

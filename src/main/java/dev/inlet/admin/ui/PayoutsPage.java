@@ -74,8 +74,7 @@ final class PayoutsPage extends TablePage {
                 query.pattern(),
                 query.pattern(),
                 query.pattern());
-    return jdbc.sql(
-            "SELECT " + columns + where.sql() + " ORDER BY p.id DESC LIMIT ? OFFSET ?")
+    return jdbc.sql("SELECT " + columns + where.sql() + " ORDER BY p.id DESC LIMIT ? OFFSET ?")
         .params(where.params(limit, offset))
         .query(PayoutsPage::payout)
         .list();
@@ -103,16 +102,21 @@ final class PayoutsPage extends TablePage {
         request,
         "resolve",
         Map.of(
-            "nav", "payouts",
-            "payout", id,
-            "sequence", sequence,
-            "action", Pages.base + "/payouts/" + id + "/packets/" + sequence + "/resolve",
-            "back", Pages.base + "/payouts/" + id));
+            "nav",
+            "payouts",
+            "payout",
+            id,
+            "sequence",
+            sequence,
+            "action",
+            Pages.base + "/payouts/" + id + "/packets/" + sequence + "/resolve",
+            "back",
+            Pages.base + "/payouts/" + id));
   }
 
   /**
-   * {@code POST /admin/ui/payouts/{id}/packets/{sequence}/resolve} with {@code outcome}
-   * (fulfilled, rejected) and, when fulfilled, {@code delivered} (the receiver's units).
+   * {@code POST /admin/ui/payouts/{id}/packets/{sequence}/resolve} with {@code outcome} (fulfilled,
+   * rejected) and, when fulfilled, {@code delivered} (the receiver's units).
    */
   Mono<ServerResponse> resolve(ServerRequest request) {
     String id = request.pathVariable("id");

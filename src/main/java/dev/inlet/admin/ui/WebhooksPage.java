@@ -109,13 +109,16 @@ final class WebhooksPage extends TablePage {
                                   request,
                                   "webhook",
                                   Map.of(
-                                      "nav", "webhooks",
-                                      "webhook", endpoint,
-                                      "deliveries", page.get().items(),
+                                      "nav",
+                                      "webhooks",
+                                      "webhook",
+                                      endpoint,
+                                      "deliveries",
+                                      page.get().items(),
                                       "next",
-                                          page.get().nextCursor() == null
-                                              ? ""
-                                              : page.get().nextCursor())));
+                                      page.get().nextCursor() == null
+                                          ? ""
+                                          : page.get().nextCursor())));
             });
   }
 
@@ -123,8 +126,7 @@ final class WebhooksPage extends TablePage {
   Mono<ServerResponse> retry(ServerRequest request) {
     String id = request.pathVariable("id");
     String delivery = request.pathVariable("delivery");
-    return Pages.blocking(
-            () -> find(id).map(w -> webhooks.retry((Long) w.get("key"), delivery)))
+    return Pages.blocking(() -> find(id).map(w -> webhooks.retry((Long) w.get("key"), delivery)))
         .flatMap(
             outcome -> {
               if (outcome.isEmpty() || outcome.get() == Webhooks.Retry.UNKNOWN) {
