@@ -18,9 +18,16 @@ final class AbReport {
 
   static void print(List<Result> results, Options options) {
     System.out.println();
-    System.out.printf(
-        "A/B: baseline %s, current %s, durable, %d clients, %d rounds%n",
-        options.abJar(), options.inletJar(), options.clients(), options.abRounds());
+    if (options.abDashboard()) {
+      System.out.printf(
+          "A/B: %s without (baseline) and with (current) an admin dashboard's live stream open,"
+              + " durable, %d clients, %d rounds%n",
+          options.inletJar(), options.clients(), options.abRounds());
+    } else {
+      System.out.printf(
+          "A/B: baseline %s, current %s, durable, %d clients, %d rounds%n",
+          options.abJar(), options.inletJar(), options.clients(), options.abRounds());
+    }
     System.out.printf(
         "%-12s %16s %16s %16s %16s%n",
         "", "baseline /s", "current /s", "baseline p99 ms", "current p99 ms");

@@ -103,14 +103,21 @@ public final class LoadBenchmark {
         String.join(" ", options.inletJvmArgs()),
         options.jfr());
     List<Result> results = new ArrayList<>();
-    if (options.abJar() != null) {
+    if (options.abJar() != null || options.abDashboard()) {
       // A/B: durable runs, baseline and current alternately, so that a drift of the machine hits
-      // both alike.
+      // both alike. --ab-dashboard: the same jar, the current side with a dashboard open.
+      Path baselineJar = options.abDashboard() ? options.inletJar() : options.abJar();
       for (int round = 1; round <= options.abRounds(); round++) {
         Cpu.awaitQuiet(null, options.waitForQuietSeconds());
-        results.add(runMode(false, options.abJar(), AbReport.baseline + " " + round, false));
+        results.add(runMode(false, baselineJar, AbReport.baseline + " " + round, false, false));
         Cpu.awaitQuiet(null, options.waitForQuietSeconds());
-        results.add(runMode(false, options.inletJar(), AbReport.current + " " + round, false));
+        results.add(
+            runMode(
+                false,
+                options.inletJar(),
+                AbReport.current + " " + round,
+                false,
+                options.abDashboard()));
       }
       AbReport.print(results, options);
       return results.stream().allMatch(Result::passed);
@@ -119,11 +126,16 @@ public final class LoadBenchmark {
       if (nonDurable || options.paysAccount()) {
         Cpu.awaitQuiet(null, options.waitForQuietSeconds());
         results.add(
-            runMode(nonDurable, options.inletJar(), nonDurable ? "non-durable" : "durable", false));
+            runMode(
+                nonDurable,
+                options.inletJar(),
+                nonDurable ? "non-durable" : "durable",
+                false,
+                false));
       }
       if (!nonDurable && options.paysInvoices()) {
         Cpu.awaitQuiet(null, options.waitForQuietSeconds());
-        results.add(runMode(false, options.inletJar(), invoicesLabel, true));
+        results.add(runMode(false, options.inletJar(), invoicesLabel, true, false));
       }
     }
     if (options.sends()) {
@@ -188,8 +200,11 @@ public final class LoadBenchmark {
    * @param label names the run in the output (durable, invoices, non-durable, or an A/B round's
    *     side)
    * @param payInvoices pay invoices ({@link InvoiceRun}) instead of the account
+   * @param dashboard keep an admin dashboard's live stream open for the run ({@link
+   *     DashboardStream})
    */
-  private Result runMode(boolean nonDurable, Path jar, String label, boolean payInvoices)
+  private Result runMode(
+      boolean nonDurable, Path jar, String label, boolean payInvoices, boolean dashboard)
       throws Exception {
     Result result = new Result(label);
     Path data =
@@ -225,7 +240,19 @@ public final class LoadBenchmark {
           inlet.ownIlpPort()
               ? "its own port " + inlet.ilpPort()
               : "the same port (a jar from before the ILP-over-HTTP listener)");
-      load(inlet, result, label, data, payInvoices);
+      if (dashboard) {
+        try (DashboardStream live = DashboardStream.open(inlet.port())) {
+          log(label, "admin dashboard open: GET /admin/ui/live/stream");
+          load(inlet, result, label, data, payInvoices);
+          log(
+              label,
+              "admin dashboard: %d live snapshots, %,d bytes",
+              live.snapshots.sum(),
+              live.bytes.sum());
+        }
+      } else {
+        load(inlet, result, label, data, payInvoices);
+      }
     } catch (Exception e) {
       failed(result, label, e, inlet);
     } finally {

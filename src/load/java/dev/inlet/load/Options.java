@@ -32,6 +32,7 @@ record Options(
     int waitForQuietSeconds,
     Path abJar,
     int abRounds,
+    boolean abDashboard,
     String pay,
     String webhookEvents,
     boolean eventStream,
@@ -98,6 +99,9 @@ record Options(
                                    current/baseline. A baseline that serves /ilp on its web port (before the
                                    ILP-over-HTTP listener) is detected and loaded there.
         --ab-rounds=2              A/B rounds (each: baseline, then current)
+        --ab-dashboard=off         on: A/B of --inlet-jar alone, durable, without (baseline) and with (current) an
+                                   admin dashboard open on its live page (GET /admin/ui/live/stream, SSE) for the
+                                   whole run
       """;
 
   static Options parse(String[] raw) {
@@ -142,6 +146,7 @@ record Options(
             integer(take(values, "wait-for-quiet-seconds", "0")),
             Optional.ofNullable(values.remove("ab-jar")).map(Path::of).orElse(null),
             integer(take(values, "ab-rounds", "2")),
+            take(values, "ab-dashboard", "off").equals("on"),
             take(values, "pay", "both"),
             take(values, "webhook-events", "invoice"),
             !take(values, "event-stream", "on").equals("off"),
@@ -194,6 +199,10 @@ record Options(
         || o.waitForQuietSeconds < 0
         || o.abRounds < 1) {
       throw new IllegalArgumentException("an option is out of range\n" + usage);
+    }
+    if (o.abDashboard && o.abJar != null) {
+      throw new IllegalArgumentException(
+          "--ab-dashboard=on compares --inlet-jar with itself: no --ab-jar");
     }
     if (o.packets > o.maxPrebuilt) {
       throw new IllegalArgumentException("--packets is above --max-prebuilt " + o.maxPrebuilt);
