@@ -63,7 +63,7 @@
         const got = document.createElement("span");
         got.className = "mono";
         got.textContent = s.received;
-        td.append(got, " of at most (StreamMaxMoney) ");
+        td.append(got, " · StreamMaxMoney ");
         const max = document.createElement("span");
         max.className = "mono";
         max.textContent = s.receive_max;

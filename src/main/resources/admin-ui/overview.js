@@ -15,7 +15,7 @@
     data.accounts.forEach(function (a, i) {
       const byTime = new Map(a.points.map(function (p) { return [p[0], Number(p[1])]; }));
       columns.push(xs.map(function (t) { return byTime.get(t) || 0; }));
-      series.push({ label: a.name + " (" + a.asset_code + ")", stroke: palette[i % palette.length], width: 2,
+      series.push({ label: a.name + " (" + a.asset_code + ")", stroke: palette[i % palette.length], width: 2, points: { show: false },
         fill: palette[i % palette.length] + "22" });
     });
     const el = document.getElementById("chart");

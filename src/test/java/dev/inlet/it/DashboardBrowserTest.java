@@ -118,12 +118,24 @@ class DashboardBrowserTest extends InletPerClass {
         .isEqualTo("cancelled");
     assertThat(browser.findElements(By.id("cancel-invoice"))).isEmpty();
 
+    // A second account and an invoice left open, for the overview to show more than one of each.
+    assertThat(
+            inlet
+                .adminPost("/admin/accounts", "{\"name\":\"tips\",\"merchant\":\"cafe\"}")
+                .statusCode())
+        .isEqualTo(201);
+    QuiltSender.pay(inlet, "$localhost:" + inlet.port + "/tips", 250_000_000L, 100_000_000L, wait);
+    MerchantClient.ok(
+        shop.post(
+            "/v1/invoices",
+            "{\"account\":\"cafe-usd\",\"amount\":\"3500000000\",\"description\":\"Croissant\"}"));
     browser.get(inlet.url("/admin"));
     until.until(
         ExpectedConditions.textToBe(
             By.cssSelector("#accounts tr[data-account='cafe-usd'] .balance"), "1.234567890 USD"));
     List<WebElement> tiles = browser.findElements(By.cssSelector(".tile .big"));
-    assertThat(tiles.get(0).getText()).isEqualTo("1.234567890 USD");
+    assertThat(tiles.get(0).getText()).isEqualTo("1.484567890 USD");
+    assertThat(tiles.get(2).getText()).isEqualTo("1"); // open invoices
     screenshot("overview");
 
     // Signing out ends the session: the pages send the browser back to the sign-in form.
