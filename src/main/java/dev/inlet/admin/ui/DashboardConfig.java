@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -39,6 +40,39 @@ class DashboardConfig {
   @Bean
   LiveConnections dashboardLiveConnections(DataSource dataSource, JsonMapper json) {
     return new LiveConnections(dataSource, json);
+  }
+
+  /**
+   * Ends the dashboards' live streams before the web server's graceful shutdown, which would
+   * otherwise wait for them (as {@code dev.inlet.events.EventsConfig} does for {@code /v1/events}).
+   */
+  @Bean
+  SmartLifecycle dashboardStreamsShutdown(LiveConnections live) {
+    return new SmartLifecycle() {
+      private volatile boolean running;
+
+      @Override
+      public void start() {
+        running = true;
+      }
+
+      @Override
+      public void stop() {
+        live.endStreams();
+        running = false;
+      }
+
+      @Override
+      public boolean isRunning() {
+        return running;
+      }
+
+      // Higher phases stop first: before the web server's graceful shutdown (DEFAULT_PHASE - 1024).
+      @Override
+      public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 512;
+      }
+    };
   }
 
   @Bean

@@ -24,6 +24,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -79,29 +80,49 @@ final class LiveConnections {
   private final JdbcClient jdbc;
   private final JsonMapper json;
   private final Flux<String> snapshots;
-  // Touched by the timer's one snapshot at a time (concatMap), never concurrently.
-  private final Map<String, ArrayDeque<long[]>> history = new HashMap<>();
-  private final Map<String, BigInteger> lastTotals = new HashMap<>();
-  private List<String> shown = List.of();
+  private final Sinks.Empty<Void> ending = Sinks.empty();
+
+  /**
+   * What one run of the timer remembers between its readings: the connections it showed last and
+   * each one's recent totals. A run starts with the first open dashboard and stops with the last;
+   * its readings are taken one at a time (concatMap), never concurrently.
+   */
+  private static final class Readings {
+    final Map<String, ArrayDeque<long[]>> history = new HashMap<>();
+    final Map<String, BigInteger> lastTotals = new HashMap<>();
+    List<String> shown = List.of();
+  }
 
   LiveConnections(DataSource dataSource, JsonMapper json) {
     this.jdbc = JdbcClient.create(dataSource);
     this.json = json;
     this.snapshots =
-        Flux.interval(Duration.ZERO, pollInterval)
-            .onBackpressureDrop()
-            .concatMap(
-                tick ->
-                    Mono.fromCallable(this::snapshot)
-                        .subscribeOn(Schedulers.boundedElastic())
-                        .onErrorResume(
-                            e -> {
-                              log.warn("Live connections not read: {}", e.toString());
-                              return Mono.empty();
-                            }),
-                1)
+        Flux.defer(
+                () -> {
+                  Readings readings = new Readings();
+                  return Flux.interval(Duration.ZERO, pollInterval)
+                      .onBackpressureDrop()
+                      .concatMap(
+                          tick ->
+                              Mono.fromCallable(() -> snapshot(readings))
+                                  .subscribeOn(Schedulers.boundedElastic())
+                                  .onErrorResume(
+                                      e -> {
+                                        log.warn("Live connections not read: {}", e.toString());
+                                        return Mono.empty();
+                                      }),
+                          1);
+                })
             .replay(1)
             .refCount();
+  }
+
+  /**
+   * Ends every open live stream (shutdown: the web server's graceful shutdown would otherwise wait
+   * for them, as they never end by themselves); browsers reconnect to another replica.
+   */
+  void endStreams() {
+    ending.tryEmitEmpty();
   }
 
   /** {@code GET /admin/ui/live/stream}. */
@@ -112,7 +133,9 @@ final class LiveConnections {
         .header("X-Accel-Buffering", "no")
         .body(
             BodyInserters.fromServerSentEvents(
-                snapshots.map(s -> ServerSentEvent.builder(s).event("connections").build())));
+                snapshots
+                    .takeUntilOther(ending.asMono())
+                    .map(s -> ServerSentEvent.builder(s).event("connections").build())));
   }
 
   /** {@code GET /admin/ui/live}. */
@@ -120,13 +143,19 @@ final class LiveConnections {
     return Pages.render(request, "live", Map.of("lingerMinutes", linger.toMinutes()));
   }
 
-  private String snapshot() {
+  private String snapshot(Readings readings) {
     long seconds = linger.toSeconds();
     long now = System.nanoTime();
     List<Map<String, Object>> rows =
         jdbc.sql(query)
-            .params(seconds, seconds, maxShown, shown.toArray(new String[0]), seconds, maxShown)
-            .query((rs, n) -> row(rs, now))
+            .params(
+                seconds,
+                seconds,
+                maxShown,
+                readings.shown.toArray(new String[0]),
+                seconds,
+                maxShown)
+            .query((rs, n) -> row(rs, now, readings))
             .list();
     Set<String> ids = new HashSet<>();
     List<String> nowShown = new ArrayList<>();
@@ -135,9 +164,9 @@ final class LiveConnections {
       ids.add(id);
       nowShown.add(id);
     }
-    history.keySet().retainAll(ids);
-    lastTotals.keySet().retainAll(ids);
-    shown = nowShown;
+    readings.history.keySet().retainAll(ids);
+    readings.lastTotals.keySet().retainAll(ids);
+    readings.shown = nowShown;
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("accounts", balances());
     event.put("connections", rows);
@@ -159,7 +188,8 @@ final class LiveConnections {
         .list();
   }
 
-  private Map<String, Object> row(ResultSet rs, long nowNanos) throws SQLException {
+  private Map<String, Object> row(ResultSet rs, long nowNanos, Readings readings)
+      throws SQLException {
     String id = rs.getString(1);
     String code = rs.getString(5);
     int scale = rs.getInt(6);
@@ -171,7 +201,7 @@ final class LiveConnections {
     m.put("account", rs.getString(4));
     m.put("invoice", rs.getString(7));
     m.put("received", Money.format(total.toString(), scale, code));
-    m.put("rate", Money.format(rate(id, total, nowNanos).toString(), scale, code) + "/s");
+    m.put("rate", Money.format(rate(readings, id, total, nowNanos).toString(), scale, code) + "/s");
     m.put("packets_fulfilled", rs.getLong(9));
     m.put("packets_rejected", rs.getLong(10));
     m.put("last_packet_at", rs.getString(11));
@@ -193,9 +223,9 @@ final class LiveConnections {
   }
 
   /** Smallest units per second over the last {@link #rateWindow}; 0 until two readings exist. */
-  private BigInteger rate(String id, BigInteger total, long nowNanos) {
-    ArrayDeque<long[]> readings = history.computeIfAbsent(id, k -> new ArrayDeque<>());
-    BigInteger previous = lastTotals.put(id, total);
+  private static BigInteger rate(Readings state, String id, BigInteger total, long nowNanos) {
+    ArrayDeque<long[]> readings = state.history.computeIfAbsent(id, k -> new ArrayDeque<>());
+    BigInteger previous = state.lastTotals.put(id, total);
     // Readings keep the total's growth since the first reading (fits a long: one connection's
     // growth over a few seconds is below 2^63 units), and when.
     long grown =
