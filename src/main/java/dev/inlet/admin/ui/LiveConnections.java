@@ -134,6 +134,8 @@ final class LiveConnections {
         .body(
             BodyInserters.fromServerSentEvents(
                 snapshots
+                    // A browser that reads slowly gets the newest snapshot, never a backlog.
+                    .onBackpressureLatest()
                     .takeUntilOther(ending.asMono())
                     .map(s -> ServerSentEvent.builder(s).event("connections").build())));
   }
