@@ -244,11 +244,18 @@ public final class LoadBenchmark {
         try (DashboardStream live = DashboardStream.open(inlet.port())) {
           log(label, "admin dashboard open: GET /admin/ui/live/stream");
           load(inlet, result, label, data, payInvoices);
+          Metrics metrics = inlet.metrics();
+          double reads = metrics.sum("inlet_dashboard_live_reads_seconds_count");
+          double readSeconds = metrics.sum("inlet_dashboard_live_reads_seconds_sum");
           log(
               label,
-              "admin dashboard: %d live snapshots, %,d bytes",
+              "admin dashboard: %d live snapshots, %,d bytes; Inlet read them %.0f times, %.2f ms"
+                  + " each on average (%.2f s in all)",
               live.snapshots.sum(),
-              live.bytes.sum());
+              live.bytes.sum(),
+              reads,
+              1e3 * readSeconds / Math.max(1, reads),
+              readSeconds);
         }
       } else {
         load(inlet, result, label, data, payInvoices);

@@ -5,6 +5,7 @@ import dev.inlet.invoice.Invoices;
 import dev.inlet.payout.InDoubtPackets;
 import dev.inlet.web.FailedAuthentications;
 import dev.inlet.webhook.Webhooks;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -38,8 +39,9 @@ class DashboardConfig {
   }
 
   @Bean
-  LiveConnections dashboardLiveConnections(DataSource dataSource, JsonMapper json) {
-    return new LiveConnections(dataSource, json);
+  LiveConnections dashboardLiveConnections(
+      DataSource dataSource, JsonMapper json, MeterRegistry meters) {
+    return new LiveConnections(dataSource, json, meters);
   }
 
   /**

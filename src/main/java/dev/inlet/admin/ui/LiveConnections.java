@@ -1,5 +1,7 @@
 package dev.inlet.admin.ui;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -93,9 +95,13 @@ final class LiveConnections {
     List<String> shown = List.of();
   }
 
-  LiveConnections(DataSource dataSource, JsonMapper json) {
+  LiveConnections(DataSource dataSource, JsonMapper json, MeterRegistry meters) {
     this.jdbc = JdbcClient.create(dataSource);
     this.json = json;
+    Timer reads =
+        Timer.builder("inlet.dashboard.live.reads")
+            .description("The dashboards' shared reads of the live connections and balances")
+            .register(meters);
     this.snapshots =
         Flux.defer(
                 () -> {
@@ -104,7 +110,8 @@ final class LiveConnections {
                       .onBackpressureDrop()
                       .concatMap(
                           tick ->
-                              Mono.fromCallable(() -> snapshot(readings))
+                              Mono.fromCallable(
+                                      () -> reads.recordCallable(() -> snapshot(readings)))
                                   .subscribeOn(Schedulers.boundedElastic())
                                   .onErrorResume(
                                       e -> {
