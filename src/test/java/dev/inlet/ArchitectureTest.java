@@ -132,7 +132,8 @@ class ArchitectureTest {
             "dev.inlet.events..",
             "dev.inlet.webhook..",
             "dev.inlet.payout..",
-            "dev.inlet.voucher..")
+            "dev.inlet.voucher..",
+            "dev.inlet.admin.ui..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("java.sql..", "javax.sql..", "org.springframework.jdbc..")

@@ -18,9 +18,16 @@ final class AbReport {
 
   static void print(List<Result> results, Options options) {
     System.out.println();
-    System.out.printf(
-        "A/B: baseline %s, current %s, durable, %d clients, %d rounds%n",
-        options.abJar(), options.inletJar(), options.clients(), options.abRounds());
+    if (options.abDashboard()) {
+      System.out.printf(
+          "A/B: %s without (baseline) and with (current) an admin dashboard's live stream open,"
+              + " durable, %d clients, %d rounds%n",
+          options.inletJar(), options.clients(), options.abRounds());
+    } else {
+      System.out.printf(
+          "A/B: baseline %s, current %s, durable, %d clients, %d rounds%n",
+          options.abJar(), options.inletJar(), options.clients(), options.abRounds());
+    }
     System.out.printf(
         "%-12s %16s %16s %16s %16s%n",
         "", "baseline /s", "current /s", "baseline p99 ms", "current p99 ms");
@@ -48,11 +55,39 @@ final class AbReport {
         "current/baseline: throughput %s, half-load p99 %s%n",
         ratio(curRate / baseRate),
         ratio(mean(cur, AbReport::halfP99) / mean(base, AbReport::halfP99)));
+    // CPU per packet: what each side cost, which other processes on the machine do not move as
+    // they move the throughput (a dashboard's cost would show here first).
+    System.out.printf(
+        "%-12s %16s %16s %16s %16s%n",
+        "measured", "baseline µs/pkt", "current µs/pkt", "baseline others", "current others");
+    for (int i = 0; i < base.size(); i++) {
+      System.out.printf(
+          "%-12s %16.1f %16.1f %16.2f %16.2f  (Inlet+PostgreSQL CPU per packet; others: cores)%n",
+          "round " + (i + 1),
+          cpuPerPacket(base.get(i)),
+          cpuPerPacket(cur.get(i)),
+          others(base.get(i)),
+          others(cur.get(i)));
+    }
+    System.out.printf(
+        "%-12s %16.1f %16.1f%n",
+        "mean", mean(base, AbReport::cpuPerPacket), mean(cur, AbReport::cpuPerPacket));
     for (Result r : results) {
       if (!r.passed()) {
         System.out.println("FAILED " + r.label + ": " + String.join("; ", r.failures));
       }
     }
+  }
+
+  /** Inlet's and its PostgreSQL's CPU in the measured phase per fulfilled packet, µs. */
+  private static double cpuPerPacket(Result r) {
+    Cpu cpu = r.figures.cpu;
+    return 1e6 * (cpu.inlet() + cpu.postgres()) / Math.max(1, r.measured.fulfilled.sum());
+  }
+
+  /** Other processes' CPU in the measured phase, cores. */
+  private static double others(Result r) {
+    return r.figures.cpu.others() / Math.max(1e-9, r.measured.seconds());
   }
 
   private static double throughput(Result r) {

@@ -106,14 +106,21 @@ public final class LoadBenchmark {
       return FloodRun.run(options);
     }
     List<Result> results = new ArrayList<>();
-    if (options.abJar() != null) {
+    if (options.abJar() != null || options.abDashboard()) {
       // A/B: durable runs, baseline and current alternately, so that a drift of the machine hits
-      // both alike.
+      // both alike. --ab-dashboard: the same jar, the current side with a dashboard open.
+      Path baselineJar = options.abDashboard() ? options.inletJar() : options.abJar();
       for (int round = 1; round <= options.abRounds(); round++) {
         Cpu.awaitQuiet(null, options.waitForQuietSeconds());
-        results.add(runMode(false, options.abJar(), AbReport.baseline + " " + round, false));
+        results.add(runMode(false, baselineJar, AbReport.baseline + " " + round, false, false));
         Cpu.awaitQuiet(null, options.waitForQuietSeconds());
-        results.add(runMode(false, options.inletJar(), AbReport.current + " " + round, false));
+        results.add(
+            runMode(
+                false,
+                options.inletJar(),
+                AbReport.current + " " + round,
+                false,
+                options.abDashboard()));
       }
       AbReport.print(results, options);
       return results.stream().allMatch(Result::passed);
@@ -122,11 +129,16 @@ public final class LoadBenchmark {
       if (nonDurable || options.paysAccount()) {
         Cpu.awaitQuiet(null, options.waitForQuietSeconds());
         results.add(
-            runMode(nonDurable, options.inletJar(), nonDurable ? "non-durable" : "durable", false));
+            runMode(
+                nonDurable,
+                options.inletJar(),
+                nonDurable ? "non-durable" : "durable",
+                false,
+                false));
       }
       if (!nonDurable && options.paysInvoices()) {
         Cpu.awaitQuiet(null, options.waitForQuietSeconds());
-        results.add(runMode(false, options.inletJar(), invoicesLabel, true));
+        results.add(runMode(false, options.inletJar(), invoicesLabel, true, false));
       }
     }
     if (options.sends()) {
@@ -191,8 +203,11 @@ public final class LoadBenchmark {
    * @param label names the run in the output (durable, invoices, non-durable, or an A/B round's
    *     side)
    * @param payInvoices pay invoices ({@link InvoiceRun}) instead of the account
+   * @param dashboard keep an admin dashboard's live stream open for the run ({@link
+   *     DashboardStream})
    */
-  private Result runMode(boolean nonDurable, Path jar, String label, boolean payInvoices)
+  private Result runMode(
+      boolean nonDurable, Path jar, String label, boolean payInvoices, boolean dashboard)
       throws Exception {
     Result result = new Result(label);
     Path data =
@@ -228,7 +243,26 @@ public final class LoadBenchmark {
           inlet.ownIlpPort()
               ? "its own port " + inlet.ilpPort()
               : "the same port (a jar from before the ILP-over-HTTP listener)");
-      load(inlet, result, label, data, payInvoices);
+      if (dashboard) {
+        try (DashboardStream live = DashboardStream.open(inlet.port())) {
+          log(label, "admin dashboard open: GET /admin/ui/live/stream");
+          load(inlet, result, label, data, payInvoices);
+          Metrics metrics = inlet.metrics();
+          double reads = metrics.sum("inlet_dashboard_live_reads_seconds_count");
+          double readSeconds = metrics.sum("inlet_dashboard_live_reads_seconds_sum");
+          log(
+              label,
+              "admin dashboard: %d live snapshots, %,d bytes; Inlet read them %.0f times, %.2f ms"
+                  + " each on average (%.2f s in all)",
+              live.snapshots.sum(),
+              live.bytes.sum(),
+              reads,
+              1e3 * readSeconds / Math.max(1, reads),
+              readSeconds);
+        }
+      } else {
+        load(inlet, result, label, data, payInvoices);
+      }
     } catch (Exception e) {
       failed(result, label, e, inlet);
     } finally {

@@ -32,6 +32,7 @@ record Options(
     int waitForQuietSeconds,
     Path abJar,
     int abRounds,
+    boolean abDashboard,
     String pay,
     String webhookEvents,
     boolean eventStream,
@@ -102,6 +103,9 @@ record Options(
         --flood=off                on: only the flood run (FloodRun): a well-behaved sender at a fixed rate, alone
                                    and while one client floods SPSP and one sender floods /ilp past its flow
                                    rate; then each flood alone, for the CPU per refused request
+        --ab-dashboard=off         on: A/B of --inlet-jar alone, durable, without (baseline) and with (current) an
+                                   admin dashboard open on its live page (GET /admin/ui/live/stream, SSE) for the
+                                   whole run
       """;
 
   static Options parse(String[] raw) {
@@ -146,6 +150,7 @@ record Options(
             integer(take(values, "wait-for-quiet-seconds", "0")),
             Optional.ofNullable(values.remove("ab-jar")).map(Path::of).orElse(null),
             integer(take(values, "ab-rounds", "2")),
+            take(values, "ab-dashboard", "off").equals("on"),
             take(values, "pay", "both"),
             take(values, "webhook-events", "invoice"),
             !take(values, "event-stream", "on").equals("off"),
@@ -199,6 +204,10 @@ record Options(
         || o.waitForQuietSeconds < 0
         || o.abRounds < 1) {
       throw new IllegalArgumentException("an option is out of range\n" + usage);
+    }
+    if (o.abDashboard && o.abJar != null) {
+      throw new IllegalArgumentException(
+          "--ab-dashboard=on compares --inlet-jar with itself: no --ab-jar");
     }
     if (o.packets > o.maxPrebuilt) {
       throw new IllegalArgumentException("--packets is above --max-prebuilt " + o.maxPrebuilt);
