@@ -171,6 +171,37 @@ class DashboardActionsTest {
     assertProblem(page("/admin/ui/events/123456789"), 404, "unknown-event");
   }
 
+  @Test
+  void aVoucherIsShownAndRevokedFromItsPage() throws Exception {
+    PayoutClient.fund(inlet, "giver", 5_000);
+    String id =
+        TestInlet.json
+            .readTree(
+                inlet
+                    .adminPost(
+                        "/admin/vouchers",
+                        "{\"account\":\"giver\",\"amount\":\"1200\",\"note\":\"for Ada\"}")
+                    .body())
+            .get("id")
+            .asString();
+    assertThat(page("/admin/ui/vouchers?state=active").body()).contains(id).contains("for Ada");
+    assertThat(page("/admin/ui/vouchers?state=revoked").body()).doesNotContain(id);
+    String detail = page("/admin/ui/vouchers/" + id).body();
+    assertThat(detail).contains("Revoke voucher").contains("0.000001200 USD");
+    assertThat(page("/admin/ui/vouchers/" + id + "/revoke").body())
+        .contains("Revoke voucher " + id);
+    assertThat(inlet.balance("giver")).isEqualTo(3_800);
+
+    HttpResponse<String> revoked = post("/admin/ui/vouchers/" + id + "/revoke", "");
+    assertThat(revoked.statusCode()).isEqualTo(303);
+    assertThat(page("/admin/ui/vouchers/" + id).body())
+        .contains("b-revoked")
+        .doesNotContain("Revoke voucher");
+    assertThat(inlet.balance("giver")).isEqualTo(5_000);
+    assertProblem(post("/admin/ui/vouchers/vch_nothing/revoke", ""), 404, "unknown-voucher");
+    PayoutClient.assertLedgerConsistent(inlet);
+  }
+
   private static String invoice(MerchantClient shop, String description) {
     return MerchantClient.ok(
             shop.post(

@@ -3,6 +3,7 @@ package dev.inlet.admin.ui;
 import dev.inlet.config.Secrets;
 import dev.inlet.invoice.Invoices;
 import dev.inlet.payout.InDoubtPackets;
+import dev.inlet.voucher.Vouchers;
 import dev.inlet.web.FailedAuthentications;
 import dev.inlet.webhook.Webhooks;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -88,7 +89,8 @@ class DashboardConfig {
       JsonMapper json,
       Invoices invoices,
       Webhooks webhooks,
-      InDoubtPackets inDoubt) {
+      InDoubtPackets inDoubt,
+      Vouchers vouchers) {
     OverviewHandler overview = new OverviewHandler(dataSource, json);
     SignInHandler signIn =
         new SignInHandler(sessions, secrets.adminToken(), failedAdminAuthentications, overview);
@@ -97,9 +99,10 @@ class DashboardConfig {
     PayoutsPage payoutPages = new PayoutsPage(dataSource, inDoubt);
     EventsPage eventPages = new EventsPage(dataSource, json);
     WebhooksPage webhookPages = new WebhooksPage(dataSource, webhooks);
+    VouchersPage voucherPages = new VouchersPage(dataSource, vouchers);
     // A new table: one TablePage subclass, one template, one entry here.
     List<TablePage> tables =
-        List.of(invoicePages, paymentPages, payoutPages, eventPages, webhookPages);
+        List.of(invoicePages, paymentPages, payoutPages, voucherPages, eventPages, webhookPages);
     String ui = Pages.base;
     RouterFunctions.Builder pages = RouterFunctions.route();
     for (TablePage table : tables) {
@@ -116,6 +119,9 @@ class DashboardConfig {
             .GET(ui + "/payouts/{id}", payoutPages::detail)
             .GET(ui + "/payouts/{id}/packets/{sequence}/resolve", payoutPages::confirmResolve)
             .POST(ui + "/payouts/{id}/packets/{sequence}/resolve", payoutPages::resolve)
+            .GET(ui + "/vouchers/{id}", voucherPages::detail)
+            .GET(ui + "/vouchers/{id}/revoke", voucherPages::confirmRevoke)
+            .POST(ui + "/vouchers/{id}/revoke", voucherPages::revoke)
             .GET(ui + "/events/{id}", eventPages::detail)
             .GET(ui + "/webhooks/{id}", webhookPages::detail)
             .POST(ui + "/webhooks/{id}/deliveries/{delivery}/retry", webhookPages::retry)

@@ -57,7 +57,7 @@ final class PayoutsPage extends TablePage {
   @Override
   List<Filter> filters() {
     return List.of(
-        new Filter("kind", "Kind", List.of("payout", "refund")),
+        new Filter("kind", "Kind", List.of("payout", "refund", "redemption", "pull")),
         new Filter("state", "State", List.of("sending", "completed", "failed")));
   }
 
