@@ -185,6 +185,7 @@ class DashboardActionsTest {
             .get("id")
             .asString();
     assertThat(page("/admin/ui/vouchers?state=active").body()).contains(id).contains("for Ada");
+    assertThat(page("/admin").body()).contains("Outstanding vouchers").contains("0.000001200 USD");
     assertThat(page("/admin/ui/vouchers?state=revoked").body()).doesNotContain(id);
     String detail = page("/admin/ui/vouchers/" + id).body();
     assertThat(detail).contains("Revoke voucher").contains("0.000001200 USD");

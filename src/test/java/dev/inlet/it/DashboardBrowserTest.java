@@ -161,6 +161,8 @@ class DashboardBrowserTest extends InletPerClass {
     browser.get(inlet.url("/admin"));
     browser.findElement(By.id("token")).sendKeys(inlet.admin);
     browser.findElement(By.cssSelector("button[type=submit]")).click();
+    // The form is at /admin too: wait for the session cookie, not for the URL.
+    new WebDriverWait(browser, wait).until(d -> d.manage().getCookieNamed("inlet_admin") != null);
     new WebDriverWait(browser, wait).until(ExpectedConditions.urlToBe(inlet.url("/admin")));
     assertThat(browser.manage().getCookieNamed("inlet_admin").isHttpOnly()).isTrue();
   }

@@ -85,6 +85,21 @@ final class OverviewHandler {
                         Money.format(rs.getString(4), rs.getInt(2), rs.getString(1))))
             .list());
     m.put(
+        "activeVouchers",
+        jdbc.sql(
+                "SELECT a.asset_code, a.asset_scale, count(*), sum(h.balance)::text"
+                    + " FROM vouchers v JOIN accounts a ON a.id = v.account_id"
+                    + " JOIN accounts h ON h.id = v.holding_id"
+                    + " WHERE v.state = 'active' GROUP BY a.asset_code, a.asset_scale")
+            .query(
+                (rs, n) ->
+                    Map.of(
+                        "count",
+                        rs.getLong(3),
+                        "amount",
+                        Money.format(rs.getString(4), rs.getInt(2), rs.getString(1))))
+            .list());
+    m.put(
         "inDoubt",
         jdbc.sql(
                 "SELECT count(*) FROM outgoing_packets WHERE state = 'in_doubt'"
