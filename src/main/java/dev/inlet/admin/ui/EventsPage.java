@@ -112,4 +112,20 @@ final class EventsPage extends TablePage {
   private static Mono<ServerResponse> unknown() {
     return Problems.respond(HttpStatus.NOT_FOUND, "unknown-event", "No such event");
   }
+
+  /**
+   * The events about one invoice or voucher of a merchant (their data's {@code id} is its public
+   * id), oldest first, at most 100: {@code id}, {@code type}, {@code createdAt}.
+   */
+  static List<Map<String, Object>> about(JdbcClient jdbc, Object merchantId, String publicId) {
+    return jdbc.sql(
+            "SELECT id, type, inlet_time(created_at) FROM events"
+                + " WHERE merchant_id = ? AND data->>'id' = ? ORDER BY id LIMIT 100")
+        .params(merchantId, publicId)
+        .query(
+            (rs, n) ->
+                Map.<String, Object>of(
+                    "id", rs.getLong(1), "type", rs.getString(2), "createdAt", rs.getString(3)))
+        .list();
+  }
 }

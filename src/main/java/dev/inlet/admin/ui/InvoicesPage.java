@@ -147,19 +147,7 @@ final class InvoicesPage extends TablePage {
             invoice -> {
               Map<String, Object> m = new LinkedHashMap<>(invoice);
               m.put("payments", PaymentsPage.forInvoice(jdbc, publicId));
-              m.put(
-                  "events",
-                  jdbc.sql(
-                          "SELECT id, type, inlet_time(created_at) FROM events"
-                              + " WHERE merchant_id = ? AND data->>'id' = ? ORDER BY id LIMIT 100")
-                      .params(invoice.get("merchantId"), publicId)
-                      .query(
-                          (rs, n) ->
-                              Map.of(
-                                  "id", rs.getLong(1),
-                                  "type", rs.getString(2),
-                                  "createdAt", rs.getString(3)))
-                      .list());
+              m.put("events", EventsPage.about(jdbc, invoice.get("merchantId"), publicId));
               return m;
             });
   }

@@ -153,19 +153,7 @@ final class VouchersPage extends TablePage {
                             return r;
                           })
                       .list());
-              m.put(
-                  "events",
-                  jdbc.sql(
-                          "SELECT id, type, inlet_time(created_at) FROM events"
-                              + " WHERE merchant_id = ? AND data->>'id' = ? ORDER BY id LIMIT 100")
-                      .params(voucher.get("merchantId"), publicId)
-                      .query(
-                          (rs, n) ->
-                              Map.of(
-                                  "id", rs.getLong(1),
-                                  "type", rs.getString(2),
-                                  "createdAt", rs.getString(3)))
-                      .list());
+              m.put("events", EventsPage.about(jdbc, voucher.get("merchantId"), publicId));
               return m;
             });
   }
