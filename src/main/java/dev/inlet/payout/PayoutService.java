@@ -49,6 +49,7 @@ public final class PayoutService implements AutoCloseable {
   private static final SecureRandom random = new SecureRandom();
 
   private final Payouts payouts;
+  private final PayoutLeases payoutLeases;
   private final OutgoingLedger ledger;
   private final SpspClient spsp;
   private final PacketLink link;
@@ -82,6 +83,7 @@ public final class PayoutService implements AutoCloseable {
       Sealer secrets,
       PayoutSettings settings) {
     this.payouts = payouts;
+    this.payoutLeases = new PayoutLeases(dataSource, payouts);
     this.ledger = ledger;
     this.spsp = spsp;
     this.link = link;
@@ -114,7 +116,7 @@ public final class PayoutService implements AutoCloseable {
     if (closing) {
       stopped.add(payout.id());
     }
-    payouts.renewLeases(List.of(payout.id()), settings.lease());
+    payoutLeases.renewLeases(List.of(payout.id()), settings.lease());
     // Receipts (RFC 0039) under a secret of ours: the receiver's signed word for what arrived.
     ReceiptCredentials receipts =
         !payout.kind().equals("payout")
@@ -204,7 +206,7 @@ public final class PayoutService implements AutoCloseable {
    * replica): they send no further Prepare and end with what they sent.
    */
   public void stopRevoked() {
-    stopped.addAll(payouts.revokedAmong(List.copyOf(sending)));
+    stopped.addAll(payoutLeases.revokedAmong(List.copyOf(sending)));
   }
 
   /** The receipt proving the most, among those that verify under our secret; null when none. */
@@ -233,9 +235,9 @@ public final class PayoutService implements AutoCloseable {
 
   /** Renews this replica's leases, ends abandoned payouts, settles in-doubt packets. */
   private void maintain() {
-    payouts.renewLeases(List.copyOf(sending), settings.lease());
+    payoutLeases.renewLeases(List.copyOf(sending), settings.lease());
     stopRevoked();
-    int recovered = payouts.recoverAbandoned();
+    int recovered = payoutLeases.recoverAbandoned();
     if (recovered > 0) {
       log.warn("Ended {} payouts whose replica stopped sending them", recovered);
     }

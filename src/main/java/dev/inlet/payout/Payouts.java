@@ -7,7 +7,6 @@ import dev.inlet.ledger.postgres.Uint64;
 import dev.inlet.stream.sender.AssetDetails;
 import dev.inlet.web.PublicIds;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -294,20 +293,6 @@ public final class Payouts {
     endHooks.put(kind, hook);
   }
 
-  /** Those of {@code ids} whose voucher or mandate was revoked. */
-  public List<Long> revokedAmong(List<Long> ids) {
-    if (ids.isEmpty()) {
-      return List.of();
-    }
-    return jdbc.sql(
-            "SELECT p.id FROM payouts p LEFT JOIN vouchers v ON v.id = p.voucher_id"
-                + " LEFT JOIN mandates m ON m.id = p.mandate_id WHERE p.id = ANY(?)"
-                + " AND (v.state = 'revoked' OR m.state = 'revoked')")
-        .param(ids.toArray(Long[]::new))
-        .query(Long.class)
-        .list();
-  }
-
   /** The first STREAM sequence an ended payout did not use; 0 when unknown or still sending. */
   public long nextSequence(long id) {
     return jdbc.sql("SELECT coalesce(next_sequence, 0) FROM payouts WHERE id = ?")
@@ -344,18 +329,6 @@ public final class Payouts {
   public void destination(long id, String address, byte[] sealedSecret) {
     jdbc.sql("UPDATE payouts SET destination = ?, shared_secret = ? WHERE id = ?")
         .params(address, sealedSecret, id)
-        .update();
-  }
-
-  /** Keeps the payouts this replica is sending from looking abandoned. */
-  public void renewLeases(List<Long> ids, java.time.Duration lease) {
-    if (ids.isEmpty()) {
-      return;
-    }
-    jdbc.sql(
-            "UPDATE payouts SET lease_until = now() + make_interval(secs => ?)"
-                + " WHERE id = ANY(?) AND state = 'sending'")
-        .params((double) lease.toSeconds(), ids.toArray(Long[]::new))
         .update();
   }
 
@@ -403,37 +376,6 @@ public final class Payouts {
               .update();
           return get(id);
         });
-  }
-
-  /**
-   * Payouts whose sender stopped renewing its lease (its replica crashed or was killed): their
-   * unanswered packets become in doubt and each payout ends {@code failed}, its unspent money
-   * released and what may have left kept reserved.
-   *
-   * @return how many were taken over
-   */
-  public int recoverAbandoned() {
-    List<Long> ids =
-        jdbc.sql(
-                "SELECT id FROM payouts WHERE state = 'sending' AND lease_until < now()"
-                    + " ORDER BY id LIMIT 100")
-            .query(Long.class)
-            .list();
-    for (long id : ids) {
-      transaction.executeWithoutResult(
-          status -> {
-            Optional<Long> reservation =
-                jdbc.sql(
-                        "SELECT transfer_id FROM payouts WHERE id = ? AND state = 'sending'"
-                            + " AND lease_until < now() FOR UPDATE SKIP LOCKED")
-                    .param(id)
-                    .query(Long.class)
-                    .optional();
-            reservation.ifPresent(reservations::abandon);
-          });
-      end(id, "interrupted: Inlet stopped while sending this payout", 0, null);
-    }
-    return ids.size();
   }
 
   /**

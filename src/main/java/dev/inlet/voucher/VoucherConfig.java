@@ -58,6 +58,7 @@ class VoucherConfig {
   /** Told by the receiver what the clients of vouchers' and mandates' connections say. */
   @Bean(destroyMethod = "close")
   PayoutConnections payoutConnections(
+      DataSource dataSource,
       Vouchers vouchers,
       Mandates mandates,
       PayoutService service,
@@ -67,7 +68,11 @@ class VoucherConfig {
       StreamReceiver receiver) {
     PayoutConnections connections =
         new PayoutConnections(
-            Map.of(TargetKind.VOUCHER, vouchers, TargetKind.MANDATE, mandates),
+            Map.of(
+                TargetKind.VOUCHER,
+                new VoucherRedemptions(dataSource, payouts, vouchers),
+                TargetKind.MANDATE,
+                new MandatePulls(dataSource, payouts, mandates, Clock.systemUTC())),
             service,
             payouts,
             uplink,

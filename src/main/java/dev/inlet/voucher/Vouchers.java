@@ -5,7 +5,6 @@ import dev.inlet.crypto.Sealer;
 import dev.inlet.events.EventType;
 import dev.inlet.ledger.postgres.Uint64;
 import dev.inlet.payout.Payouts;
-import dev.inlet.payout.Payouts.StoredPayout;
 import dev.inlet.web.PublicIds;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and its event ({@code voucher.*}, for merchants' accounts) commit together, and whatever changes
  * a voucher first locks its row, so replicas race safely. Blocking: call off the event loop.
  */
-public final class Vouchers implements PayoutConnections.Source {
+public final class Vouchers {
   private final JdbcClient jdbc;
   private final TransactionTemplate transaction;
   private final Payouts payouts;
@@ -47,7 +46,6 @@ public final class Vouchers implements PayoutConnections.Source {
     this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     this.payouts = payouts;
     this.codes = codes;
-    payouts.onEnd("redemption", this::redemptionEnded);
   }
 
   /**
@@ -329,9 +327,11 @@ public final class Vouchers implements PayoutConnections.Source {
     event(id, event);
   }
 
-  private record Held(long id, long accountId, long holdingId) {}
+  /** A voucher locked: whose money, and its holding account. */
+  record Held(long id, long accountId, long holdingId) {}
 
-  private Held lock(long id) {
+  /** Locks the voucher's row, in the caller's transaction. */
+  Held lock(long id) {
     return jdbc.sql("SELECT id, account_id, holding_id FROM vouchers WHERE id = ? FOR UPDATE")
         .param(id)
         .query((rs, n) -> new Held(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
@@ -339,7 +339,7 @@ public final class Vouchers implements PayoutConnections.Source {
   }
 
   /** Moves what the holding account holds beyond redemptions in flight back to the account. */
-  private void release(Held v) {
+  void release(Held v) {
     BigDecimal free =
         jdbc.sql("SELECT balance - reserved FROM accounts WHERE id = ? FOR NO KEY UPDATE")
             .param(v.holdingId())
@@ -358,133 +358,16 @@ public final class Vouchers implements PayoutConnections.Source {
   }
 
   /**
-   * A redemption ended (in its ending transaction): the voucher is {@code redeemed} once all of it
-   * was paid out; an ended voucher gets back what the redemption did not send; {@code
-   * voucher.redeemed} reports a redemption that paid anything.
+   * Writes the voucher's event {@code type} for its merchant, if it has one (last in a
+   * transaction).
    */
-  private void redemptionEnded(JdbcClient jdbc, StoredPayout payout, boolean completed) {
-    long voucher =
-        jdbc.sql("SELECT voucher_id FROM payouts WHERE id = ?")
-            .param(payout.id())
-            .query(Long.class)
-            .single();
-    Held v = lock(voucher);
-    jdbc.sql(
-            "UPDATE vouchers v SET state = 'redeemed', ended_at = now() FROM accounts h"
-                + " WHERE v.id = ? AND h.id = v.holding_id AND v.state = 'active' AND h.balance = 0")
-        .param(voucher)
-        .update();
-    boolean ended =
-        jdbc.sql("SELECT state <> 'active' FROM vouchers WHERE id = ?")
-            .param(voucher)
-            .query(Boolean.class)
-            .single();
-    if (ended) {
-      release(v);
-    }
-    boolean paid =
-        jdbc.sql("SELECT sent > 0 FROM payouts WHERE id = ?")
-            .param(payout.id())
-            .query(Boolean.class)
-            .single();
-    if (paid) {
-      jdbc.sql(
-              "INSERT INTO events (merchant_id, type, data)"
-                  + " SELECT v.merchant_id, ?, inlet_voucher_json(v)"
-                  + " || jsonb_build_object('redemption', inlet_payout_json(p))"
-                  + " FROM vouchers v, payouts p WHERE v.id = ? AND p.id = ?"
-                  + " AND v.merchant_id IS NOT NULL")
-          .params(EventType.VOUCHER_REDEEMED.wireName(), voucher, payout.id())
-          .update();
-    }
-  }
-
-  private void event(long id, EventType type) {
+  void event(long id, EventType type) {
     jdbc.sql(
             "INSERT INTO events (merchant_id, type, data)"
                 + " SELECT merchant_id, ?, inlet_voucher_json(v) FROM vouchers v"
                 + " WHERE id = ? AND merchant_id IS NOT NULL")
         .params(type.wireName(), id)
         .update();
-  }
-
-  /**
-   * Decides a client's redemption under the voucher's lock: at most one at a time, at most what the
-   * voucher holds and the client's stream takes; created and reserved in the same transaction.
-   */
-  @Override
-  public PayoutConnections.Attempt attempt(long id, PayoutConnections.Request r) {
-    return transaction.execute(
-        status -> {
-          Optional<Redeemable> found = lockForRedemption(id);
-          if (found.isEmpty()) {
-            return new PayoutConnections.Close("unknown-voucher");
-          }
-          Redeemable v = found.get();
-          if (!v.state().equals("active")) {
-            return new PayoutConnections.Close("voucher-" + v.state());
-          }
-          if (redeeming(id)) {
-            return new PayoutConnections.Wait("voucher-busy: another client is redeeming it");
-          }
-          long amount =
-              Long.compareUnsigned(v.available(), r.room()) < 0 ? v.available() : r.room();
-          if (amount == 0) {
-            return new PayoutConnections.Wait("voucher-busy: nothing to pay now");
-          }
-          Optional<StoredPayout> payout =
-              payouts.createOnConnection(
-                  new Payouts.ConnectionPayout(
-                      "redemption",
-                      v.holdingId(),
-                      v.merchantId(),
-                      r.connectionId(),
-                      r.address(),
-                      r.streamId(),
-                      r.firstSequence(),
-                      amount,
-                      id,
-                      null,
-                      null));
-          return payout.isPresent()
-              ? new PayoutConnections.Pay(payout.get())
-              : new PayoutConnections.Wait("voucher-busy: nothing to pay now");
-        });
-  }
-
-  /** A redemption's voucher, checked and locked in the redeeming transaction. */
-  record Redeemable(long id, Long merchantId, long holdingId, String state, long available) {}
-
-  /**
-   * Locks an active voucher for a redemption, in the caller's transaction.
-   *
-   * @return empty when the voucher does not exist
-   */
-  Optional<Redeemable> lockForRedemption(long id) {
-    return jdbc.sql(
-            "SELECT v.id, v.merchant_id, v.holding_id, CASE WHEN v.state = 'active'"
-                + " AND v.expires_at <= now() THEN 'expired' ELSE v.state END,"
-                + " h.balance - h.reserved FROM vouchers v JOIN accounts h ON h.id = v.holding_id"
-                + " WHERE v.id = ? FOR UPDATE OF v")
-        .param(id)
-        .query(
-            (rs, n) ->
-                new Redeemable(
-                    rs.getLong(1),
-                    (Long) rs.getObject(2),
-                    rs.getLong(3),
-                    rs.getString(4),
-                    Uint64.fromNumeric(rs.getBigDecimal(5))))
-        .optional();
-  }
-
-  /** Whether a redemption of the voucher is being sent (by any replica). */
-  boolean redeeming(long id) {
-    return jdbc.sql(
-            "SELECT EXISTS (SELECT 1 FROM payouts WHERE voucher_id = ? AND state = 'sending')")
-        .param(id)
-        .query(Boolean.class)
-        .single();
   }
 
   /** SHA-256 of a code: how codes are looked up without being stored in clear. */
