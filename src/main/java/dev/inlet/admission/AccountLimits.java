@@ -10,6 +10,7 @@ import java.util.List;
  * @param maxConnectionAmount see {@link Limits#maxConnectionAmount}
  * @param connectionFlowRate see {@link Limits#connectionFlowRate}
  * @param accountFlowRate see {@link Limits#accountFlowRate}
+ * @param senderFlowRate see {@link Limits#senderFlowRate}
  * @param denyPrefixes see {@link Limits#denyPrefixes}; never null
  */
 public record AccountLimits(
@@ -17,6 +18,7 @@ public record AccountLimits(
     Long maxConnectionAmount,
     Long connectionFlowRate,
     Long accountFlowRate,
+    Long senderFlowRate,
     List<String> denyPrefixes) {
 
   /** Copies the list. */
@@ -25,7 +27,7 @@ public record AccountLimits(
   }
 
   /** No limit of its own. */
-  static final AccountLimits none = new AccountLimits(null, null, null, null, List.of());
+  static final AccountLimits none = new AccountLimits(null, null, null, null, null, List.of());
 
   /** These over {@code defaults}. */
   Limits over(Limits defaults) {
@@ -34,6 +36,7 @@ public record AccountLimits(
         maxConnectionAmount != null ? maxConnectionAmount : defaults.maxConnectionAmount(),
         connectionFlowRate != null ? connectionFlowRate : defaults.connectionFlowRate(),
         accountFlowRate != null ? accountFlowRate : defaults.accountFlowRate(),
+        senderFlowRate != null ? senderFlowRate : defaults.senderFlowRate(),
         denyPrefixes);
   }
 }

@@ -23,7 +23,7 @@ final class AccountLimitsStore {
     Map<Long, AccountLimits> all = new HashMap<>();
     jdbc.sql(
             "SELECT account_id, max_open_connections, max_connection_amount, connection_flow_rate, "
-                + "account_flow_rate, deny_prefixes FROM account_limits")
+                + "account_flow_rate, sender_flow_rate, deny_prefixes FROM account_limits")
         .query(
             rs -> {
               all.put(rs.getLong(1), limits(rs));
@@ -35,12 +35,13 @@ final class AccountLimitsStore {
   void put(long accountId, AccountLimits l) {
     jdbc.sql(
             "INSERT INTO account_limits (account_id, max_open_connections, max_connection_amount, "
-                + "connection_flow_rate, account_flow_rate, deny_prefixes) "
-                + "VALUES (?, ?, ?::numeric, ?::numeric, ?::numeric, ?::text[]) "
+                + "connection_flow_rate, account_flow_rate, sender_flow_rate, deny_prefixes) "
+                + "VALUES (?, ?, ?::numeric, ?::numeric, ?::numeric, ?::numeric, ?::text[]) "
                 + "ON CONFLICT (account_id) DO UPDATE SET max_open_connections = excluded.max_open_connections, "
                 + "max_connection_amount = excluded.max_connection_amount, "
                 + "connection_flow_rate = excluded.connection_flow_rate, "
-                + "account_flow_rate = excluded.account_flow_rate, deny_prefixes = excluded.deny_prefixes, "
+                + "account_flow_rate = excluded.account_flow_rate, "
+                + "sender_flow_rate = excluded.sender_flow_rate, deny_prefixes = excluded.deny_prefixes, "
                 + "updated_at = now()")
         .params(
             accountId,
@@ -48,6 +49,7 @@ final class AccountLimitsStore {
             text(l.maxConnectionAmount()),
             text(l.connectionFlowRate()),
             text(l.accountFlowRate()),
+            text(l.senderFlowRate()),
             arrayLiteral(l.denyPrefixes()))
         .update();
   }
@@ -65,14 +67,24 @@ final class AccountLimitsStore {
         .single();
   }
 
+  /** The account invoice {@code invoiceId} pays into; 0 for none. */
+  long invoiceAccount(long invoiceId) {
+    return jdbc.sql("SELECT account_id FROM invoices WHERE id = ?")
+        .param(invoiceId)
+        .query(Long.class)
+        .optional()
+        .orElse(0L);
+  }
+
   private static AccountLimits limits(ResultSet rs) throws SQLException {
     Integer max = rs.getObject(2) == null ? null : rs.getInt(2);
-    Array prefixes = rs.getArray(6);
+    Array prefixes = rs.getArray(7);
     return new AccountLimits(
         max,
         amount(rs.getBigDecimal(3)),
         amount(rs.getBigDecimal(4)),
         amount(rs.getBigDecimal(5)),
+        amount(rs.getBigDecimal(6)),
         List.of((String[]) prefixes.getArray()));
   }
 

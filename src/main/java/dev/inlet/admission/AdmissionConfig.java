@@ -67,9 +67,18 @@ public class AdmissionConfig {
     return PeriodicJob.start("admission-limits-reload", reloadInterval, policy::reload);
   }
 
+  @Bean(destroyMethod = "close")
+  InvoiceAccountIds invoiceAccountIds(AccountLimitsStore store) {
+    return new InvoiceAccountIds(store::invoiceAccount);
+  }
+
   @Bean
-  PacketGate packetGate(AdmissionPolicy policy, Refusals refusals, AdmissionSettings settings) {
-    return new PacketGate(policy, refusals, settings.flowRateWindow());
+  PacketGate packetGate(
+      AdmissionPolicy policy,
+      Refusals refusals,
+      AdmissionSettings settings,
+      InvoiceAccountIds invoices) {
+    return new PacketGate(policy, refusals, settings.flowRateWindow(), invoices);
   }
 
   @Bean

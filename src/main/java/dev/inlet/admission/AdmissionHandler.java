@@ -46,6 +46,7 @@ public final class AdmissionHandler {
           "max_connection_amount",
           "connection_flow_rate",
           "account_flow_rate",
+          "sender_flow_rate",
           "deny_prefixes");
 
   private final Accounts accounts;
@@ -142,6 +143,12 @@ public final class AdmissionHandler {
                 && !FlowLimiter.fits(flowRate, limits.accountFlowRate())))) {
       return AdmissionReason.FLOW_RATE;
     }
+    if (flowRate != null
+        && source != null
+        && limits.senderFlowRate() != null
+        && !FlowLimiter.fits(flowRate, limits.senderFlowRate())) {
+      return AdmissionReason.SENDER_QUOTA;
+    }
     return null;
   }
 
@@ -152,10 +159,10 @@ public final class AdmissionHandler {
 
   /**
    * {@code PUT /admin/accounts/{name}/limits} with any of {@code max_open_connections} (integer ≥
-   * 1), {@code max_connection_amount}, {@code connection_flow_rate}, {@code account_flow_rate}
-   * (decimal strings; rates > 0), {@code deny_prefixes} (ILP addresses): replaces the account's own
-   * limits (an absent or null field takes the default), in force on every replica within {@link
-   * AdmissionConfig#reloadInterval}.
+   * 1), {@code max_connection_amount}, {@code connection_flow_rate}, {@code account_flow_rate},
+   * {@code sender_flow_rate} (decimal strings; rates > 0), {@code deny_prefixes} (ILP addresses):
+   * replaces the account's own limits (an absent or null field takes the default), in force on
+   * every replica within {@link AdmissionConfig#reloadInterval}.
    */
   public Mono<ServerResponse> setLimits(ServerRequest request) {
     return JsonBodies.read(request, json, maxBodyBytes)
@@ -211,6 +218,7 @@ public final class AdmissionHandler {
                 l.maxConnectionAmount(),
                 l.connectionFlowRate(),
                 l.accountFlowRate(),
+                l.senderFlowRate(),
                 l.denyPrefixes())));
     return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
   }
@@ -221,6 +229,7 @@ public final class AdmissionHandler {
     m.put("max_connection_amount", text(l.maxConnectionAmount()));
     m.put("connection_flow_rate", text(l.connectionFlowRate()));
     m.put("account_flow_rate", text(l.accountFlowRate()));
+    m.put("sender_flow_rate", text(l.senderFlowRate()));
     m.put("deny_prefixes", l.denyPrefixes());
     return m;
   }
@@ -252,8 +261,10 @@ public final class AdmissionHandler {
     }
     Long connectionRate = optionalAmount(body, "connection_flow_rate");
     Long accountRate = optionalAmount(body, "account_flow_rate");
+    Long senderRate = optionalAmount(body, "sender_flow_rate");
     if ((connectionRate != null && connectionRate == 0)
-        || (accountRate != null && accountRate == 0)) {
+        || (accountRate != null && accountRate == 0)
+        || (senderRate != null && senderRate == 0)) {
       throw InvalidRequest.bad("invalid-amount", "a flow rate must be positive");
     }
     return new AccountLimits(
@@ -261,6 +272,7 @@ public final class AdmissionHandler {
         optionalAmount(body, "max_connection_amount"),
         connectionRate,
         accountRate,
+        senderRate,
         prefixes);
   }
 

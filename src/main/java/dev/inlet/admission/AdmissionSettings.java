@@ -24,6 +24,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param connectionMaxAmount the most one connection may receive, by default; blank: no limit
  * @param connectionFlowRate money per second one connection may bring, by default; blank: none
  * @param accountFlowRate money per second into one account, by default; blank: none
+ * @param senderFlowRate money per second into one account from one sender address, by default;
+ *     blank: none
  * @param flowRateWindow the window a flow rate is averaged over: at most rate × window at once
  * @param openConnectionIdle a connection not closed counts as open while it had a packet within
  *     this
@@ -40,6 +42,7 @@ public record AdmissionSettings(
     String connectionMaxAmount,
     String connectionFlowRate,
     String accountFlowRate,
+    String senderFlowRate,
     Duration flowRateWindow,
     Duration openConnectionIdle) {
 
@@ -55,6 +58,7 @@ public record AdmissionSettings(
     amount("INLET_CONNECTION_MAX_AMOUNT", connectionMaxAmount, false);
     amount("INLET_CONNECTION_FLOW_RATE", connectionFlowRate, true);
     amount("INLET_ACCOUNT_FLOW_RATE", accountFlowRate, true);
+    amount("INLET_SENDER_FLOW_RATE", senderFlowRate, true);
     positive("INLET_FLOW_RATE_WINDOW", flowRateWindow);
     positive("INLET_OPEN_CONNECTION_IDLE", openConnectionIdle);
   }
@@ -66,6 +70,7 @@ public record AdmissionSettings(
         amount("", connectionMaxAmount, false),
         amount("", connectionFlowRate, true),
         amount("", accountFlowRate, true),
+        amount("", senderFlowRate, true),
         List.of());
   }
 

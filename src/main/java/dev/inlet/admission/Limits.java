@@ -12,6 +12,8 @@ import java.util.List;
  *     advertised as {@code StreamMaxMoney})
  * @param connectionFlowRate money per second one connection may bring ({@code flow-rate})
  * @param accountFlowRate money per second into the account, over all its connections
+ * @param senderFlowRate money per second into the account from one sender address ({@code
+ *     ConnectionNewAddress}), over all that sender's connections ({@code sender-quota})
  * @param denyPrefixes ILP address prefixes of refused senders ({@code sender-blocked})
  */
 public record Limits(
@@ -19,6 +21,7 @@ public record Limits(
     Long maxConnectionAmount,
     Long connectionFlowRate,
     Long accountFlowRate,
+    Long senderFlowRate,
     List<String> denyPrefixes) {
 
   /** Copies the list. */

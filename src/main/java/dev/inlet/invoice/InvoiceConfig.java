@@ -1,5 +1,7 @@
 package dev.inlet.invoice;
 
+import dev.inlet.admission.ConnectionQuota;
+import dev.inlet.admission.InvoiceAccountIds;
 import dev.inlet.admission.SpspRateLimit;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.merchant.MerchantApi;
@@ -37,8 +39,13 @@ class InvoiceConfig {
 
   @Bean
   InvoiceSpspHandler invoiceSpspHandler(
-      Invoices invoices, ConnectionTokens tokens, IlpIdentity identity) {
-    return new InvoiceSpspHandler(invoices, new SpspResponder(tokens, identity.address().value()));
+      Invoices invoices,
+      ConnectionTokens tokens,
+      IlpIdentity identity,
+      ConnectionQuota quota,
+      InvoiceAccountIds invoiceAccounts) {
+    return new InvoiceSpspHandler(
+        invoices, new SpspResponder(tokens, identity.address().value()), quota, invoiceAccounts);
   }
 
   /** Every {@code inlet.invoice.expiry-interval}, on every replica; stopped before the database. */

@@ -1,7 +1,11 @@
 package dev.inlet.invoice;
 
+import dev.inlet.admission.ConnectionQuota;
+import dev.inlet.admission.InvoiceAccountIds;
 import dev.inlet.crypto.TargetKind;
 import dev.inlet.spsp.SpspResponder;
+import dev.inlet.stream.AdmissionReason;
+import dev.inlet.web.ClientAddresses;
 import dev.inlet.web.Problems;
 import dev.inlet.web.PublicIds;
 import dev.inlet.web.RequestValues;
@@ -25,11 +29,26 @@ import reactor.core.scheduler.Schedulers;
 public final class InvoiceSpspHandler {
   private final Invoices invoices;
   private final SpspResponder responder;
+  private final ConnectionQuota quota;
+  private final InvoiceAccountIds invoiceAccounts;
 
-  /** Answers with {@code responder}, which account pointers use too. */
-  public InvoiceSpspHandler(Invoices invoices, SpspResponder responder) {
+  /**
+   * Answers with {@code responder}, which account pointers use too.
+   *
+   * @param quota open connections of the invoice's account and of the service, checked as an
+   *     account's pointer checks them (429 {@code receiver-quota}, 503 {@code system-limit})
+   * @param invoiceAccounts told each invoice's account, so that its connections take the account's
+   *     limits from their first packet
+   */
+  public InvoiceSpspHandler(
+      Invoices invoices,
+      SpspResponder responder,
+      ConnectionQuota quota,
+      InvoiceAccountIds invoiceAccounts) {
     this.invoices = invoices;
     this.responder = responder;
+    this.quota = quota;
+    this.invoiceAccounts = invoiceAccounts;
   }
 
   /** {@code GET /invoices/{id}}. */
@@ -41,20 +60,24 @@ public final class InvoiceSpspHandler {
     return responder.query(
         request,
         receipts ->
-            Mono.fromCallable(() -> invoices.pointer(id.get()))
+            Mono.fromCallable(() -> invoices.pointer(id.get()).map(this::withQuota))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(
                     found -> {
                       if (found.isEmpty()) {
                         return unknown();
                       }
-                      Invoices.PointerTarget invoice = found.get();
+                      Invoices.PointerTarget invoice = found.get().invoice();
                       if (!invoice.state().equals("pending")
                           && !invoice.state().equals("processing")) {
                         return Problems.respond(
                             HttpStatus.GONE,
                             "invoice-" + invoice.state(),
                             "The invoice is " + invoice.state() + " and takes no more payments");
+                      }
+                      if (found.get().refused() != null) {
+                        return quota.refuse(
+                            found.get().refused(), ClientAddresses.of(request.exchange()));
                       }
                       Map<String, Object> extra = new LinkedHashMap<>();
                       extra.put(
@@ -68,6 +91,15 @@ public final class InvoiceSpspHandler {
                       return responder.respond(
                           receipts, TargetKind.INVOICE, invoice.id(), invoice.account(), extra);
                     }));
+  }
+
+  /** An open invoice with why its account may not have another connection (null: it may). */
+  private record Found(Invoices.PointerTarget invoice, AdmissionReason refused) {}
+
+  private Found withQuota(Invoices.PointerTarget invoice) {
+    boolean open = invoice.state().equals("pending") || invoice.state().equals("processing");
+    invoiceAccounts.known(invoice.id(), invoice.accountId());
+    return new Found(invoice, open ? quota.check(invoice.accountId()) : null);
   }
 
   private static Map<String, Object> pair(String k1, Object v1, String k2, Object v2) {

@@ -236,6 +236,7 @@ public final class Invoices {
       String state,
       long amount,
       long received,
+      long accountId,
       String account,
       String assetCode,
       int assetScale) {}
@@ -244,7 +245,7 @@ public final class Invoices {
   public Optional<PointerTarget> pointer(String publicId) {
     return jdbc.sql(
             "SELECT i.id, CASE WHEN i.state IN ('pending', 'processing') AND i.expires_at <= now()"
-                + " THEN 'expired' ELSE i.state END, i.amount::text, i.received::text, a.name,"
+                + " THEN 'expired' ELSE i.state END, i.amount::text, i.received::text, a.id, a.name,"
                 + " a.asset_code, a.asset_scale"
                 + " FROM invoices i JOIN accounts a ON a.id = i.account_id WHERE i.public_id = ?")
         .param(publicId)
@@ -255,9 +256,10 @@ public final class Invoices {
                     rs.getString(2),
                     Long.parseUnsignedLong(rs.getString(3)),
                     Long.parseUnsignedLong(rs.getString(4)),
-                    rs.getString(5),
+                    rs.getLong(5),
                     rs.getString(6),
-                    rs.getInt(7)))
+                    rs.getString(7),
+                    rs.getInt(8)))
         .optional();
   }
 

@@ -40,7 +40,12 @@ public enum Outcome {
   /** Too close to its expiry by the time the ledger reached it. */
   EXPIRED,
   /**
-   * The ledger could not take or commit the packet (overload or database failure); nothing was
+   * The ledger's queue was full ({@code system-limit}): the packet was not taken, nothing was
+   * credited; the sender may try again.
+   */
+  BUSY,
+  /**
+   * The ledger could not take or commit the packet (stopped, or the database failed); nothing was
    * credited.
    */
   UNAVAILABLE;

@@ -51,8 +51,13 @@ public final class StreamReceiver {
   private volatile boolean accepting = true;
   private volatile PayingConnections paying = PayingConnections.none;
 
-  /** The same T05 for every packet over a flow rate: refusing one allocates nothing. */
+  /**
+   * The same Reject for every packet over a rate or past a full ledger: refusing allocates nothing.
+   */
   private final IlpReject flowRateReject;
+
+  private final IlpReject senderQuotaReject;
+  private final IlpReject ledgerBusyReject;
 
   /** Prepares taken whose answer is not built yet. */
   private final AtomicInteger unanswered = new AtomicInteger();
@@ -97,6 +102,14 @@ public final class StreamReceiver {
             IlpErrorCode.T05_RATE_LIMITED,
             AdmissionReason.FLOW_RATE.code()
                 + ": over the connection's or account's money per second");
+    this.senderQuotaReject =
+        replies.reject(
+            IlpErrorCode.T05_RATE_LIMITED,
+            AdmissionReason.SENDER_QUOTA.code() + ": over the sender's money per second");
+    this.ledgerBusyReject =
+        replies.reject(
+            IlpErrorCode.T03_CONNECTOR_BUSY,
+            AdmissionReason.SYSTEM_LIMIT.code() + ": the ledger's queue is full, try again");
   }
 
   /**
@@ -188,13 +201,14 @@ public final class StreamReceiver {
     AdmissionReason refused =
         admission.admit(
             connection.token().kind() == TargetKind.ACCOUNT ? connection.token().targetId() : 0,
+            connection.token().kind() == TargetKind.INVOICE ? connection.token().targetId() : 0,
             connection.token().connectionId(),
             packet.sequence(),
             planned.sourceAddress(),
             prepare.amount());
-    if (refused == AdmissionReason.FLOW_RATE) {
+    if (refused == AdmissionReason.FLOW_RATE || refused == AdmissionReason.SENDER_QUOTA) {
       // Temporary and nothing to record: the ledger never sees it, the sender retries slower.
-      return done(flowRateReject);
+      return done(refused == AdmissionReason.FLOW_RATE ? flowRateReject : senderQuotaReject);
     }
     PacketPlan plan = refused == null ? planned : planned.refused(refused);
     byte[] fulfillment = connection.keys().fulfillment(prepare.data());
@@ -271,6 +285,10 @@ public final class StreamReceiver {
           fulfillment, connection.keys().encrypt(reply.stream(IlpPacketType.FULFILL)));
     }
     return switch (outcome.outcome()) {
+      case BUSY -> {
+        admission.ledgerBusy(connection.token().connectionId());
+        yield ledgerBusyReject;
+      }
       case UNAVAILABLE ->
           replies.reject(IlpErrorCode.T00_INTERNAL_ERROR, "Ledger unavailable, try again");
       case EXPIRED ->

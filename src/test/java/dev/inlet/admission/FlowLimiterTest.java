@@ -43,7 +43,7 @@ class FlowLimiterTest {
 
   @Test
   void aDenyPrefixBlocksItselfAndWhatIsBelowItOnly() {
-    Limits limits = new Limits(1, null, null, null, List.of("g.evil"));
+    Limits limits = new Limits(1, null, null, null, null, List.of("g.evil"));
     assertThat(limits.blocks("g.evil")).isTrue();
     assertThat(limits.blocks("g.evil.alice")).isTrue();
     assertThat(limits.blocks("g.evilness")).isFalse();

@@ -47,7 +47,9 @@ class AdmissionTest {
                 "inlet.spsp-burst-per-client", "10",
                 "inlet.api-rate-per-key", "5",
                 "inlet.api-burst-per-key", "10"));
-    merchant = MerchantClient.create(inlet, "acme", "quota", "flow", "guarded", "capped");
+    merchant =
+        MerchantClient.create(
+            inlet, "acme", "quota", "flow", "guarded", "capped", "senders", "billed");
   }
 
   @AfterAll
@@ -162,6 +164,60 @@ class AdmissionTest {
     assertThat(paid.amountDelivered().longValue()).isZero();
     assertThat(inlet.balance("guarded")).isEqualTo(100);
     assertThat(refusals()).contains("\"who\":\"g.evil.alice\"", "\"reason\":\"sender-blocked\"");
+  }
+
+  @Test
+  void aSenderOverItsMoneyPerSecondAcrossConnectionsGetsT05SenderQuota() throws Exception {
+    setLimits("senders", "{\"sender_flow_rate\":\"1000\"}");
+    assertThat(check("senders", "?source=g.alice&flow_rate=1001")).isEqualTo("sender-quota");
+    assertThat(check("senders", "?source=g.alice&flow_rate=1000")).isNull();
+    ConnectionNewAddress alice = new ConnectionNewAddress(IlpAddress.of("g.alice"));
+    TestSender first = TestSender.open(inlet, "senders");
+    TestSender second = TestSender.open(inlet, "senders");
+    assertThat(first.send(600, alice, new StreamMoney(1, 1)).fulfilled()).isTrue();
+    // g.alice's second connection draws on the same allowance: refused, for now.
+    IlpReject reject = second.send(600, alice, new StreamMoney(1, 1)).reject();
+    assertThat(reject.code()).isEqualTo(IlpErrorCode.T05_RATE_LIMITED);
+    assertThat(reject.message()).startsWith("sender-quota");
+    // Another sender is not held back by g.alice.
+    TestSender bob = TestSender.open(inlet, "senders");
+    assertThat(
+            bob.send(600, new ConnectionNewAddress(IlpAddress.of("g.bob")), new StreamMoney(1, 1))
+                .fulfilled())
+        .isTrue();
+    assertThat(inlet.balance("senders")).isEqualTo(1200);
+    // A second later g.alice's second connection is let through, its address remembered.
+    Thread.sleep(1_100);
+    assertThat(second.send(600, new StreamMoney(1, 1)).fulfilled()).isTrue();
+    assertThat(second.send(600, new StreamMoney(1, 1)).reject().message())
+        .startsWith("sender-quota");
+    assertThat(inlet.balance("senders")).isEqualTo(1800);
+    assertThat(refusals()).contains("\"who\":\"g.alice\"", "\"reason\":\"sender-quota\"");
+  }
+
+  @Test
+  void anInvoicesConnectionsTakeItsAccountsLimits() throws Exception {
+    setLimits(
+        "billed",
+        "{\"connection_flow_rate\":\"1000\",\"deny_prefixes\":[\"g.evil\"],"
+            + "\"max_open_connections\":1}");
+    JsonNode invoice =
+        MerchantClient.ok(
+            merchant.post("/v1/invoices", "{\"account\":\"billed\",\"amount\":\"100000\"}"));
+    String pointer = "invoices/" + invoice.get("id").asString();
+    TestSender payer = TestSender.open(inlet, pointer);
+    assertThat(payer.send(600, new StreamMoney(1, 1)).fulfilled()).isTrue();
+    assertThat(payer.send(600, new StreamMoney(1, 1)).reject().message()).startsWith("flow-rate");
+    TestSender blocked = TestSender.open(inlet, pointer);
+    TestSender.Reply reply =
+        blocked.send(
+            100, new ConnectionNewAddress(IlpAddress.of("g.evil.mallory")), new StreamMoney(1, 1));
+    assertThat(reply.reject().message()).isEqualTo("sender-blocked");
+    assertThat(inlet.balance("billed")).isEqualTo(600);
+    // The payer's connection is open (the blocked one was closed): the invoice's pointer, as the
+    // account's, hands out no second.
+    Thread.sleep(1_100); // the count is reused for a second
+    assertProblem(spsp("/" + pointer, "198.51.100.9"), 429, "receiver-quota");
   }
 
   @Test

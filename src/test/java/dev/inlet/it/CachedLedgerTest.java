@@ -14,9 +14,13 @@ import dev.inlet.ledger.postgres.PostgresLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -233,6 +237,41 @@ class CachedLedgerTest extends InletPerClass {
     } finally {
       writer.close();
     }
+  }
+
+  @Test
+  void aFullQueueAnswersBusyAtOnceAndNothingItTurnedAwayIsCredited() throws Exception {
+    long account = account("queue-full", null);
+    byte[] connection = connectionId();
+    List<CompletableFuture<PacketOutcome>> taken = new ArrayList<>();
+    PacketOutcome turnedAway = null;
+    // The writer waits for the account's row, held here, while the queue fills behind it.
+    try (Connection holder = inlet.bean(DataSource.class).getConnection()) {
+      holder.setAutoCommit(false);
+      try (Statement st = holder.createStatement()) {
+        st.execute("SELECT 1 FROM accounts WHERE id = " + account + " FOR UPDATE");
+      }
+      for (long sequence = 1;
+          turnedAway == null && sequence <= PostgresLedger.maxQueuedPackets + 1_000;
+          sequence++) {
+        CompletableFuture<PacketOutcome> f =
+            otherReplica.apply(TestPackets.paying(connection, account, sequence, 1));
+        if (f.isDone()) {
+          turnedAway = f.join();
+        } else {
+          taken.add(f);
+        }
+      }
+      holder.rollback();
+    }
+    assertThat(turnedAway).isNotNull();
+    assertThat(turnedAway.outcome()).isEqualTo(Outcome.BUSY);
+    assertThat(taken.size()).isGreaterThanOrEqualTo(PostgresLedger.maxQueuedPackets);
+    for (CompletableFuture<PacketOutcome> f : taken) {
+      assertThat(f.get(60, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.FULFILLED);
+    }
+    assertThat(inlet.balance("queue-full")).isEqualTo(taken.size());
+    assertThat(inlet.adminGet("/admin/ledger/check").statusCode()).isEqualTo(200);
   }
 
   /**

@@ -48,10 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class PostgresLedger implements Ledger, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresLedger.class);
 
-  /**
-   * Packets waiting for the writer; past this the ledger answers UNAVAILABLE at once
-   * (back-pressure).
-   */
+  /** Packets waiting for the writer; past this the ledger answers BUSY at once (back-pressure). */
   public static final int maxQueuedPackets = 16_384;
 
   /** Packets applied in one transaction at most. */
@@ -135,8 +132,10 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
   @Override
   public CompletableFuture<PacketOutcome> apply(PacketRecord packet) {
     Pending pending = new Pending(packet, new CompletableFuture<>());
-    if (!running || !queue.offer(pending)) {
+    if (!running) {
       pending.result.complete(PacketOutcome.of(Outcome.UNAVAILABLE));
+    } else if (!queue.offer(pending)) {
+      pending.result.complete(PacketOutcome.of(Outcome.BUSY));
     }
     return pending.result;
   }
