@@ -4,13 +4,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -53,7 +53,7 @@ final class FloodRun {
             options.inletJvmArgs(),
             data,
             false,
-            null,
+            options.jfrOn() ? options.jfr() : null,
             // The defaults, and the flooding client told apart by the header the generator (on
             // loopback, a trusted proxy) sets.
             List.of(
@@ -65,18 +65,22 @@ final class FloodRun {
     try {
       inlet.awaitReady(Duration.ofSeconds(180));
       inlet.reserveWal(64);
-      return load(inlet, options);
+      return load(inlet, options, data);
     } catch (Exception e) {
       System.err.println("[flood] " + e + "\nInlet log tail:\n" + inlet.logTail());
       return false;
     } finally {
       inlet.close();
       Runtime.getRuntime().removeShutdownHook(stopOnExit);
-      LoadBenchmark.deleteTree(data);
+      if (options.keepData()) {
+        System.out.println("[flood] kept " + data);
+      } else {
+        LoadBenchmark.deleteTree(data);
+      }
     }
   }
 
-  private static boolean load(InletProcess inlet, Options options) throws Exception {
+  private static boolean load(InletProcess inlet, Options options, Path data) throws Exception {
     for (String name : List.of(LoadBenchmark.account, "abused")) {
       HttpResponse<String> r = inlet.adminPost("/admin/accounts", "{\"name\":\"" + name + "\"}");
       if (r.statusCode() != 201) {
@@ -105,6 +109,7 @@ final class FloodRun {
             new ReactorHttp(
                 inlet.port(), inlet.ilpPort(), goodClients, InletProcess.connectorToken);
         RawIlpClient good = new RawIlpClient(inlet.ilpPort(), goodClients);
+        RawIlpClient spspClient = new RawIlpClient(inlet.port(), spspFloodInFlight);
         RawIlpClient bad = new RawIlpClient(inlet.ilpPort(), ilpFloodClients)) {
       Instant expiry = Instant.now().plus(Duration.ofMinutes(10)).plusSeconds(w + 3L * d);
       Pool goodPool =
@@ -140,9 +145,10 @@ final class FloodRun {
       Cpu c1 = Cpu.read(inlet);
       goodAmount += alone.fulfilledAmount.sum();
 
+      Instant floodFrom = Instant.now();
       Stats flooded = new Stats();
       Stats ilpFlood = new Stats();
-      SpspFlood spsp = new SpspFlood(http, TimeUnit.SECONDS.toNanos(d));
+      SpspFlood spsp = new SpspFlood(spspClient, inlet.port(), TimeUnit.SECONDS.toNanos(d));
       Thread ilp = new Thread(() -> openLoop(badDriver, badPool, ilpFlood, d), "ilp-flood");
       ilp.start();
       spsp.start();
@@ -151,6 +157,7 @@ final class FloodRun {
       ilp.join();
       spsp.await();
       Cpu c2 = Cpu.read(inlet);
+      Instant floodTo = Instant.now();
       goodAmount += flooded.fulfilledAmount.sum();
       badAmount += ilpFlood.fulfilledAmount.sum();
 
@@ -159,14 +166,28 @@ final class FloodRun {
       Cpu i0 = Cpu.read(inlet);
       Thread.sleep(TimeUnit.SECONDS.toMillis(aloneSeconds));
       Cpu idle = Cpu.read(inlet).minus(i0);
-      SpspFlood spspAlone = new SpspFlood(http, TimeUnit.SECONDS.toNanos(aloneSeconds));
+      SpspFlood spspAlone =
+          new SpspFlood(spspClient, inlet.port(), TimeUnit.SECONDS.toNanos(aloneSeconds));
       Cpu c3 = Cpu.read(inlet);
+      Instant spspFrom = Instant.now();
       spspAlone.start();
       spspAlone.await();
+      Instant spspTo = Instant.now();
       Cpu c4 = Cpu.read(inlet);
       Stats ilpAlone = new Stats();
       openLoop(badDriver, badPool, ilpAlone, aloneSeconds);
+      Instant ilpTo = Instant.now();
       Cpu c5 = Cpu.read(inlet);
+      if (options.jfrOn()) {
+        Path jfr = data.resolve("flood.jfr");
+        inlet.jfrDump(jfr);
+        JfrSummary.read(jfr, List.<Instant[]>of(new Instant[] {floodFrom, floodTo}))
+            .print("JFR of Inlet, flooded", 25);
+        JfrSummary.read(jfr, List.<Instant[]>of(new Instant[] {spspFrom, spspTo}))
+            .print("JFR of Inlet, the SPSP flood alone", 25);
+        JfrSummary.read(jfr, List.<Instant[]>of(new Instant[] {spspTo, ilpTo}))
+            .print("JFR of Inlet, the /ilp flood alone", 25);
+      }
       badAmount += ilpAlone.fulfilledAmount.sum();
 
       System.out.println();
@@ -282,21 +303,34 @@ final class FloodRun {
   /**
    * One client querying {@code GET /abused} at {@link #spspFloodRate}/s (open loop, at most {@link
    * #spspFloodInFlight} in flight: beyond, a due query is not sent, and counted), told apart by its
-   * {@code X-Forwarded-For}.
+   * {@code X-Forwarded-For}. On the generator's own HTTP/1.1 client ({@link RawIlpClient}: one
+   * event loop, pre-built request bytes), so that the flood costs the generator little of the CPU
+   * Inlet shares with it: a real flood comes from other machines.
    */
   private static final class SpspFlood {
     final LongAdder ok = new LongAdder();
     final LongAdder refused = new LongAdder();
     final LongAdder other = new LongAdder();
     final LongAdder dropped = new LongAdder();
-    private final ReactorHttp http;
+    private final RawIlpClient client;
+    private final byte[] query;
     private final long durationNanos;
-    private final Semaphore inFlight = new Semaphore(spspFloodInFlight);
+    private final ConcurrentLinkedQueue<Integer> freeLines = new ConcurrentLinkedQueue<>();
     private Thread pacer;
 
-    SpspFlood(ReactorHttp http, long durationNanos) {
-      this.http = http;
+    SpspFlood(RawIlpClient client, int port, long durationNanos) {
+      this.client = client;
       this.durationNanos = durationNanos;
+      this.query =
+          ("GET /abused HTTP/1.1\r\nHost: 127.0.0.1:"
+                  + port
+                  + "\r\nAccept: application/spsp4+json\r\nX-Forwarded-For: "
+                  + floodingClient
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < spspFloodInFlight; i++) {
+        freeLines.add(i);
+      }
     }
 
     void start() {
@@ -307,27 +341,30 @@ final class FloodRun {
     private void pace() {
       long start = System.nanoTime();
       long sent = 0;
-      Map<String, String> headers =
-          Map.of("Accept", "application/spsp4+json", "X-Forwarded-For", floodingClient);
       while (System.nanoTime() - start < durationNanos) {
         long due = (long) ((System.nanoTime() - start) / 1e9 * spspFloodRate);
         for (; sent < due; sent++) {
-          if (!inFlight.tryAcquire()) {
+          Integer line = freeLines.poll();
+          if (line == null) {
             dropped.increment();
             continue;
           }
-          http.get("/abused", headers)
-              .whenComplete(
-                  (r, e) -> {
-                    if (e == null && r.status() == 429) {
-                      refused.increment();
-                    } else if (e == null && r.status() == 200) {
-                      ok.increment();
-                    } else {
-                      other.increment();
-                    }
-                    inFlight.release();
-                  });
+          client.send(
+              line,
+              query,
+              new IlpTransport.Answer() {
+                @Override
+                public void answered(int status, byte[] body) {
+                  (status == 429 ? refused : status == 200 ? ok : other).increment();
+                  freeLines.add(line);
+                }
+
+                @Override
+                public void failed(String error) {
+                  other.increment();
+                  freeLines.add(line);
+                }
+              });
         }
         LockSupport.parkNanos(1_000_000);
       }
@@ -335,8 +372,9 @@ final class FloodRun {
 
     void await() throws InterruptedException {
       pacer.join();
-      if (inFlight.tryAcquire(spspFloodInFlight, 60, TimeUnit.SECONDS)) {
-        inFlight.release(spspFloodInFlight);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (freeLines.size() < spspFloodInFlight && System.nanoTime() < deadline) {
+        Thread.sleep(10);
       }
     }
 

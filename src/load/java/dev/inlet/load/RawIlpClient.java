@@ -64,6 +64,13 @@ final class RawIlpClient implements IlpTransport, AutoCloseable {
   }
 
   /**
+   * Sends {@code request} (a whole HTTP/1.1 request) on {@code line}, which has nothing in flight.
+   */
+  void send(int line, byte[] request, Answer answer) {
+    lines[line].send(request, answer);
+  }
+
+  /**
    * The event loop: open-loop pacing then sends without a hand-over, and takes answers back on the
    * same thread.
    */

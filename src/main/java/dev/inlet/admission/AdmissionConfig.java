@@ -91,7 +91,9 @@ public class AdmissionConfig {
         store, policy, refusals, settings.maxOpenConnections(), settings.openConnectionIdle());
   }
 
+  /** After the client's address and CORS, before routing. */
   @Bean
+  @Order(Ordered.HIGHEST_PRECEDENCE + 2)
   SpspRateLimit spspRateLimit(AdmissionSettings settings, Refusals refusals, JsonMapper json) {
     return new SpspRateLimit(
         new KeyedRateLimits(settings.spspRatePerClient(), settings.spspBurstPerClient()),

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,10 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Refusals {
   /** Most (where, who, reason) entries kept. */
-  static final int maxTracked = 1_000;
+  public static final int maxTracked = 1_000;
 
   /** How long an entry stays after its last refusal. */
-  static final Duration kept = Duration.ofHours(1);
+  public static final Duration kept = Duration.ofHours(1);
 
   /** Where refusals happen. */
   public enum Where {
@@ -80,6 +81,24 @@ public final class Refusals {
     t.count.incrementAndGet();
     t.last = now;
   }
+
+  /** Refusals since start on this replica, by where and reason: each pair refused at least once. */
+  public List<Total> totals() {
+    List<Total> totals = new ArrayList<>();
+    counters.forEach(
+        (where, byReason) ->
+            byReason.forEach(
+                (reason, counter) -> {
+                  long n = (long) counter.count();
+                  if (n > 0) {
+                    totals.add(new Total(where.name(), reason.code(), n));
+                  }
+                }));
+    return totals;
+  }
+
+  /** How often one reason refused there, since start. */
+  public record Total(String where, String reason, long count) {}
 
   /** The recent refusals, most frequent first. */
   public List<Recent> recent() {

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsWebFilter;
@@ -56,11 +58,10 @@ class Routes {
   }
 
   @Bean
-  RouterFunction<ServerResponse> spspRoutes(SpspHandler spsp, SpspRateLimit spspRateLimit) {
+  RouterFunction<ServerResponse> spspRoutes(SpspHandler spsp) {
     return RouterFunctions.route()
         .GET("/.well-known/pay", spsp::wellKnown)
         .GET("/{account}", spsp::account)
-        .filter(spspRateLimit.perClient())
         .build();
   }
 
@@ -68,7 +69,9 @@ class Routes {
    * Browsers (Web Monetization) query payment pointers cross-origin (RFC 0009): accounts' and
    * invoices' ({@code dev.inlet.invoice.InvoiceSpspHandler}).
    */
+  /** Right after the client's address: before the SPSP rate limit, so that its 429 carries CORS. */
   @Bean
+  @Order(Ordered.HIGHEST_PRECEDENCE + 1)
   CorsWebFilter spspCors() {
     CorsConfiguration cors = new CorsConfiguration();
     cors.addAllowedOrigin("*");
@@ -77,11 +80,7 @@ class Routes {
         List.of(HttpHeaders.ACCEPT, "Receipt-Nonce", "Receipt-Secret", "Web-Monetization-Id"));
     cors.setMaxAge(Duration.ofDays(1));
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-    source.registerCorsConfiguration("/.well-known/pay", cors);
-    source.registerCorsConfiguration("/{account}", cors);
-    source.registerCorsConfiguration("/invoices/{id}", cors);
-    source.registerCorsConfiguration("/vouchers/{code}", cors);
-    source.registerCorsConfiguration("/mandates/{code}", cors);
+    SpspRateLimit.paths.forEach(path -> source.registerCorsConfiguration(path, cors));
     return new CorsWebFilter(source);
   }
 }

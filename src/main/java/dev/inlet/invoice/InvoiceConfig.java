@@ -2,7 +2,6 @@ package dev.inlet.invoice;
 
 import dev.inlet.admission.ConnectionQuota;
 import dev.inlet.admission.InvoiceAccountIds;
-import dev.inlet.admission.SpspRateLimit;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.merchant.MerchantApi;
 import dev.inlet.spsp.SpspResponder;
@@ -67,13 +66,12 @@ class InvoiceConfig {
         .build();
   }
 
-  /** Invoice payment pointers: no authentication, CORS as for accounts ({@code Routes}). */
+  /**
+   * Invoice payment pointers: no authentication, CORS ({@code Routes}) and the per-client SPSP rate
+   * ({@code SpspRateLimit}) as for accounts.
+   */
   @Bean
-  RouterFunction<ServerResponse> invoicePointerRoutes(
-      InvoiceSpspHandler handler, SpspRateLimit spspRateLimit) {
-    return RouterFunctions.route()
-        .GET("/invoices/{id}", handler::pointer)
-        .filter(spspRateLimit.perClient())
-        .build();
+  RouterFunction<ServerResponse> invoicePointerRoutes(InvoiceSpspHandler handler) {
+    return RouterFunctions.route().GET("/invoices/{id}", handler::pointer).build();
   }
 }

@@ -1,6 +1,5 @@
 package dev.inlet.voucher;
 
-import dev.inlet.admission.SpspRateLimit;
 import dev.inlet.config.Secrets;
 import dev.inlet.crypto.ConnectionTokens;
 import dev.inlet.crypto.Sealer;
@@ -145,15 +144,13 @@ class VoucherConfig {
 
   /**
    * The pointers that pay out: no authentication (the code is the right), CORS and the per-client
-   * SPSP rate as for accounts.
+   * SPSP rate ({@code SpspRateLimit}) as for accounts.
    */
   @Bean
-  RouterFunction<ServerResponse> voucherPointerRoutes(
-      VoucherSpspHandler handler, SpspRateLimit spspRateLimit) {
+  RouterFunction<ServerResponse> voucherPointerRoutes(VoucherSpspHandler handler) {
     return RouterFunctions.route()
         .GET("/vouchers/{code}", handler::voucher)
         .GET("/mandates/{code}", handler::mandate)
-        .filter(spspRateLimit.perClient())
         .build();
   }
 }

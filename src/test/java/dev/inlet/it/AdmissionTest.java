@@ -66,6 +66,12 @@ class AdmissionTest {
     HttpResponse<String> refused = spsp("/popular", "203.0.113.7");
     assertProblem(refused, 429, "sender-quota");
     assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    // A browser's query (Web Monetization) can read why: the refusal carries CORS.
+    assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+    // Every payment pointer path counts against the same client; the dashboard's page does not.
+    assertProblem(spsp("/invoices/inv_unknown", "203.0.113.7"), 429, "sender-quota");
+    assertProblem(spsp("/vouchers/unknown", "203.0.113.7"), 429, "sender-quota");
+    assertThat(spsp("/admin", "203.0.113.7").statusCode()).isEqualTo(200);
     // Another client, and the loopback proxy itself, are served meanwhile.
     assertThat(spsp("/popular", "203.0.113.8").statusCode()).isEqualTo(200);
     assertThat(spsp("/popular", null).statusCode()).isEqualTo(200);
@@ -221,6 +227,37 @@ class AdmissionTest {
   }
 
   @Test
+  void theDashboardShowsWhoIsRefusedAndWhy() {
+    inlet.createAccount("shown", null);
+    setLimits("shown", "{\"deny_prefixes\":[\"g.shown\"]}");
+    TestSender sender = TestSender.open(inlet, "shown");
+    assertThat(
+            sender
+                .send(
+                    100,
+                    new ConnectionNewAddress(IlpAddress.of("g.shown.eve")),
+                    new StreamMoney(1, 1))
+                .reject()
+                .message())
+        .isEqualTo("sender-blocked");
+    String setCookie =
+        DashboardAccessTest.signInResponse(inlet, inlet.admin)
+            .headers()
+            .firstValue("Set-Cookie")
+            .orElseThrow();
+    HttpResponse<String> page =
+        inlet.send(
+            HttpRequest.newBuilder(URI.create(inlet.url("/admin/ui/refusals")))
+                .header("Cookie", setCookie.substring(0, setCookie.indexOf(';')))
+                .GET());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("<td class=\"mono\">g.shown.eve</td>")
+        .containsPattern(
+            "<td>ilp</td>\\s*<td><span class=\"badge b-failed\">sender-blocked</span></td>");
+  }
+
+  @Test
   void aConnectionPastItsMaxAmountGetsF99AndStreamMaxMoneyTellsItsRoom() {
     inlet.createAccount("limited", null);
     setLimits("limited", "{\"max_connection_amount\":\"5000\"}");
@@ -283,6 +320,7 @@ class AdmissionTest {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(inlet.url(path)))
             .header("Accept", "application/spsp4+json")
+            .header("Origin", "https://shop.example")
             .GET();
     if (forwardedFor != null) {
       b.header("X-Forwarded-For", forwardedFor);

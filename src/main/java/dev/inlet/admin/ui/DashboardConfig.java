@@ -1,5 +1,6 @@
 package dev.inlet.admin.ui;
 
+import dev.inlet.admission.Refusals;
 import dev.inlet.config.Secrets;
 import dev.inlet.invoice.Invoices;
 import dev.inlet.payout.InDoubtPackets;
@@ -90,7 +91,8 @@ class DashboardConfig {
       Invoices invoices,
       Webhooks webhooks,
       InDoubtPackets inDoubt,
-      Vouchers vouchers) {
+      Vouchers vouchers,
+      Refusals refusals) {
     OverviewHandler overview = new OverviewHandler(dataSource, json);
     SignInHandler signIn =
         new SignInHandler(sessions, secrets.adminToken(), failedAdminAuthentications, overview);
@@ -112,6 +114,7 @@ class DashboardConfig {
         pages
             .GET(ui + "/live", live::page)
             .GET(ui + "/live/stream", live::stream)
+            .GET(ui + "/refusals", new RefusalsPage(refusals)::page)
             .GET(ui + "/invoices/{id}", invoicePages::detail)
             .GET(ui + "/invoices/{id}/cancel", invoicePages::confirmCancel)
             .POST(ui + "/invoices/{id}/cancel", invoicePages::cancel)
