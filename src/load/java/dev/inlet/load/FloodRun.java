@@ -20,13 +20,14 @@ import org.HdrHistogram.Histogram;
  * The flood run ({@code --flood=on}, issue 21): does admission control keep serving everyone else
  * while one party is refused, and how cheaply does it refuse? On a fresh durable Inlet, a
  * well-behaved sender pays account {@code bench} open loop at {@link #goodRate}/s over {@link
- * #goodConnections} connections, first alone, then while one client floods SPSP ({@code GET
- * /abused} at {@link #spspFloodRate}/s, 50 times {@code INLET_SPSP_RATE_PER_CLIENT}) and one sender
- * floods {@code /ilp} on {@link #abusiveConnections} connections to account {@code abused} at
- * {@link #ilpFloodRate}/s, far past its flow rate of {@link #abusedFlowRate} units/s per
- * connection. Last, each flood alone for {@link #aloneSeconds} s: Inlet's CPU (JVM and PostgreSQL)
- * over the requests it refused is the CPU per refused request. The ledger check: each account's
- * balance is what its sender saw fulfilled.
+ * #goodConnections} connections — a warm-up, the floods below in its first half so that their paths
+ * are compiled — first alone, then while one client floods SPSP ({@code GET /abused} at {@link
+ * #spspFloodRate}/s, 50 times {@code INLET_SPSP_RATE_PER_CLIENT}) and one sender floods {@code
+ * /ilp} on {@link #abusiveConnections} connections to account {@code abused} at {@link
+ * #ilpFloodRate}/s, far past its flow rate of {@link #abusedFlowRate} units/s per connection. Last,
+ * each flood alone for {@link #aloneSeconds} s: Inlet's CPU (JVM and PostgreSQL) over the requests
+ * it refused is the CPU per refused request. The ledger check: each account's balance is what its
+ * sender saw fulfilled.
  */
 final class FloodRun {
   static final String label = "flood";
@@ -127,17 +128,33 @@ final class FloodRun {
                   List.of(),
                   inlet.ilpPort(),
                   InletProcess.connectorToken)
-              .build((int) (ilpFloodRate * (d + aloneSeconds) * 1.1) + ilpFloodClients, 0, expiry);
+              .build(
+                  (int) (ilpFloodRate * (d + aloneSeconds + w / 2) * 1.1) + ilpFloodClients,
+                  0,
+                  expiry);
       System.gc();
       Driver goodDriver = new Driver(good, goodClients);
       Driver badDriver = new Driver(bad, ilpFloodClients);
       long goodAmount = 0;
       long badAmount = 0;
 
+      // Both floods during the warm-up's first half too: what is compared below is a service in a
+      // steady state under a flood, not the JIT compiling the refusal paths in its first seconds.
       Stats warm = new Stats();
+      Stats warmFlood = new Stats();
+      SpspFlood warmSpsp = new SpspFlood(spspClient, inlet.port(), TimeUnit.SECONDS.toNanos(w / 2));
+      Thread warmIlp =
+          new Thread(() -> openLoop(badDriver, badPool, warmFlood, w / 2), "ilp-flood-warm-up");
+      warmIlp.start();
+      warmSpsp.start();
       goodDriver.openLoop(goodPool, warm, goodPool.units(), TimeUnit.SECONDS.toNanos(w), goodRate);
+      warmIlp.join();
+      warmSpsp.await();
       goodAmount += warm.fulfilledAmount.sum();
-      log("warm-up: %,.0f fulfilled/s over %d s", warm.fulfilledPerSecond(), w);
+      badAmount += warmFlood.fulfilledAmount.sum();
+      log(
+          "warm-up: %,.0f fulfilled/s over %d s, both floods in its first %d s",
+          warm.fulfilledPerSecond(), w, w / 2);
 
       Stats alone = new Stats();
       Cpu c0 = Cpu.read(inlet);
@@ -149,13 +166,23 @@ final class FloodRun {
       Stats flooded = new Stats();
       Stats ilpFlood = new Stats();
       SpspFlood spsp = new SpspFlood(spspClient, inlet.port(), TimeUnit.SECONDS.toNanos(d));
+      boolean floodSpsp = !options.flood().equals("ilp");
+      boolean floodIlp = !options.flood().equals("spsp");
       Thread ilp = new Thread(() -> openLoop(badDriver, badPool, ilpFlood, d), "ilp-flood");
-      ilp.start();
-      spsp.start();
+      if (floodIlp) {
+        ilp.start();
+      }
+      if (floodSpsp) {
+        spsp.start();
+      }
       goodDriver.openLoop(
           goodPool, flooded, goodPool.units(), TimeUnit.SECONDS.toNanos(d), goodRate);
-      ilp.join();
-      spsp.await();
+      if (floodIlp) {
+        ilp.join();
+      }
+      if (floodSpsp) {
+        spsp.await();
+      }
       Cpu c2 = Cpu.read(inlet);
       Instant floodTo = Instant.now();
       goodAmount += flooded.fulfilledAmount.sum();

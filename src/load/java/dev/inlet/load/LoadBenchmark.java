@@ -102,7 +102,7 @@ public final class LoadBenchmark {
         options.httpClient(),
         String.join(" ", options.inletJvmArgs()),
         options.jfr());
-    if (options.flood()) {
+    if (options.floodRun()) {
       return FloodRun.run(options);
     }
     List<Result> results = new ArrayList<>();

@@ -42,7 +42,7 @@ record Options(
     long sendPacketAmount,
     int sendWarmupSeconds,
     int sendUplinkMaxInFlight,
-    boolean flood) {
+    String flood) {
 
   static final String usage =
       """
@@ -102,7 +102,8 @@ record Options(
         --ab-rounds=2              A/B rounds (each: baseline, then current)
         --flood=off                on: only the flood run (FloodRun): a well-behaved sender at a fixed rate, alone
                                    and while one client floods SPSP and one sender floods /ilp past its flow
-                                   rate; then each flood alone, for the CPU per refused request
+                                   rate; then each flood alone, for the CPU per refused request. spsp or ilp:
+                                   the same with only that flood during the flooded phase
         --ab-dashboard=off         on: A/B of --inlet-jar alone, durable, without (baseline) and with (current) an
                                    admin dashboard open on its live page (GET /admin/ui/live/stream, SSE) for the
                                    whole run
@@ -160,7 +161,7 @@ record Options(
             Long.parseLong(take(values, "send-packet-amount", "10").replace("_", "")),
             integer(take(values, "send-warmup-seconds", "30")),
             integer(take(values, "send-uplink-max-in-flight", "0")),
-            take(values, "flood", "off").equals("on"));
+            take(values, "flood", "off"));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet() + "\n" + usage);
     }
@@ -172,6 +173,9 @@ record Options(
     }
     if (!List.of("on", "off", "only").contains(o.send)) {
       throw new IllegalArgumentException("--send is on, off or only");
+    }
+    if (!List.of("off", "on", "spsp", "ilp").contains(o.flood)) {
+      throw new IllegalArgumentException("--flood is off, on, spsp or ilp");
     }
     if (o.sendPayouts < 1
         || o.sendMaxInFlight < 1
@@ -255,6 +259,11 @@ record Options(
 
   /** The sending run's target, outgoing fulfilled packets/s. */
   static final double sendTargetPerSecond = 5_000;
+
+  /** Whether this is the flood run ({@code --flood} not off). */
+  boolean floodRun() {
+    return !flood.equals("off");
+  }
 
   boolean jfrOn() {
     return !jfr.equals("off");

@@ -2,7 +2,6 @@ package dev.inlet.payout;
 
 import dev.inlet.ledger.postgres.OutgoingLedger;
 import dev.inlet.ledger.postgres.Reservations;
-import dev.inlet.payout.Payouts.StoredPayout;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,8 +3,6 @@ package dev.inlet.payout;
 import static dev.inlet.web.Blocking.blocking;
 
 import dev.inlet.merchant.MerchantAuth;
-import dev.inlet.payout.Payouts.Creation;
-import dev.inlet.payout.Payouts.StoredPayout;
 import dev.inlet.web.Idempotency;
 import dev.inlet.web.JsonBodies;
 import dev.inlet.web.Problems;
@@ -70,7 +68,7 @@ public final class PayoutHandler {
           return blocking(
                   () ->
                       payouts.create(
-                          new Payouts.NewPayout(
+                          new NewPayout(
                               merchant,
                               p.account(),
                               "payout",
@@ -177,8 +175,9 @@ public final class PayoutHandler {
         });
   }
 
-  private Mono<ServerResponse> created(ServerRequest request, String path, Creation creation) {
-    if (creation instanceof Payouts.Created c) {
+  private Mono<ServerResponse> created(
+      ServerRequest request, String path, PayoutCreation creation) {
+    if (creation instanceof PayoutCreation.Created c) {
       URI location = URI.create(path + c.payout().publicId());
       if (!c.fresh()) {
         return ServerResponse.ok()
@@ -202,19 +201,19 @@ public final class PayoutHandler {
           .contentType(MediaType.APPLICATION_JSON)
           .bodyValue(p.json());
     }
-    if (creation instanceof Payouts.Insufficient i) {
+    if (creation instanceof PayoutCreation.Insufficient i) {
       return Problems.respond(
           HttpStatus.CONFLICT,
           "insufficient-balance",
           "The account's available balance is " + Long.toUnsignedString(i.available()));
     }
-    if (creation instanceof Payouts.KeyReused) {
+    if (creation instanceof PayoutCreation.KeyReused) {
       return Problems.respond(
           HttpStatus.UNPROCESSABLE_CONTENT,
           "idempotency-key-reused",
           "This Idempotency-Key was used with another request");
     }
-    if (creation instanceof Payouts.RefundRefused r) {
+    if (creation instanceof PayoutCreation.RefundRefused r) {
       HttpStatus status =
           switch (r.slug()) {
             case "unknown-invoice" -> HttpStatus.NOT_FOUND;

@@ -9,7 +9,6 @@ import dev.inlet.crypto.Sealer;
 import dev.inlet.jobs.PeriodicJob;
 import dev.inlet.ledger.postgres.OutgoingLedger;
 import dev.inlet.payout.Payouts.ConnectionTarget;
-import dev.inlet.payout.Payouts.StoredPayout;
 import dev.inlet.spsp.SpspAnswer;
 import dev.inlet.spsp.SpspClient;
 import dev.inlet.spsp.SpspException;

@@ -34,69 +34,18 @@ public final class Payouts {
     this.reservations = new Reservations(jdbc);
   }
 
-  /** A payout as stored: what sending it needs, and its JSON. */
-  public record StoredPayout(
-      long id,
-      String publicId,
-      long accountId,
-      long reservation,
-      String kind,
-      String receiver,
-      byte[] connectionId,
-      long amount,
-      AssetDetails asset,
-      String state,
-      String json) {}
-
-  /** What a create did. */
-  public sealed interface Creation
-      permits Created, UnknownAccount, Insufficient, KeyReused, RefundRefused {}
-
-  /** The payout, made now ({@code fresh}: to be sent) or earlier with the same key and body. */
-  public record Created(StoredPayout payout, boolean fresh) implements Creation {}
-
-  /** No such account (for this merchant): nothing written. */
-  public record UnknownAccount() implements Creation {}
-
-  /** The account's available balance is smaller than the amount: nothing reserved. */
-  public record Insufficient(long available) implements Creation {}
-
-  /** The idempotency key was used with another request: nothing written. */
-  public record KeyReused() implements Creation {}
-
-  /**
-   * A refund that cannot be made, nothing written: {@code slug} {@code unknown-invoice}, {@code
-   * unknown-payment}, {@code payment-required} (the invoice has several payments: name one), {@code
-   * payer-unreachable} (the payer gave no address to answer on), {@code refund-in-progress} (one
-   * refund at a time per payment) or {@code refund-exceeds-payment} ({@code available} is what is
-   * left to refund).
-   */
-  public record RefundRefused(String slug, String detail) implements Creation {}
-
-  /** What to create. {@code merchantId} null: the admin API (any account). */
-  public record NewPayout(
-      Long merchantId,
-      String account,
-      String kind,
-      String receiver,
-      byte[] connectionId,
-      Long invoiceId,
-      long amount,
-      String idempotencyKey,
-      byte[] requestHash) {}
-
   /**
    * Creates a payout and reserves its amount in one transaction; nothing when the available balance
    * is smaller. With an idempotency key, a retry with the same body returns the first payout, and
-   * one with another body {@link KeyReused}.
+   * one with another body {@link PayoutCreation.KeyReused}.
    */
-  public Creation create(NewPayout p) {
+  public PayoutCreation create(NewPayout p) {
     return transaction.execute(status -> createIn(status, p));
   }
 
-  private Creation createIn(TransactionStatus status, NewPayout p) {
+  private PayoutCreation createIn(TransactionStatus status, NewPayout p) {
     if (p.idempotencyKey() != null) {
-      Optional<Creation> earlier = byKey(p);
+      Optional<PayoutCreation> earlier = byKey(p);
       if (earlier.isPresent()) {
         return earlier.get();
       }
@@ -109,11 +58,12 @@ public final class Payouts {
             .query(Long.class)
             .optional();
     if (account.isEmpty()) {
-      return new UnknownAccount();
+      return new PayoutCreation.UnknownAccount();
     }
     Long streamId = null;
     if (p.connectionId() != null) {
-      Optional<RefundRefused> refused = Refunds.check(jdbc, p.connectionId(), p.amount());
+      Optional<PayoutCreation.RefundRefused> refused =
+          Refunds.check(jdbc, p.connectionId(), p.amount());
       if (refused.isPresent()) {
         return refused.get();
       }
@@ -122,7 +72,7 @@ public final class Payouts {
     Optional<Long> reservation = reservations.reserve(account.get(), p.amount(), p.kind());
     if (reservation.isEmpty()) {
       status.setRollbackOnly();
-      return new Insufficient(available(account.get()));
+      return new PayoutCreation.Insufficient(available(account.get()));
     }
     Optional<Long> id =
         jdbc.sql(
@@ -151,14 +101,14 @@ public final class Payouts {
       status.setRollbackOnly();
       return byKey(p).orElseThrow();
     }
-    return new Created(get(id.get()), true);
+    return new PayoutCreation.Created(get(id.get()), true);
   }
 
   /**
    * Creates a refund of one payment of the merchant's invoice: that payment (its connection) is
    * named by {@code paymentHex}, or is the invoice's only one. See {@link Refunds} for its rules.
    */
-  public Creation createRefund(
+  public PayoutCreation createRefund(
       long merchantId,
       String invoicePublicId,
       String paymentHex,
@@ -176,15 +126,16 @@ public final class Payouts {
                   .query((rs, n) -> new Invoice(rs.getLong(1), rs.getString(2)))
                   .optional();
           if (invoice.isEmpty()) {
-            return new RefundRefused("unknown-invoice", "no such invoice");
+            return new PayoutCreation.RefundRefused("unknown-invoice", "no such invoice");
           }
           Optional<byte[]> payment = Refunds.payment(jdbc, invoice.get().id(), paymentHex);
           if (payment.isEmpty()) {
             return paymentHex == null
-                ? new RefundRefused(
+                ? new PayoutCreation.RefundRefused(
                     "payment-required",
                     "the invoice has no payment or several: name one in \"payment\"")
-                : new RefundRefused("unknown-payment", "the invoice has no such payment");
+                : new PayoutCreation.RefundRefused(
+                    "unknown-payment", "the invoice has no such payment");
           }
           return createIn(
               status,
@@ -201,7 +152,7 @@ public final class Payouts {
         });
   }
 
-  private Optional<Creation> byKey(NewPayout p) {
+  private Optional<PayoutCreation> byKey(NewPayout p) {
     return jdbc.sql(
             "SELECT id, request_hash FROM payouts"
                 + " WHERE coalesce(merchant_id, 0) = coalesce(?::bigint, 0) AND idempotency_key = ?")
@@ -209,8 +160,8 @@ public final class Payouts {
         .query(
             (rs, n) ->
                 Arrays.equals(rs.getBytes(2), p.requestHash())
-                    ? (Creation) new Created(get(rs.getLong(1)), false)
-                    : new KeyReused())
+                    ? (PayoutCreation) new PayoutCreation.Created(get(rs.getLong(1)), false)
+                    : new PayoutCreation.KeyReused())
         .optional();
   }
 

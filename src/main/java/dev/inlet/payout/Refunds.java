@@ -1,7 +1,7 @@
 package dev.inlet.payout;
 
 import dev.inlet.ledger.postgres.Uint64;
-import dev.inlet.payout.Payouts.RefundRefused;
+import dev.inlet.payout.PayoutCreation.RefundRefused;
 import java.math.BigDecimal;
 import java.util.HexFormat;
 import java.util.List;

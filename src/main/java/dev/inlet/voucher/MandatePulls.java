@@ -2,7 +2,7 @@ package dev.inlet.voucher;
 
 import dev.inlet.events.EventType;
 import dev.inlet.payout.Payouts;
-import dev.inlet.payout.Payouts.StoredPayout;
+import dev.inlet.payout.StoredPayout;
 import dev.inlet.voucher.Mandates.Mandate;
 import dev.inlet.voucher.Mandates.View;
 import dev.inlet.web.Times;

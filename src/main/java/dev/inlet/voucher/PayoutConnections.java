@@ -10,7 +10,7 @@ import dev.inlet.crypto.TargetKind;
 import dev.inlet.jobs.PeriodicJob;
 import dev.inlet.payout.PayoutService;
 import dev.inlet.payout.Payouts;
-import dev.inlet.payout.Payouts.StoredPayout;
+import dev.inlet.payout.StoredPayout;
 import dev.inlet.stream.PayingConnections;
 import dev.inlet.stream.PeerFrames;
 import dev.inlet.stream.sender.ConnectionCloser;

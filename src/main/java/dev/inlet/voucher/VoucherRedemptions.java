@@ -3,7 +3,7 @@ package dev.inlet.voucher;
 import dev.inlet.events.EventType;
 import dev.inlet.ledger.postgres.Uint64;
 import dev.inlet.payout.Payouts;
-import dev.inlet.payout.Payouts.StoredPayout;
+import dev.inlet.payout.StoredPayout;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
