@@ -140,6 +140,7 @@ final class FloodRun {
 
       // Both floods during the warm-up's first half too: what is compared below is a service in a
       // steady state under a flood, not the JIT compiling the refusal paths in its first seconds.
+      Cpu.awaitQuiet(inlet, options.waitForQuietSeconds());
       Stats warm = new Stats();
       Stats warmFlood = new Stats();
       SpspFlood warmSpsp = new SpspFlood(spspClient, inlet.port(), TimeUnit.SECONDS.toNanos(w / 2));

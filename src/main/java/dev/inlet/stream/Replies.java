@@ -115,7 +115,8 @@ final class Replies {
       case SEQUENCE_REUSED -> "Sequence already used with another amount";
       case CONNECTION_CLOSED -> "Connection closed";
       case STREAM_CLOSED -> "Money for a closed stream";
-      case LIMIT_EXCEEDED -> "Receive limit reached";
+      case LIMIT_EXCEEDED ->
+          AdmissionReason.RECEIVER_QUOTA.code() + ": the account's receive limit would be passed";
       case CONNECTION_LIMIT ->
           AdmissionReason.MAX_AMOUNT.code() + ": the connection's most in all would be passed";
       case INVOICE_CLOSED -> "Invoice is completed, expired or cancelled";

@@ -257,6 +257,7 @@ class ReceiverRulesTest extends ReceiverTest {
 
     assertThat(first.frame(StreamMaxMoney.class)).isEqualTo(new StreamMaxMoney(1, 1_000, 600));
     assertThat(over.reject().code()).isEqualTo(IlpErrorCode.F99_APPLICATION_ERROR);
+    assertThat(over.reject().message()).startsWith("receiver-quota: ");
     assertThat(over.frame(StreamMaxMoney.class)).isEqualTo(new StreamMaxMoney(1, 1_000, 600));
     assertThat(rest.frame(StreamMaxMoney.class)).isEqualTo(new StreamMaxMoney(1, 1_000, 1_000));
     assertThat(rest.fulfilled()).isTrue();
