@@ -105,6 +105,12 @@ public final class LoadBenchmark {
     if (options.flood()) {
       return FloodRun.run(options);
     }
+    if (options.curve()) {
+      return CurveRun.run(options);
+    }
+    if (options.coldStart()) {
+      return ColdStartRun.run(options);
+    }
     List<Result> results = new ArrayList<>();
     if (options.abJar() != null || options.abDashboard()) {
       // A/B: durable runs, baseline and current alternately, so that a drift of the machine hits
