@@ -16,9 +16,6 @@ import java.util.List;
  * deletes its data (unless {@code --keep-data}).
  */
 final class AccountBench implements AutoCloseable {
-  /** WAL segments (16 MiB each) created before the load, as {@link LoadBenchmark} does. */
-  static final int walReserveSegments = 64;
-
   final InletProcess inlet;
   final String label;
 
@@ -82,11 +79,11 @@ final class AccountBench implements AutoCloseable {
   /** Reserves the WAL as the main benchmark does (not in a cold start: a deploy has none). */
   void reserveWal() throws Exception {
     long t = System.nanoTime();
-    int segments = inlet.reserveWal(walReserveSegments);
+    int segments = inlet.reserveWal(LoadBenchmark.walReserveSegments);
     log(
         label,
         "WAL: %d segments of 16 MiB reserved in %.1f s (%d in pg_wal)",
-        walReserveSegments,
+        LoadBenchmark.walReserveSegments,
         (System.nanoTime() - t) / 1e9,
         segments);
   }

@@ -131,7 +131,7 @@ final class ColdStartRun {
           Stats.counts(warmed.rejects) + "; " + Stats.counts(warmed.errors),
           ""
         });
-    CurveReport.table(rows);
+    ReportRows.table(rows);
     System.out.printf(
         "target first %d s after ready >= 50 %% of the warmed rate: %s (%.2f)%n",
         coldSeconds, ratio >= 0.5 ? "met" : "NOT met", ratio);

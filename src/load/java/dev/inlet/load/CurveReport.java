@@ -55,7 +55,7 @@ final class CurveReport {
     for (CurveRun.Measured m : all) {
       rows.add(row(m));
     }
-    table(rows);
+    ReportRows.table(rows);
     System.out.println(
         "(CPU per fulfilled packet; PG rest: WAL writer, checkpointer, background writer, ...)");
     System.out.println();
@@ -135,27 +135,6 @@ final class CurveReport {
           below,
           half.size(),
           String.join(", ", p99s));
-    }
-  }
-
-  /** Left-aligned first column, the others right-aligned. */
-  static void table(List<String[]> rows) {
-    int cols = rows.get(0).length;
-    int[] width = new int[cols];
-    for (String[] row : rows) {
-      for (int c = 0; c < cols; c++) {
-        width[c] = Math.max(width[c], row[c].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder b = new StringBuilder();
-      for (int c = 0; c < cols; c++) {
-        b.append(
-            c == 0
-                ? String.format("%-" + width[c] + "s", row[c])
-                : String.format("  %" + width[c] + "s", row[c]));
-      }
-      System.out.println(b.toString().stripTrailing());
     }
   }
 }
