@@ -64,9 +64,11 @@ WORKDIR /var/lib/inlet
 # the end of its context refresh and writes the classes it loaded to /app/cds/inlet.jsa; each start then maps them
 # instead of loading and verifying them again (docs/performance.md, "Cold start"). Made here, by this image's JVM and
 # as the user that runs it: an archive only fits the JVM and the jars it was made with (a mismatch is ignored).
+# The run exits after the refresh with its embedded PostgreSQL still up: pg_ctl stops it before the scratch goes.
 RUN java -XX:+UseParallelGC -XX:ArchiveClassesAtExit=/app/cds/inlet.jsa -Dspring.context.exit=onRefresh \
       -Djava.io.tmpdir=/tmp/inlet-cds -jar /app/inlet.jar --inlet.data-dir=/tmp/inlet-cds/data \
       --server.port=0 --inlet.ilp-port=0 --inlet.management-port=0 \
+ && /tmp/inlet-cds/embedded-pg/*/bin/pg_ctl -D /tmp/inlet-cds/data/postgres -m fast -w stop \
  && rm -rf /tmp/inlet-cds
 
 # The JRE image has no curl guarantee and no compiler, but always has java: the check is one compiled java.base

@@ -45,7 +45,7 @@ final class ColdStartRun {
         AccountBench.log(label, "load starts %.1f s after readiness", startedAfterReady);
         cold = new Stats();
         measure(bench, driver, coldPool, cold, coldFigures);
-        Pool warmPool = bench.prebuild(warmSeconds * guessPerSecond, warmSeconds);
+        Pool warmPool = bench.prebuild(warmSeconds * 45_000, warmSeconds);
         try (Progress p = new Progress(label, "warm-up", result.warmup)) {
           driver.closedLoop(
               warmPool, result.warmup, warmPool.units(), TimeUnit.SECONDS.toNanos(warmSeconds));
@@ -124,6 +124,20 @@ final class ColdStartRun {
         });
     rows.add(cpuRow("Inlet JVM CPU, cores", coldFigures, cold, warmedFigures, warmed, false));
     rows.add(cpuRow("  of it JIT compilers", coldFigures, cold, warmedFigures, warmed, true));
+    rows.add(
+        new String[] {
+          "PostgreSQL CPU, cores",
+          String.format("%.2f", coldFigures.cpu.postgres() / Math.max(1e-9, cold.seconds())),
+          String.format("%.2f", warmedFigures.cpu.postgres() / Math.max(1e-9, warmed.seconds())),
+          ""
+        });
+    rows.add(
+        new String[] {
+          "other processes CPU, cores",
+          String.format("%.2f", coldFigures.cpu.others() / Math.max(1e-9, cold.seconds())),
+          String.format("%.2f", warmedFigures.cpu.others() / Math.max(1e-9, warmed.seconds())),
+          ""
+        });
     rows.add(
         new String[] {
           "rejects; errors",
