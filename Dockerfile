@@ -20,11 +20,8 @@ COPY src/main/ src/main/
 COPY docker/HealthCheck.java docker/
 # Tests run in CI, not here (the test sources are not in the build context). The jar's name follows the
 # project version; copy it to a fixed one. The health check is one java.base class, compiled for Java 17.
-# The jar is then extracted (Spring Boot's tools jar mode: inlet.jar and lib/), the layout a class data sharing
-# archive can cover (below).
 RUN mvn -B -ntp -Dmaven.test.skip=true package \
  && cp target/inlet-*.jar /build/inlet.jar \
- && java -Djarmode=tools -jar /build/inlet.jar extract --destination /build/app \
  && mkdir -p /build/healthcheck \
  && javac --release 17 -d /build/healthcheck docker/HealthCheck.java
 
@@ -37,11 +34,11 @@ FROM eclipse-temurin:17.0.15_6-jre-noble
 RUN groupadd --system --gid 10001 inlet \
  && useradd --system --uid 10001 --gid inlet --home-dir /var/lib/inlet --no-create-home \
       --shell /usr/sbin/nologin inlet \
- && mkdir -p /app/cds /var/lib/inlet \
- && chown inlet:inlet /var/lib/inlet /app/cds \
+ && mkdir -p /app /var/lib/inlet \
+ && chown inlet:inlet /var/lib/inlet \
  && chmod 0700 /var/lib/inlet
 
-COPY --from=build /build/app/ /app/
+COPY --from=build /build/inlet.jar /app/inlet.jar
 COPY --from=build /build/healthcheck/ /app/healthcheck/
 
 # Not secrets: where the embedded database and generated secrets live, and the ports: SPSP and the admin API on
@@ -60,17 +57,6 @@ EXPOSE 8080 8081 9090
 USER 10001:10001
 WORKDIR /var/lib/inlet
 
-# Class data sharing (AppCDS): a training run starts Inlet (its embedded database in a scratch directory) up to
-# the end of its context refresh and writes the classes it loaded to /app/cds/inlet.jsa; each start then maps them
-# instead of loading and verifying them again (docs/performance.md, "Cold start"). Made here, by this image's JVM and
-# as the user that runs it: an archive only fits the JVM and the jars it was made with (a mismatch is ignored).
-# The run exits after the refresh with its embedded PostgreSQL still up: pg_ctl stops it before the scratch goes.
-RUN java -XX:+UseParallelGC -XX:ArchiveClassesAtExit=/app/cds/inlet.jsa -Dspring.context.exit=onRefresh \
-      -Djava.io.tmpdir=/tmp/inlet-cds -jar /app/inlet.jar --inlet.data-dir=/tmp/inlet-cds/data \
-      --server.port=0 --inlet.ilp-port=0 --inlet.management-port=0 \
- && /tmp/inlet-cds/embedded-pg/*/bin/pg_ctl -D /tmp/inlet-cds/data/postgres -m fast -w stop \
- && rm -rf /tmp/inlet-cds
-
 # The JRE image has no curl guarantee and no compiler, but always has java: the check is one compiled java.base
 # class (docker/HealthCheck.java) run with a tiny heap; it exits 0 when /actuator/health answers 200 on the
 # management port (INLET_MANAGEMENT_PORT). It costs a short-lived JVM (about 0.2 s of CPU) per interval.
@@ -82,6 +68,8 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=90s --retries=3 \
 # The heap follows the container's memory limit. 60 % rather than the usual 75 %: with the embedded database,
 # PostgreSQL lives in the same container and memory limit. The parallel collector: on the few cores a receiver
 # gets, G1's barriers and concurrent work cost Inlet about a tenth of its CPU per packet (README, Performance).
-# The CDS archive made above (-Xshare:auto: without it, or for another JVM, Inlet starts as before). Inlet's own
-# packet-path warm-up (INLET_WARMUP) runs before it reports ready. Add JVM options with JDK_JAVA_OPTIONS.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/app/cds/inlet.jsa", "-Djava.io.tmpdir=/tmp", "-jar", "/app/inlet.jar"]
+# Before it reports ready, Inlet drives its own packet path for INLET_WARMUP (5 s by default; no money moves), so
+# the first packets after a deploy meet compiled code (docs/performance.md, "Cold start"); the health check's
+# start period covers it. A class data sharing archive was measured too and did not shorten the start here.
+# Add JVM options with JDK_JAVA_OPTIONS.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", "-jar", "/app/inlet.jar"]

@@ -48,6 +48,7 @@ final class CurveReport {
           "all µs/pkt",
           "pkts/commit",
           "commits/s",
+          "others, cores",
           "rejects, errors"
         });
     List<CurveRun.Measured> all = new ArrayList<>(curve);
@@ -57,7 +58,8 @@ final class CurveReport {
     }
     ReportRows.table(rows);
     System.out.println(
-        "(CPU per fulfilled packet; PG rest: WAL writer, checkpointer, background writer, ...)");
+        "(CPU per fulfilled packet; PG rest: WAL writer, checkpointer, background writer, ...;"
+            + " others: CPU of other processes on the machine, which the figures share it with)");
     System.out.println();
     targets(curve, half);
     result.failures.forEach(f -> System.out.println("FAIL [" + result.label + "] " + f));
@@ -86,6 +88,7 @@ final class CurveReport {
       String.format("%.0f", perPacket(m)),
       String.format("%.1f", f.batchedPackets / Math.max(1, f.commits)),
       String.format("%,.0f", f.commits / Math.max(1e-9, s.seconds())),
+      String.format("%.2f", f.cpu.others() / Math.max(1e-9, s.seconds())),
       s.rejected() + s.errorCount() == 0
           ? "none"
           : Stats.counts(s.rejects) + "; " + Stats.counts(s.errors)

@@ -154,24 +154,6 @@ class DockerfileTest {
   }
 
   @Test
-  void startsFromAClassDataSharingArchiveTrainedInTheRuntimeImageAsItsUser() {
-    // The archive fits only the JVM and jars it was made with: made in the runtime stage, after the
-    // switch to the non-root user (the embedded PostgreSQL of the training run refuses root).
-    int user = runtime.indexOf(of(runtime, "USER").get(0));
-    List<Instruction> training =
-        runtime.stream()
-            .filter(i -> i.keyword().equals("RUN"))
-            .filter(i -> i.args().contains("-XX:ArchiveClassesAtExit=/app/cds/inlet.jsa"))
-            .toList();
-    assertThat(training).hasSize(1);
-    assertThat(runtime.indexOf(training.get(0))).isGreaterThan(user);
-    assertThat(training.get(0).args())
-        .contains("-Dspring.context.exit=onRefresh", "-XX:+UseParallelGC", "-jar /app/inlet.jar");
-    assertThat(execForm(of(runtime, "ENTRYPOINT").get(0).args()))
-        .contains("-XX:SharedArchiveFile=/app/cds/inlet.jsa");
-  }
-
-  @Test
   void dockerignoreKeepsLocalStateOutOfTheContext() throws IOException {
     List<String> lines = Files.readAllLines(Path.of(".dockerignore"));
     // An allow-list: everything is ignored, then only what the build needs comes back.
