@@ -42,7 +42,10 @@ record Options(
     long sendPacketAmount,
     int sendWarmupSeconds,
     int sendUplinkMaxInFlight,
-    String flood) {
+    String flood,
+    boolean curve,
+    boolean coldStart,
+    String inletWarmup) {
 
   static final String usage =
       """
@@ -104,6 +107,15 @@ record Options(
                                    and while one client floods SPSP and one sender floods /ilp past its flow
                                    rate; then each flood alone, for the CPU per refused request. spsp or ilp:
                                    the same with only that flood during the flooded phase
+        --curve=off                on: only the load curve (CurveRun): one durable Inlet paying the account, one
+                                   warm-up (--warmup-seconds), then open loops at 1,000, 5,000, 10,000 and
+                                   20,000/s and closed loops of 32 and 512 clients (each 15 s unmeasured, 15 s
+                                   measured), then five half-load phases (10,000/s); one table
+        --cold-start=off           on: only the cold-start run (ColdStartRun): a fresh durable Inlet loaded at
+                                   512 clients as soon as it is ready; fulfilled/s per second for 10 s, then
+                                   after 60 s more the same for a warmed 10 s, and their ratio
+        --inlet-warmup=DURATION    passed to Inlet as --inlet.warmup (its self-warm-up before readiness; 0s:
+                                   off); unset: Inlet's default
         --ab-dashboard=off         on: A/B of --inlet-jar alone, durable, without (baseline) and with (current) an
                                    admin dashboard open on its live page (GET /admin/ui/live/stream, SSE) for the
                                    whole run
@@ -161,7 +173,10 @@ record Options(
             Long.parseLong(take(values, "send-packet-amount", "10").replace("_", "")),
             integer(take(values, "send-warmup-seconds", "30")),
             integer(take(values, "send-uplink-max-in-flight", "0")),
-            take(values, "flood", "off"));
+            take(values, "flood", "off"),
+            take(values, "curve", "off").equals("on"),
+            take(values, "cold-start", "off").equals("on"),
+            values.remove("inlet-warmup"));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet() + "\n" + usage);
     }
@@ -217,6 +232,11 @@ record Options(
       throw new IllegalArgumentException("--packets is above --max-prebuilt " + o.maxPrebuilt);
     }
     return o;
+  }
+
+  /** Inlet settings the options add ({@code --inlet-warmup}), as {@code --inlet.x=y} arguments. */
+  List<String> inletSettings() {
+    return inletWarmup == null ? List.of() : List.of("--inlet.warmup=" + inletWarmup);
   }
 
   /**

@@ -81,6 +81,19 @@ final class Stats {
             "%.2f%%; %d of %d s; %.1f%%", 100.0 * slow / answered, above, seconds, 100 * worst);
   }
 
+  /** Answers recorded in second {@code s} since these Stats began (0 past the last counted). */
+  int answeredInSecond(int s) {
+    return s < maxSeconds ? answeredBySecond.get(s) : 0;
+  }
+
+  /** Adds {@code other}'s fulfilled packets and money to these: one ledger check for phases. */
+  void addMoney(Stats other) {
+    fulfilled.add(other.fulfilled.sum());
+    fulfilledAmount.add(other.fulfilledAmount.sum());
+    badFulfillments.add(other.badFulfillments.sum());
+    churnClosed.add(other.churnClosed.sum());
+  }
+
   void reject(String code) {
     rejects.computeIfAbsent(code, k -> new LongAdder()).increment();
   }

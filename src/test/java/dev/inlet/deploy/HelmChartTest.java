@@ -56,6 +56,8 @@ class HelmChartTest {
     assertThat(env(deployment))
         .containsKey("INLET_DATA_DIR")
         .doesNotContainKeys("INLET_DATABASE_URL", "INLET_DATABASE_PASSWORD");
+    // The packet path's self-warm-up before readiness, as the application's default.
+    assertThat(env(deployment).get("INLET_WARMUP")).containsEntry("value", "5s");
     assertThat(m.all("Ingress")).isEmpty();
     // A changed Secret rolls the pods.
     assertThat(mapAt(deployment, "spec", "template", "metadata", "annotations"))

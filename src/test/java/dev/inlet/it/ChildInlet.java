@@ -52,7 +52,10 @@ final class ChildInlet {
             "inlet.connector-token",
             TestInlet.connectorToken,
             "inlet.ilp-address",
-            TestInlet.ilpAddress)
+            TestInlet.ilpAddress,
+            // as TestInlet: no self-warm-up unless a test asks for it
+            "inlet.warmup",
+            "0s")
         .forEach((k, v) -> command.add("--" + k + "=" + v));
     extra.forEach((k, v) -> command.add("--" + k + "=" + v));
     return new ProcessBuilder(command)

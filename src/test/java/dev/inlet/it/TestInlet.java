@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,6 +65,12 @@ final class TestInlet implements AutoCloseable {
 
   /** Starts Inlet on the embedded database in {@code dataDir}. */
   static TestInlet start(Path dataDir, Map<String, String> extra) {
+    return start(dataDir, extra, new ApplicationListener<?>[0]);
+  }
+
+  /** As above, with {@code listeners} registered before the application starts. */
+  static TestInlet start(
+      Path dataDir, Map<String, String> extra, ApplicationListener<?>... listeners) {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("server.port", "0");
     props.put("inlet.ilp-port", "0");
@@ -80,6 +87,8 @@ final class TestInlet implements AutoCloseable {
     props.put("inlet.spsp-burst-per-client", "100000");
     props.put("inlet.api-rate-per-key", "100000");
     props.put("inlet.api-burst-per-key", "100000");
+    // The self-warm-up would add its seconds to every start; WarmupTest turns it on.
+    props.put("inlet.warmup", "0s");
     props.putAll(extra);
     // As arguments: they outrank application.yaml, which builder properties do not.
     String[] args =
@@ -87,7 +96,7 @@ final class TestInlet implements AutoCloseable {
             .map(e -> "--" + e.getKey() + "=" + e.getValue())
             .toArray(String[]::new);
     ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(InletApplication.class).run(args);
+        new SpringApplicationBuilder(InletApplication.class).listeners(listeners).run(args);
     String admin = props.get("inlet.admin-token");
     if (admin.isBlank()) {
       try {
