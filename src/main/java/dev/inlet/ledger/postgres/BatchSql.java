@@ -7,8 +7,9 @@ import dev.inlet.ledger.batch.BatchChanges.ConnectionChange;
  * The text of the ledger's batch statement ({@link BatchStatement}), put together from the parts a
  * batch needs. Each part of a data-modifying {@code WITH} costs PostgreSQL its executor start-up
  * (the target table and its indexes opened, its expressions compiled) on every execution, even when
- * it writes no row: with a batch of a few packets that was a third of the statement (docs/
- * performance.md, runs B1–B2). So the insert of new connections is there only when the batch has a
+ * it writes no row; with a batch of a few packets the statement's fixed cost is most of it (about
+ * 0.6 ms of the backend's CPU, docs/performance.md "Modest load"), and leaving out the empty parts
+ * takes 60–100 µs off. So the insert of new connections is there only when the batch has a
  * connection at version 0, the invoice update and its events only when a connection pays an
  * invoice, and the {@code StreamData} insert only when the batch keeps data. Each of the eight
  * texts is its own prepared statement, planned once per pooled connection.

@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
  * The ledger writer's queue, with a bounded group-commit wait (as PostgreSQL's {@code
  * commit_delay}): when the previous batch was small, the writer holds a small batch up to {@code
  * commitDelay} for more packets before writing it, so that each batch statement's fixed cost (about
- * 0.6 ms of the database's CPU, docs/performance.md "Runs B1–B…") is shared by more packets at
+ * 0.6 ms of the database's CPU, docs/performance.md "Modest load") is shared by more packets at
  * modest load. It never holds a batch that has {@link #fullBatch} packets (a packet that fills it
  * wakes the writer), never past {@code commitDelay} from when the writer took the batch's first
  * packet, and stops waiting as soon as a slice of the wait brings nothing (the senders are all
@@ -24,7 +24,7 @@ final class CommitQueue<T> {
   static final int fullBatch = 128;
 
   /** The wait is taken in this many slices at most; one that brings nothing ends it. */
-  static final int waitSlices = 4;
+  static final int waitSlices = 8;
 
   private final ArrayBlockingQueue<T> queue;
   private final long commitDelayNanos;

@@ -39,7 +39,7 @@ class CommitQueueTest {
 
   @Test
   void aBatchThatFillsWhileHeldIsTakenAtOnce() throws Exception {
-    // A delay far longer than the test's timeout, in slices of 15 s: only the packet that fills
+    // A delay far longer than the test's timeout, in slices of 7.5 s: only the packet that fills
     // the batch can end the wait in time.
     CommitQueue<Integer> queue = new CommitQueue<>(1_000, Duration.ofSeconds(60));
     List<Integer> batch = new ArrayList<>();
@@ -81,7 +81,7 @@ class CommitQueueTest {
 
   @Test
   void aWaitThatBringsNothingEndsBeforeTheDelay() throws Exception {
-    // Slices of 1.5 s: the first brings nothing, so the lone packet goes after about one slice.
+    // Slices of 0.75 s: the first brings nothing, so the lone packet goes after about one slice.
     CommitQueue<Integer> queue = new CommitQueue<>(1_000, Duration.ofSeconds(6));
     queue.offer(7);
     List<Integer> batch = new ArrayList<>();
@@ -99,7 +99,7 @@ class CommitQueueTest {
     Thread sender =
         new Thread(
             () -> {
-              // A packet every 2 ms, each its send time: a slice of 50 ms never comes empty.
+              // A packet every 2 ms, each its send time: a slice of 25 ms never comes empty.
               while (System.nanoTime() < until) {
                 queue.offer(System.nanoTime());
                 try {
