@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the receiver: pure protocol core, PostgreSQL ledger, and the HTTP handlers around them. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(InletSettings.class)
+@EnableConfigurationProperties({InletSettings.class, LedgerSettings.class})
 class InletConfig {
   private static final Logger log = LoggerFactory.getLogger(InletConfig.class);
 
@@ -67,7 +67,8 @@ class InletConfig {
       PostgresAccounts accounts,
       IlpIdentity identity,
       MeterRegistry registry,
-      AdmissionPolicy admission) {
+      AdmissionPolicy admission,
+      LedgerSettings ledgerSettings) {
     long connector = accounts.ensureConnectorAccount(identity.assetCode(), identity.assetScale());
     return new PostgresLedger(
         dataSource,
@@ -76,7 +77,8 @@ class InletConfig {
         ReceiverLimits.maxCachedConnections,
         Clock.systemUTC(),
         new LedgerMetrics(registry, identity.assetCode(), identity.assetScale()),
-        admission::maxConnectionAmount);
+        admission::maxConnectionAmount,
+        ledgerSettings.commitDelay());
   }
 
   /**

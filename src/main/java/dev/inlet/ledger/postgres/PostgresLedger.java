@@ -23,8 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -66,6 +64,9 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
    */
   static final int maxWriteAttempts = 5;
 
+  /** How long the idle writer waits for a packet before it looks whether it should stop. */
+  private static final Duration writerIdlePoll = Duration.ofMillis(100);
+
   private final DataSource dataSource;
   private final long connectorAccountId;
   private final BatchDecider decider;
@@ -74,7 +75,7 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
   private final LedgerCache cache;
   private final InvoiceAccounts invoiceAccounts;
   private final Clock clock;
-  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(maxQueuedPackets);
+  private final CommitQueue<Pending> queue;
   private final Thread writer;
   private volatile boolean running = true;
   private final LongAdder commits = new LongAdder();
@@ -116,6 +117,31 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
       Clock clock,
       LedgerMetrics metrics,
       ConnectionLimits connectionLimits) {
+    this(
+        dataSource,
+        connectorAccountId,
+        maxDataBytesPerConnection,
+        maxCachedConnections,
+        clock,
+        metrics,
+        connectionLimits,
+        Duration.ZERO);
+  }
+
+  /**
+   * As above, holding a small batch up to {@code commitDelay} for more packets when the previous
+   * batch was small ({@link CommitQueue}; {@code inlet.ledger.commit-delay}); zero: never.
+   */
+  public PostgresLedger(
+      DataSource dataSource,
+      long connectorAccountId,
+      int maxDataBytesPerConnection,
+      int maxCachedConnections,
+      Clock clock,
+      LedgerMetrics metrics,
+      ConnectionLimits connectionLimits,
+      Duration commitDelay) {
+    this.queue = new CommitQueue<>(maxQueuedPackets, commitDelay);
     this.dataSource = dataSource;
     this.metrics = metrics;
     this.connectorAccountId = connectorAccountId;
@@ -156,13 +182,9 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     List<Pending> batch = new ArrayList<>(maxBatchPackets);
     while (running || !queue.isEmpty()) {
       try {
-        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
+        if (queue.take(batch, maxBatchPackets, writerIdlePoll)) {
+          commit(batch);
         }
-        batch.add(first);
-        queue.drainTo(batch, maxBatchPackets - 1);
-        commit(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -15,7 +15,7 @@ public final class BatchPlans {
   /** {@code EXPLAIN} of the statement that would write {@code changes}; nothing is written. */
   public static String explain(Connection c, long connectorAccountId, BatchChanges changes)
       throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("EXPLAIN " + BatchStatement.sql)) {
+    try (PreparedStatement st = c.prepareStatement("EXPLAIN " + BatchSql.of(changes))) {
       new BatchStatement(connectorAccountId).bindAll(st, changes);
       StringBuilder plan = new StringBuilder();
       try (ResultSet rs = st.executeQuery()) {

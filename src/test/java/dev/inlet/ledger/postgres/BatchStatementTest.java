@@ -170,6 +170,42 @@ class BatchStatementTest {
   }
 
   @Test
+  void everyPartOfTheStatementIsLeftOutOnlyWhenTheBatchDoesNotNeedIt() throws Exception {
+    // Each of the eight texts is valid: PostgreSQL plans it (EXPLAIN, nothing run) with its inputs.
+    for (boolean created : new boolean[] {false, true}) {
+      for (boolean invoices : new boolean[] {false, true}) {
+        for (boolean data : new boolean[] {false, true}) {
+          String sql = BatchSql.compose(created, invoices, data);
+          try (Connection c = pg.getPostgresDatabase().getConnection();
+              PreparedStatement st = c.prepareStatement("EXPLAIN " + sql)) {
+            int params = data ? 6 : 5;
+            for (int i = 1; i <= params; i++) {
+              st.setNull(i, Types.OTHER);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+              assertThat(rs.next()).isTrue();
+            }
+          }
+          assertThat(sql.contains("INSERT INTO connections")).isEqualTo(created);
+          assertThat(sql.contains("UPDATE invoices")).isEqualTo(invoices);
+          assertThat(sql.contains("INSERT INTO stream_data")).isEqualTo(data);
+        }
+      }
+    }
+    // Which text a batch gets: a known connection without data only the update; a new one with
+    // StreamData the insert and the data too; none of them the invoices.
+    BatchChanges known =
+        decide(List.of(packet(new byte[] {1}, null, 5, List.of(new StreamCredit(1, 5, false)))));
+    assertThat(BatchSql.of(known))
+        .isSameAs(BatchSql.of(known))
+        .doesNotContain("INSERT INTO connections", "UPDATE invoices", "INSERT INTO stream_data");
+    BatchChanges fresh = decideNew(new byte[] {2}, 5);
+    assertThat(BatchSql.of(fresh))
+        .contains("INSERT INTO connections", "INSERT INTO stream_data")
+        .doesNotContain("UPDATE invoices");
+  }
+
+  @Test
   void creditsThatDisagreeWithThePostingsAbortTheStatementAndWriteNothing() throws Exception {
     byte[] id = {7, 7, 7};
     Map<Consumer<BatchChanges>, String> tampered = new java.util.LinkedHashMap<>();

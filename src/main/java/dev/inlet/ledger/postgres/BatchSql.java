@@ -1,0 +1,230 @@
+package dev.inlet.ledger.postgres;
+
+import dev.inlet.ledger.batch.BatchChanges;
+import dev.inlet.ledger.batch.BatchChanges.ConnectionChange;
+
+/**
+ * The text of the ledger's batch statement ({@link BatchStatement}), put together from the parts a
+ * batch needs. Each part of a data-modifying {@code WITH} costs PostgreSQL its executor start-up
+ * (the target table and its indexes opened, its expressions compiled) on every execution, even when
+ * it writes no row; with a batch of a few packets the statement's fixed cost is most of it (about
+ * 0.6 ms of the backend's CPU, docs/performance.md "Modest load"), and leaving out the empty parts
+ * takes 60–100 µs off. So the insert of new connections is there only when the batch has a
+ * connection at version 0, the invoice update and its events only when a connection pays an
+ * invoice, and the {@code StreamData} insert only when the batch keeps data. Each of the eight
+ * texts is its own prepared statement, planned once per pooled connection.
+ */
+final class BatchSql {
+  private BatchSql() {}
+
+  /** Every part: what a batch with new connections, invoices and data runs. */
+  static final String full = compose(true, true, true);
+
+  private static final String[] variants = new String[8];
+
+  static {
+    for (int i = 0; i < variants.length; i++) {
+      variants[i] = compose((i & 1) != 0, (i & 2) != 0, (i & 4) != 0);
+    }
+  }
+
+  /** The statement for {@code changes}: only the parts it needs. */
+  static String of(BatchChanges changes) {
+    return variants[
+        (createsConnections(changes) ? 1 : 0)
+            | (paysInvoices(changes) ? 2 : 0)
+            | (keepsData(changes) ? 4 : 0)];
+  }
+
+  /** A connection at version 0: new, or created by this transaction's lock step. */
+  static boolean createsConnections(BatchChanges changes) {
+    for (ConnectionChange ch : changes.connections().values()) {
+      if (ch.version() == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean paysInvoices(BatchChanges changes) {
+    for (ConnectionChange ch : changes.connections().values()) {
+      if (ch.invoiceId() != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the statement takes the {@code data_chunk[]} parameter (its sixth). */
+  static boolean keepsData(BatchChanges changes) {
+    return !changes.data().isEmpty();
+  }
+
+  static String compose(boolean created, boolean invoices, boolean data) {
+    StringBuilder sql = new StringBuilder(8_192);
+    sql.append(
+        """
+        WITH batch AS (SELECT ?::bigint AS connector, ?::int AS connections),
+        conn AS (SELECT * FROM unnest(?::connection_change[])),
+        """);
+    if (created) {
+      sql.append(
+          """
+          created AS (
+            INSERT INTO connections AS c (id, account_id, invoice_id, source_address, total_received, packets_fulfilled,
+                                          packets_rejected, last_packet_at, closed_at, data_bytes, streams, version)
+            SELECT id, account_id, invoice_id, source_address, received, fulfilled, rejected, now(),
+                   CASE WHEN closes THEN now() END, data_bytes, coalesce(streams, '{}'), 1
+            FROM conn WHERE version = 0 ORDER BY id
+            -- A row at version 0 was created by this transaction's lock step and holds nothing yet.
+            ON CONFLICT (id) DO UPDATE SET source_address = excluded.source_address,
+              total_received = excluded.total_received, packets_fulfilled = excluded.packets_fulfilled,
+              packets_rejected = excluded.packets_rejected, last_packet_at = excluded.last_packet_at,
+              closed_at = excluded.closed_at, data_bytes = excluded.data_bytes, streams = excluded.streams, version = 1
+            WHERE c.version = 0
+            -- What payment.received shows (for a new row its total is the batch's credit), so the events need no join.
+            RETURNING c.id, c.account_id, c.invoice_id, c.total_received AS received, c.total_received, c.source_address),
+          """);
+    }
+    sql.append(
+        """
+        updated AS (
+          UPDATE connections c SET total_received = c.total_received + u.received,
+            packets_fulfilled = c.packets_fulfilled + u.fulfilled, packets_rejected = c.packets_rejected + u.rejected,
+            -- To the minute: most updates then change no indexed column and stay heap-only.
+            last_packet_at = CASE WHEN c.last_packet_at > now() - interval '1 minute' THEN c.last_packet_at
+                                  ELSE now() END,
+            source_address = coalesce(u.source_address, c.source_address),
+            closed_at = CASE WHEN u.closes THEN coalesce(c.closed_at, now()) ELSE c.closed_at END,
+            data_bytes = c.data_bytes + u.data_bytes, streams = coalesce(u.streams, c.streams),
+            version = c.version + 1
+          FROM conn u
+          WHERE c.id = u.id AND u.version > 0 AND c.version = u.version
+          RETURNING c.id, c.account_id, c.invoice_id, u.received, c.total_received, c.source_address),
+        """);
+    if (invoices) {
+      sql.append(
+          """
+          -- Each invoice paid in the batch takes its connections' credits, only while it takes money and only up to its
+          -- amount; it completes in the same statement as the credit that reaches the amount.
+          invoice AS (
+            UPDATE invoices i SET received = i.received + b.amount,
+              state = CASE WHEN i.received + b.amount = i.amount THEN 'completed' ELSE 'processing' END,
+              completed_at = CASE WHEN i.received + b.amount = i.amount THEN now() END,
+              ended_at = CASE WHEN i.received + b.amount = i.amount THEN now() END
+            FROM (SELECT invoice_id AS id, sum(received) AS amount FROM conn
+                  WHERE invoice_id IS NOT NULL AND received > 0 GROUP BY invoice_id) b
+            WHERE i.id = b.id AND i.state IN ('pending', 'processing') AND i.received + b.amount <= i.amount
+            RETURNING i.id, i.merchant_id, i.public_id, i.received, i.amount, i.state, b.amount AS credit,
+              -- The whole row only for the events that show it: an invoice's first money and its completion.
+              CASE WHEN i.received = b.amount OR i.state = 'completed' THEN i END AS invoice_row),
+          """);
+    }
+    sql.append(
+        """
+        credit AS (SELECT * FROM unnest(?::packet_credit[])),
+        expected AS (SELECT * FROM unnest(?::account_credit[])),
+        posting AS (
+          SELECT account_id AS account, nextval('transfers_id_seq') AS id, sum(amount) AS amount, count(*) AS packets
+          FROM credit GROUP BY account_id),
+        transfer AS (
+          INSERT INTO transfers (id, amount, packets) SELECT id, amount, packets FROM posting),
+        entry AS (
+          INSERT INTO entries (transfer_id, account_id, amount)
+          SELECT id, account, amount FROM posting UNION ALL SELECT id, (SELECT connector FROM batch), -amount FROM posting),
+        packet AS (
+          INSERT INTO packets (connection_id, sequence, amount, transfer_id)
+          SELECT u.connection_id, u.sequence, u.amount, p.id FROM credit u JOIN posting p ON p.account = u.account_id),
+        """);
+    if (data) {
+      sql.append(
+          """
+          data AS (
+            INSERT INTO stream_data (connection_id, stream_id, "offset", data)
+            SELECT * FROM unnest(?::data_chunk[]) ON CONFLICT DO NOTHING),
+          """);
+    }
+    String written =
+        created ? "(SELECT * FROM created UNION ALL SELECT * FROM updated)" : "updated";
+    sql.append(
+        """
+        -- The batch's events, last: payment.received per connection credited on a merchant's account (no one else
+        -- reads events), then each invoice's first money and completion. Inserting takes the events lock (db/V2)
+        -- until the commit.
+        event AS (
+          INSERT INTO events (merchant_id, type, data)
+          SELECT merchant_id, type, data FROM (
+            SELECT 0 AS rank, c.id AS key, a.merchant_id, 'payment.received' AS type,
+                   json_build_object('account', a.name, 'invoice', %s, 'connection_id', encode(c.id, 'hex'),
+                                      'amount', c.received::text, 'total_received', c.total_received::text,
+                                      'source_address', c.source_address) AS data
+            FROM %s c
+            JOIN accounts a ON a.id = c.account_id %s
+            WHERE c.received > 0 AND a.merchant_id IS NOT NULL
+        """
+            .formatted(
+                invoices ? "i.public_id" : "NULL::text",
+                written,
+                invoices ? "LEFT JOIN invoice i ON i.id = c.invoice_id" : ""));
+    if (invoices) {
+      sql.append(
+          """
+              UNION ALL
+              SELECT 1, int8send(i.id), i.merchant_id, 'invoice.processing', inlet_invoice_json(i.invoice_row)::json
+              FROM invoice i WHERE i.received = i.credit
+              UNION ALL
+              SELECT 2, int8send(i.id), i.merchant_id, 'invoice.completed', inlet_invoice_json(i.invoice_row)::json
+              FROM invoice i WHERE i.state = 'completed'
+          """);
+    }
+    sql.append(
+        """
+            ORDER BY rank, key) e),
+        account AS (
+          UPDATE accounts a SET balance = a.balance + b.amount, received = a.received + b.received
+          FROM (SELECT account AS id, amount, amount AS received FROM posting UNION ALL
+                SELECT (SELECT connector FROM batch), -sum(amount), 0 FROM posting HAVING count(*) > 0) b
+          WHERE a.id = b.id AND (a.receive_limit IS NULL OR a.received + b.received <= a.receive_limit)
+          RETURNING a.id, a.received, a.receive_limit, b.amount)
+        SELECT a.kind, a.id, a.received, a.bound, a.change, a.state
+        FROM (SELECT CASE WHEN
+          -- The packets posted credit each account exactly the decider's credit, and no other account (IN500).
+          inlet_invariant((SELECT string_agg(format('account %%s posted %%s, expected %%s', id,
+                                                    coalesce(posted::text, 'nothing'),
+                                                    coalesce(decided::text, 'nothing')), '; ' ORDER BY id)
+                           FROM (SELECT coalesce(p.account, e.account_id) AS id, p.amount AS posted, e.amount AS decided
+                                 FROM posting p FULL JOIN expected e ON e.account_id = p.account) j
+                           WHERE posted IS DISTINCT FROM decided))
+        THEN CASE WHEN
+          -- Nothing changed behind the cache (IN409): every connection written at its version, every posting
+          -- applied within its account's receive limit, and the connector debited.
+          inlet_expect(%s(SELECT count(*) FROM updated),
+                       (SELECT connections FROM batch), 'connections')
+          AND inlet_expect((SELECT count(*) FROM account),
+                           (SELECT CASE WHEN count(*) > 0 THEN count(*) + 1 ELSE 0 END FROM posting), 'accounts')
+        """
+            .formatted(created ? "(SELECT count(*) FROM created) + " : ""));
+    if (invoices) {
+      sql.append(
+          """
+            -- Every invoice paid took its credit: still taking money, and not past its amount.
+            AND inlet_expect((SELECT count(*) FROM invoice),
+                             (SELECT count(DISTINCT invoice_id) FROM conn WHERE received > 0), 'invoices')
+          """);
+    }
+    sql.append(
+        """
+        -- Only then, with every row applied: the balance changes sum to zero (IN500).
+        THEN inlet_invariant((SELECT 'the entries sum to ' || sum(amount) || ', not zero' FROM account
+                              HAVING sum(amount) <> 0))
+        END END AS ok) checked
+        LEFT JOIN (SELECT 'a' AS kind, id, received, receive_limit AS bound, amount AS change, NULL AS state FROM account
+        """);
+    sql.append(
+        invoices
+            ? "           UNION ALL SELECT 'i', id, received, amount, credit, state FROM invoice) a"
+                + " ON checked.ok\n"
+            : "          ) a ON checked.ok\n");
+    return sql.toString();
+  }
+}
