@@ -92,6 +92,21 @@ final class SseClient implements AutoCloseable {
   }
 
   /** Waits for the server's first comment: from then on the stream is subscribed. */
+  /**
+   * True once the stream says it is subscribed; false when it ended first (the server dropped a
+   * stream that fell behind before its first comment went out).
+   */
+  boolean awaitSubscribedOrEnd() throws InterruptedException {
+    Message m = messages.poll(10, TimeUnit.SECONDS);
+    if (m == end) {
+      return false;
+    }
+    if (m == null || !"subscribed".equals(m.comment())) {
+      throw new AssertionError("expected the subscribed comment, got " + m);
+    }
+    return true;
+  }
+
   void awaitSubscribed() throws InterruptedException {
     Message m = messages.poll(10, TimeUnit.SECONDS);
     if (m == null || !"subscribed".equals(m.comment())) {
