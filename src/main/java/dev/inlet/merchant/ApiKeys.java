@@ -1,8 +1,6 @@
 package dev.inlet.merchant;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.inlet.crypto.SecretHashes;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -29,10 +27,6 @@ public final class ApiKeys {
 
   /** The stored form of {@code key}: SHA-256 of its UTF-8 bytes, 32 bytes. */
   public static byte[] hash(String key) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return SecretHashes.of(key);
   }
 }

@@ -2,14 +2,13 @@ package dev.inlet.voucher;
 
 import dev.inlet.crypto.DecryptionException;
 import dev.inlet.crypto.Sealer;
+import dev.inlet.crypto.SecretHashes;
 import dev.inlet.events.EventType;
 import dev.inlet.ledger.postgres.Uint64;
 import dev.inlet.payout.Payouts;
 import dev.inlet.web.PublicIds;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -372,11 +371,7 @@ public final class Vouchers {
 
   /** SHA-256 of a code: how codes are looked up without being stored in clear. */
   static byte[] hash(String code) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return SecretHashes.of(code);
   }
 
   private static final String select =
