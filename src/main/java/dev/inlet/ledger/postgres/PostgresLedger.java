@@ -102,35 +102,15 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
         maxCachedConnections,
         clock,
         metrics,
-        ConnectionLimits.none);
-  }
-
-  /**
-   * As above, holding each connection to {@code connectionLimits} ({@link
-   * Outcome#CONNECTION_LIMIT}).
-   */
-  public PostgresLedger(
-      DataSource dataSource,
-      long connectorAccountId,
-      int maxDataBytesPerConnection,
-      int maxCachedConnections,
-      Clock clock,
-      LedgerMetrics metrics,
-      ConnectionLimits connectionLimits) {
-    this(
-        dataSource,
-        connectorAccountId,
-        maxDataBytesPerConnection,
-        maxCachedConnections,
-        clock,
-        metrics,
-        connectionLimits,
+        ConnectionLimits.none,
         Duration.ZERO);
   }
 
   /**
-   * As above, holding a small batch up to {@code commitDelay} for more packets when the previous
-   * batch was small ({@link CommitQueue}; {@code inlet.ledger.commit-delay}); zero: never.
+   * As above, holding each connection to {@code connectionLimits} ({@link
+   * Outcome#CONNECTION_LIMIT}) and a small batch up to {@code commitDelay} for more packets when
+   * the previous batch was small ({@link CommitQueue}; {@code inlet.ledger.commit-delay}); zero:
+   * never.
    */
   public PostgresLedger(
       DataSource dataSource,
