@@ -4,7 +4,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,11 +22,12 @@ import org.slf4j.LoggerFactory;
  * {@code inlet_events}, which the events table's trigger notifies at every commit that wrote
  * events, whichever replica made it. On each notification, every {@code pollInterval} in case one
  * was missed, and after (re)connecting, it reads all events above the last id it saw — one query
- * for all streams, paged, so a wake-up costs O(new events), not O(streams) — and offers each to the
- * subscriptions of its merchant. Notifications within {@code readGap} of the last read wait for its
- * end and share one read: under load the ledger commits a hundred times a second or more, and the
- * hub and the webhook dispatcher it wakes would otherwise query as often. Ids are commit order
- * (db/V2), so "above the last id seen" misses none.
+ * for all streams, paged, so a wake-up costs O(new events), not O(streams) — and offers each
+ * merchant's events of the read, as one list, to the merchant's subscriptions (a stream writes the
+ * list in one write). Notifications within {@code readGap} of the last read wait for its end and
+ * share one read: under load the ledger commits a hundred times a second or more, and the hub and
+ * the webhook dispatcher it wakes would otherwise query as often. Ids are commit order (db/V2), so
+ * "above the last id seen" misses none.
  *
  * <p>A subscription gets every event the hub reads after it was made. A stream that replays from
  * the database after subscribing therefore misses nothing: what the hub had read before, the replay
@@ -213,10 +217,14 @@ public final class EventHub implements AutoCloseable {
     long cursor = lastSeenId;
     while (merchants.length > 0 && !stopping) {
       List<Event> page = EventStore.after(connection, cursor, newest, merchants, readPage);
+      Map<Long, List<Event>> byMerchant = new LinkedHashMap<>();
       for (Event e : page) {
-        deliver(e);
+        if (e.merchantId() != null) {
+          byMerchant.computeIfAbsent(e.merchantId(), m -> new ArrayList<>()).add(e);
+        }
         cursor = e.id();
       }
+      byMerchant.forEach(this::deliver);
       if (page.size() < readPage) {
         break;
       }
@@ -231,16 +239,15 @@ public final class EventHub implements AutoCloseable {
     }
   }
 
-  private void deliver(Event e) {
-    if (e.merchantId() == null) {
-      return;
-    }
-    Set<EventSubscription> set = subscriptions.get(e.merchantId());
+  /** One merchant's events of one read, in id order, to each of its streams as one list. */
+  private void deliver(long merchantId, List<Event> events) {
+    Set<EventSubscription> set = subscriptions.get(merchantId);
     if (set == null) {
       return;
     }
+    List<Event> shared = List.copyOf(events);
     for (EventSubscription s : set) {
-      if (!s.offer(e)) {
+      if (!s.offer(shared)) {
         remove(s);
       }
     }

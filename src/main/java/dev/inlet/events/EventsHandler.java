@@ -4,6 +4,7 @@ import dev.inlet.merchant.Merchant;
 import dev.inlet.merchant.MerchantAuth;
 import dev.inlet.web.Problems;
 import dev.inlet.web.RequestValues;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
@@ -14,9 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
-import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
@@ -120,7 +119,7 @@ public final class EventsHandler {
 
   /** A live stream after {@code after}, or from the newest event when it is negative. */
   private Mono<ServerResponse> live(long merchantId, long after, Runnable disconnect) {
-    Flux<ServerSentEvent<String>> events =
+    Flux<String> chunks =
         Flux.using(
             () -> hub.subscribe(merchantId, subscriberBuffer),
             subscription -> stream(subscription, after, disconnect),
@@ -129,27 +128,35 @@ public final class EventsHandler {
         .contentType(MediaType.TEXT_EVENT_STREAM)
         .header(HttpHeaders.CACHE_CONTROL, "no-store")
         .header("X-Accel-Buffering", "no") // nginx: pass each event on at once
-        .body(BodyInserters.fromServerSentEvents(events));
+        .body(
+            (response, context) ->
+                response.writeAndFlushWith(
+                    chunks.map(
+                        text ->
+                            Mono.just(
+                                response
+                                    .bufferFactory()
+                                    .wrap(text.getBytes(StandardCharsets.UTF_8))))));
   }
 
   /**
    * Subscribed first, then the replay from the database, then the live events above the last one
    * sent: the hub hands the subscription every event it reads from now on, and the replay (read
-   * later) sees every event the hub read before.
+   * later) sees every event the hub read before. Each element is SSE text written and flushed at
+   * once: a replay page, or the merchant's events of one read of the hub.
    */
-  private Flux<ServerSentEvent<String>> stream(
-      EventSubscription subscription, long after, Runnable disconnect) {
+  private Flux<String> stream(EventSubscription subscription, long after, Runnable disconnect) {
     return Mono.fromCallable(() -> after >= 0 ? after : store.newestId())
         .subscribeOn(Schedulers.boundedElastic())
         .flatMapMany(
             start -> {
               AtomicLong last = new AtomicLong(start);
-              Flux<Event> events =
+              Flux<String> events =
                   replay(subscription.merchantId(), start)
                       .concatWith(Flux.defer(subscription::events))
-                      .filter(e -> e.id() > last.get())
-                      .doOnNext(e -> last.set(e.id()));
-              Mono<ServerSentEvent<String>> tooSlow =
+                      .map(list -> sse(list, last))
+                      .filter(text -> !text.isEmpty());
+              Mono<String> tooSlow =
                   subscription
                       .overflowed()
                       .then(
@@ -162,36 +169,53 @@ public final class EventsHandler {
                                       subscriberBuffer,
                                       last.get())))
                       .then(Mono.fromRunnable(disconnect));
-              Flux<ServerSentEvent<String>> heartbeats =
-                  Flux.interval(heartbeat, heartbeat)
-                      .map(i -> ServerSentEvent.<String>builder().comment("heartbeat").build());
+              Flux<String> heartbeats =
+                  Flux.interval(heartbeat, heartbeat).map(i -> comment("heartbeat"));
               // A first comment at once: the client knows the stream is subscribed.
-              return Flux.just(ServerSentEvent.<String>builder().comment("subscribed").build())
-                  .concatWith(events.map(EventsHandler::sse))
-                  .mergeWith(tooSlow)
-                  .mergeWith(heartbeats)
+              return Flux.just(comment("subscribed"))
+                  .concatWith(Flux.merge(1, events, tooSlow, heartbeats))
                   .takeUntilOther(subscription.ended());
             });
   }
 
-  private Flux<Event> replay(long merchantId, long after) {
+  private Flux<List<Event>> replay(long merchantId, long after) {
     return Mono.fromCallable(() -> store.page(merchantId, after, replayPage))
         .subscribeOn(Schedulers.boundedElastic())
         .flatMapMany(
             page ->
                 page.size() < replayPage
-                    ? Flux.fromIterable(page)
-                    : Flux.fromIterable(page)
+                    ? Flux.just(page)
+                    : Flux.just(page)
                         .concatWith(
                             Flux.defer(() -> replay(merchantId, page.get(page.size() - 1).id()))));
   }
 
-  private static ServerSentEvent<String> sse(Event e) {
-    return ServerSentEvent.<String>builder()
-        .id(Long.toString(e.id()))
-        .event(e.type())
-        .data(e.json())
-        .build();
+  /**
+   * The events of {@code events} above {@code last} as SSE (W3C HTML, "Server-sent events"): {@code
+   * id:}, {@code event:}, one {@code data:} line per line of the JSON, a blank line; {@code last}
+   * moves to the last one. Empty when none is above it.
+   */
+  static String sse(List<Event> events, AtomicLong last) {
+    StringBuilder text = new StringBuilder();
+    for (Event e : events) {
+      if (e.id() <= last.get()) {
+        continue;
+      }
+      last.set(e.id());
+      text.append("id:").append(e.id()).append("\nevent:").append(e.type()).append('\n');
+      String json = e.json();
+      int from = 0;
+      for (int nl = json.indexOf('\n'); nl >= 0; nl = json.indexOf('\n', from)) {
+        text.append("data:").append(json, from, nl).append('\n');
+        from = nl + 1;
+      }
+      text.append("data:").append(json, from, json.length()).append("\n\n");
+    }
+    return text.toString();
+  }
+
+  private static String comment(String text) {
+    return ":" + text + "\n\n";
   }
 
   /** The one value as an event id: 1 to 19 ASCII digits, at most 2^63-1. */

@@ -20,8 +20,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The ledger's batch statement reaches each connection of a batch (and with it its streams, in its
- * row) through the primary key, however many rows the table holds: a sequential scan of {@code
- * connections} per commit would make every batch as slow as the table is long.
+ * row), and each invoice it pays, through the primary key, however many rows the table holds: a
+ * sequential scan of {@code connections} or a scan of every open invoice per commit would make
+ * every batch as slow as the table is long.
  */
 class LedgerPlanTest extends InletPerClass {
   private static final int connections = 50_000;
@@ -85,6 +86,73 @@ class LedgerPlanTest extends InletPerClass {
             .contains("Update on connections")
             .containsPattern("Index Scan (using|on) connections_pkey")
             .doesNotContain("Seq Scan on connections");
+      }
+    }
+  }
+
+  @Test
+  void aBatchPayingInvoicesProbesTheirPrimaryKeyAmongManyOpenOnes() throws Exception {
+    inlet.createAccount("invoice-plans", null);
+    long account = inlet.bean(Accounts.class).findByName("invoice-plans").orElseThrow().id();
+    long connector = inlet.bean(PostgresAccounts.class).ensureConnectorAccount("USD", 9);
+    DataSource dataSource = inlet.bean(DataSource.class);
+    JdbcClient jdbc = JdbcClient.create(dataSource);
+    long merchant =
+        jdbc.sql("INSERT INTO merchants (name) VALUES ('invoice-plans') RETURNING id")
+            .query(Long.class)
+            .single();
+    jdbc.sql("UPDATE accounts SET merchant_id = ? WHERE id = ?").params(merchant, account).update();
+    jdbc.sql(
+            "INSERT INTO invoices (public_id, account_id, merchant_id, amount, expires_at)"
+                + " SELECT 'inv_plan' || g, ?, ?, 1000000, now() + interval '1 day'"
+                + " FROM generate_series(1, ?) g")
+        .params(account, merchant, connections)
+        .update();
+    jdbc.sql("ANALYZE invoices").update();
+    List<Long> invoices =
+        jdbc.sql("SELECT id FROM invoices WHERE account_id = ? ORDER BY id LIMIT 40")
+            .param(account)
+            .query(Long.class)
+            .list();
+
+    // One paying packet on each of 40 existing connections, each paying its own open invoice.
+    LedgerState state = new LedgerState();
+    state.account(account, 0, null);
+    List<PacketRecord> packets = new ArrayList<>();
+    for (int i = 0; i < invoices.size(); i++) {
+      byte[] id = ("invoice-plan-" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      jdbc.sql("INSERT INTO connections (id, account_id, invoice_id, version) VALUES (?, ?, ?, 1)")
+          .params(id, account, invoices.get(i))
+          .update();
+      state.invoice(invoices.get(i), account, 1_000_000, 0, true, Instant.now().plusSeconds(3600));
+      state.connection(id, 0, false, 0, 1);
+      packets.add(
+          new PacketRecord(
+              id,
+              account,
+              invoices.get(i),
+              null,
+              1,
+              10,
+              Instant.now().plusSeconds(30),
+              true,
+              false,
+              List.of(new StreamCredit(1, 10, false)),
+              List.of()));
+    }
+    BatchChanges writes = new BatchChanges();
+    new BatchDecider(1024).decide(packets, state, writes, Instant.EPOCH);
+    assertThat(writes.connections()).hasSize(invoices.size());
+
+    try (Connection c = dataSource.getConnection()) {
+      for (int run = 1; run <= 7; run++) {
+        String plan = BatchPlans.explain(c, connector, writes);
+        assertThat(plan)
+            .as("plan %d:%n%s", run, plan)
+            .contains("Update on invoices")
+            .containsPattern("Index Scan (using|on) invoices_pkey")
+            .doesNotContain("Seq Scan on invoices")
+            .doesNotContain("Bitmap Heap Scan on invoices");
       }
     }
   }

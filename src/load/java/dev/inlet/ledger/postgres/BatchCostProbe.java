@@ -29,8 +29,12 @@ import org.flywaydb.core.Flyway;
  * execution times. Not a test; run by hand:
  *
  * <pre>
- * java -cp … dev.inlet.ledger.postgres.BatchCostProbe 1x1,8x8,24x24,64x64,200x64 2000 [session SQL]
+ * java -cp … dev.inlet.ledger.postgres.BatchCostProbe 1x1,8x8,24x24,64x64,200x64,200x64i 2000 [session SQL]
  * </pre>
+ *
+ * <p>A shape ending in {@code i} pays invoices: the account belongs to a merchant, and each
+ * connection pays its own open invoice (the load benchmark's invoice mode), so the statement also
+ * updates the invoices and writes {@code payment.received} events.
  */
 public final class BatchCostProbe {
   static final long connector = 1;
@@ -80,20 +84,22 @@ public final class BatchCostProbe {
             trivial(c, shape, iterations);
             continue;
           }
-          String[] pc = shape.split("x");
-          probe(c, Integer.parseInt(pc[0]), Integer.parseInt(pc[1]), iterations);
+          boolean invoices = shape.endsWith("i");
+          String[] pc = (invoices ? shape.substring(0, shape.length() - 1) : shape).split("x");
+          probe(c, Integer.parseInt(pc[0]), Integer.parseInt(pc[1]), invoices, iterations);
         }
       }
     }
   }
 
-  static void probe(Connection c, int packets, int connections, int iterations)
+  static void probe(Connection c, int packets, int connections, boolean invoices, int iterations)
       throws SQLException, java.io.IOException {
     byte[][] ids = new byte[connections][];
     for (int i = 0; i < connections; i++) {
       ids[i] = new byte[16];
       ThreadLocalRandom.current().nextBytes(ids[i]);
     }
+    long[] invoiceIds = invoices ? openInvoices(c, connections) : new long[connections];
     BatchDecider decider = new BatchDecider(16_384);
     BatchStatement statement = new BatchStatement(connector);
     BatchTransaction transaction = new BatchTransaction(connector, decider);
@@ -126,7 +132,7 @@ public final class BatchCostProbe {
             new PacketRecord(
                 ids[k],
                 account,
-                0L,
+                invoiceIds[k],
                 null,
                 ++sequence[k],
                 1,
@@ -179,7 +185,7 @@ public final class BatchCostProbe {
             new PacketRecord(
                 ids[k],
                 account,
-                0L,
+                invoiceIds[k],
                 null,
                 ++sequence[k],
                 1,
@@ -239,6 +245,33 @@ public final class BatchCostProbe {
         (us[1] - us0[1]) * 1e6 / clockTicksPerSecond / iterations,
         cpuUs / packets,
         pgss);
+  }
+
+  /** A merchant owning the receiving account, and {@code n} open invoices on it that never fill. */
+  static long[] openInvoices(Connection c, int n) throws SQLException {
+    long[] ids = new long[n];
+    try (Statement st = c.createStatement()) {
+      st.execute("INSERT INTO merchants (name) VALUES ('probe') ON CONFLICT DO NOTHING");
+      st.execute(
+          "UPDATE accounts SET merchant_id = (SELECT id FROM merchants WHERE name = 'probe')"
+              + " WHERE id = "
+              + account);
+    }
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "INSERT INTO invoices (public_id, account_id, merchant_id, amount, expires_at)"
+                + " SELECT 'inv_' || md5(random()::text), ?, merchant_id, 9000000000000000000,"
+                + " now() + interval '1 day' FROM accounts WHERE id = ? RETURNING id")) {
+      for (int i = 0; i < n; i++) {
+        st.setLong(1, account);
+        st.setLong(2, account);
+        try (ResultSet rs = st.executeQuery()) {
+          rs.next();
+          ids[i] = rs.getLong(1);
+        }
+      }
+    }
+    return ids;
   }
 
   /** Backend CPU of a trivial autocommit statement: "select" or "insert". */

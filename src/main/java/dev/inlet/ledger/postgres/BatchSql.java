@@ -163,9 +163,11 @@ final class BatchSql {
             WHERE c.received > 0 AND a.merchant_id IS NOT NULL
         """
             .formatted(
-                invoices ? "i.public_id" : "NULL::text",
+                invoices
+                    ? "(SELECT i.public_id FROM invoices i WHERE i.id = c.invoice_id)"
+                    : "NULL::text",
                 written,
-                invoices ? "LEFT JOIN invoice i ON i.id = c.invoice_id" : ""));
+                ""));
     if (invoices) {
       sql.append(
           """
