@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The A/B comparison ({@code --ab-jar}): per round, the baseline's and the current jar's durable
- * throughput (fulfilled packets/s, closed loop) and half-load p99 (ms), then the means and the
- * ratio current/baseline. Results come in pairs, baseline first, labelled {@value #baseline} and
- * {@value #current} with the round number.
+ * The A/B comparison ({@code --ab-jar}; {@code --ab-dashboard} and {@code --ab-invoices} compare
+ * one jar with itself, the current side with a dashboard open or paying invoices): per round, the
+ * baseline's and the current side's durable throughput (fulfilled packets/s, closed loop) and
+ * half-load p99 (ms), then the means and the ratio current/baseline. Results come in pairs,
+ * baseline first, labelled {@value #baseline} and {@value #current} with the round number.
  */
 final class AbReport {
   static final String baseline = "baseline";
@@ -22,6 +23,11 @@ final class AbReport {
       System.out.printf(
           "A/B: %s without (baseline) and with (current) an admin dashboard's live stream open,"
               + " durable, %d clients, %d rounds%n",
+          options.inletJar(), options.clients(), options.abRounds());
+    } else if (options.abInvoices()) {
+      System.out.printf(
+          "A/B: %s paying the account (baseline) and paying invoices (current), durable, %d"
+              + " clients, %d rounds; target: current/baseline >= 0.80%n",
           options.inletJar(), options.clients(), options.abRounds());
     } else {
       System.out.printf(

@@ -96,10 +96,11 @@ public final class LoadBenchmark {
       return ColdStartRun.run(options);
     }
     List<Result> results = new ArrayList<>();
-    if (options.abJar() != null || options.abDashboard()) {
+    if (options.abJar() != null || options.abDashboard() || options.abInvoices()) {
       // A/B: durable runs, baseline and current alternately, so that a drift of the machine hits
-      // both alike. --ab-dashboard: the same jar, the current side with a dashboard open.
-      Path baselineJar = options.abDashboard() ? options.inletJar() : options.abJar();
+      // both alike. --ab-dashboard: the same jar, the current side with a dashboard open;
+      // --ab-invoices: the same jar, the current side paying invoices.
+      Path baselineJar = options.abJar() == null ? options.inletJar() : options.abJar();
       for (int round = 1; round <= options.abRounds(); round++) {
         Cpu.awaitQuiet(null, options.waitForQuietSeconds());
         results.add(runMode(false, baselineJar, AbReport.baseline + " " + round, false, false));
@@ -109,7 +110,7 @@ public final class LoadBenchmark {
                 false,
                 options.inletJar(),
                 AbReport.current + " " + round,
-                false,
+                options.abInvoices(),
                 options.abDashboard()));
       }
       AbReport.print(results, options);

@@ -33,6 +33,7 @@ record Options(
     Path abJar,
     int abRounds,
     boolean abDashboard,
+    boolean abInvoices,
     String pay,
     String webhookEvents,
     boolean eventStream,
@@ -119,6 +120,9 @@ record Options(
         --ab-dashboard=off         on: A/B of --inlet-jar alone, durable, without (baseline) and with (current) an
                                    admin dashboard open on its live page (GET /admin/ui/live/stream, SSE) for the
                                    whole run
+        --ab-invoices=off          on: A/B of --inlet-jar alone, durable, paying the account (baseline) and paying
+                                   invoices (current, as --pay=invoices) alternately: the invoice mode's ratio
+                                   per round and over the rounds, a drift of the machine hitting both alike
       """;
 
   static Options parse(String[] raw) {
@@ -164,6 +168,7 @@ record Options(
             Optional.ofNullable(values.remove("ab-jar")).map(Path::of).orElse(null),
             integer(take(values, "ab-rounds", "2")),
             take(values, "ab-dashboard", "off").equals("on"),
+            take(values, "ab-invoices", "off").equals("on"),
             take(values, "pay", "both"),
             take(values, "webhook-events", "invoice"),
             !take(values, "event-stream", "on").equals("off"),
@@ -224,9 +229,10 @@ record Options(
         || o.abRounds < 1) {
       throw new IllegalArgumentException("an option is out of range\n" + usage);
     }
-    if (o.abDashboard && o.abJar != null) {
+    if ((o.abDashboard || o.abInvoices) && o.abJar != null || o.abDashboard && o.abInvoices) {
       throw new IllegalArgumentException(
-          "--ab-dashboard=on compares --inlet-jar with itself: no --ab-jar");
+          "--ab-dashboard=on and --ab-invoices=on each compare --inlet-jar with itself: one of"
+              + " them, no --ab-jar");
     }
     if (o.packets > o.maxPrebuilt) {
       throw new IllegalArgumentException("--packets is above --max-prebuilt " + o.maxPrebuilt);

@@ -159,15 +159,14 @@ final class BatchSql {
                                       'amount', c.received::text, 'total_received', c.total_received::text,
                                       'source_address', c.source_address) AS data
             FROM %s c
-            JOIN accounts a ON a.id = c.account_id %s
+            JOIN accounts a ON a.id = c.account_id
             WHERE c.received > 0 AND a.merchant_id IS NOT NULL
         """
             .formatted(
                 invoices
                     ? "(SELECT i.public_id FROM invoices i WHERE i.id = c.invoice_id)"
                     : "NULL::text",
-                written,
-                ""));
+                written));
     if (invoices) {
       sql.append(
           """
