@@ -89,9 +89,7 @@ class EventReplicasTest {
       assertThat(m).as("after %d events", got.size()).isNotNull();
       if (m == SseClient.end) {
         client.close();
-        String last = got.isEmpty() ? "0" : "" + got.get(got.size() - 1);
-        client = SseClient.open(second.url("/v1/events"), key, "Last-Event-ID", last);
-        client.awaitSubscribed();
+        client = resume(second.url("/v1/events"), key, got);
         connections++;
       } else {
         got.add(Long.parseLong(m.id()));
@@ -117,15 +115,10 @@ class EventReplicasTest {
     Thread writer =
         new Thread(
             () -> {
-              try (var c = replicas.database.getPostgresDatabase().getConnection();
-                  var st =
-                      c.prepareStatement(
-                          "INSERT INTO events (merchant_id, type, data) SELECT ?, 'payment.received',"
-                              + " jsonb_build_object('amount', n::text) FROM generate_series(1, 100) n")) {
-                st.setLong(1, flow);
+              try (var c = replicas.database.getPostgresDatabase().getConnection()) {
                 long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
                 while (System.nanoTime() < end) {
-                  st.executeUpdate();
+                  insertEvents(c, flow, 100);
                   Thread.sleep(2);
                 }
               } catch (Exception e) {
@@ -145,17 +138,8 @@ class EventReplicasTest {
       assertThat(m).as("after %d events, %d connections", got.size(), connections).isNotNull();
       if (m == SseClient.end) {
         client.close();
-        String last = got.isEmpty() ? "0" : "" + got.get(got.size() - 1);
-        // Dropped again before its first comment when the flow fills its buffer at once: again.
-        for (int attempt = 1; ; attempt++) {
-          client = SseClient.open(first.url("/v1/events"), key, "Last-Event-ID", last);
-          connections++;
-          if (client.awaitSubscribedOrEnd()) {
-            break;
-          }
-          client.close();
-          assertThat(attempt).as("resumptions dropped before subscribing").isLessThan(20);
-        }
+        client = resume(first.url("/v1/events"), key, got);
+        connections++;
       } else {
         got.add(Long.parseLong(m.id()));
       }
@@ -165,12 +149,35 @@ class EventReplicasTest {
     client.close();
   }
 
+  /**
+   * Reopens a dropped stream after the last event it got (or from the start); again when it is
+   * dropped before its first comment, as a flow that fills its buffer at once does.
+   */
+  private static SseClient resume(String url, String key, List<Long> got) throws Exception {
+    String last = got.isEmpty() ? "0" : "" + got.get(got.size() - 1);
+    for (int attempt = 1; ; attempt++) {
+      SseClient client = SseClient.open(url, key, "Last-Event-ID", last);
+      if (client.awaitSubscribedOrEnd()) {
+        return client;
+      }
+      client.close();
+      assertThat(attempt).as("resumptions dropped before subscribing").isLessThan(20);
+    }
+  }
+
   private static void insertEvents(long merchantId, int n) throws Exception {
-    try (var c = replicas.database.getPostgresDatabase().getConnection();
-        var st =
-            c.prepareStatement(
-                "INSERT INTO events (merchant_id, type, data) SELECT ?, 'payment.received', "
-                    + "jsonb_build_object('amount', n::text) FROM generate_series(1, ?) n")) {
+    try (var c = replicas.database.getPostgresDatabase().getConnection()) {
+      insertEvents(c, merchantId, n);
+    }
+  }
+
+  /** {@code n} payment.received events of the merchant in one transaction: one notification. */
+  private static void insertEvents(java.sql.Connection c, long merchantId, int n)
+      throws java.sql.SQLException {
+    try (var st =
+        c.prepareStatement(
+            "INSERT INTO events (merchant_id, type, data) SELECT ?, 'payment.received', "
+                + "jsonb_build_object('amount', n::text) FROM generate_series(1, ?) n")) {
       st.setLong(1, merchantId);
       st.setInt(2, n);
       st.executeUpdate();

@@ -58,35 +58,17 @@ class LedgerPlanTest extends InletPerClass {
     for (byte[] id : ids) {
       state.connection(id, 0, false, 0, 1);
       state.stream(id, 1, 0, 1000, false);
-      packets.add(
-          new PacketRecord(
-              id,
-              account,
-              0L,
-              null,
-              1,
-              10,
-              Instant.now().plusSeconds(30),
-              true,
-              false,
-              List.of(new StreamCredit(1, 10, false)),
-              List.of()));
+      packets.add(packet(id, account, 0L));
     }
     BatchChanges writes = new BatchChanges();
     new BatchDecider(1024).decide(packets, state, writes, Instant.EPOCH);
     assertThat(writes.connections()).hasSize(ids.size());
 
-    try (Connection c = dataSource.getConnection()) {
-      // Past the fifth execution, after which PostgreSQL may plan the prepared statement
-      // generically.
-      for (int run = 1; run <= 7; run++) {
-        String plan = BatchPlans.explain(c, connector, writes);
-        assertThat(plan)
-            .as("plan %d:%n%s", run, plan)
-            .contains("Update on connections")
-            .containsPattern("Index Scan (using|on) connections_pkey")
-            .doesNotContain("Seq Scan on connections");
-      }
+    for (String plan : plans(dataSource, connector, writes)) {
+      assertThat(plan)
+          .contains("Update on connections")
+          .containsPattern("Index Scan (using|on) connections_pkey")
+          .doesNotContain("Seq Scan on connections");
     }
   }
 
@@ -126,34 +108,49 @@ class LedgerPlanTest extends InletPerClass {
           .update();
       state.invoice(invoices.get(i), account, 1_000_000, 0, true, Instant.now().plusSeconds(3600));
       state.connection(id, 0, false, 0, 1);
-      packets.add(
-          new PacketRecord(
-              id,
-              account,
-              invoices.get(i),
-              null,
-              1,
-              10,
-              Instant.now().plusSeconds(30),
-              true,
-              false,
-              List.of(new StreamCredit(1, 10, false)),
-              List.of()));
+      packets.add(packet(id, account, invoices.get(i)));
     }
     BatchChanges writes = new BatchChanges();
     new BatchDecider(1024).decide(packets, state, writes, Instant.EPOCH);
     assertThat(writes.connections()).hasSize(invoices.size());
 
+    for (String plan : plans(dataSource, connector, writes)) {
+      assertThat(plan)
+          .contains("Update on invoices")
+          .containsPattern("Index Scan (using|on) invoices_pkey")
+          .doesNotContain("Seq Scan on invoices")
+          .doesNotContain("Bitmap Heap Scan on invoices");
+    }
+  }
+
+  /** A fulfillable packet of 10 units, the connection's first, on stream 1. */
+  private static PacketRecord packet(byte[] connection, long account, long invoice) {
+    return new PacketRecord(
+        connection,
+        account,
+        invoice,
+        null,
+        1,
+        10,
+        Instant.now().plusSeconds(30),
+        true,
+        false,
+        List.of(new StreamCredit(1, 10, false)),
+        List.of());
+  }
+
+  /**
+   * The statement's plan for {@code writes}, seven times: past the fifth execution, after which
+   * PostgreSQL may plan the prepared statement generically.
+   */
+  private static List<String> plans(DataSource dataSource, long connector, BatchChanges writes)
+      throws Exception {
+    List<String> plans = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
       for (int run = 1; run <= 7; run++) {
-        String plan = BatchPlans.explain(c, connector, writes);
-        assertThat(plan)
-            .as("plan %d:%n%s", run, plan)
-            .contains("Update on invoices")
-            .containsPattern("Index Scan (using|on) invoices_pkey")
-            .doesNotContain("Seq Scan on invoices")
-            .doesNotContain("Bitmap Heap Scan on invoices");
+        plans.add(BatchPlans.explain(c, connector, writes));
       }
     }
+    return plans;
   }
 }
