@@ -125,23 +125,7 @@ public final class BatchCostProbe {
         us0 = backendUserSystem(pid);
         wall = 0;
       }
-      List<PacketRecord> batch = new ArrayList<>(packets);
-      for (int i = 0; i < packets; i++) {
-        int k = i % connections;
-        batch.add(
-            new PacketRecord(
-                ids[k],
-                account,
-                invoiceIds[k],
-                null,
-                ++sequence[k],
-                1,
-                Instant.now().plusSeconds(30),
-                true,
-                false,
-                List.of(new StreamCredit(1, 1, false)),
-                List.of()));
-      }
+      List<PacketRecord> batch = batch(packets, ids, invoiceIds, sequence);
       long t0 = System.nanoTime();
       LedgerState cached = cache.stateFor(batch);
       if (cached != null) {
@@ -178,23 +162,7 @@ public final class BatchCostProbe {
       wall += System.nanoTime() - t0;
     }
     if (System.getenv("PROBE_EXPLAIN") != null) {
-      List<PacketRecord> batch = new ArrayList<>(packets);
-      for (int i = 0; i < packets; i++) {
-        int k = i % connections;
-        batch.add(
-            new PacketRecord(
-                ids[k],
-                account,
-                invoiceIds[k],
-                null,
-                ++sequence[k],
-                1,
-                Instant.now().plusSeconds(30),
-                true,
-                false,
-                List.of(new StreamCredit(1, 1, false)),
-                List.of()));
-      }
+      List<PacketRecord> batch = batch(packets, ids, invoiceIds, sequence);
       LedgerState cached = cache.stateFor(batch);
       BatchChanges changes = new BatchChanges();
       decider.decide(batch, cached, changes, Instant.now());
@@ -245,6 +213,28 @@ public final class BatchCostProbe {
         (us[1] - us0[1]) * 1e6 / clockTicksPerSecond / iterations,
         cpuUs / packets,
         pgss);
+  }
+
+  /** {@code packets} one-unit packets over the connections in turn, each at its next sequence. */
+  static List<PacketRecord> batch(int packets, byte[][] ids, long[] invoiceIds, long[] sequence) {
+    List<PacketRecord> batch = new ArrayList<>(packets);
+    for (int i = 0; i < packets; i++) {
+      int k = i % ids.length;
+      batch.add(
+          new PacketRecord(
+              ids[k],
+              account,
+              invoiceIds[k],
+              null,
+              ++sequence[k],
+              1,
+              Instant.now().plusSeconds(30),
+              true,
+              false,
+              List.of(new StreamCredit(1, 1, false)),
+              List.of()));
+    }
+    return batch;
   }
 
   /** A merchant owning the receiving account, and {@code n} open invoices on it that never fill. */
