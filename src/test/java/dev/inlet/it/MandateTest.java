@@ -6,17 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,38 +19,7 @@ import tools.jackson.databind.JsonNode;
  * PullClients}): what each interval allows, the totals per cycle, and a revoke that stops a pull
  * being sent. Each case ends with the ledger check.
  */
-class MandateTest {
-  @TempDir static Path dataDir;
-  static PullClients clients;
-  static TestInlet inlet;
-
-  @BeforeAll
-  static void start() throws Exception {
-    clients = PullClients.start();
-    inlet = TestInlet.start(dataDir, clients.uplinkSettings());
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (inlet != null) {
-        inlet.close();
-      }
-    } finally {
-      if (clients != null) {
-        clients.close();
-      }
-    }
-  }
-
-  @AfterEach
-  void ledgerStillBalances() {
-    PayoutClient.assertLedgerConsistent(inlet);
-  }
-
-  static void fund(String name, long amount) throws Exception {
-    PayoutClient.fund(inlet, name, amount);
-  }
+class MandateTest extends PullClientsPerClass {
 
   @Test
   void aMandateIsPulledUpToItsAmountPerInterval() throws Exception {

@@ -11,7 +11,6 @@ import dev.inlet.codec.stream.StreamErrorCode;
 import dev.inlet.codec.stream.StreamMaxMoney;
 import dev.inlet.codec.stream.StreamMoney;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,11 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.interledger.stream.SendMoneyResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -33,38 +28,7 @@ import tools.jackson.databind.JsonNode;
  * takes what Inlet pushes through its uplink. Each case compares what the client got with the
  * voucher's and the account's numbers, and ends with the ledger check.
  */
-class VoucherTest {
-  @TempDir static Path dataDir;
-  static PullClients clients;
-  static TestInlet inlet;
-
-  @BeforeAll
-  static void start() throws Exception {
-    clients = PullClients.start();
-    inlet = TestInlet.start(dataDir, clients.uplinkSettings());
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (inlet != null) {
-        inlet.close();
-      }
-    } finally {
-      if (clients != null) {
-        clients.close();
-      }
-    }
-  }
-
-  @AfterEach
-  void ledgerStillBalances() {
-    PayoutClient.assertLedgerConsistent(inlet);
-  }
-
-  static void fund(String name, long amount) throws Exception {
-    PayoutClient.fund(inlet, name, amount);
-  }
+class VoucherTest extends PullClientsPerClass {
 
   static JsonNode create(String account, long amount) {
     HttpResponse<String> r =

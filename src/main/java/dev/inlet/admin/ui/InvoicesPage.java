@@ -83,34 +83,23 @@ final class InvoicesPage extends TablePage {
   /** {@code GET /admin/ui/invoices/{id}}. */
   Mono<ServerResponse> detail(ServerRequest request) {
     String id = request.pathVariable("id");
-    return Pages.blocking(() -> detailModel(id))
-        .flatMap(
-            found ->
-                found.isEmpty()
-                    ? unknown()
-                    : Pages.render(request, "invoice", Map.of("invoice", found.get())));
+    return Pages.row(request, "invoice", () -> detailModel(id), InvoicesPage::unknown);
   }
 
   /** {@code GET /admin/ui/invoices/{id}/cancel}: asks to confirm. */
   Mono<ServerResponse> confirmCancel(ServerRequest request) {
     String id = request.pathVariable("id");
-    return Pages.blocking(() -> find(id))
-        .flatMap(
-            found ->
-                found.isEmpty()
-                    ? unknown()
-                    : Pages.render(
-                        request,
-                        "confirm",
-                        Map.of(
-                            "nav", "invoices",
-                            "question", "Cancel invoice " + id + "?",
-                            "detail",
-                                "It stops accepting payments and its merchant gets"
-                                    + " invoice.cancelled. This cannot be undone.",
-                            "action", Pages.base + "/invoices/" + id + "/cancel",
-                            "button", "Cancel invoice",
-                            "back", Pages.base + "/invoices/" + id)));
+    return Pages.confirm(
+        request,
+        () -> find(id),
+        InvoicesPage::unknown,
+        "invoices",
+        "Cancel invoice " + id + "?",
+        "It stops accepting payments and its merchant gets invoice.cancelled. This cannot be"
+            + " undone.",
+        Pages.base + "/invoices/" + id + "/cancel",
+        "Cancel invoice",
+        Pages.base + "/invoices/" + id);
   }
 
   /** {@code POST /admin/ui/invoices/{id}/cancel}. */

@@ -83,12 +83,7 @@ final class PayoutsPage extends TablePage {
   /** {@code GET /admin/ui/payouts/{id}}. */
   Mono<ServerResponse> detail(ServerRequest request) {
     String id = request.pathVariable("id");
-    return Pages.blocking(() -> detailModel(id))
-        .flatMap(
-            found ->
-                found.isEmpty()
-                    ? unknown()
-                    : Pages.render(request, "payout", Map.of("payout", found.get())));
+    return Pages.row(request, "payout", () -> detailModel(id), PayoutsPage::unknown);
   }
 
   /** {@code GET /admin/ui/payouts/{id}/packets/{sequence}/resolve}: the form to confirm. */

@@ -74,34 +74,23 @@ final class VouchersPage extends TablePage {
   /** {@code GET /admin/ui/vouchers/{id}}. */
   Mono<ServerResponse> detail(ServerRequest request) {
     String id = request.pathVariable("id");
-    return Pages.blocking(() -> detailModel(id))
-        .flatMap(
-            found ->
-                found.isEmpty()
-                    ? unknown()
-                    : Pages.render(request, "voucher", Map.of("voucher", found.get())));
+    return Pages.row(request, "voucher", () -> detailModel(id), VouchersPage::unknown);
   }
 
   /** {@code GET /admin/ui/vouchers/{id}/revoke}: asks to confirm. */
   Mono<ServerResponse> confirmRevoke(ServerRequest request) {
     String id = request.pathVariable("id");
-    return Pages.blocking(() -> find(id))
-        .flatMap(
-            found ->
-                found.isEmpty()
-                    ? unknown()
-                    : Pages.render(
-                        request,
-                        "confirm",
-                        Map.of(
-                            "nav", "vouchers",
-                            "question", "Revoke voucher " + id + "?",
-                            "detail",
-                                "Its pointer stops paying out and what it still holds goes back to"
-                                    + " its account. This cannot be undone.",
-                            "action", Pages.base + "/vouchers/" + id + "/revoke",
-                            "button", "Revoke voucher",
-                            "back", Pages.base + "/vouchers/" + id)));
+    return Pages.confirm(
+        request,
+        () -> find(id),
+        VouchersPage::unknown,
+        "vouchers",
+        "Revoke voucher " + id + "?",
+        "Its pointer stops paying out and what it still holds goes back to its account. This"
+            + " cannot be undone.",
+        Pages.base + "/vouchers/" + id + "/revoke",
+        "Revoke voucher",
+        Pages.base + "/vouchers/" + id);
   }
 
   /** {@code POST /admin/ui/vouchers/{id}/revoke}. */
