@@ -5,15 +5,9 @@ import dev.inlet.ledger.Ledger;
 import dev.inlet.ledger.Outcome;
 import dev.inlet.ledger.PacketOutcome;
 import dev.inlet.ledger.PacketRecord;
-import dev.inlet.ledger.batch.BatchChanges;
 import dev.inlet.ledger.batch.BatchDecider;
 import dev.inlet.ledger.batch.InvariantViolation;
 import dev.inlet.ledger.batch.LedgerCache;
-import dev.inlet.ledger.batch.LedgerState;
-import dev.inlet.ledger.postgres.BatchStatement.AccountTotals;
-import dev.inlet.ledger.postgres.BatchStatement.InvoiceTotals;
-import dev.inlet.ledger.postgres.BatchStatement.Totals;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,15 +26,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The PostgreSQL ledger with group commit: packets queue up while the previous batch commits, then
  * the next batch is applied at once — one WAL flush for the batch, not one per packet. A single
- * writer thread owns the database work, so no Netty event loop ever waits on JDBC. Most batches are
- * decided on the writer's {@link LedgerCache} and written by one autocommit statement ({@link
- * BatchStatement}: one round trip, which checks the cache was right); the others, and any the
- * database refuses as stale, are read and decided under row locks ({@link BatchTransaction}).
- * Futures complete after the commit returns, or with {@link Outcome#UNAVAILABLE} when it fails: the
- * database unreachable (within the pool's connection timeout, {@code DatabaseConfig}), a packet it
- * refuses, or a broken rule of money ({@link InvariantViolation}, logged as an error) — never with
- * a Fulfill. The batch statement checks the rules of money before its commit ({@link
- * SqlStates#invariantViolated}), so a batch failed for one has written nothing.
+ * writer thread owns the database work ({@link BatchWriter}), so no Netty event loop ever waits on
+ * JDBC. Most batches are decided on the writer's {@link LedgerCache} and written by one autocommit
+ * statement ({@link BatchStatement}: one round trip, which checks the cache was right); the others,
+ * and any the database refuses as stale, are read and decided under row locks ({@link
+ * BatchTransaction}). Futures complete after the commit returns, or with {@link
+ * Outcome#UNAVAILABLE} when it fails: the database unreachable (within the pool's connection
+ * timeout, {@code DatabaseConfig}), a packet it refuses, or a broken rule of money ({@link
+ * InvariantViolation}, logged as an error) — never with a Fulfill. The batch statement checks the
+ * rules of money before its commit ({@link SqlStates#invariantViolated}), so a batch failed for one
+ * has written nothing.
  */
 public final class PostgresLedger implements Ledger, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresLedger.class);
@@ -58,27 +52,16 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
    */
   public static final Duration minExpiryMarginAtCommit = Duration.ofMillis(500);
 
-  /**
-   * Writes of one batch at most: the cached write, then under row locks, again while replicas'
-   * serialization failures or deadlocks get in the way. Past it the batch fails.
-   */
-  static final int maxWriteAttempts = 5;
-
   /** How long the idle writer waits for a packet before it looks whether it should stop. */
   private static final Duration writerIdlePoll = Duration.ofMillis(100);
 
-  private final DataSource dataSource;
-  private final long connectorAccountId;
-  private final BatchDecider decider;
-  private final BatchStatement statement;
-  private final BatchTransaction transaction;
   private final LedgerCache cache;
+  private final BatchWriter batches;
   private final InvoiceAccounts invoiceAccounts;
   private final Clock clock;
   private final CommitQueue<Pending> queue;
   private final Thread writer;
   private volatile boolean running = true;
-  private final LongAdder commits = new LongAdder();
   private final LedgerMetrics metrics;
 
   /**
@@ -122,13 +105,16 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
       ConnectionLimits connectionLimits,
       Duration commitDelay) {
     this.queue = new CommitQueue<>(maxQueuedPackets, commitDelay);
-    this.dataSource = dataSource;
     this.metrics = metrics;
-    this.connectorAccountId = connectorAccountId;
-    this.decider = new BatchDecider(maxDataBytesPerConnection, connectionLimits);
-    this.statement = new BatchStatement(connectorAccountId);
-    this.transaction = new BatchTransaction(connectorAccountId, decider);
     this.cache = new LedgerCache(maxCachedConnections);
+    this.batches =
+        new BatchWriter(
+            dataSource,
+            connectorAccountId,
+            new BatchDecider(maxDataBytesPerConnection, connectionLimits),
+            cache,
+            clock,
+            metrics);
     this.invoiceAccounts = new InvoiceAccounts(dataSource);
     this.clock = clock;
     this.writer = new Thread(this::run, "inlet-ledger-writer");
@@ -148,7 +134,7 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
 
   /** Transactions committed so far (each holds a batch of packets). */
   public long commits() {
-    return commits.sum();
+    return batches.commits();
   }
 
   /** Stops taking packets, applies those already queued, then stops the writer. */
@@ -199,7 +185,7 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
       List<Pending> group = groups.poll();
       try {
         long started = System.nanoTime();
-        List<PacketOutcome> outcomes = execute(group);
+        List<PacketOutcome> outcomes = batches.write(packets(group));
         metrics.committed(group.size(), System.nanoTime() - started, received(group, outcomes));
         complete(group, outcomes);
       } catch (SQLException e) {
@@ -282,114 +268,12 @@ public final class PostgresLedger implements Ledger, AutoCloseable {
     return resolved;
   }
 
-  /**
-   * Decides and writes one batch: on the cache when it can, and under row locks when it cannot or
-   * when the database refused the cached write as stale; in a bounded loop, never by recursion.
-   */
-  private List<PacketOutcome> execute(List<Pending> group) throws SQLException {
+  private static List<PacketRecord> packets(List<Pending> group) {
     List<PacketRecord> packets = new ArrayList<>(group.size());
     for (Pending p : group) {
       packets.add(p.packet);
     }
-    LedgerState cached = cache.stateFor(packets);
-    for (int attempt = 1; ; attempt++) {
-      boolean onCache = attempt == 1 && cached != null;
-      try {
-        return onCache ? writeCached(packets, cached) : writeLocked(packets);
-      } catch (SQLException e) {
-        if (SqlStates.invariantViolated.equals(e.getSQLState())) {
-          // The statement refused a batch that breaks a rule of money and wrote nothing: a bug,
-          // which redoing the batch cannot mend. Failed as a whole (UNAVAILABLE), counted and
-          // logged by commit.
-          throw new InvariantViolation(
-              "the batch statement refused the batch: " + e.getMessage(), e);
-        }
-        boolean redo = onCache ? !SqlStates.unreachable(e) : SqlStates.retryLocked(e);
-        if (!redo || attempt >= maxWriteAttempts) {
-          throw e;
-        }
-        if (!SqlStates.staleBatch.equals(e.getSQLState())
-            && !SqlStates.uniqueViolation.equals(e.getSQLState())) {
-          log.debug(
-              "Ledger write failed (SQLState {}); redoing the batch under locks",
-              e.getSQLState(),
-              e);
-        }
-      }
-    }
-  }
-
-  /** The batch decided on the cache and written by one autocommit statement: one round trip. */
-  private List<PacketOutcome> writeCached(List<PacketRecord> packets, LedgerState cached)
-      throws SQLException {
-    boolean committed = false;
-    try {
-      // Decided before a pooled connection is taken: it is held for the statement alone.
-      BatchChanges changes = new BatchChanges();
-      List<PacketOutcome> outcomes = decider.decide(packets, cached, changes, clock.instant());
-      try (Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(true);
-        remember(statement.execute(c, changes));
-      }
-      committed = true;
-      commits.increment();
-      metrics.batch(true);
-      cache.committed(cached, changes);
-      return outcomes;
-    } finally {
-      // The decider changed the cache as it went: whatever did not commit must not be remembered.
-      if (!committed) {
-        cache.forget(packets);
-      }
-    }
-  }
-
-  /** The batch read and decided under row locks, in one transaction. */
-  private List<PacketOutcome> writeLocked(List<PacketRecord> packets) throws SQLException {
-    LedgerState state = new LedgerState();
-    BatchChanges changes = new BatchChanges();
-    boolean committed = false;
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        List<PacketOutcome> outcomes =
-            transaction.lockAndDecide(c, packets, state, changes, clock.instant());
-        Totals totals = statement.execute(c, changes);
-        transaction.checkReceived(state, totals);
-        remember(totals);
-        c.commit();
-        committed = true;
-        commits.increment();
-        metrics.batch(false);
-        cache.committed(state, changes);
-        return outcomes;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    } finally {
-      // The write refreshed cached accounts before the commit: forget them when it did not happen.
-      if (!committed) {
-        cache.forget(packets);
-      }
-    }
-  }
-
-  /**
-   * Each credited account's totals as the database has them now (another replica may have credited
-   * it too).
-   */
-  private void remember(Totals totals) {
-    for (AccountTotals a : totals.accounts()) {
-      if (a.id() != connectorAccountId) {
-        cache.account(a.id(), a.received(), a.receiveLimit());
-      }
-    }
-    for (InvoiceTotals i : totals.invoices()) {
-      cache.invoice(i.id(), i.received(), !i.state().equals("completed"));
-    }
+    return packets;
   }
 
   private static void fail(List<Pending> group) {
