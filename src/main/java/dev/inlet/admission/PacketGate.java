@@ -111,7 +111,7 @@ public final class PacketGate implements PacketAdmission {
 
   @Override
   public void ledgerBusy(byte[] connectionId) {
-    refusals.refused(Refusals.Where.ilp, AdmissionReason.SYSTEM_LIMIT, "ledger queue full");
+    refused(AdmissionReason.SYSTEM_LIMIT, connectionId, null);
   }
 
   /**

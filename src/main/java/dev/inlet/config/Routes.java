@@ -66,10 +66,10 @@ class Routes {
   }
 
   /**
-   * Browsers (Web Monetization) query payment pointers cross-origin (RFC 0009): accounts' and
-   * invoices' ({@code dev.inlet.invoice.InvoiceSpspHandler}).
+   * Browsers (Web Monetization) query payment pointers cross-origin (RFC 0009): every SPSP path
+   * ({@link SpspRateLimit#paths}). Right after the client's address, before the SPSP rate limit, so
+   * that its 429 carries CORS.
    */
-  /** Right after the client's address: before the SPSP rate limit, so that its 429 carries CORS. */
   @Bean
   @Order(Ordered.HIGHEST_PRECEDENCE + 1)
   CorsWebFilter spspCors() {

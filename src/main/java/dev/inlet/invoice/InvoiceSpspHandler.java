@@ -68,8 +68,7 @@ public final class InvoiceSpspHandler {
                         return unknown();
                       }
                       Invoices.PointerTarget invoice = found.get().invoice();
-                      if (!invoice.state().equals("pending")
-                          && !invoice.state().equals("processing")) {
+                      if (!invoice.open()) {
                         return Problems.respond(
                             HttpStatus.GONE,
                             "invoice-" + invoice.state(),
@@ -97,9 +96,8 @@ public final class InvoiceSpspHandler {
   private record Found(Invoices.PointerTarget invoice, AdmissionReason refused) {}
 
   private Found withQuota(Invoices.PointerTarget invoice) {
-    boolean open = invoice.state().equals("pending") || invoice.state().equals("processing");
     invoiceAccounts.known(invoice.id(), invoice.accountId());
-    return new Found(invoice, open ? quota.check(invoice.accountId()) : null);
+    return new Found(invoice, invoice.open() ? quota.check(invoice.accountId()) : null);
   }
 
   private static Map<String, Object> pair(String k1, Object v1, String k2, Object v2) {

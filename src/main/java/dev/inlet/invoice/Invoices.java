@@ -214,7 +214,7 @@ public final class Invoices {
           }
           long id = found.get().getKey();
           String state = found.get().getValue();
-          if (!state.equals("pending") && !state.equals("processing")) {
+          if (!takesPayments(state)) {
             return new NotCancellable(state);
           }
           jdbc.sql("UPDATE invoices SET state = 'cancelled', ended_at = now() WHERE id = ?")
@@ -239,7 +239,17 @@ public final class Invoices {
       long accountId,
       String account,
       String assetCode,
-      int assetScale) {}
+      int assetScale) {
+    /** Whether it still takes payments. */
+    public boolean open() {
+      return takesPayments(state);
+    }
+  }
+
+  /** Whether an invoice in {@code state} still takes payments: pending or processing. */
+  public static boolean takesPayments(String state) {
+    return state.equals("pending") || state.equals("processing");
+  }
 
   /** The invoice with that public id, for its payment pointer. */
   public Optional<PointerTarget> pointer(String publicId) {

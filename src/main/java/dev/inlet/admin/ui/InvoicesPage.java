@@ -157,7 +157,7 @@ final class InvoicesPage extends TablePage {
     m.put("endedAt", rs.getString(12));
     m.put("merchant", rs.getString(13));
     m.put("merchantId", rs.getLong(14));
-    m.put("open", rs.getString(3).equals("pending") || rs.getString(3).equals("processing"));
+    m.put("open", Invoices.takesPayments(rs.getString(3)));
     return m;
   }
 
