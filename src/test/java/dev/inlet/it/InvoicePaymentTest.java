@@ -158,6 +158,51 @@ class InvoicePaymentTest extends InletPerClass {
   }
 
   @Test
+  void aLonePayerHoldsItsInvoiceAndCancellingOrExpiringItReleasesTheHold() throws Exception {
+    long before = inlet.balance("payee-usd");
+    JsonNode cancelled = invoice("1000", null);
+    String cancelledId = cancelled.get("id").asString();
+    TestSender payer = TestSender.open(inlet, "invoices/" + cancelledId);
+    assertThat(payer.send(100, new StreamMoney(1, 1)).fulfilled()).isTrue();
+    assertThat(payer.send(200, new StreamMoney(1, 1)).fulfilled()).isTrue();
+    // The first credit took the hold (db/V8): the second stayed in the connection's row, capped at
+    // what the invoice had left then, and the invoice shows both.
+    assertThat(holdOf(cancelledId)).isEqualTo("row 100, held, cap 1000");
+    assertThat(ok(shop.get("/v1/invoices/" + cancelledId)).get("received").asString())
+        .isEqualTo("300");
+    assertThat(spspBalance(cancelledId)).isEqualTo("300");
+
+    ok(shop.post("/v1/invoices/" + cancelledId + "/cancel", ""));
+    assertThat(holdOf(cancelledId)).isEqualTo("row 300, not held, cap -");
+    JsonNode after = ok(shop.get("/v1/invoices/" + cancelledId));
+    assertThat(after.get("state").asString()).isEqualTo("cancelled");
+    assertThat(after.get("received").asString()).isEqualTo("300");
+    // The holder's next packet was decided on a hold that is gone: refused, nothing credited.
+    TestSender.Reply late = payer.send(50, new StreamMoney(1, 1));
+    assertThat(late.reject().code()).isEqualTo(IlpErrorCode.F99_APPLICATION_ERROR);
+    assertThat(late.frames(ConnectionClose.class)).hasSize(1);
+    List<JsonNode> events = eventsOf(cancelledId);
+    JsonNode cancelEvent = events.get(events.size() - 1);
+    assertThat(cancelEvent.get("type").asString()).isEqualTo("invoice.cancelled");
+    assertThat(cancelEvent.get("data").get("received").asString()).isEqualTo("300");
+
+    JsonNode expiring = invoice("1000", Instant.now().plusSeconds(2).toString());
+    String expiringId = expiring.get("id").asString();
+    TestSender other = TestSender.open(inlet, "invoices/" + expiringId);
+    assertThat(other.send(250, new StreamMoney(1, 1)).fulfilled()).isTrue();
+    assertThat(other.send(250, new StreamMoney(1, 1)).fulfilled()).isTrue();
+    assertThat(holdOf(expiringId)).isEqualTo("row 250, held, cap 1000");
+    await(() -> ok(shop.get("/v1/invoices/" + expiringId)).get("state").asString(), "expired");
+    assertThat(holdOf(expiringId)).isEqualTo("row 500, not held, cap -");
+    assertThat(ok(shop.get("/v1/invoices/" + expiringId)).get("received").asString())
+        .isEqualTo("500");
+    assertThat(other.send(10, new StreamMoney(1, 1)).reject().code())
+        .isEqualTo(IlpErrorCode.F99_APPLICATION_ERROR);
+    assertThat(inlet.balance("payee-usd") - before).isEqualTo(800);
+    assertThat(ledgerConsistent()).isTrue();
+  }
+
+  @Test
   void thePayersStreamDataIsTheMemoOfItsPayment() {
     JsonNode invoice = invoice("500", null);
     String id = invoice.get("id").asString();
@@ -209,6 +254,28 @@ class InvoicePaymentTest extends InletPerClass {
     HttpResponse<String> r = shop.post("/v1/invoices", body);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return TestInlet.json.readTree(r.body());
+  }
+
+  /**
+   * The invoice's row as the ledger leaves it: its {@code received} column, whether a connection
+   * holds it, and its connection's {@code invoice_cap}.
+   */
+  private static String holdOf(String publicId) {
+    return JdbcClient.create(inlet.bean(DataSource.class))
+        .sql(
+            "SELECT 'row ' || i.received || ', ' || CASE WHEN i.holder IS NULL THEN 'not ' ELSE '' END"
+                + " || 'held, cap ' || coalesce((SELECT c.invoice_cap::text FROM connections c"
+                + " WHERE c.invoice_id = i.id), '-') FROM invoices i WHERE i.public_id = ?")
+        .param(publicId)
+        .query(String.class)
+        .single();
+  }
+
+  /** What the invoice's payment pointer says it has received ({@code balance.current}). */
+  private static String spspBalance(String invoiceId) {
+    HttpResponse<String> r = spsp(invoiceId);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return TestInlet.json.readTree(r.body()).get("balance").get("current").asString();
   }
 
   private static HttpResponse<String> spsp(String invoiceId) {

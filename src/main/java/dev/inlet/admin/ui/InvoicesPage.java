@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
 final class InvoicesPage extends TablePage {
   private static final Logger log = LoggerFactory.getLogger(InvoicesPage.class);
   private static final String columns =
-      "i.public_id, a.name, i.state, i.amount::text, i.received::text, a.asset_code, a.asset_scale,"
+      "i.public_id, a.name, i.state, i.amount::text, inlet_invoice_received(i)::text, a.asset_code, a.asset_scale,"
           + " i.description, i.reference, inlet_time(i.created_at), inlet_time(i.expires_at),"
           + " inlet_time(i.ended_at), m.name, i.merchant_id"
           + " FROM invoices i JOIN accounts a ON a.id = i.account_id"

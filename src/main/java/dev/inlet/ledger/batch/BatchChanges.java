@@ -107,6 +107,8 @@ public final class BatchChanges {
     String sourceAddress;
     boolean closes;
     int dataBytes;
+    boolean held;
+    long headroom;
 
     ConnectionChange(long accountId, long invoiceId, long version) {
       this.accountId = accountId;
@@ -157,6 +159,22 @@ public final class BatchChanges {
     /** StreamData bytes newly kept. */
     public int dataBytes() {
       return dataBytes;
+    }
+
+    /**
+     * Whether the connection holds its invoice and keeps this batch's credit in its own row, the
+     * invoice's row unwritten (db/V8).
+     */
+    public boolean held() {
+      return held;
+    }
+
+    /**
+     * When the batch makes the connection its invoice's holder: what the invoice has left to take
+     * after the batch (unsigned 64-bit, non-zero); 0 otherwise.
+     */
+    public long headroom() {
+      return headroom;
     }
   }
 }

@@ -43,7 +43,9 @@ public final class LedgerCache {
 
   /**
    * The state to decide {@code packets} in without reading, or null when the batch must be read
-   * under locks: an account or invoice is not cached, a packet carries {@code StreamData} (which
+   * under locks: an account or invoice is not cached, money comes for an invoice another
+   * connection holds (the hold is released under the holder's row lock), a packet carries {@code
+   * StreamData} (which
    * chunks are kept is not cached), or a packet with money the receiver would fulfil comes on a
    * closed connection (closed in the cache or by an earlier packet of the batch). Credited
    * sequences are not cached: on an open connection a retry decided here as new is refused by the
@@ -57,12 +59,17 @@ public final class LedgerCache {
     state.data.clear();
     Set<ByteBuffer> closed = null;
     for (PacketRecord p : packets) {
-      if (!p.data().isEmpty()
-          || !state.accounts.containsKey(p.accountId())
-          || (p.invoiceId() != 0 && !state.invoices.containsKey(p.invoiceId()))) {
+      if (!p.data().isEmpty() || !state.accounts.containsKey(p.accountId())) {
         return null;
       }
       ByteBuffer id = ByteBuffer.wrap(p.connectionId());
+      if (p.invoiceId() != 0) {
+        LedgerState.InvoiceState invoice = state.invoices.get(p.invoiceId());
+        if (invoice == null
+            || (p.amount() != 0 && invoice.holder != null && !invoice.holder.equals(id))) {
+          return null;
+        }
+      }
       if (p.fulfillable() && p.amount() != 0) {
         ConnectionState cached = state.connections.get(id);
         if ((cached != null && cached.closed) || (closed != null && closed.contains(id))) {
@@ -110,13 +117,16 @@ public final class LedgerCache {
 
   /**
    * Refreshes a cached invoice from the database: its received amount and whether it still takes
-   * money. An invoice not cached stays so.
+   * money (its holder is as the committed batch decided). An invoice not cached stays so.
    */
   public void invoice(long id, long received, boolean open) {
     LedgerState.InvoiceState i = state.invoices.get(id);
     if (i != null) {
-      state.invoices.put(
-          id, new LedgerState.InvoiceState(i.accountId, i.amount, received, open, i.expiresAt));
+      LedgerState.InvoiceState fresh =
+          new LedgerState.InvoiceState(i.accountId, i.amount, received, open, i.expiresAt);
+      fresh.holder = i.holder;
+      fresh.shared = i.shared;
+      state.invoices.put(id, fresh);
     }
   }
 

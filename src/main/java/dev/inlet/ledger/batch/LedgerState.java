@@ -37,11 +37,30 @@ public final class LedgerState {
 
   /**
    * An invoice: its account, amount and received so far (unsigned 64-bit), whether it still takes
-   * money (pending or processing), and when it expires.
+   * money (pending or processing), and when it expires; not held by a connection, never shared.
    */
   public void invoice(
       long id, long accountId, long amount, long received, boolean open, Instant expiresAt) {
-    invoices.put(id, new InvoiceState(accountId, amount, received, open, expiresAt));
+    invoice(id, accountId, amount, received, open, expiresAt, null, false);
+  }
+
+  /**
+   * As above, with the connection holding it (null: none) and whether a second payer released a
+   * hold on it once (db/V8).
+   */
+  public void invoice(
+      long id,
+      long accountId,
+      long amount,
+      long received,
+      boolean open,
+      Instant expiresAt,
+      byte[] holder,
+      boolean shared) {
+    InvoiceState i = new InvoiceState(accountId, amount, received, open, expiresAt);
+    i.holder = holder == null ? null : ByteBuffer.wrap(holder);
+    i.shared = shared;
+    invoices.put(id, i);
   }
 
   /**
@@ -91,6 +110,20 @@ public final class LedgerState {
     return a.received;
   }
 
+  /**
+   * A connection's total received as read, plus what the packets decided so far credited it
+   * (unsigned 64-bit).
+   *
+   * @throws InvariantViolation when the connection is not in the state
+   */
+  public long connectionReceived(byte[] connectionId) {
+    ConnectionState c = connections.get(ByteBuffer.wrap(connectionId));
+    if (c == null) {
+      throw new InvariantViolation("connection not in the batch state");
+    }
+    return c.totalReceived;
+  }
+
   /** A credited packet: its sequence on the connection and its amount. */
   public void credited(byte[] connectionId, long sequence, long amount) {
     credited.put(new PacketKey(ByteBuffer.wrap(connectionId), sequence), amount);
@@ -121,6 +154,15 @@ public final class LedgerState {
     long received;
     final boolean open;
     final Instant expiresAt;
+
+    /**
+     * The connection holding it (db/V8): its credits stay in the connection's row, the invoice's
+     * row is not written. Null: none.
+     */
+    ByteBuffer holder;
+
+    /** A second payer released a hold on it once: it is never held again. */
+    boolean shared;
 
     InvoiceState(long accountId, long amount, long received, boolean open, Instant expiresAt) {
       this.accountId = accountId;

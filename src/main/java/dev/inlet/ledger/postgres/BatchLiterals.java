@@ -21,8 +21,8 @@ final class BatchLiterals {
    * The batch's connections as a {@code connection_change[]} literal: per connection its id,
    * account, the version the batch was decided on, amount received (unsigned decimal), packets
    * fulfilled and rejected, source address (empty: unchanged), whether it closes, StreamData bytes
-   * kept, all its streams when they changed (empty: unchanged), and the invoice it pays (empty:
-   * none).
+   * kept, all its streams when they changed (empty: unchanged), the invoice it pays (empty: none),
+   * whether it holds that invoice, and the headroom of a hold it takes (empty: none; db/V8).
    */
   static String connections(
       Map<ByteBuffer, ConnectionChange> changes, Map<ByteBuffer, List<StreamRow>> streams) {
@@ -53,6 +53,10 @@ final class BatchLiterals {
       b.append(',');
       if (ch.invoiceId() != 0) {
         b.append(ch.invoiceId());
+      }
+      b.append(',').append(ch.held() ? 't' : 'f').append(',');
+      if (ch.headroom() != 0) {
+        b.append(Long.toUnsignedString(ch.headroom()));
       }
       PgLiterals.closeRecord(b);
     }

@@ -18,13 +18,13 @@ final class BatchSql {
   private BatchSql() {}
 
   /** Every part: what a batch with new connections, invoices and data runs. */
-  static final String full = compose(true, true, true);
+  static final String full = compose(true, true, true, true);
 
-  private static final String[] variants = new String[8];
+  private static final String[] variants = new String[16];
 
   static {
     for (int i = 0; i < variants.length; i++) {
-      variants[i] = compose((i & 1) != 0, (i & 2) != 0, (i & 4) != 0);
+      variants[i] = compose((i & 1) != 0, (i & 2) != 0, (i & 4) != 0, (i & 8) != 0);
     }
   }
 
@@ -33,7 +33,8 @@ final class BatchSql {
     return variants[
         (createsConnections(changes) ? 1 : 0)
             | (paysInvoices(changes) ? 2 : 0)
-            | (keepsData(changes) ? 4 : 0)];
+            | (writesInvoices(changes) ? 4 : 0)
+            | (keepsData(changes) ? 8 : 0)];
   }
 
   /** A connection at version 0: new, or created by this transaction's lock step. */
@@ -46,9 +47,20 @@ final class BatchSql {
     return false;
   }
 
+  /** A connection paying an invoice: its {@code payment.received} names the invoice. */
   static boolean paysInvoices(BatchChanges changes) {
     for (ConnectionChange ch : changes.connections().values()) {
       if (ch.invoiceId() != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An invoice credited by a connection that does not hold it: its row is written. */
+  static boolean writesInvoices(BatchChanges changes) {
+    for (ConnectionChange ch : changes.connections().values()) {
+      if (ch.invoiceId() != 0 && ch.received() != 0 && !ch.held()) {
         return true;
       }
     }
@@ -60,7 +72,7 @@ final class BatchSql {
     return !changes.data().isEmpty();
   }
 
-  static String compose(boolean created, boolean invoices, boolean data) {
+  static String compose(boolean created, boolean pays, boolean invoices, boolean data) {
     StringBuilder sql = new StringBuilder(8_192);
     sql.append(
         """
@@ -72,15 +84,17 @@ final class BatchSql {
           """
           created AS (
             INSERT INTO connections AS c (id, account_id, invoice_id, source_address, total_received, packets_fulfilled,
-                                          packets_rejected, last_packet_at, closed_at, data_bytes, streams, version)
+                                          packets_rejected, last_packet_at, closed_at, data_bytes, streams, version,
+                                          invoice_cap)
             SELECT id, account_id, invoice_id, source_address, received, fulfilled, rejected, now(),
-                   CASE WHEN closes THEN now() END, data_bytes, coalesce(streams, '{}'), 1
+                   CASE WHEN closes THEN now() END, data_bytes, coalesce(streams, '{}'), 1, received + headroom
             FROM conn WHERE version = 0 ORDER BY id
             -- A row at version 0 was created by this transaction's lock step and holds nothing yet.
             ON CONFLICT (id) DO UPDATE SET source_address = excluded.source_address,
               total_received = excluded.total_received, packets_fulfilled = excluded.packets_fulfilled,
               packets_rejected = excluded.packets_rejected, last_packet_at = excluded.last_packet_at,
-              closed_at = excluded.closed_at, data_bytes = excluded.data_bytes, streams = excluded.streams, version = 1
+              closed_at = excluded.closed_at, data_bytes = excluded.data_bytes, streams = excluded.streams, version = 1,
+              invoice_cap = excluded.invoice_cap
             WHERE c.version = 0
             -- What payment.received shows (for a new row its total is the batch's credit), so the events need no join.
             RETURNING c.id, c.account_id, c.invoice_id, c.total_received AS received, c.total_received, c.source_address),
@@ -97,24 +111,43 @@ final class BatchSql {
             source_address = coalesce(u.source_address, c.source_address),
             closed_at = CASE WHEN u.closes THEN coalesce(c.closed_at, now()) ELSE c.closed_at END,
             data_bytes = c.data_bytes + u.data_bytes, streams = coalesce(u.streams, c.streams),
-            version = c.version + 1
+            version = c.version + 1,
+            -- A holder keeps its cap; a connection taking a hold gets one; any other write ends a hold (db/V8).
+            invoice_cap = CASE WHEN u.held THEN c.invoice_cap ELSE c.total_received + u.received + u.headroom END
           FROM conn u
           WHERE c.id = u.id AND u.version > 0 AND c.version = u.version
+            -- A holder's credit stays within what its invoice had left when the hold began.
+            AND (NOT u.held OR c.total_received + u.received <= c.invoice_cap)
           RETURNING c.id, c.account_id, c.invoice_id, u.received, c.total_received, c.source_address),
         """);
     if (invoices) {
       sql.append(
           """
-          -- Each invoice paid in the batch takes its connections' credits, only while it takes money and only up to its
-          -- amount; it completes in the same statement as the credit that reaches the amount.
+          -- Each invoice paid in the batch by connections not holding it takes their credits, only while it takes
+          -- money and only up to its amount; it completes in the same statement as the credit that reaches the
+          -- amount. A hold on it is released (db/V8): the holder's credits since its base join received. The
+          -- holder is in the batch, so its row is at the version read and the snapshot's total is its last.
+          -- A connection taking the hold starts it at its total after the batch.
           invoice AS (
-            UPDATE invoices i SET received = i.received + b.amount,
-              state = CASE WHEN i.received + b.amount = i.amount THEN 'completed' ELSE 'processing' END,
-              completed_at = CASE WHEN i.received + b.amount = i.amount THEN now() END,
-              ended_at = CASE WHEN i.received + b.amount = i.amount THEN now() END
-            FROM (SELECT invoice_id AS id, sum(received) AS amount FROM conn
-                  WHERE invoice_id IS NOT NULL AND received > 0 GROUP BY invoice_id) b
-            WHERE i.id = b.id AND i.state IN ('pending', 'processing') AND i.received + b.amount <= i.amount
+            UPDATE invoices i SET received = i.received + b.amount + b.held,
+              state = CASE WHEN i.received + b.amount + b.held = i.amount THEN 'completed' ELSE 'processing' END,
+              completed_at = CASE WHEN i.received + b.amount + b.held = i.amount THEN now() END,
+              ended_at = CASE WHEN i.received + b.amount + b.held = i.amount THEN now() END,
+              holder = b.taker,
+              holder_base = CASE WHEN b.taker IS NOT NULL THEN
+                coalesce((SELECT t.total_received FROM connections t WHERE t.id = b.taker), 0) + b.amount END,
+              shared = i.shared OR i.holder IS NOT NULL
+            FROM (SELECT p.*, h.holder, h.holder_base, coalesce(h.held, 0) AS held
+                  FROM (SELECT invoice_id AS id, sum(received) AS amount,
+                               (array_agg(id) FILTER (WHERE headroom IS NOT NULL))[1] AS taker, max(headroom) AS headroom
+                        FROM conn WHERE invoice_id IS NOT NULL AND received > 0 AND NOT held GROUP BY invoice_id) p
+                  LEFT JOIN LATERAL (
+                    SELECT v.holder, v.holder_base, c.total_received - v.holder_base AS held
+                    FROM invoices v JOIN connections c ON c.id = v.holder WHERE v.id = p.id) h ON true) b
+            WHERE i.id = b.id AND i.state IN ('pending', 'processing') AND i.received + b.amount + b.held <= i.amount
+              AND i.holder IS NOT DISTINCT FROM b.holder AND i.holder_base IS NOT DISTINCT FROM b.holder_base
+              AND (b.holder IS NULL OR b.holder IN (SELECT id FROM conn))
+              AND (b.taker IS NULL OR (i.holder IS NULL AND NOT i.shared AND i.amount - i.received - b.amount = b.headroom))
             RETURNING i.id, i.merchant_id, i.public_id, i.received, i.amount, i.state, b.amount AS credit,
               -- The whole row only for the events that show it: an invoice's first money and its completion.
               CASE WHEN i.received = b.amount OR i.state = 'completed' THEN i END AS invoice_row),
@@ -163,7 +196,7 @@ final class BatchSql {
             WHERE c.received > 0 AND a.merchant_id IS NOT NULL
         """
             .formatted(
-                invoices
+                pays
                     ? "(SELECT i.public_id FROM invoices i WHERE i.id = c.invoice_id)"
                     : "NULL::text",
                 written));
@@ -171,10 +204,12 @@ final class BatchSql {
       sql.append(
           """
               UNION ALL
-              SELECT 1, int8send(i.id), i.merchant_id, 'invoice.processing', inlet_invoice_json(i.invoice_row)::json
+              SELECT 1, int8send(i.id), i.merchant_id, 'invoice.processing',
+                     inlet_invoice_json(i.invoice_row, i.received)::json
               FROM invoice i WHERE i.received = i.credit
               UNION ALL
-              SELECT 2, int8send(i.id), i.merchant_id, 'invoice.completed', inlet_invoice_json(i.invoice_row)::json
+              SELECT 2, int8send(i.id), i.merchant_id, 'invoice.completed',
+                     inlet_invoice_json(i.invoice_row, i.received)::json
               FROM invoice i WHERE i.state = 'completed'
           """);
     }
@@ -210,7 +245,8 @@ final class BatchSql {
           """
             -- Every invoice paid took its credit: still taking money, and not past its amount.
             AND inlet_expect((SELECT count(*) FROM invoice),
-                             (SELECT count(DISTINCT invoice_id) FROM conn WHERE received > 0), 'invoices')
+                             (SELECT count(DISTINCT invoice_id) FROM conn WHERE received > 0 AND NOT held),
+                             'invoices')
           """);
     }
     sql.append(

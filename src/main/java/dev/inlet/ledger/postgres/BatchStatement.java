@@ -112,7 +112,8 @@ final class BatchStatement {
   }
 
   /**
-   * Each invoice the batch paid took exactly its connections' credits and is not past its amount;
+   * Each invoice whose row the batch wrote (credited by connections not holding it) took exactly
+   * their credits and is not past its amount;
    * checked by the statement and the table's constraints too, so only a misbehaving database or
    * driver can fail this.
    *
@@ -121,7 +122,7 @@ final class BatchStatement {
   static void checkInvoices(BatchChanges changes, List<InvoiceTotals> invoices) {
     Map<Long, Long> credits = new HashMap<>();
     for (ConnectionChange ch : changes.connections().values()) {
-      if (ch.invoiceId() != 0 && ch.received() != 0) {
+      if (ch.invoiceId() != 0 && ch.received() != 0 && !ch.held()) {
         credits.merge(ch.invoiceId(), ch.received(), Long::sum);
       }
     }

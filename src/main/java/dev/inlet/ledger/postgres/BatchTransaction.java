@@ -67,17 +67,42 @@ final class BatchTransaction {
         invoices.add(p.invoiceId());
       }
     }
-    // Invoices first: cancelling and expiring lock an invoice alone, so this order cannot deadlock.
-    lockInvoices(c, invoices, state);
+    // Invoices first: cancelling and expiring lock an invoice, then its holder's row, as here.
+    List<InvoiceRow> invoiceRows = lockInvoices(c, invoices);
     lockAccounts(c, accounts, state);
     byte[][] ids = sortedIds(connections);
     createConnections(c, ids, connections);
-    if (lockConnections(c, ids, state) < ids.length) {
+    // A holder that sends nothing in this batch is locked too: the batch may release its hold.
+    TreeSet<ByteBuffer> locked = new TreeSet<>(connections.keySet());
+    for (InvoiceRow i : invoiceRows) {
+      if (i.holder() != null) {
+        locked.add(ByteBuffer.wrap(i.holder()));
+      }
+    }
+    if (lockConnections(c, locked.stream().map(ByteBuffer::array).toArray(byte[][]::new), state)
+        < locked.size()) {
       // The insert found a row that was deleted before the lock (PostgresConnectionPruner): redone,
       // the insert creates it. Not locked here out of id order, which could deadlock a replica.
       throw new SQLException(
           "a connection of the batch was pruned while the batch locked it",
           SqlStates.connectionPruned);
+    }
+    for (InvoiceRow i : invoiceRows) {
+      // With its holder's row locked too, what the invoice has received in all is known: the row's
+      // amount and the holder's credits since its base (db/V8).
+      long received =
+          i.holder() == null
+              ? i.received()
+              : i.received() + state.connectionReceived(i.holder()) - i.holderBase();
+      state.invoice(
+          i.id(),
+          i.accountId(),
+          i.amount(),
+          received,
+          i.open(),
+          i.expiresAt(),
+          i.holder(),
+          i.shared());
     }
     readCredited(c, packets, state);
     readData(c, packets, state);
@@ -137,29 +162,48 @@ final class BatchTransaction {
     }
   }
 
+  /** An invoice as locked: its row's received, and its holder with the holder's base (db/V8). */
+  private record InvoiceRow(
+      long id,
+      long accountId,
+      long amount,
+      long received,
+      boolean open,
+      Instant expiresAt,
+      byte[] holder,
+      long holderBase,
+      boolean shared) {}
+
   /** Locks the batch's invoices in id order and reads them. */
-  private static void lockInvoices(Connection c, TreeSet<Long> ids, LedgerState state)
+  private static List<InvoiceRow> lockInvoices(Connection c, TreeSet<Long> ids)
       throws SQLException {
+    List<InvoiceRow> rows = new ArrayList<>(ids.size());
     if (ids.isEmpty()) {
-      return;
+      return rows;
     }
     try (PreparedStatement st =
         c.prepareStatement(
-            "SELECT id, account_id, amount, received, state IN ('pending', 'processing'), expires_at "
-                + "FROM invoices WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
+            "SELECT id, account_id, amount, received, state IN ('pending', 'processing'), expires_at,"
+                + " holder, holder_base, shared FROM invoices WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
       st.setArray(1, c.createArrayOf("bigint", ids.toArray()));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          state.invoice(
-              rs.getLong(1),
-              rs.getLong(2),
-              Uint64.fromNumeric(rs.getBigDecimal(3)),
-              Uint64.fromNumeric(rs.getBigDecimal(4)),
-              rs.getBoolean(5),
-              rs.getTimestamp(6).toInstant());
+          BigDecimal base = rs.getBigDecimal(8);
+          rows.add(
+              new InvoiceRow(
+                  rs.getLong(1),
+                  rs.getLong(2),
+                  Uint64.fromNumeric(rs.getBigDecimal(3)),
+                  Uint64.fromNumeric(rs.getBigDecimal(4)),
+                  rs.getBoolean(5),
+                  rs.getTimestamp(6).toInstant(),
+                  rs.getBytes(7),
+                  base == null ? 0 : Uint64.fromNumeric(base),
+                  rs.getBoolean(9)));
         }
       }
     }
+    return rows;
   }
 
   private static void createConnections(

@@ -117,7 +117,7 @@ class BatchStatementTest {
       PgLiterals.byteaField(b, new byte[] {1});
       b.append(",1,0,0,0,0,");
       PgLiterals.textField(b, text);
-      b.append(",f,0,,");
+      b.append(",f,0,,,f,");
       PgLiterals.closeRecord(b);
       List<String> rows =
           query(
@@ -171,24 +171,28 @@ class BatchStatementTest {
 
   @Test
   void everyPartOfTheStatementIsLeftOutOnlyWhenTheBatchDoesNotNeedIt() throws Exception {
-    // Each of the eight texts is valid: PostgreSQL plans it (EXPLAIN, nothing run) with its inputs.
+    // Each of the sixteen texts is valid: PostgreSQL plans it (EXPLAIN, nothing run) with its
+    // inputs.
     for (boolean created : new boolean[] {false, true}) {
-      for (boolean invoices : new boolean[] {false, true}) {
-        for (boolean data : new boolean[] {false, true}) {
-          String sql = BatchSql.compose(created, invoices, data);
-          try (Connection c = pg.getPostgresDatabase().getConnection();
-              PreparedStatement st = c.prepareStatement("EXPLAIN " + sql)) {
-            int params = data ? 6 : 5;
-            for (int i = 1; i <= params; i++) {
-              st.setNull(i, Types.OTHER);
+      for (boolean pays : new boolean[] {false, true}) {
+        for (boolean invoices : new boolean[] {false, true}) {
+          for (boolean data : new boolean[] {false, true}) {
+            String sql = BatchSql.compose(created, pays, invoices, data);
+            try (Connection c = pg.getPostgresDatabase().getConnection();
+                PreparedStatement st = c.prepareStatement("EXPLAIN " + sql)) {
+              int params = data ? 6 : 5;
+              for (int i = 1; i <= params; i++) {
+                st.setNull(i, Types.OTHER);
+              }
+              try (ResultSet rs = st.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+              }
             }
-            try (ResultSet rs = st.executeQuery()) {
-              assertThat(rs.next()).isTrue();
-            }
+            assertThat(sql.contains("INSERT INTO connections")).isEqualTo(created);
+            assertThat(sql.contains("SELECT i.public_id FROM invoices")).isEqualTo(pays);
+            assertThat(sql.contains("UPDATE invoices")).isEqualTo(invoices);
+            assertThat(sql.contains("INSERT INTO stream_data")).isEqualTo(data);
           }
-          assertThat(sql.contains("INSERT INTO connections")).isEqualTo(created);
-          assertThat(sql.contains("UPDATE invoices")).isEqualTo(invoices);
-          assertThat(sql.contains("INSERT INTO stream_data")).isEqualTo(data);
         }
       }
     }
