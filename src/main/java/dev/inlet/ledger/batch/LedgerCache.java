@@ -43,11 +43,10 @@ public final class LedgerCache {
 
   /**
    * The state to decide {@code packets} in without reading, or null when the batch must be read
-   * under locks: an account or invoice is not cached, money comes for an invoice another
-   * connection holds (the hold is released under the holder's row lock), a packet carries {@code
-   * StreamData} (which
-   * chunks are kept is not cached), or a packet with money the receiver would fulfil comes on a
-   * closed connection (closed in the cache or by an earlier packet of the batch). Credited
+   * under locks: an account or invoice is not cached, money comes for an invoice another connection
+   * holds (the hold is released under the holder's row lock), a packet carries {@code StreamData}
+   * (which chunks are kept is not cached), or a packet with money the receiver would fulfil comes
+   * on a closed connection (closed in the cache or by an earlier packet of the batch). Credited
    * sequences are not cached: on an open connection a retry decided here as new is refused by the
    * writing statement (the packet's key exists) and redone under locks, but on a closed one it
    * would be decided {@code CONNECTION_CLOSED} and written, where the locked read finds it credited

@@ -64,6 +64,20 @@ public final class LedgerState {
   }
 
   /**
+   * Adds to an invoice's received amount its holder's credits not in its row yet (db/V8), read with
+   * the holder's row locked.
+   *
+   * @throws InvariantViolation when the invoice is not in the state
+   */
+  public void invoiceHeldCredits(long invoiceId, long amount) {
+    InvoiceState i = invoices.get(invoiceId);
+    if (i == null) {
+      throw new InvariantViolation("invoice " + invoiceId + " not in the batch state");
+    }
+    i.received += amount;
+  }
+
+  /**
    * An invoice's received amount after the packets decided so far, or null when it is not in the
    * state.
    */

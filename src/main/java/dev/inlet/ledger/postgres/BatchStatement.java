@@ -113,9 +113,8 @@ final class BatchStatement {
 
   /**
    * Each invoice whose row the batch wrote (credited by connections not holding it) took exactly
-   * their credits and is not past its amount;
-   * checked by the statement and the table's constraints too, so only a misbehaving database or
-   * driver can fail this.
+   * their credits and is not past its amount; checked by the statement and the table's constraints
+   * too, so only a misbehaving database or driver can fail this.
    *
    * @throws InvariantViolation naming the first disagreement
    */

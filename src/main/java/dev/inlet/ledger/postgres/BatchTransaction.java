@@ -68,16 +68,14 @@ final class BatchTransaction {
       }
     }
     // Invoices first: cancelling and expiring lock an invoice, then its holder's row, as here.
-    List<InvoiceRow> invoiceRows = lockInvoices(c, invoices);
+    List<Hold> holds = lockInvoices(c, invoices, state);
     lockAccounts(c, accounts, state);
     byte[][] ids = sortedIds(connections);
     createConnections(c, ids, connections);
     // A holder that sends nothing in this batch is locked too: the batch may release its hold.
     TreeSet<ByteBuffer> locked = new TreeSet<>(connections.keySet());
-    for (InvoiceRow i : invoiceRows) {
-      if (i.holder() != null) {
-        locked.add(ByteBuffer.wrap(i.holder()));
-      }
+    for (Hold h : holds) {
+      locked.add(ByteBuffer.wrap(h.holder()));
     }
     if (lockConnections(c, locked.stream().map(ByteBuffer::array).toArray(byte[][]::new), state)
         < locked.size()) {
@@ -87,22 +85,10 @@ final class BatchTransaction {
           "a connection of the batch was pruned while the batch locked it",
           SqlStates.connectionPruned);
     }
-    for (InvoiceRow i : invoiceRows) {
-      // With its holder's row locked too, what the invoice has received in all is known: the row's
-      // amount and the holder's credits since its base (db/V8).
-      long received =
-          i.holder() == null
-              ? i.received()
-              : i.received() + state.connectionReceived(i.holder()) - i.holderBase();
-      state.invoice(
-          i.id(),
-          i.accountId(),
-          i.amount(),
-          received,
-          i.open(),
-          i.expiresAt(),
-          i.holder(),
-          i.shared());
+    for (Hold h : holds) {
+      // With its holder's row locked too, what a held invoice has received in all is known: the
+      // row's amount and the holder's credits since its base (db/V8).
+      state.invoiceHeldCredits(h.invoiceId(), state.connectionReceived(h.holder()) - h.base());
     }
     readCredited(c, packets, state);
     readData(c, packets, state);
@@ -162,24 +148,19 @@ final class BatchTransaction {
     }
   }
 
-  /** An invoice as locked: its row's received, and its holder with the holder's base (db/V8). */
-  private record InvoiceRow(
-      long id,
-      long accountId,
-      long amount,
-      long received,
-      boolean open,
-      Instant expiresAt,
-      byte[] holder,
-      long holderBase,
-      boolean shared) {}
+  /** A held invoice as locked: its holder, and the holder's total when the hold began. */
+  private record Hold(long invoiceId, byte[] holder, long base) {}
 
-  /** Locks the batch's invoices in id order and reads them. */
-  private static List<InvoiceRow> lockInvoices(Connection c, TreeSet<Long> ids)
+  /**
+   * Locks the batch's invoices in id order and reads them, a held one with its row's received only.
+   *
+   * @return the held ones
+   */
+  private static List<Hold> lockInvoices(Connection c, TreeSet<Long> ids, LedgerState state)
       throws SQLException {
-    List<InvoiceRow> rows = new ArrayList<>(ids.size());
+    List<Hold> holds = new ArrayList<>();
     if (ids.isEmpty()) {
-      return rows;
+      return holds;
     }
     try (PreparedStatement st =
         c.prepareStatement(
@@ -188,22 +169,23 @@ final class BatchTransaction {
       st.setArray(1, c.createArrayOf("bigint", ids.toArray()));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          BigDecimal base = rs.getBigDecimal(8);
-          rows.add(
-              new InvoiceRow(
-                  rs.getLong(1),
-                  rs.getLong(2),
-                  Uint64.fromNumeric(rs.getBigDecimal(3)),
-                  Uint64.fromNumeric(rs.getBigDecimal(4)),
-                  rs.getBoolean(5),
-                  rs.getTimestamp(6).toInstant(),
-                  rs.getBytes(7),
-                  base == null ? 0 : Uint64.fromNumeric(base),
-                  rs.getBoolean(9)));
+          byte[] holder = rs.getBytes(7);
+          state.invoice(
+              rs.getLong(1),
+              rs.getLong(2),
+              Uint64.fromNumeric(rs.getBigDecimal(3)),
+              Uint64.fromNumeric(rs.getBigDecimal(4)),
+              rs.getBoolean(5),
+              rs.getTimestamp(6).toInstant(),
+              holder,
+              rs.getBoolean(9));
+          if (holder != null) {
+            holds.add(new Hold(rs.getLong(1), holder, Uint64.fromNumeric(rs.getBigDecimal(8))));
+          }
         }
       }
     }
-    return rows;
+    return holds;
   }
 
   private static void createConnections(

@@ -239,6 +239,7 @@ public final class PostgresAccounts implements Accounts {
             });
     OutgoingChecks.check(jdbc, differences);
     VoucherChecks.check(jdbc, differences);
+    InvoiceChecks.check(jdbc, differences);
     // Packets carry no foreign keys (db/V1): their references are checked here instead.
     jdbc.sql(
             "SELECT p.connection_id, p.sequence FROM packets p "

@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,12 +46,7 @@ class BatchStatementTest {
 
   @BeforeAll
   static void database() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
-    Flyway.configure()
-        .dataSource(pg.getPostgresDatabase())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    pg = MigratedPostgres.start();
     try (Connection c = pg.getPostgresDatabase().getConnection();
         PreparedStatement st =
             c.prepareStatement(

@@ -13,11 +13,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The overpay guard of a held invoice lives in its holder's row (db/V8): a held batch decided on a
@@ -33,12 +34,7 @@ class InvoiceHoldStatementTest {
 
   @BeforeAll
   static void database() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
-    Flyway.configure()
-        .dataSource(pg.getPostgresDatabase())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    pg = MigratedPostgres.start();
     // The holder took the hold at 40 with 60 left (cap 100), then received 50 more: the invoice
     // has received 90 of 100.
     sql(
@@ -67,8 +63,7 @@ class InvoiceHoldStatementTest {
       c.setAutoCommit(true);
       assertThatThrownBy(() -> new BatchStatement(connector).execute(c, stale))
           .isInstanceOfSatisfying(
-              SQLException.class,
-              e -> assertThat(e.getSQLState()).isEqualTo(SqlStates.staleBatch));
+              SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(SqlStates.staleBatch));
     }
     assertThat(rows()).isEqualTo(before);
 
@@ -79,6 +74,19 @@ class InvoiceHoldStatementTest {
       new BatchStatement(connector).execute(c, decide(90, 90, 5));
     }
     assertThat(rows()).isEqualTo("invoice row 40, received 95, holder 95 of cap 100");
+
+    // The ledger check's rule: what the invoice shows is what its connections received.
+    JdbcClient jdbc = JdbcClient.create(pg.getPostgresDatabase());
+    List<String> differences = new ArrayList<>();
+    InvoiceChecks.check(jdbc, differences);
+    assertThat(differences).isEmpty();
+    sql("UPDATE invoices SET received = received + 1");
+    InvoiceChecks.check(jdbc, differences);
+    sql("UPDATE invoices SET received = received - 1");
+    assertThat(differences)
+        .containsExactly(
+            "invoice inv_x: received 96 of 100 but its connections received 95;"
+                + " its holder has 95 of cap 100");
   }
 
   /**
@@ -89,14 +97,7 @@ class InvoiceHoldStatementTest {
     LedgerState state = new LedgerState();
     state.account(account, total, null);
     state.invoice(
-        invoice,
-        account,
-        100,
-        received,
-        true,
-        Instant.now().plusSeconds(600),
-        holder,
-        false);
+        invoice, account, 100, received, true, Instant.now().plusSeconds(600), holder, false);
     state.connection(holder, total, false, 0, 3);
     PacketRecord p =
         new PacketRecord(

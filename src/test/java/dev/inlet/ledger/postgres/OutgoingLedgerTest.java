@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,9 +41,8 @@ class OutgoingLedgerTest {
 
   @BeforeAll
   static void database() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
+    pg = MigratedPostgres.start();
     db = pg.getPostgresDatabase();
-    Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
     jdbc = JdbcClient.create(db);
     accounts = new PostgresAccounts(db);
     accounts.ensureConnectorAccount("USD", 2);
