@@ -251,9 +251,10 @@ class CachedLedgerTest extends InletPerClass {
       try (Statement st = holder.createStatement()) {
         st.execute("SELECT 1 FROM accounts WHERE id = " + account + " FOR UPDATE");
       }
-      for (long sequence = 1;
-          turnedAway == null && sequence <= PostgresLedger.maxQueuedPackets + 1_000;
-          sequence++) {
+      // Room for the writer's first batch too: taken before it blocks, up to a full batch when the
+      // writer woke late, it leaves the queue empty again.
+      long most = PostgresLedger.maxQueuedPackets + PostgresLedger.maxBatchPackets + 1_000;
+      for (long sequence = 1; turnedAway == null && sequence <= most; sequence++) {
         CompletableFuture<PacketOutcome> f =
             otherReplica.apply(TestPackets.paying(connection, account, sequence, 1));
         if (f.isDone()) {
