@@ -1,7 +1,6 @@
 package dev.inlet.ledger.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.inlet.ledger.PacketRecord;
@@ -11,11 +10,9 @@ import dev.inlet.ledger.batch.BatchChanges;
 import dev.inlet.ledger.batch.BatchChanges.KeptData;
 import dev.inlet.ledger.batch.BatchChanges.PacketCredit;
 import dev.inlet.ledger.batch.BatchDecider;
-import dev.inlet.ledger.batch.InvariantViolation;
 import dev.inlet.ledger.batch.LedgerState;
 import dev.inlet.ledger.batch.TamperedChanges;
 import dev.inlet.ledger.postgres.BatchStatement.AccountTotals;
-import dev.inlet.ledger.postgres.BatchStatement.Totals;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -74,11 +71,11 @@ class BatchStatementTest {
     byte[] quoteAndBackslash = {'"', '\\', ',', '(', ')', '{', '}'};
     // Changes are built by the decider: one packet per connection.
     BatchChanges batch =
-        decide(
+        TestBatches.decide(
             List.of(
-                packet(
+                TestBatches.packet(
                     allBytes, "test.~_-.a-b~c_d.0", -1L, List.of(new StreamCredit(1, -1L, true))),
-                packet(quoteAndBackslash, null, 0, List.of())));
+                TestBatches.packet(quoteAndBackslash, null, 0, List.of())));
     String literal = BatchLiterals.connections(batch.connections(), batch.streams());
 
     List<String> rows =
@@ -193,7 +190,10 @@ class BatchStatementTest {
     // Which text a batch gets: a known connection without data only the update; a new one with
     // StreamData the insert and the data too; none of them the invoices.
     BatchChanges known =
-        decide(List.of(packet(new byte[] {1}, null, 5, List.of(new StreamCredit(1, 5, false)))));
+        TestBatches.decide(
+            List.of(
+                TestBatches.packet(
+                    new byte[] {1}, null, 5, List.of(new StreamCredit(1, 5, false)))));
     assertThat(BatchSql.of(known))
         .isSameAs(BatchSql.of(known))
         .doesNotContain("INSERT INTO connections", "UPDATE invoices", "INSERT INTO stream_data");
@@ -280,107 +280,6 @@ class BatchStatementTest {
     assertThat(BatchLiterals.accountCredits(Map.of())).isEqualTo("{}");
   }
 
-  @Test
-  void returnedTotalsThatAgreeWithTheBatchPass() {
-    BatchChanges batch =
-        decide(List.of(packet(new byte[] {1}, null, 30, List.of(new StreamCredit(1, 30, false)))));
-    assertThatCode(
-            () ->
-                BatchStatement.checkReturned(
-                    batch,
-                    List.of(
-                        new AccountTotals(account, 130, null, new BigDecimal(30)),
-                        new AccountTotals(connector, 0, null, new BigDecimal(-30))),
-                    connector))
-        .doesNotThrowAnyException();
-  }
-
-  @Test
-  void anAccountCreditedOtherThanItsPacketsFailsTheBatch() {
-    assertReturnedTotalsFail(
-        "the batch statement credited account 2 with 31, expected 30",
-        new AccountTotals(account, 131, null, new BigDecimal(31)),
-        new AccountTotals(connector, 0, null, new BigDecimal(-31)));
-  }
-
-  @Test
-  void entriesThatDoNotSumToZeroFailTheBatch() {
-    assertReturnedTotalsFail(
-        "the batch statement's entries sum to 1, not zero",
-        new AccountTotals(account, 30, null, new BigDecimal(30)),
-        new AccountTotals(connector, 0, null, new BigDecimal(-29)));
-  }
-
-  @Test
-  void anAccountOutsideTheBatchFailsIt() {
-    assertReturnedTotalsFail(
-        "the batch statement credited account 9 with 30, expected nothing",
-        new AccountTotals(9, 30, null, new BigDecimal(30)),
-        new AccountTotals(connector, 0, null, new BigDecimal(-30)));
-  }
-
-  @Test
-  void aMissingAccountRowFailsTheBatch() {
-    assertReturnedTotalsFail(
-        "the batch statement returned 1 accounts, expected 2",
-        new AccountTotals(account, 30, null, new BigDecimal(30)));
-  }
-
-  @Test
-  void anAccountPastItsReceiveLimitFailsTheBatch() {
-    assertReturnedTotalsFail(
-        "account 2 received 130, past its receive limit 100",
-        new AccountTotals(account, 130, 100L, new BigDecimal(30)),
-        new AccountTotals(connector, 0, null, new BigDecimal(-30)));
-  }
-
-  @Test
-  void underLocksTheDatabaseTotalIsTheDecidedTotal() {
-    LedgerState state = new LedgerState();
-    state.account(account, 100, null);
-    BatchTransaction transaction = new BatchTransaction(connector, new BatchDecider(100));
-    assertThatCode(
-            () ->
-                transaction.checkReceived(
-                    state,
-                    new Totals(
-                        List.of(
-                            new AccountTotals(account, 100, null, BigDecimal.ZERO),
-                            new AccountTotals(connector, 0, null, BigDecimal.ZERO)),
-                        List.of())))
-        .doesNotThrowAnyException();
-    assertThatThrownBy(
-            () ->
-                transaction.checkReceived(
-                    state,
-                    new Totals(
-                        List.of(new AccountTotals(account, 101, null, BigDecimal.ONE)), List.of())))
-        .isInstanceOf(InvariantViolation.class)
-        .hasMessage("account 2 received 101 in the database but 100 as decided under locks");
-  }
-
-  /**
-   * For a batch of one packet of 30 to {@link #account}, {@link BatchStatement#checkReturned}
-   * refuses the totals {@code returned} with an {@link InvariantViolation} saying {@code message}.
-   */
-  private static void assertReturnedTotalsFail(String message, AccountTotals... returned) {
-    BatchChanges batch = decide(List.of(packet(new byte[] {1}, null, 30, List.of())));
-    assertThatThrownBy(() -> BatchStatement.checkReturned(batch, List.of(returned), connector))
-        .isInstanceOf(InvariantViolation.class)
-        .hasMessage(message);
-  }
-
-  private static BatchChanges decide(List<PacketRecord> packets) {
-    LedgerState state = new LedgerState();
-    state.account(account, 0, null);
-    for (PacketRecord p : packets) {
-      state.connection(p.connectionId(), 0, false, 0, 1);
-    }
-    BatchChanges changes = new BatchChanges();
-    new BatchDecider(100).decide(packets, state, changes, Instant.EPOCH);
-    return changes;
-  }
-
   /**
    * One packet of {@code amount} on a connection not in the database yet, with StreamData, decided.
    */
@@ -421,22 +320,6 @@ class BatchStatementTest {
       rs.next();
       return rs.getString(1);
     }
-  }
-
-  private static PacketRecord packet(
-      byte[] connection, String source, long amount, List<StreamCredit> streams) {
-    return new PacketRecord(
-        connection,
-        account,
-        0L,
-        source,
-        1,
-        amount,
-        Instant.now().plusSeconds(30),
-        true,
-        false,
-        streams,
-        List.of());
   }
 
   /** Each row's columns joined by spaces. */
