@@ -135,10 +135,7 @@ public final class BatchCostProbe {
         if (full) {
           // The statement with every part, as before BatchSql: the A side of the probe.
           try (PreparedStatement st = c.prepareStatement(BatchSql.full)) {
-            statement.bindAll(st, changes);
-            if (!BatchSql.keepsData(changes)) {
-              st.setObject(6, BatchLiterals.data(changes.data()), java.sql.Types.OTHER);
-            }
+            statement.bind(st, changes, true, true);
             try (ResultSet rs = st.executeQuery()) {
               while (rs.next()) {
                 rs.getString(1);

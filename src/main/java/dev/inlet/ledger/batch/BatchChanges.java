@@ -29,6 +29,8 @@ public final class BatchChanges {
 
   final List<KeptData> data = new ArrayList<>();
 
+  final List<PaymentReceived> paymentsReceived = new ArrayList<>();
+
   /** The packets credited, in order (each with a non-zero amount). */
   public List<PacketCredit> packets() {
     return packets;
@@ -68,6 +70,14 @@ public final class BatchChanges {
   }
 
   /**
+   * The batch's {@code payment.received} events: one per connection credited on an account a
+   * merchant owns, by ascending connection id (unsigned bytes).
+   */
+  public List<PaymentReceived> paymentsReceived() {
+    return paymentsReceived;
+  }
+
+  /**
    * A credited packet.
    *
    * @param connectionId connection
@@ -95,6 +105,26 @@ public final class BatchChanges {
    * @param chunk stream, offset and bytes
    */
   public record KeptData(byte[] connectionId, DataChunk chunk) {}
+
+  /**
+   * What a {@code payment.received} event shows of a connection credited in the batch.
+   *
+   * @param connectionId the connection
+   * @param merchantId the merchant owning the account (whose event it is)
+   * @param account the account's name
+   * @param invoice the public id of the invoice the connection pays, or null
+   * @param amount credited in the batch, unsigned 64-bit, non-zero
+   * @param totalReceived the connection's total after the batch, unsigned 64-bit
+   * @param sourceAddress the sender's address from its latest {@code ConnectionNewAddress}, or null
+   */
+  public record PaymentReceived(
+      byte[] connectionId,
+      long merchantId,
+      String account,
+      String invoice,
+      long amount,
+      long totalReceived,
+      String sourceAddress) {}
 
   /** A connection's changes in the batch. */
   public static final class ConnectionChange {

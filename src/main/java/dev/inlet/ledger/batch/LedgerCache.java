@@ -122,16 +122,25 @@ public final class LedgerCache {
     LedgerState.InvoiceState i = state.invoices.get(id);
     if (i != null) {
       LedgerState.InvoiceState fresh =
-          new LedgerState.InvoiceState(i.accountId, i.amount, received, open, i.expiresAt);
+          new LedgerState.InvoiceState(
+              i.accountId, i.amount, received, open, i.expiresAt, i.publicId);
       fresh.holder = i.holder;
       fresh.shared = i.shared;
       state.invoices.put(id, fresh);
     }
   }
 
-  /** Refreshes an account from the database: its total credited and receive limit (or null). */
+  /**
+   * Refreshes a cached account from the database: its total credited and receive limit (or null).
+   * An account not cached stays so: it is cached from a state read under locks, with its name and
+   * merchant.
+   */
   public void account(long id, long received, Long receiveLimit) {
-    state.account(id, received, receiveLimit);
+    LedgerState.AccountState a = state.accounts.get(id);
+    if (a != null) {
+      a.received = received;
+      a.receiveLimit = receiveLimit;
+    }
   }
 
   /**

@@ -30,9 +30,17 @@ public final class LedgerState {
     this.invoices = invoices;
   }
 
-  /** An account: total ever credited and its receive limit (or null). */
+  /** An account no merchant owns: total ever credited and its receive limit (or null). */
   public void account(long id, long received, Long receiveLimit) {
-    accounts.put(id, new AccountState(received, receiveLimit));
+    account(id, received, receiveLimit, null, 0);
+  }
+
+  /**
+   * An account: total ever credited, its receive limit (or null), its name and the merchant owning
+   * it (0: none), which its {@code payment.received} events show and which never change.
+   */
+  public void account(long id, long received, Long receiveLimit, String name, long merchantId) {
+    accounts.put(id, new AccountState(received, receiveLimit, name, merchantId));
   }
 
   /**
@@ -41,12 +49,13 @@ public final class LedgerState {
    */
   public void invoice(
       long id, long accountId, long amount, long received, boolean open, Instant expiresAt) {
-    invoice(id, accountId, amount, received, open, expiresAt, null, false);
+    invoice(id, accountId, amount, received, open, expiresAt, null, false, null);
   }
 
   /**
-   * As above, with the connection holding it (null: none) and whether a second payer released a
-   * hold on it once (db/V8).
+   * As above, with the connection holding it (null: none), whether a second payer released a hold
+   * on it once (db/V8), and its public id ({@code inv_…}, shown by {@code payment.received}; null
+   * in tests that write no event).
    */
   public void invoice(
       long id,
@@ -56,8 +65,9 @@ public final class LedgerState {
       boolean open,
       Instant expiresAt,
       byte[] holder,
-      boolean shared) {
-    InvoiceState i = new InvoiceState(accountId, amount, received, open, expiresAt);
+      boolean shared,
+      String publicId) {
+    InvoiceState i = new InvoiceState(accountId, amount, received, open, expiresAt, publicId);
     i.holder = holder == null ? null : ByteBuffer.wrap(holder);
     i.shared = shared;
     invoices.put(id, i);
@@ -88,12 +98,24 @@ public final class LedgerState {
 
   /**
    * A connection's totals, whether it is closed, and its row version (0: not in the database yet;
-   * every ledger write of the connection or its streams adds one).
+   * every ledger write of the connection or its streams adds one); no source address known.
    */
   public void connection(
       byte[] id, long totalReceived, boolean closed, int dataBytes, long version) {
-    connections.put(
-        ByteBuffer.wrap(id), new ConnectionState(totalReceived, closed, dataBytes, version));
+    connection(id, totalReceived, closed, dataBytes, version, null);
+  }
+
+  /** As above, with the sender's address from its latest {@code ConnectionNewAddress} (or null). */
+  public void connection(
+      byte[] id,
+      long totalReceived,
+      boolean closed,
+      int dataBytes,
+      long version,
+      String sourceAddress) {
+    ConnectionState c = new ConnectionState(totalReceived, closed, dataBytes, version);
+    c.sourceAddress = sourceAddress;
+    connections.put(ByteBuffer.wrap(id), c);
   }
 
   /**
@@ -156,9 +178,18 @@ public final class LedgerState {
     long received;
     Long receiveLimit;
 
-    AccountState(long received, Long receiveLimit) {
+    /**
+     * Never changed once the account exists (nothing updates them), so a cached one stays right.
+     */
+    final String name;
+
+    final long merchantId;
+
+    AccountState(long received, Long receiveLimit, String name, long merchantId) {
       this.received = received;
       this.receiveLimit = receiveLimit;
+      this.name = name;
+      this.merchantId = merchantId;
     }
   }
 
@@ -168,6 +199,7 @@ public final class LedgerState {
     long received;
     final boolean open;
     final Instant expiresAt;
+    final String publicId;
 
     /**
      * The connection holding it (db/V8): its credits stay in the connection's row, the invoice's
@@ -178,12 +210,19 @@ public final class LedgerState {
     /** A second payer released a hold on it once: it is never held again. */
     boolean shared;
 
-    InvoiceState(long accountId, long amount, long received, boolean open, Instant expiresAt) {
+    InvoiceState(
+        long accountId,
+        long amount,
+        long received,
+        boolean open,
+        Instant expiresAt,
+        String publicId) {
       this.accountId = accountId;
       this.amount = amount;
       this.received = received;
       this.open = open;
       this.expiresAt = expiresAt;
+      this.publicId = publicId;
     }
 
     /**
@@ -205,6 +244,10 @@ public final class LedgerState {
     boolean closed;
     int dataBytes;
     long version;
+
+    /** As the connection's row has it after the batches decided so far; null: none. */
+    String sourceAddress;
+
     final Map<Long, StreamState> streams = new HashMap<>(4);
 
     ConnectionState(long totalReceived, boolean closed, int dataBytes, long version) {

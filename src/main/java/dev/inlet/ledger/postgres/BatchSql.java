@@ -10,14 +10,15 @@ import dev.inlet.ledger.batch.BatchChanges.ConnectionChange;
  * it writes no row; with a batch of a few packets the statement's fixed cost is most of it (about
  * 0.6 ms of the backend's CPU, docs/performance.md "Modest load"), and leaving out the empty parts
  * takes 60–100 µs off. So the insert of new connections is there only when the batch has a
- * connection at version 0, the invoice update and its events only when a connection pays an
- * invoice, and the {@code StreamData} insert only when the batch keeps data. Each of the eight
- * texts is its own prepared statement, planned once per pooled connection.
+ * connection at version 0, the invoice update only when it credits an invoice not held by its
+ * payer, the {@code StreamData} insert only when the batch keeps data, and the events' insert only
+ * when it has events. Each of the sixteen texts is its own prepared statement, planned once per
+ * pooled connection.
  */
 final class BatchSql {
   private BatchSql() {}
 
-  /** Every part: what a batch with new connections, invoices and data runs. */
+  /** Every part: what a batch with new connections, invoices, data and events runs. */
   static final String full = compose(true, true, true, true);
 
   private static final String[] variants = new String[16];
@@ -32,25 +33,15 @@ final class BatchSql {
   static String of(BatchChanges changes) {
     return variants[
         (createsConnections(changes) ? 1 : 0)
-            | (paysInvoices(changes) ? 2 : 0)
-            | (writesInvoices(changes) ? 4 : 0)
-            | (keepsData(changes) ? 8 : 0)];
+            | (writesInvoices(changes) ? 2 : 0)
+            | (keepsData(changes) ? 4 : 0)
+            | (writesEvents(changes) ? 8 : 0)];
   }
 
   /** A connection at version 0: new, or created by this transaction's lock step. */
   static boolean createsConnections(BatchChanges changes) {
     for (ConnectionChange ch : changes.connections().values()) {
       if (ch.version() == 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** A connection paying an invoice: its {@code payment.received} names the invoice. */
-  static boolean paysInvoices(BatchChanges changes) {
-    for (ConnectionChange ch : changes.connections().values()) {
-      if (ch.invoiceId() != 0) {
         return true;
       }
     }
@@ -72,7 +63,17 @@ final class BatchSql {
     return !changes.data().isEmpty();
   }
 
-  static String compose(boolean created, boolean pays, boolean invoices, boolean data) {
+  /**
+   * Whether the statement may insert events, and takes the {@code payment.received} parameters (its
+   * last two): a connection credited on a merchant's account, or an invoice's row written (its
+   * first money or its completion). Without events the statement leaves the events table alone, its
+   * statement triggers (the events lock, the wake-up) too.
+   */
+  static boolean writesEvents(BatchChanges changes) {
+    return !changes.paymentsReceived().isEmpty() || writesInvoices(changes);
+  }
+
+  static String compose(boolean created, boolean invoices, boolean data, boolean events) {
     StringBuilder sql = new StringBuilder(8_192);
     sql.append(
         """
@@ -96,8 +97,7 @@ final class BatchSql {
               closed_at = excluded.closed_at, data_bytes = excluded.data_bytes, streams = excluded.streams, version = 1,
               invoice_cap = excluded.invoice_cap
             WHERE c.version = 0
-            -- What payment.received shows (for a new row its total is the batch's credit), so the events need no join.
-            RETURNING c.id, c.account_id, c.invoice_id, c.total_received AS received, c.total_received, c.source_address),
+            RETURNING c.id),
           """);
     }
     sql.append(
@@ -118,7 +118,7 @@ final class BatchSql {
           WHERE c.id = u.id AND u.version > 0 AND c.version = u.version
             -- A holder's credit stays within what its invoice had left when the hold began.
             AND (NOT u.held OR c.total_received + u.received <= c.invoice_cap)
-          RETURNING c.id, c.account_id, c.invoice_id, u.received, c.total_received, c.source_address),
+          RETURNING c.id),
         """);
     if (invoices) {
       sql.append(
@@ -148,7 +148,7 @@ final class BatchSql {
               AND i.holder IS NOT DISTINCT FROM b.holder AND i.holder_base IS NOT DISTINCT FROM b.holder_base
               AND (b.holder IS NULL OR b.holder IN (SELECT id FROM conn))
               AND (b.taker IS NULL OR (i.holder IS NULL AND NOT i.shared AND i.amount - i.received - b.amount = b.headroom))
-            RETURNING i.id, i.merchant_id, i.public_id, i.received, i.amount, i.state, b.amount AS credit,
+            RETURNING i.id, i.merchant_id, i.received, i.amount, i.state, b.amount AS credit,
               -- The whole row only for the events that show it: an invoice's first money and its completion.
               CASE WHEN i.received = b.amount OR i.state = 'completed' THEN i END AS invoice_row),
           """);
@@ -177,45 +177,36 @@ final class BatchSql {
             SELECT * FROM unnest(?::data_chunk[]) ON CONFLICT DO NOTHING),
           """);
     }
-    String written =
-        created ? "(SELECT * FROM created UNION ALL SELECT * FROM updated)" : "updated";
-    sql.append(
-        """
-        -- The batch's events, last: payment.received per connection credited on a merchant's account (no one else
-        -- reads events), then each invoice's first money and completion. Inserting takes the events lock (db/V2)
-        -- until the commit.
-        event AS (
-          INSERT INTO events (merchant_id, type, data)
-          SELECT merchant_id, type, data FROM (
-            SELECT 0 AS rank, c.id AS key, a.merchant_id, 'payment.received' AS type,
-                   json_build_object('account', a.name, 'invoice', %s, 'connection_id', encode(c.id, 'hex'),
-                                      'amount', c.received::text, 'total_received', c.total_received::text,
-                                      'source_address', c.source_address) AS data
-            FROM %s c
-            JOIN accounts a ON a.id = c.account_id
-            WHERE c.received > 0 AND a.merchant_id IS NOT NULL
-        """
-            .formatted(
-                pays
-                    ? "(SELECT i.public_id FROM invoices i WHERE i.id = c.invoice_id)"
-                    : "NULL::text",
-                written));
-    if (invoices) {
+    if (events) {
       sql.append(
           """
-              UNION ALL
-              SELECT 1, int8send(i.id), i.merchant_id, 'invoice.processing',
-                     inlet_invoice_json(i.invoice_row, i.received)::json
-              FROM invoice i WHERE i.received = i.credit
-              UNION ALL
-              SELECT 2, int8send(i.id), i.merchant_id, 'invoice.completed',
-                     inlet_invoice_json(i.invoice_row, i.received)::json
-              FROM invoice i WHERE i.state = 'completed'
+          -- The batch's events, last: payment.received per connection credited on a merchant's account, as the
+          -- decider rendered them (merchant ids, then the events' data, by connection id), then each invoice's
+          -- first money and completion. Inserting takes the events lock (db/V2) until the commit.
+          event AS (
+            INSERT INTO events (merchant_id, type, data)
+            SELECT merchant_id, type, data FROM (
+              SELECT 0 AS rank, e.n AS key, e.merchant_id, 'payment.received' AS type, e.data::json AS data
+              FROM unnest(?::bigint[], ?::text[]) WITH ORDINALITY AS e(merchant_id, data, n)
+          """);
+      if (invoices) {
+        sql.append(
+            """
+                UNION ALL
+                SELECT 1, i.id, i.merchant_id, 'invoice.processing', inlet_invoice_json(i.invoice_row, i.received)::json
+                FROM invoice i WHERE i.received = i.credit
+                UNION ALL
+                SELECT 2, i.id, i.merchant_id, 'invoice.completed', inlet_invoice_json(i.invoice_row, i.received)::json
+                FROM invoice i WHERE i.state = 'completed'
+            """);
+      }
+      sql.append(
+          """
+              ORDER BY rank, key) e),
           """);
     }
     sql.append(
         """
-            ORDER BY rank, key) e),
         account AS (
           UPDATE accounts a SET balance = a.balance + b.amount, received = a.received + b.received
           FROM (SELECT account AS id, amount, amount AS received FROM posting UNION ALL

@@ -36,13 +36,14 @@ import java.util.Map;
  * cache, so the caller fails the batch and does not redo it. A rejected packet's credit is thus
  * never durable (a STREAM sender would pay it again).
  *
- * <p>Its inputs are six typed values (db/V1): the connector's account and the number of connections
- * the statement must write, then the batch as four arrays of composite types — {@code
- * connection_change[]}, {@code packet_credit[]}, {@code account_credit[]} (the decider's
- * per-account credits), {@code data_chunk[]} — each bound as one array literal ({@link
- * PgLiterals}). Amounts are unsigned 64-bit integers written as decimals into {@code numeric}
- * fields, so 2^64-1 arrives exact. The checks add a join of the batch's few accounts, nothing per
- * packet.
+ * <p>Its inputs are typed values (db/V1): the connector's account and the number of connections the
+ * statement must write, then the batch as arrays of composite types — {@code connection_change[]},
+ * {@code packet_credit[]}, {@code account_credit[]} (the decider's per-account credits), {@code
+ * data_chunk[]} when it keeps data — each bound as one array literal ({@link PgLiterals}), and when
+ * it has events the {@code payment.received} events as a {@code bigint[]} of merchants and a {@code
+ * text[]} of their data ({@link PaymentEvents}). Amounts are unsigned 64-bit integers written as
+ * decimals into {@code numeric} fields, so 2^64-1 arrives exact. The checks add a join of the
+ * batch's few accounts, nothing per packet.
  */
 final class BatchStatement {
   private static final int connectorParam = 1;
@@ -151,6 +152,15 @@ final class BatchStatement {
 
   /** Binds {@code changes} to the statement {@link BatchSql#of} gives for them. */
   void bindAll(PreparedStatement st, BatchChanges changes) throws SQLException {
+    bind(st, changes, BatchSql.keepsData(changes), BatchSql.writesEvents(changes));
+  }
+
+  /**
+   * Binds {@code changes} to a statement with the data part, the events part, or both ({@link
+   * BatchSql#full} has both).
+   */
+  void bind(PreparedStatement st, BatchChanges changes, boolean data, boolean events)
+      throws SQLException {
     st.setLong(connectorParam, connectorAccountId);
     st.setInt(connectionCountParam, changes.connections().size());
     // Types.OTHER: sent untyped, so the server parses the literal straight into the cast's
@@ -161,8 +171,13 @@ final class BatchStatement {
         Types.OTHER);
     st.setObject(creditsParam, BatchLiterals.credits(changes.packets()), Types.OTHER);
     st.setObject(expectedParam, BatchLiterals.accountCredits(changes.credits()), Types.OTHER);
-    if (BatchSql.keepsData(changes)) {
-      st.setObject(dataParam, BatchLiterals.data(changes.data()), Types.OTHER);
+    int next = dataParam;
+    if (data) {
+      st.setObject(next++, BatchLiterals.data(changes.data()), Types.OTHER);
+    }
+    if (events) {
+      st.setObject(next++, PaymentEvents.merchants(changes.paymentsReceived()), Types.OTHER);
+      st.setObject(next, PaymentEvents.data(changes.paymentsReceived()), Types.OTHER);
     }
   }
 

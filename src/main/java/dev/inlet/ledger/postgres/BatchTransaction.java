@@ -134,7 +134,8 @@ final class BatchTransaction {
       throws SQLException {
     try (PreparedStatement st =
         c.prepareStatement(
-            "SELECT id, received, receive_limit FROM accounts WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
+            "SELECT id, received, receive_limit, name, merchant_id FROM accounts WHERE id = ANY (?)"
+                + " ORDER BY id FOR UPDATE")) {
       st.setArray(1, c.createArrayOf("bigint", ids.toArray()));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
@@ -142,7 +143,9 @@ final class BatchTransaction {
           state.account(
               rs.getLong(1),
               Uint64.fromNumeric(rs.getBigDecimal(2)),
-              limit == null ? null : Uint64.fromNumeric(limit));
+              limit == null ? null : Uint64.fromNumeric(limit),
+              rs.getString(4),
+              rs.getLong(5));
         }
       }
     }
@@ -165,7 +168,8 @@ final class BatchTransaction {
     try (PreparedStatement st =
         c.prepareStatement(
             "SELECT id, account_id, amount, received, state IN ('pending', 'processing'), expires_at,"
-                + " holder, holder_base, shared FROM invoices WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
+                + " holder, holder_base, shared, public_id FROM invoices WHERE id = ANY (?) ORDER BY id"
+                + " FOR UPDATE")) {
       st.setArray(1, c.createArrayOf("bigint", ids.toArray()));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
@@ -178,7 +182,8 @@ final class BatchTransaction {
               rs.getBoolean(5),
               rs.getTimestamp(6).toInstant(),
               holder,
-              rs.getBoolean(9));
+              rs.getBoolean(9),
+              rs.getString(10));
           if (holder != null) {
             holds.add(new Hold(rs.getLong(1), holder, Uint64.fromNumeric(rs.getBigDecimal(8))));
           }
@@ -220,7 +225,8 @@ final class BatchTransaction {
     try (PreparedStatement st =
         c.prepareStatement(
             "SELECT c.id, c.total_received, c.closed_at IS NOT NULL, c.data_bytes, c.version, s.id, s.received, "
-                + "s.receive_max, s.closed FROM connections c LEFT JOIN LATERAL unnest(c.streams) s ON true "
+                + "s.receive_max, s.closed, c.source_address FROM connections c "
+                + "LEFT JOIN LATERAL unnest(c.streams) s ON true "
                 + "WHERE c.id = ANY (?) ORDER BY c.id FOR UPDATE OF c")) {
       st.setArray(1, c.createArrayOf("bytea", ids));
       try (ResultSet rs = st.executeQuery()) {
@@ -235,7 +241,8 @@ final class BatchTransaction {
                 Uint64.fromNumeric(rs.getBigDecimal(2)),
                 rs.getBoolean(3),
                 rs.getInt(4),
-                rs.getLong(5));
+                rs.getLong(5),
+                rs.getString(10));
             last = id;
           }
           if (rs.getObject(6) != null) {

@@ -233,7 +233,7 @@ class BatchDeciderTest {
 
   @Test
   void receiveMaxSaturatesAndNeverShrinks() {
-    LedgerState.AccountState nearTop = new LedgerState.AccountState(0, maxUint64);
+    LedgerState.AccountState nearTop = new LedgerState.AccountState(0, maxUint64, "near-top", 0);
     assertThat(BatchDecider.receiveMax(5, nearTop, null, Instant.EPOCH)).isEqualTo(maxUint64);
     LedgerState state = state(0, 100L);
     state.stream(connection, 1, 0, 500, false); // advertised when the limit was higher

@@ -165,13 +165,13 @@ class BatchStatementTest {
     // Each of the sixteen texts is valid: PostgreSQL plans it (EXPLAIN, nothing run) with its
     // inputs.
     for (boolean created : new boolean[] {false, true}) {
-      for (boolean pays : new boolean[] {false, true}) {
-        for (boolean invoices : new boolean[] {false, true}) {
-          for (boolean data : new boolean[] {false, true}) {
-            String sql = BatchSql.compose(created, pays, invoices, data);
+      for (boolean invoices : new boolean[] {false, true}) {
+        for (boolean data : new boolean[] {false, true}) {
+          for (boolean events : new boolean[] {false, true}) {
+            String sql = BatchSql.compose(created, invoices, data, events);
             try (Connection c = pg.getPostgresDatabase().getConnection();
                 PreparedStatement st = c.prepareStatement("EXPLAIN " + sql)) {
-              int params = data ? 6 : 5;
+              int params = 5 + (data ? 1 : 0) + (events ? 2 : 0);
               for (int i = 1; i <= params; i++) {
                 st.setNull(i, Types.OTHER);
               }
@@ -180,15 +180,16 @@ class BatchStatementTest {
               }
             }
             assertThat(sql.contains("INSERT INTO connections")).isEqualTo(created);
-            assertThat(sql.contains("SELECT i.public_id FROM invoices")).isEqualTo(pays);
             assertThat(sql.contains("UPDATE invoices")).isEqualTo(invoices);
             assertThat(sql.contains("INSERT INTO stream_data")).isEqualTo(data);
+            assertThat(sql.contains("INSERT INTO events")).isEqualTo(events);
           }
         }
       }
     }
     // Which text a batch gets: a known connection without data only the update; a new one with
-    // StreamData the insert and the data too; none of them the invoices.
+    // StreamData the insert and the data too; none of them the invoices, nor events (the account
+    // has no merchant).
     BatchChanges known =
         TestBatches.decide(
             List.of(
@@ -196,11 +197,15 @@ class BatchStatementTest {
                     new byte[] {1}, null, 5, List.of(new StreamCredit(1, 5, false)))));
     assertThat(BatchSql.of(known))
         .isSameAs(BatchSql.of(known))
-        .doesNotContain("INSERT INTO connections", "UPDATE invoices", "INSERT INTO stream_data");
+        .doesNotContain(
+            "INSERT INTO connections",
+            "UPDATE invoices",
+            "INSERT INTO stream_data",
+            "INSERT INTO events");
     BatchChanges fresh = decideNew(new byte[] {2}, 5);
     assertThat(BatchSql.of(fresh))
         .contains("INSERT INTO connections", "INSERT INTO stream_data")
-        .doesNotContain("UPDATE invoices");
+        .doesNotContain("UPDATE invoices", "INSERT INTO events");
   }
 
   @Test

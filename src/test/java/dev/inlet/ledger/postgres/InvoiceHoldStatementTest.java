@@ -97,7 +97,7 @@ class InvoiceHoldStatementTest {
     LedgerState state = new LedgerState();
     state.account(account, total, null);
     state.invoice(
-        invoice, account, 100, received, true, Instant.now().plusSeconds(600), holder, false);
+        invoice, account, 100, received, true, Instant.now().plusSeconds(600), holder, false, null);
     state.connection(holder, total, false, 0, 3);
     PacketRecord p =
         new PacketRecord(
