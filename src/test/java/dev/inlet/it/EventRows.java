@@ -38,15 +38,22 @@ final class EventRows {
 
   /** The same, created {@code ageSeconds} ago when given. */
   long insert(long merchantId, String amount, Long ageSeconds) throws SQLException {
+    return insert(merchantId, amount, ageSeconds, null);
+  }
+
+  /** The same, created at {@code createdAt} (a {@code timestamptz} literal) when given. */
+  long insert(long merchantId, String amount, Long ageSeconds, String createdAt)
+      throws SQLException {
     try (Connection c = database.getConnection();
         PreparedStatement st =
             c.prepareStatement(
                 "INSERT INTO events (merchant_id, type, data, created_at) VALUES (?, 'payment.received', "
                     + "jsonb_build_object('account', 'shop', 'invoice', null, 'amount', ?::text), "
-                    + "now() - make_interval(secs => ?)) RETURNING id")) {
+                    + "coalesce(?::timestamptz, now() - make_interval(secs => ?))) RETURNING id")) {
       st.setLong(1, merchantId);
       st.setString(2, amount);
-      st.setLong(3, ageSeconds == null ? 0 : ageSeconds);
+      st.setString(3, createdAt);
+      st.setLong(4, ageSeconds == null ? 0 : ageSeconds);
       try (ResultSet rs = st.executeQuery()) {
         rs.next();
         return rs.getLong(1);

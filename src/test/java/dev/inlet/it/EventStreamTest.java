@@ -2,6 +2,8 @@ package dev.inlet.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inlet.events.Event;
+import dev.inlet.events.EventStore;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -210,6 +212,24 @@ class EventStreamTest {
     HttpResponse<String> all = get("/v1/events", key);
     assertThat(TestInlet.json.readTree(all.body()).get("items")).hasSize(5);
     assertThat(TestInlet.json.readTree(all.body()).get("next_cursor").isNull()).isTrue();
+  }
+
+  @Test
+  void eventsAreRenderedByteForByteAsTheDatabaseRendersThem() throws Exception {
+    merchant("render-acme");
+    long acme = rows.merchantId("render-acme");
+    List<String> expected = new ArrayList<>();
+    for (String at :
+        List.of(
+            "2026-12-07 10:11:12.999999+00",
+            "1999-12-31 23:59:59.0005+00",
+            "2026-01-01 00:00:00+01",
+            "2030-06-30 12:00:00.1234+00")) {
+      expected.add(rows.json(rows.insert(acme, "\"quoted\" \\ ✓", null, at)));
+    }
+    List<Event> page = new EventStore(inlet.bean(DataSource.class)).page(acme, 0, 10);
+    assertThat(page).extracting(Event::json).containsExactlyElementsOf(expected);
+    assertThat(expected.get(0)).contains("\"created_at\":\"2026-12-07T10:11:12.999Z\"");
   }
 
   @Test
