@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /** The {@code payment.received} events the decider renders for a batch. */
 class PaymentsReceivedTest {
-  static final long merchantAccount = 7;
+  static final long merchantAccount = BatchDeciderTest.account;
   static final long plainAccount = 8;
   static final long merchant = 42;
-  static final long invoice = 99;
+  static final long invoice = BatchDeciderTest.invoice;
   static final byte[] high = {(byte) 0xf0, 1};
   static final byte[] low = {0x01, 2};
   static final byte[] plain = {0x05, 3};
@@ -43,8 +43,8 @@ class PaymentsReceivedTest {
     List<PacketRecord> packets =
         List.of(
             // The invoice's connection first: the events still come by connection id.
-            invoicePacket(high, 1, 20),
-            invoicePacket(high, 2, 30),
+            BatchDeciderTest.payInvoice(high, 1, 20),
+            BatchDeciderTest.payInvoice(high, 2, 30),
             withAddress(TestPackets.paying(low, merchantAccount, 1, 5), "test.bob"),
             TestPackets.paying(plain, plainAccount, 1, 9),
             TestPackets.packet(
@@ -77,21 +77,6 @@ class PaymentsReceivedTest {
             List.of(TestPackets.paying(plain, plainAccount, 1, 9)), state, changes, Instant.now());
     assertThat(changes.credits()).containsEntry(plainAccount, 9L);
     assertThat(changes.paymentsReceived()).isEmpty();
-  }
-
-  private static PacketRecord invoicePacket(byte[] connection, long sequence, long amount) {
-    return new PacketRecord(
-        connection,
-        merchantAccount,
-        invoice,
-        null,
-        sequence,
-        amount,
-        Instant.now().plusSeconds(30),
-        true,
-        false,
-        List.of(new StreamCredit(1, amount, false)),
-        List.of());
   }
 
   private static PacketRecord withAddress(PacketRecord p, String address) {
