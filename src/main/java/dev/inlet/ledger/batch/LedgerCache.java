@@ -121,12 +121,8 @@ public final class LedgerCache {
   public void invoice(long id, long received, boolean open) {
     LedgerState.InvoiceState i = state.invoices.get(id);
     if (i != null) {
-      LedgerState.InvoiceState fresh =
-          new LedgerState.InvoiceState(
-              i.accountId, i.amount, received, open, i.expiresAt, i.publicId);
-      fresh.holder = i.holder;
-      fresh.shared = i.shared;
-      state.invoices.put(id, fresh);
+      i.received = received;
+      i.open = open;
     }
   }
 

@@ -197,7 +197,10 @@ public final class LedgerState {
     final long accountId;
     final long amount;
     long received;
-    final boolean open;
+
+    /** Pending or processing when read (refreshed after each batch that writes the invoice). */
+    boolean open;
+
     final Instant expiresAt;
     final String publicId;
 
