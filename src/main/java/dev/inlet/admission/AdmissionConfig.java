@@ -14,6 +14,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
@@ -100,6 +101,15 @@ public class AdmissionConfig {
         refusals,
         json,
         settings.spspBurstPerClient());
+  }
+
+  /** The same limit on each HTTP/1.1 connection's event loop, ahead of WebFlux. */
+  @Bean
+  NettyServerCustomizer spspEarlyRefusal(SpspRateLimit limit, ClientAddresses addresses) {
+    return server ->
+        server.doOnChannelInit(
+            (observer, channel, remote) ->
+                SpspEarlyRefusal.install(channel.pipeline(), limit, addresses));
   }
 
   /** Applied by {@link MerchantApi} after the API key filter. */

@@ -217,7 +217,7 @@ final class IlpHttpConnectionHandler extends ChannelInboundHandlerAdapter {
   private void begin(ChannelHandlerContext ctx, HttpRequest request) {
     HttpHeaders headers = request.headers();
     String given = headers.get(Exchange.requestIdHeader);
-    String id = RequestIds.sane(given) ? given : ctx.channel().id().asShortText() + '-' + requests;
+    String id = RequestIds.of(given, ctx.channel(), requests);
     Exchange x =
         new Exchange(
             id,

@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.springframework.http.HttpHeaders;
+import java.util.function.Function;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -77,17 +77,24 @@ public final class ClientAddresses implements WebFilter {
    */
   public static String of(ServerWebExchange exchange) {
     Object a = exchange.getAttribute(attribute);
-    return a instanceof String s ? s : peer(exchange.getRequest());
+    return a instanceof String s ? s : peer(exchange.getRequest().getRemoteAddress());
   }
 
   /** The client's address, as the class says. */
   String resolve(ServerHttpRequest request) {
-    InetSocketAddress remote = request.getRemoteAddress();
-    String peer = peer(request);
+    return resolve(request.getRemoteAddress(), request.getHeaders()::getOrEmpty);
+  }
+
+  /**
+   * The client's address, as the class says, for a request not (yet) in WebFlux: its socket peer
+   * and its header fields' values by name.
+   */
+  public String resolve(InetSocketAddress remote, Function<String, List<String>> header) {
+    String peer = peer(remote);
     if (trusted.isEmpty() || remote == null || !isTrusted(remote.getAddress())) {
       return peer;
     }
-    List<String> chain = forwardedFor(request.getHeaders());
+    List<String> chain = forwardedFor(header);
     for (int i = chain.size() - 1; i >= 0 && i >= chain.size() - maxForwardedHops; i--) {
       InetAddress hop = parse(chain.get(i));
       if (hop == null) {
@@ -111,17 +118,16 @@ public final class ClientAddresses implements WebFilter {
     return false;
   }
 
-  private static String peer(ServerHttpRequest request) {
-    InetSocketAddress remote = request.getRemoteAddress();
+  private static String peer(InetSocketAddress remote) {
     return remote == null || remote.getAddress() == null
         ? "unknown"
         : remote.getAddress().getHostAddress();
   }
 
   /** X-Forwarded-For's addresses in order, else Forwarded's {@code for=} values, else none. */
-  private static List<String> forwardedFor(HttpHeaders headers) {
+  private static List<String> forwardedFor(Function<String, List<String>> header) {
     List<String> out = new ArrayList<>();
-    for (String value : headers.getOrEmpty("X-Forwarded-For")) {
+    for (String value : header.apply("X-Forwarded-For")) {
       for (String part : value.split(",")) {
         out.add(part.trim());
       }
@@ -129,7 +135,7 @@ public final class ClientAddresses implements WebFilter {
     if (!out.isEmpty()) {
       return out;
     }
-    for (String value : headers.getOrEmpty("Forwarded")) {
+    for (String value : header.apply("Forwarded")) {
       for (String element : value.split(",")) {
         for (String pair : element.split(";")) {
           String p = pair.trim();

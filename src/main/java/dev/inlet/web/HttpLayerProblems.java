@@ -103,8 +103,7 @@ public final class HttpLayerProblems extends ChannelDuplexHandler {
     if (msg instanceof HttpRequest request) {
       requests++;
       String given = request.headers().get(RequestIds.header);
-      String id =
-          RequestIds.sane(given) ? given : ctx.channel().id().asShortText() + '-' + requests;
+      String id = RequestIds.of(given, ctx.channel(), requests);
       if (request.decoderResult().isFailure()) {
         refuse(ctx, request.decoderResult().cause(), id);
         ReferenceCountUtil.release(msg);

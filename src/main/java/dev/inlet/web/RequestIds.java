@@ -1,5 +1,6 @@
 package dev.inlet.web;
 
+import io.netty.channel.Channel;
 import org.slf4j.MDC;
 
 /**
@@ -41,6 +42,14 @@ public final class RequestIds {
       }
     }
     return true;
+  }
+
+  /**
+   * The id of the {@code n}th request read from a Netty {@code channel} (outside WebFlux): its own
+   * {@code given} id when sane, else {@code <channel id>-<n>}.
+   */
+  public static String of(String given, Channel channel, long n) {
+    return sane(given) ? given : channel.id().asShortText() + '-' + n;
   }
 
   /** Runs {@code log} with {@code id} (if any) in the MDC. */

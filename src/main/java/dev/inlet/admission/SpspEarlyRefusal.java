@@ -1,0 +1,177 @@
+package dev.inlet.admission;
+
+import dev.inlet.stream.AdmissionReason;
+import dev.inlet.web.ClientAddresses;
+import dev.inlet.web.HttpLayerProblems;
+import dev.inlet.web.KeyedRateLimits;
+import dev.inlet.web.RequestIds;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.PathContainer;
+import reactor.netty.NettyPipeline;
+
+/**
+ * The SPSP rate limit ({@link SpspRateLimit}) on the connection's event loop, ahead of WebFlux: a
+ * refused query is answered here, 429 {@code sender-quota} with the same problem document, {@code
+ * Retry-After}, request id and CORS fields WebFlux would write, and its request never becomes a
+ * WebFlux exchange. A query flood is what this limit is for, and through WebFlux each refusal cost
+ * about as much as a served query (docs/performance.md, "The flood run").
+ *
+ * <p>One instance per HTTP/1.1 connection, after {@link HttpLayerProblems} (requests that do not
+ * decode never reach it). HTTP/1.1 answers in order, so it answers only when every request before
+ * on the connection has been answered; a query pipelined behind an unanswered one goes on unmarked,
+ * and the web filter decides it. An admitted query goes on marked, so that the filter does not take
+ * a second token for it. Client-sent copies of the mark are removed from every request.
+ */
+final class SpspEarlyRefusal extends ChannelDuplexHandler {
+  /** This handler's name in the pipeline. */
+  static final String handlerName = "inlet.spspEarlyRefusal";
+
+  private static final HttpResponseStatus status =
+      HttpResponseStatus.valueOf(AdmissionProblems.status(AdmissionReason.SENDER_QUOTA).value());
+
+  private final SpspRateLimit limit;
+  private final ClientAddresses addresses;
+
+  /** Requests passed on whose answer has not been written to its end. */
+  private int unanswered;
+
+  private long requests;
+
+  /** The rest of a refused request's body is being read and dropped. */
+  private boolean dropping;
+
+  private SpspEarlyRefusal(SpspRateLimit limit, ClientAddresses addresses) {
+    this.limit = limit;
+    this.addresses = addresses;
+  }
+
+  /**
+   * Adds the handler right before Reactor Netty's HTTP/1.1 request handling, if the pipeline has it
+   * (a server customizer calls this from {@code doOnChannelInit}); {@link HttpLayerProblems}, added
+   * right after the codec, stays ahead of it whichever is installed first.
+   */
+  static void install(ChannelPipeline pipeline, SpspRateLimit limit, ClientAddresses addresses) {
+    if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
+      pipeline.addBefore(
+          NettyPipeline.HttpTrafficHandler, handlerName, new SpspEarlyRefusal(limit, addresses));
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (dropping) {
+      dropping = !(msg instanceof LastHttpContent);
+      swallow(ctx, msg);
+      return;
+    }
+    if (msg instanceof HttpRequest request) {
+      requests++;
+      HttpHeaders headers = request.headers();
+      headers.remove(SpspRateLimit.admittedHeader);
+      if (unanswered == 0 && isQuery(request)) {
+        KeyedRateLimits.Decision d =
+            limit.acquire(
+                addresses.resolve(
+                    (InetSocketAddress) ctx.channel().remoteAddress(), headers::getAll));
+        if (!d.allowed()) {
+          refuse(ctx, request, d);
+          dropping = !(msg instanceof LastHttpContent);
+          swallow(ctx, msg);
+          return;
+        }
+        headers.set(SpspRateLimit.admittedHeader, limit.admittedMark());
+      }
+      unanswered++;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * Drops what was read. Reactor Netty reads on demand (no auto-read) and asks for more when it is
+   * done with a request: for a request it never sees, this asks.
+   */
+  private static void swallow(ChannelHandlerContext ctx, Object msg) {
+    ReferenceCountUtil.release(msg);
+    if (!ctx.channel().config().isAutoRead()) {
+      ctx.read();
+    }
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    boolean informational =
+        msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+    if (msg instanceof LastHttpContent && !informational) {
+      unanswered = Math.max(0, unanswered - 1);
+    }
+    ctx.write(msg, promise);
+  }
+
+  private static boolean isQuery(HttpRequest request) {
+    String uri = request.uri();
+    int end = uri.length();
+    for (int i = 0; i < uri.length(); i++) {
+      char c = uri.charAt(i);
+      if (c == '?' || c == '#') {
+        end = i;
+        break;
+      }
+    }
+    if (!uri.startsWith("/")) {
+      return false; // An absolute-form target (a proxy's request): WebFlux reads its path.
+    }
+    PathContainer path;
+    try {
+      path = PathContainer.parsePath(uri.substring(0, end));
+    } catch (IllegalArgumentException e) {
+      return false; // A bad escape: WebFlux answers it (400).
+    }
+    return SpspRateLimit.isQuery(request.method().name(), path);
+  }
+
+  private void refuse(ChannelHandlerContext ctx, HttpRequest request, KeyedRateLimits.Decision d) {
+    byte[] body = limit.refusedBody();
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    HttpHeaders in = request.headers();
+    HttpHeaders out = response.headers();
+    out.set(HttpHeaderNames.RETRY_AFTER, SpspRateLimit.retryAfter(d))
+        .set(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(RequestIds.header, RequestIds.of(in.get(RequestIds.header), ctx.channel(), requests))
+        // As Spring's CORS processing of the SPSP paths (config.Routes#spspCors) writes them.
+        .add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN)
+        .add(HttpHeaderNames.VARY, HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)
+        .add(HttpHeaderNames.VARY, HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+    String origin = in.get(HttpHeaderNames.ORIGIN);
+    if (origin != null && !origin.equalsIgnoreCase("http://" + in.get(HttpHeaderNames.HOST))) {
+      out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    }
+    if (HttpUtil.isKeepAlive(request)) {
+      ctx.writeAndFlush(response);
+    } else {
+      out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}
