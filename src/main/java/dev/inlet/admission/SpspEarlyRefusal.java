@@ -6,20 +6,17 @@ import dev.inlet.web.HttpLayerProblems;
 import dev.inlet.web.KeyedRateLimits;
 import dev.inlet.web.RequestIds;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -38,11 +35,12 @@ import reactor.netty.NettyPipeline;
  *
  * <p>One instance per HTTP/1.1 connection, after {@link HttpLayerProblems} (requests that do not
  * decode never reach it). HTTP/1.1 answers in order, so it answers only when every request before
- * on the connection has been answered; a query pipelined behind an unanswered one goes on unmarked,
- * and the web filter decides it. An admitted query goes on marked, so that the filter does not take
- * a second token for it. Client-sent copies of the mark are removed from every request.
+ * on the connection has been answered (which {@link HttpLayerProblems} counts, this answer too); a
+ * query pipelined behind an unanswered one goes on unmarked, and the web filter decides it. An
+ * admitted query goes on marked, so that the filter does not take a second token for it.
+ * Client-sent copies of the mark are removed from every request.
  */
-final class SpspEarlyRefusal extends ChannelDuplexHandler {
+final class SpspEarlyRefusal extends ChannelInboundHandlerAdapter {
   /** This handler's name in the pipeline. */
   static final String handlerName = "inlet.spspEarlyRefusal";
 
@@ -51,9 +49,6 @@ final class SpspEarlyRefusal extends ChannelDuplexHandler {
 
   private final SpspRateLimit limit;
   private final ClientAddresses addresses;
-
-  /** Requests passed on whose answer has not been written to its end. */
-  private int unanswered;
 
   private long requests;
 
@@ -88,7 +83,8 @@ final class SpspEarlyRefusal extends ChannelDuplexHandler {
       requests++;
       HttpHeaders headers = request.headers();
       headers.remove(SpspRateLimit.admittedHeader);
-      if (unanswered == 0 && isQuery(request)) {
+      HttpLayerProblems layer = ctx.pipeline().get(HttpLayerProblems.class);
+      if (layer != null && layer.answeredAllBeforeLatest() && isQuery(request)) {
         KeyedRateLimits.Decision d =
             limit.acquire(
                 addresses.resolve(
@@ -101,7 +97,6 @@ final class SpspEarlyRefusal extends ChannelDuplexHandler {
         }
         headers.set(SpspRateLimit.admittedHeader, limit.admittedMark());
       }
-      unanswered++;
     }
     ctx.fireChannelRead(msg);
   }
@@ -117,32 +112,15 @@ final class SpspEarlyRefusal extends ChannelDuplexHandler {
     }
   }
 
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    boolean informational =
-        msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
-    if (msg instanceof LastHttpContent && !informational) {
-      unanswered = Math.max(0, unanswered - 1);
-    }
-    ctx.write(msg, promise);
-  }
-
   private static boolean isQuery(HttpRequest request) {
     String uri = request.uri();
-    int end = uri.length();
-    for (int i = 0; i < uri.length(); i++) {
-      char c = uri.charAt(i);
-      if (c == '?' || c == '#') {
-        end = i;
-        break;
-      }
-    }
     if (!uri.startsWith("/")) {
       return false; // An absolute-form target (a proxy's request): WebFlux reads its path.
     }
+    int query = uri.indexOf('?');
     PathContainer path;
     try {
-      path = PathContainer.parsePath(uri.substring(0, end));
+      path = PathContainer.parsePath(query < 0 ? uri : uri.substring(0, query));
     } catch (IllegalArgumentException e) {
       return false; // A bad escape: WebFlux answers it (400).
     }

@@ -94,6 +94,15 @@ public final class HttpLayerProblems extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * Whether every request read on this connection before the latest one has been answered to its
+   * end: a handler after this one may then answer the latest itself without breaking HTTP/1.1's
+   * order.
+   */
+  public boolean answeredAllBeforeLatest() {
+    return unanswered <= 1;
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (refusing) {
