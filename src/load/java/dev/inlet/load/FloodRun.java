@@ -103,12 +103,16 @@ final class FloodRun {
     }
     int d = options.durationSeconds();
     int w = options.warmupSeconds();
-    try (ReactorHttp http =
+    boolean toSink = options.floodTo().equals("sink");
+    try (FloodSink.Running sink = toSink ? FloodSink.Running.start() : null;
+        ReactorHttp http =
             new ReactorHttp(
                 inlet.port(), inlet.ilpPort(), goodClients, InletProcess.connectorToken);
         RawIlpClient good = new RawIlpClient(inlet.ilpPort(), goodClients);
-        RawIlpClient spspClient = new RawIlpClient(inlet.port(), spspFloodInFlight);
-        RawIlpClient bad = new RawIlpClient(inlet.ilpPort(), ilpFloodClients)) {
+        RawIlpClient spspClient =
+            new RawIlpClient(toSink ? sink.port() : inlet.port(), spspFloodInFlight);
+        RawIlpClient bad =
+            new RawIlpClient(toSink ? sink.port() : inlet.ilpPort(), ilpFloodClients)) {
       Instant expiry = Instant.now().plus(Duration.ofMinutes(10)).plusSeconds(w + 3L * d);
       Pool goodPool =
           new PacketFactory(
@@ -154,12 +158,14 @@ final class FloodRun {
           "warm-up: %,.0f fulfilled/s over %d s, both floods in its first %d s",
           warm.fulfilledPerSecond(), w, w / 2);
 
+      log("alone: %d s", d);
       Stats alone = new Stats();
       Cpu c0 = Cpu.read(inlet);
       goodDriver.openLoop(goodPool, alone, goodPool.units(), TimeUnit.SECONDS.toNanos(d), goodRate);
       Cpu c1 = Cpu.read(inlet);
       goodAmount += alone.fulfilledAmount.sum();
 
+      log("flooded: %d s", d);
       Instant floodFrom = Instant.now();
       Stats flooded = new Stats();
       Stats ilpFlood = new Stats();
@@ -193,12 +199,14 @@ final class FloodRun {
       Cpu idle = Cpu.read(inlet).minus(i0);
       SpspFlood spspAlone =
           new SpspFlood(spspClient, inlet.port(), TimeUnit.SECONDS.toNanos(aloneSeconds));
+      log("the SPSP flood alone: %d s", aloneSeconds);
       Cpu c3 = Cpu.read(inlet);
       Instant spspFrom = Instant.now();
       spspAlone.start();
       spspAlone.await();
       Instant spspTo = Instant.now();
       Cpu c4 = Cpu.read(inlet);
+      log("the /ilp flood alone: %d s", aloneSeconds);
       Stats ilpAlone = new Stats();
       openLoop(badDriver, badPool, ilpAlone, aloneSeconds);
       Instant ilpTo = Instant.now();
@@ -218,12 +226,13 @@ final class FloodRun {
       System.out.println();
       System.out.printf(
           "flood run (issue 21): well-behaved sender open loop at %d/s; SPSP flood at %d/s (limit 20/s,"
-              + " burst 40), /ilp flood at %d/s on %d connections of %d units/s each%n",
+              + " burst 40), /ilp flood at %d/s on %d connections of %d units/s each%s%n",
           (int) goodRate,
           (int) spspFloodRate,
           (int) ilpFloodRate,
           abusiveConnections,
-          abusedFlowRate);
+          abusedFlowRate,
+          toSink ? "; the floods to the sink (FloodSink), not to Inlet" : "");
       row("alone", alone, c1.minus(c0), d);
       row("flooded", flooded, c2.minus(c1), d);
       System.out.printf(

@@ -44,6 +44,7 @@ record Options(
     int sendWarmupSeconds,
     int sendUplinkMaxInFlight,
     String flood,
+    String floodTo,
     boolean curve,
     boolean coldStart,
     String inletWarmup) {
@@ -108,6 +109,9 @@ record Options(
                                    and while one client floods SPSP and one sender floods /ilp past its flow
                                    rate; then each flood alone, for the CPU per refused request. spsp or ilp:
                                    the same with only that flood during the flooded phase
+        --flood-to=inlet           sink: the floods hit a process of their own on this machine that refuses
+                                   everything as cheaply as it can (FloodSink), while the well-behaved sender
+                                   pays Inlet: the floor the floods set under the flooded p99
         --curve=off                on: only the load curve (CurveRun): one durable Inlet paying the account, one
                                    warm-up (--warmup-seconds), then open loops at 1,000, 5,000, 10,000 and
                                    20,000/s and closed loops of 32 and 512 clients (each 15 s unmeasured, 15 s
@@ -179,6 +183,7 @@ record Options(
             integer(take(values, "send-warmup-seconds", "30")),
             integer(take(values, "send-uplink-max-in-flight", "0")),
             take(values, "flood", "off"),
+            take(values, "flood-to", "inlet"),
             take(values, "curve", "off").equals("on"),
             take(values, "cold-start", "off").equals("on"),
             values.remove("inlet-warmup"));
@@ -196,6 +201,9 @@ record Options(
     }
     if (!List.of("off", "on", "spsp", "ilp").contains(o.flood)) {
       throw new IllegalArgumentException("--flood is off, on, spsp or ilp");
+    }
+    if (!List.of("inlet", "sink").contains(o.floodTo)) {
+      throw new IllegalArgumentException("--flood-to is inlet or sink");
     }
     if (o.sendPayouts < 1
         || o.sendMaxInFlight < 1
