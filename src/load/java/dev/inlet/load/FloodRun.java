@@ -253,31 +253,12 @@ final class FloodRun {
           flooded.fulfilledPerSecond() / alone.fulfilledPerSecond(), p99Flooded / p99Alone);
       Cpu spspCpu = c4.minus(c3);
       Cpu ilpCpu = c5.minus(c4);
-      System.out.printf(
-          "  idle: Inlet CPU %.2f s in %d s; SPSP flood alone: %,d refused of %,d in %d s; Inlet CPU %.2f s"
-              + " (JVM %.2f, PostgreSQL %.2f): %.1f µs per query beyond idle%n",
-          total(idle),
-          aloneSeconds,
-          spspAlone.refused.sum(),
-          spspAlone.total(),
-          aloneSeconds,
-          total(spspCpu),
-          spspCpu.inlet(),
-          spspCpu.postgres(),
-          (total(spspCpu) - total(idle)) * 1e6 / Math.max(1, spspAlone.total()));
-      long refusedIlp = ilpAlone.rejects.getOrDefault("T05", new LongAdder()).sum();
-      System.out.printf(
-          "  /ilp flood alone: %,d refused T05 of %,d in %d s; Inlet CPU %.2f s (JVM %.2f, PostgreSQL %.2f):"
-              + " %.1f µs per Prepare beyond idle%n",
-          refusedIlp,
-          ilpAlone.fulfilled.sum() + ilpAlone.rejected(),
-          aloneSeconds,
-          total(ilpCpu),
-          ilpCpu.inlet(),
-          ilpCpu.postgres(),
-          (total(ilpCpu) - total(idle))
-              * 1e6
-              / Math.max(1, ilpAlone.fulfilled.sum() + ilpAlone.rejected()));
+      if (toSink) {
+        System.out.println(
+            "  each flood alone went to the sink: Inlet refused nothing, no CPU per refusal");
+      } else {
+        printRefusalCosts(idle, spspAlone, spspCpu, ilpAlone, ilpCpu);
+      }
       long benchBalance = balance(inlet, LoadBenchmark.account);
       long abusedBalance = balance(inlet, "abused");
       boolean ok = benchBalance == goodAmount && abusedBalance == badAmount;
@@ -286,6 +267,36 @@ final class FloodRun {
           benchBalance, goodAmount, abusedBalance, badAmount, ok ? "agree" : "DISAGREE");
       return ok;
     }
+  }
+
+  /** Inlet's CPU per refused request of each flood alone, beyond its idle CPU. */
+  private static void printRefusalCosts(
+      Cpu idle, SpspFlood spspAlone, Cpu spspCpu, Stats ilpAlone, Cpu ilpCpu) {
+    System.out.printf(
+        "  idle: Inlet CPU %.2f s in %d s; SPSP flood alone: %,d refused of %,d in %d s; Inlet CPU %.2f s"
+            + " (JVM %.2f, PostgreSQL %.2f): %.1f µs per query beyond idle%n",
+        total(idle),
+        aloneSeconds,
+        spspAlone.refused.sum(),
+        spspAlone.total(),
+        aloneSeconds,
+        total(spspCpu),
+        spspCpu.inlet(),
+        spspCpu.postgres(),
+        (total(spspCpu) - total(idle)) * 1e6 / Math.max(1, spspAlone.total()));
+    long refusedIlp = ilpAlone.rejects.getOrDefault("T05", new LongAdder()).sum();
+    System.out.printf(
+        "  /ilp flood alone: %,d refused T05 of %,d in %d s; Inlet CPU %.2f s (JVM %.2f, PostgreSQL %.2f):"
+            + " %.1f µs per Prepare beyond idle%n",
+        refusedIlp,
+        ilpAlone.fulfilled.sum() + ilpAlone.rejected(),
+        aloneSeconds,
+        total(ilpCpu),
+        ilpCpu.inlet(),
+        ilpCpu.postgres(),
+        (total(ilpCpu) - total(idle))
+            * 1e6
+            / Math.max(1, ilpAlone.fulfilled.sum() + ilpAlone.rejected()));
   }
 
   private static void openLoop(Driver driver, Pool pool, Stats stats, int seconds) {
