@@ -140,6 +140,7 @@ class DashboardBrowserTest extends InletPerClass {
 
     // Signing out ends the session: the pages send the browser back to the sign-in form.
     browser.findElement(By.cssSelector("form.signout button")).click();
+    until.until(d -> d.manage().getCookieNamed("inlet_admin") == null);
     browser.get(inlet.url("/admin/ui/invoices"));
     assertThat(browser.getCurrentUrl()).isEqualTo(inlet.url("/admin"));
     assertThat(browser.findElement(By.id("token")).isDisplayed()).isTrue();
@@ -151,7 +152,12 @@ class DashboardBrowserTest extends InletPerClass {
     browser.get(inlet.url("/admin"));
     browser.findElement(By.id("token")).sendKeys("not-the-admin-token");
     browser.findElement(By.cssSelector("button[type=submit]")).click();
-    assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
+    // The click starts the form's POST; the answer's page may not have loaded when it returns.
+    assertThat(
+            new WebDriverWait(browser, wait)
+                .until(
+                    ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]")))
+                .getText())
         .isEqualTo("Wrong admin token.");
     assertThat(browser.manage().getCookieNamed("inlet_admin")).isNull();
   }
