@@ -106,12 +106,11 @@ class DashboardBrowserTest extends InletPerClass {
     String id = invoice.get("id").asString();
     browser.get(inlet.url("/admin/ui/invoices?state=pending&q=" + id));
     browser.findElement(By.linkText(id)).click();
-    assertThat(browser.findElement(By.id("invoice-state")).getText()).isEqualTo("pending");
+    until.until(ExpectedConditions.textToBe(By.id("invoice-state"), "pending"));
     assertThat(browser.getPageSource()).contains("5.000000000 USD").contains("Espresso x2");
     screenshot("invoice");
     browser.findElement(By.id("cancel-invoice")).click();
-    assertThat(browser.findElement(By.tagName("h1")).getText())
-        .isEqualTo("Cancel invoice " + id + "?");
+    until.until(ExpectedConditions.textToBe(By.tagName("h1"), "Cancel invoice " + id + "?"));
     browser.findElement(By.id("confirm")).click();
     until.until(ExpectedConditions.textToBe(By.id("invoice-state"), "cancelled"));
     assertThat(MerchantClient.ok(shop.get("/v1/invoices/" + id)).get("state").asString())
