@@ -5,6 +5,7 @@ import dev.inlet.codec.ilp.IlpErrorCode;
 import dev.inlet.codec.ilp.IlpReject;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -26,6 +27,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,11 +36,11 @@ import java.util.Optional;
 
 /**
  * The floods' control target ({@code --flood-to=sink}): a process of its own, beside Inlet on the
- * same machine, that refuses everything as cheaply as a Java HTTP server can — four epoll event
- * loops, Netty's HTTP codec, a 429 problem document for a GET and a pre-encoded {@code T05} ILP
- * Reject for a POST, no parsing past the request line. The well-behaved sender's tail while the
- * floods hit this sink instead of Inlet is what the floods cost the machine whatever the receiver
- * does about them: the floor under Inlet's own flooded p99.
+ * same machine, that refuses everything as cheaply as a Java HTTP server can: four epoll event
+ * loops, Netty's HTTP codec, and a fixed answer whatever the request says (a 429 problem document
+ * for a GET, a pre-encoded {@code T05} ILP Reject for a POST). The well-behaved sender's tail while
+ * the floods hit this sink instead of Inlet is what the floods cost the machine whatever the
+ * receiver does about them: the floor under Inlet's own flooded p99.
  */
 final class FloodSink {
   private static final byte[] problem =
@@ -55,7 +57,7 @@ final class FloodSink {
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             4, new DefaultThreadFactory("sink", true), EpollIoHandler.newFactory());
-    var channel =
+    Channel channel =
         new ServerBootstrap()
             .group(group)
             .channel(EpollServerSocketChannel.class)
@@ -72,7 +74,7 @@ final class FloodSink {
             .bind("127.0.0.1", 0)
             .sync()
             .channel();
-    System.out.println(((java.net.InetSocketAddress) channel.localAddress()).getPort());
+    System.out.println(((InetSocketAddress) channel.localAddress()).getPort());
     System.out.flush();
     while (System.in.read() >= 0) {
       // Until the run closes the pipe (or dies).
