@@ -8,6 +8,7 @@ import dev.inlet.web.BearerAuth;
 import dev.inlet.web.ClientAddresses;
 import dev.inlet.web.FailedAuthentications;
 import dev.inlet.web.KeyedRateLimits;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -103,13 +104,24 @@ public class AdmissionConfig {
         settings.spspBurstPerClient());
   }
 
-  /** The same limit on each HTTP/1.1 connection's event loop, ahead of WebFlux. */
+  /**
+   * The same limit on each HTTP/1.1 connection's event loop, ahead of WebFlux, which also answers
+   * there the admitted queries {@code answers} can.
+   */
   @Bean
-  NettyServerCustomizer spspEarlyRefusal(SpspRateLimit limit, ClientAddresses addresses) {
+  NettyServerCustomizer spspEarlyHandler(
+      SpspRateLimit limit,
+      ClientAddresses addresses,
+      EarlySpspAnswers answers,
+      MeterRegistry registry) {
+    Counter answered =
+        Counter.builder("inlet.spsp.early.answers")
+            .description("SPSP queries answered on the event loop, not in http.server.requests")
+            .register(registry);
     return server ->
         server.doOnChannelInit(
             (observer, channel, remote) ->
-                SpspEarlyRefusal.install(channel.pipeline(), limit, addresses));
+                SpspEarlyHandler.install(channel.pipeline(), limit, addresses, answers, answered));
   }
 
   /** Applied by {@link MerchantApi} after the API key filter. */

@@ -53,7 +53,20 @@ public final class ConnectionQuota {
    * (a database count at most once a second per account): call it off the event loop.
    */
   public AdmissionReason check(long accountId) {
-    long[] open = counts.get(accountId, id -> store.openConnections(id, idleSeconds));
+    return reason(accountId, counts.get(accountId, id -> store.openConnections(id, idleSeconds)));
+  }
+
+  /**
+   * Whether account {@code accountId} may have one more connection by a count made within {@link
+   * #countAge}; false also when there is none (then {@link #check} counts). Does not block.
+   */
+  public boolean admitsByRecentCount(long accountId) {
+    long[] open = counts.getIfPresent(accountId);
+    return open != null && reason(accountId, open) == null;
+  }
+
+  /** {@code open}: the account's open connections and the service's. */
+  private AdmissionReason reason(long accountId, long[] open) {
     if (open[1] >= maxOpenConnections) {
       return AdmissionReason.SYSTEM_LIMIT;
     }

@@ -26,12 +26,13 @@ import tools.jackson.databind.json.JsonMapper;
  * it, 429 {@code sender-quota} with {@code Retry-After}.
  *
  * <p>Checked twice over, never counted twice: first on the connection's event loop by {@link
- * SpspEarlyRefusal}, ahead of WebFlux, which answers a refused query itself (a flood of refusals
- * then costs no WebFlux request each) and marks an admitted one ({@link #admittedHeader}, with a
- * value secret to this process, stripped from what clients send); then by this web filter, ahead of
- * routing and of everything but the request id, the client's address and CORS, which lets a marked
- * query through and checks any other (a query pipelined behind an unanswered one, which the early
- * check passes on so that answers keep their order; or one that came another way).
+ * SpspEarlyHandler}, ahead of WebFlux, which answers a refused query itself (a flood of refusals
+ * then costs no WebFlux request each) and answers or marks an admitted one ({@link
+ * #admittedHeader}, with a value secret to this process, stripped from what clients send); then by
+ * this web filter, ahead of routing and of everything but the request id, the client's address and
+ * CORS, which lets a marked query through and checks any other (a query pipelined behind an
+ * unanswered one, which the early check passes on so that answers keep their order; or one that
+ * came another way).
  */
 public final class SpspRateLimit implements WebFilter {
   /**

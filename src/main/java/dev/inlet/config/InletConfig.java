@@ -184,9 +184,10 @@ class InletConfig {
       ConnectionTokens tokens,
       IlpIdentity identity,
       InletSettings settings,
-      ConnectionQuota quota) {
+      ConnectionQuota quota,
+      JsonMapper json) {
     return new SpspHandler(
-        accounts, tokens, identity.address().value(), settings.defaultAccount(), quota);
+        accounts, tokens, identity.address().value(), settings.defaultAccount(), quota, json);
   }
 
   @Bean

@@ -50,21 +50,28 @@ public final class SpspResponder {
    */
   public Mono<ServerResponse> query(
       ServerRequest request, Function<ReceiptRequest, Mono<ServerResponse>> answer) {
-    byte[] nonce;
-    byte[] secret;
+    ReceiptRequest receipts;
     try {
-      nonce = header(request, "Receipt-Nonce", Receipts.nonceBytes);
-      secret = header(request, "Receipt-Secret", Receipts.secretBytes);
+      receipts = receipts(request.headers()::firstHeader);
     } catch (IllegalArgumentException e) {
       return Problems.respond(HttpStatus.BAD_REQUEST, "invalid-receipt-headers", e.getMessage());
     }
+    return answer.apply(receipts);
+  }
+
+  /**
+   * The receipt headers of a query, by {@code header} (a request header's first value by name).
+   *
+   * @throws IllegalArgumentException with the problem's detail, when one is malformed or only one
+   *     is given
+   */
+  public static ReceiptRequest receipts(Function<String, String> header) {
+    byte[] nonce = header(header, "Receipt-Nonce", Receipts.nonceBytes);
+    byte[] secret = header(header, "Receipt-Secret", Receipts.secretBytes);
     if ((nonce == null) != (secret == null)) {
-      return Problems.respond(
-          HttpStatus.BAD_REQUEST,
-          "invalid-receipt-headers",
-          "Receipt-Nonce and Receipt-Secret go together");
+      throw new IllegalArgumentException("Receipt-Nonce and Receipt-Secret go together");
     }
-    return answer.apply(new ReceiptRequest(nonce, secret));
+    return new ReceiptRequest(nonce, secret);
   }
 
   /**
@@ -79,6 +86,19 @@ public final class SpspResponder {
       long targetId,
       String account,
       Map<String, Object> extra) {
+    return ServerResponse.ok()
+        .contentType(spspMediaType)
+        .cacheControl(CacheControl.noStore())
+        .bodyValue(body(receipts, kind, targetId, account, extra));
+  }
+
+  /** {@link #respond}'s body, with fresh credentials. */
+  public Map<String, Object> body(
+      ReceiptRequest receipts,
+      TargetKind kind,
+      long targetId,
+      String account,
+      Map<String, Object> extra) {
     String token = tokens.issue(kind, targetId, receipts.nonce(), receipts.secret());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("destination_account", ilpAddress + "." + account + "." + token);
@@ -88,14 +108,11 @@ public final class SpspResponder {
             .encodeToString(tokens.sharedSecret(ConnectionTokens.connectionIdOf(token))));
     body.put("receipts_enabled", receipts.nonce() != null);
     body.putAll(extra);
-    return ServerResponse.ok()
-        .contentType(spspMediaType)
-        .cacheControl(CacheControl.noStore())
-        .bodyValue(body);
+    return body;
   }
 
-  private static byte[] header(ServerRequest request, String name, int length) {
-    String value = request.headers().firstHeader(name);
+  private static byte[] header(Function<String, String> header, String name, int length) {
+    String value = header.apply(name);
     if (value == null) {
       return null;
     }

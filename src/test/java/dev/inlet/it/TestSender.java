@@ -78,7 +78,12 @@ final class TestSender {
     if (r.statusCode() != 200 || !type.startsWith("application/spsp4+json")) {
       throw new AssertionError("SPSP query: " + r.statusCode() + " " + type + " " + r.body());
     }
-    JsonNode details = TestInlet.json.readTree(r.body());
+    return answered(inlet, r.body());
+  }
+
+  /** A connection on the credentials of an SPSP answer's body (JSON), posting to {@code inlet}. */
+  static TestSender answered(TestInlet inlet, String body) {
+    JsonNode details = TestInlet.json.readTree(body);
     return new TestSender(
         inlet,
         IlpAddress.of(details.get("destination_account").asString()),

@@ -5,6 +5,7 @@ import dev.inlet.web.ClientAddresses;
 import dev.inlet.web.HttpLayerProblems;
 import dev.inlet.web.KeyedRateLimits;
 import dev.inlet.web.RequestIds;
+import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,11 +28,15 @@ import org.springframework.http.server.PathContainer;
 import reactor.netty.NettyPipeline;
 
 /**
- * The SPSP rate limit ({@link SpspRateLimit}) on the connection's event loop, ahead of WebFlux: a
- * refused query is answered here, 429 {@code sender-quota} with the same problem document, {@code
- * Retry-After}, request id and CORS fields WebFlux would write, and its request never becomes a
- * WebFlux exchange. A query flood is what this limit is for, and through WebFlux each refusal cost
- * about as much as a served query (docs/performance.md, "The flood run").
+ * SPSP queries on the connection's event loop, ahead of WebFlux. The rate limit ({@link
+ * SpspRateLimit}) is taken here: a refused query is answered here, 429 {@code sender-quota} with
+ * the same problem document, {@code Retry-After}, request id and CORS fields WebFlux would write.
+ * An admitted query is answered here too when {@link EarlySpspAnswers} can without blocking (an
+ * account's pointer already served), with the same fields; else it goes on to WebFlux, marked. A
+ * query flood is what the limit is for, and through WebFlux each refusal cost about as much as a
+ * served query, and each admitted query a few milliseconds of CPU (docs/performance.md, "The flood
+ * run"). Queries answered here are counted in {@code inlet.spsp.early.answers}, not in {@code
+ * http.server.requests}.
  *
  * <p>One instance per HTTP/1.1 connection, after {@link HttpLayerProblems} (requests that do not
  * decode never reach it). HTTP/1.1 answers in order, so it answers only when every request before
@@ -40,35 +45,49 @@ import reactor.netty.NettyPipeline;
  * admitted query goes on marked, so that the filter does not take a second token for it.
  * Client-sent copies of the mark are removed from every request.
  */
-final class SpspEarlyRefusal extends ChannelInboundHandlerAdapter {
+final class SpspEarlyHandler extends ChannelInboundHandlerAdapter {
   /** This handler's name in the pipeline. */
-  static final String handlerName = "inlet.spspEarlyRefusal";
+  static final String handlerName = "inlet.spspEarlyHandler";
 
   private static final HttpResponseStatus status =
       HttpResponseStatus.valueOf(AdmissionProblems.status(AdmissionReason.SENDER_QUOTA).value());
 
   private final SpspRateLimit limit;
   private final ClientAddresses addresses;
+  private final EarlySpspAnswers answers;
+  private final Counter answered;
 
   private long requests;
 
   /** The rest of a refused request's body is being read and dropped. */
   private boolean dropping;
 
-  private SpspEarlyRefusal(SpspRateLimit limit, ClientAddresses addresses) {
+  private SpspEarlyHandler(
+      SpspRateLimit limit, ClientAddresses addresses, EarlySpspAnswers answers, Counter answered) {
     this.limit = limit;
     this.addresses = addresses;
+    this.answers = answers;
+    this.answered = answered;
   }
 
   /**
    * Adds the handler right before Reactor Netty's HTTP/1.1 request handling, if the pipeline has it
    * (a server customizer calls this from {@code doOnChannelInit}); {@link HttpLayerProblems}, added
    * right after the codec, stays ahead of it whichever is installed first.
+   *
+   * @param answered counts the admitted queries answered here
    */
-  static void install(ChannelPipeline pipeline, SpspRateLimit limit, ClientAddresses addresses) {
+  static void install(
+      ChannelPipeline pipeline,
+      SpspRateLimit limit,
+      ClientAddresses addresses,
+      EarlySpspAnswers answers,
+      Counter answered) {
     if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
       pipeline.addBefore(
-          NettyPipeline.HttpTrafficHandler, handlerName, new SpspEarlyRefusal(limit, addresses));
+          NettyPipeline.HttpTrafficHandler,
+          handlerName,
+          new SpspEarlyHandler(limit, addresses, answers, answered));
     }
   }
 
@@ -84,18 +103,28 @@ final class SpspEarlyRefusal extends ChannelInboundHandlerAdapter {
       HttpHeaders headers = request.headers();
       headers.remove(SpspRateLimit.admittedHeader);
       HttpLayerProblems layer = ctx.pipeline().get(HttpLayerProblems.class);
-      if (layer != null && layer.answeredAllBeforeLatest() && isQuery(request)) {
+      PathContainer path =
+          layer != null && layer.answeredAllBeforeLatest() ? queryPath(request) : null;
+      if (path != null) {
         KeyedRateLimits.Decision d =
             limit.acquire(
                 addresses.resolve(
                     (InetSocketAddress) ctx.channel().remoteAddress(), headers::getAll));
+        FullHttpResponse response;
         if (!d.allowed()) {
-          refuse(ctx, request, d);
+          response = refusal(d);
+        } else {
+          response = answer(path, headers);
+          if (response == null) {
+            headers.set(SpspRateLimit.admittedHeader, limit.admittedMark());
+          }
+        }
+        if (response != null) {
+          send(ctx, request, response);
           dropping = !(msg instanceof LastHttpContent);
           swallow(ctx, msg);
           return;
         }
-        headers.set(SpspRateLimit.admittedHeader, limit.admittedMark());
       }
     }
     ctx.fireChannelRead(msg);
@@ -112,31 +141,58 @@ final class SpspEarlyRefusal extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static boolean isQuery(HttpRequest request) {
+  /** The path of an SPSP query ({@link SpspRateLimit#isQuery}), else null. */
+  private static PathContainer queryPath(HttpRequest request) {
     String uri = request.uri();
     if (!uri.startsWith("/")) {
-      return false; // An absolute-form target (a proxy's request): WebFlux reads its path.
+      return null; // An absolute-form target (a proxy's request): WebFlux reads its path.
     }
     int query = uri.indexOf('?');
     PathContainer path;
     try {
       path = PathContainer.parsePath(query < 0 ? uri : uri.substring(0, query));
     } catch (IllegalArgumentException e) {
-      return false; // A bad escape: WebFlux answers it (400).
+      return null; // A bad escape: WebFlux answers it (400).
     }
-    return SpspRateLimit.isQuery(request.method().name(), path);
+    return SpspRateLimit.isQuery(request.method().name(), path) ? path : null;
   }
 
-  private void refuse(ChannelHandlerContext ctx, HttpRequest request, KeyedRateLimits.Decision d) {
-    byte[] body = limit.refusedBody();
+  private FullHttpResponse refusal(KeyedRateLimits.Decision d) {
+    FullHttpResponse response = response(status, limit.refusedBody());
+    response
+        .headers()
+        .set(HttpHeaderNames.RETRY_AFTER, SpspRateLimit.retryAfter(d))
+        .set(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    return response;
+  }
+
+  /** The early answer to an admitted query, or null when WebFlux is to answer it. */
+  private FullHttpResponse answer(PathContainer path, HttpHeaders headers) {
+    EarlySpspAnswers.Answer a = answers.answer(path, headers::get);
+    if (a == null) {
+      return null;
+    }
+    answered.increment();
+    FullHttpResponse response = response(HttpResponseStatus.OK, a.body());
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, a.contentType().toString())
+        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+    return response;
+  }
+
+  private static FullHttpResponse response(HttpResponseStatus status, byte[] body) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    return response;
+  }
+
+  /** Adds the fields every answer on these paths has in WebFlux, and writes. */
+  private void send(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response) {
     HttpHeaders in = request.headers();
     HttpHeaders out = response.headers();
-    out.set(HttpHeaderNames.RETRY_AFTER, SpspRateLimit.retryAfter(d))
-        .set(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-        .set(RequestIds.header, RequestIds.of(in.get(RequestIds.header), ctx.channel(), requests))
+    out.set(RequestIds.header, RequestIds.of(in.get(RequestIds.header), ctx.channel(), requests))
         // As Spring's CORS processing of the SPSP paths (config.Routes#spspCors) writes them.
         .add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN)
         .add(HttpHeaderNames.VARY, HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)
