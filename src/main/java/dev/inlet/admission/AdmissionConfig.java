@@ -1,5 +1,6 @@
 package dev.inlet.admission;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.inlet.config.Secrets;
 import dev.inlet.jobs.PeriodicJob;
 import dev.inlet.ledger.Accounts;
@@ -25,6 +26,7 @@ import org.springframework.web.reactive.function.server.HandlerFilterFunction;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -89,8 +91,14 @@ public class AdmissionConfig {
       AdmissionPolicy policy,
       Refusals refusals,
       AdmissionSettings settings) {
+    long idleSeconds = settings.openConnectionIdle().toSeconds();
     return new ConnectionQuota(
-        store, policy, refusals, settings.maxOpenConnections(), settings.openConnectionIdle());
+        accountId -> store.openConnections(accountId, idleSeconds),
+        policy,
+        refusals,
+        settings.maxOpenConnections(),
+        task -> Schedulers.boundedElastic().schedule(task),
+        Ticker.systemTicker());
   }
 
   /** After the client's address and CORS, before routing. */

@@ -1,9 +1,12 @@
 package dev.inlet.admission;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.inlet.stream.AdmissionReason;
 import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.function.LongFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
@@ -14,7 +17,9 @@ import reactor.core.publisher.Mono;
  * database, so across replicas; a connection is open while not closed and it had a packet within
  * {@code INLET_OPEN_CONNECTION_IDLE}. A count is reused for {@link #countAge} (an SPSP flood costs
  * one count a second per account, not one per query), so a burst may pass a limit by what one
- * second lets through. Connections already open are served on: their credentials are out.
+ * second lets through; one used after half that age is counted again in the background, so that the
+ * early answer ({@link #admitsByRecentCount}, on an event loop) finds a count while queries keep
+ * coming. Connections already open are served on: their credentials are out.
  */
 public final class ConnectionQuota {
   /** How long a count is reused. */
@@ -23,29 +28,36 @@ public final class ConnectionQuota {
   /** Retry-After of a refusal: connections close or go idle over minutes. */
   static final long retryAfterSeconds = 60;
 
-  private final AccountLimitsStore store;
   private final AdmissionPolicy policy;
   private final Refusals refusals;
   private final int maxOpenConnections;
-  private final long idleSeconds;
-  private final Cache<Long, long[]> counts =
-      Caffeine.newBuilder()
-          .maximumSize(10_000)
-          .expireAfterWrite(countAge)
-          .executor(Runnable::run)
-          .build();
 
+  /** Account id to {its open connections, the service's}. */
+  private final LoadingCache<Long, long[]> counts;
+
+  /**
+   * @param count the open connections of an account and of the service, {@code [account, service]};
+   *     blocking
+   * @param recounts where counts made in the background run (not an event loop)
+   */
   ConnectionQuota(
-      AccountLimitsStore store,
+      LongFunction<long[]> count,
       AdmissionPolicy policy,
       Refusals refusals,
       int maxOpenConnections,
-      Duration openConnectionIdle) {
-    this.store = store;
+      Executor recounts,
+      Ticker ticker) {
     this.policy = policy;
     this.refusals = refusals;
     this.maxOpenConnections = maxOpenConnections;
-    this.idleSeconds = openConnectionIdle.toSeconds();
+    this.counts =
+        Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(countAge)
+            .refreshAfterWrite(countAge.dividedBy(2))
+            .executor(recounts)
+            .ticker(ticker)
+            .build(count::apply);
   }
 
   /**
@@ -53,7 +65,7 @@ public final class ConnectionQuota {
    * (a database count at most once a second per account): call it off the event loop.
    */
   public AdmissionReason check(long accountId) {
-    return reason(accountId, counts.get(accountId, id -> store.openConnections(id, idleSeconds)));
+    return reason(accountId, counts.get(accountId));
   }
 
   /**
