@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -146,7 +147,9 @@ final class FloodRun {
       Stats warmFlood = new Stats();
       SpspFlood warmSpsp = new SpspFlood(spspClient, inlet.port(), TimeUnit.SECONDS.toNanos(w / 2));
       Thread warmIlp =
-          new Thread(() -> openLoop(badDriver, badPool, warmFlood, w / 2), "ilp-flood-warm-up");
+          new Thread(
+              () -> openLoop(badDriver, badPool, warmFlood, TimeUnit.SECONDS.toNanos(w / 2)),
+              "ilp-flood-warm-up");
       warmIlp.start();
       warmSpsp.start();
       goodDriver.openLoop(goodPool, warm, goodPool.units(), TimeUnit.SECONDS.toNanos(w), goodRate);
@@ -158,38 +161,55 @@ final class FloodRun {
           "warm-up: %,.0f fulfilled/s over %d s, both floods in its first %d s",
           warm.fulfilledPerSecond(), w, w / 2);
 
-      log("alone: %d s", d);
-      Stats alone = new Stats();
-      Cpu c0 = Cpu.read(inlet);
-      goodDriver.openLoop(goodPool, alone, goodPool.units(), TimeUnit.SECONDS.toNanos(d), goodRate);
-      Cpu c1 = Cpu.read(inlet);
-      goodAmount += alone.fulfilledAmount.sum();
-
-      log("flooded: %d s", d);
-      Instant floodFrom = Instant.now();
-      Stats flooded = new Stats();
-      Stats ilpFlood = new Stats();
-      SpspFlood spsp = new SpspFlood(spspClient, inlet.port(), TimeUnit.SECONDS.toNanos(d));
+      // Alone and flooded alternate in rounds, their latencies pooled: a disturbance of the machine
+      // (another tenant, the disk) lands in one phase of one round, not in the whole of one side.
+      int rounds = options.floodRounds();
+      long phaseNanos = TimeUnit.SECONDS.toNanos(d) / rounds;
       boolean floodSpsp = !options.flood().equals("ilp");
       boolean floodIlp = !options.flood().equals("spsp");
-      Thread ilp = new Thread(() -> openLoop(badDriver, badPool, ilpFlood, d), "ilp-flood");
-      if (floodIlp) {
-        ilp.start();
+      Stats alone = new Stats();
+      Stats flooded = new Stats();
+      Stats ilpFlood = new Stats();
+      List<SpspFlood> spspFloods = new ArrayList<>();
+      List<Instant[]> floodWindows = new ArrayList<>();
+      List<String> roundRatios = new ArrayList<>();
+      Cpu aloneCpu = null;
+      Cpu floodedCpu = null;
+      for (int r = 1; r <= rounds; r++) {
+        log("alone: %.1f s, round %d of %d", phaseNanos / 1e9, r, rounds);
+        Histogram alone0 = alone.histogram().copy();
+        Cpu c0 = Cpu.read(inlet);
+        goodDriver.openLoop(goodPool, alone, goodPool.units(), phaseNanos, goodRate);
+        Cpu c1 = Cpu.read(inlet);
+
+        log("flooded: %.1f s, round %d of %d", phaseNanos / 1e9, r, rounds);
+        Histogram flooded0 = flooded.histogram().copy();
+        Instant from = Instant.now();
+        SpspFlood spsp = new SpspFlood(spspClient, inlet.port(), phaseNanos);
+        Thread ilp =
+            new Thread(() -> openLoop(badDriver, badPool, ilpFlood, phaseNanos), "ilp-flood");
+        if (floodIlp) {
+          ilp.start();
+        }
+        if (floodSpsp) {
+          spsp.start();
+          spspFloods.add(spsp);
+        }
+        goodDriver.openLoop(goodPool, flooded, goodPool.units(), phaseNanos, goodRate);
+        if (floodIlp) {
+          ilp.join();
+        }
+        if (floodSpsp) {
+          spsp.await();
+        }
+        Cpu c2 = Cpu.read(inlet);
+        floodWindows.add(new Instant[] {from, Instant.now()});
+        aloneCpu = aloneCpu == null ? c1.minus(c0) : aloneCpu.plus(c1.minus(c0));
+        floodedCpu = floodedCpu == null ? c2.minus(c1) : floodedCpu.plus(c2.minus(c1));
+        roundRatios.add(
+            String.format("%.2f", p99(since(flooded, flooded0)) / p99(since(alone, alone0))));
       }
-      if (floodSpsp) {
-        spsp.start();
-      }
-      goodDriver.openLoop(
-          goodPool, flooded, goodPool.units(), TimeUnit.SECONDS.toNanos(d), goodRate);
-      if (floodIlp) {
-        ilp.join();
-      }
-      if (floodSpsp) {
-        spsp.await();
-      }
-      Cpu c2 = Cpu.read(inlet);
-      Instant floodTo = Instant.now();
-      goodAmount += flooded.fulfilledAmount.sum();
+      goodAmount += alone.fulfilledAmount.sum() + flooded.fulfilledAmount.sum();
       badAmount += ilpFlood.fulfilledAmount.sum();
 
       // Inlet's CPU with no load at all (its timers, PostgreSQL's background work): subtracted from
@@ -208,14 +228,13 @@ final class FloodRun {
       Cpu c4 = Cpu.read(inlet);
       log("the /ilp flood alone: %d s", aloneSeconds);
       Stats ilpAlone = new Stats();
-      openLoop(badDriver, badPool, ilpAlone, aloneSeconds);
+      openLoop(badDriver, badPool, ilpAlone, TimeUnit.SECONDS.toNanos(aloneSeconds));
       Instant ilpTo = Instant.now();
       Cpu c5 = Cpu.read(inlet);
       if (options.jfrOn()) {
         Path jfr = data.resolve("flood.jfr");
         inlet.jfrDump(jfr);
-        JfrSummary.read(jfr, List.<Instant[]>of(new Instant[] {floodFrom, floodTo}))
-            .print("JFR of Inlet, flooded", 25);
+        JfrSummary.read(jfr, floodWindows).print("JFR of Inlet, flooded", 25);
         JfrSummary.read(jfr, List.<Instant[]>of(new Instant[] {spspFrom, spspTo}))
             .print("JFR of Inlet, the SPSP flood alone", 25);
         JfrSummary.read(jfr, List.<Instant[]>of(new Instant[] {spspTo, ilpTo}))
@@ -233,15 +252,15 @@ final class FloodRun {
           abusiveConnections,
           abusedFlowRate,
           toSink ? "; the floods to the sink (FloodSink), not to Inlet" : "");
-      row("alone", alone, c1.minus(c0), d);
-      row("flooded", flooded, c2.minus(c1), d);
+      row("alone", alone, aloneCpu, d);
+      row("flooded", flooded, floodedCpu, d);
       System.out.printf(
           "  during the flood: SPSP flood %,d queries (%,d answered 429 sender-quota, %,d 200, %,d not sent: %d in flight); "
               + "/ilp flood %,d Prepares (%s; %,d fulfilled)%n",
-          spsp.total(),
-          spsp.refused.sum(),
-          spsp.ok.sum(),
-          spsp.dropped.sum(),
+          spspFloods.stream().mapToLong(SpspFlood::total).sum(),
+          spspFloods.stream().mapToLong(f -> f.refused.sum()).sum(),
+          spspFloods.stream().mapToLong(f -> f.ok.sum()).sum(),
+          spspFloods.stream().mapToLong(f -> f.dropped.sum()).sum(),
           spspFloodInFlight,
           ilpFlood.fulfilled.sum() + ilpFlood.rejected(),
           Stats.counts(ilpFlood.rejects),
@@ -249,8 +268,12 @@ final class FloodRun {
       double p99Alone = p99(alone);
       double p99Flooded = p99(flooded);
       System.out.printf(
-          "  flooded / alone: throughput %.3f, p99 %.2f%n",
-          flooded.fulfilledPerSecond() / alone.fulfilledPerSecond(), p99Flooded / p99Alone);
+          "  flooded / alone: throughput %.3f, p99 %.2f (%d rounds of %.1f s each way; by round %s)%n",
+          flooded.fulfilledPerSecond() / alone.fulfilledPerSecond(),
+          p99Flooded / p99Alone,
+          rounds,
+          phaseNanos / 1e9,
+          String.join(", ", roundRatios));
       Cpu spspCpu = c4.minus(c3);
       Cpu ilpCpu = c5.minus(c4);
       if (toSink) {
@@ -299,9 +322,9 @@ final class FloodRun {
             / Math.max(1, ilpAlone.fulfilled.sum() + ilpAlone.rejected()));
   }
 
-  private static void openLoop(Driver driver, Pool pool, Stats stats, int seconds) {
+  private static void openLoop(Driver driver, Pool pool, Stats stats, long nanos) {
     try {
-      driver.openLoop(pool, stats, pool.units(), TimeUnit.SECONDS.toNanos(seconds), ilpFloodRate);
+      driver.openLoop(pool, stats, pool.units(), nanos, ilpFloodRate);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -331,7 +354,18 @@ final class FloodRun {
   }
 
   private static double p99(Stats s) {
-    return s.histogram().getValueAtPercentile(99) / 1000.0;
+    return p99(s.histogram());
+  }
+
+  private static double p99(Histogram h) {
+    return h.getValueAtPercentile(99) / 1000.0;
+  }
+
+  /** The latencies {@code s} recorded since its histogram was {@code before}. */
+  private static Histogram since(Stats s, Histogram before) {
+    Histogram h = s.histogram().copy();
+    h.subtract(before);
+    return h;
   }
 
   private static long balance(InletProcess inlet, String account) throws Exception {

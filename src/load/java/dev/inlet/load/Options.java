@@ -45,6 +45,7 @@ record Options(
     int sendUplinkMaxInFlight,
     String flood,
     String floodTo,
+    int floodRounds,
     boolean curve,
     boolean coldStart,
     String inletWarmup) {
@@ -112,6 +113,9 @@ record Options(
         --flood-to=inlet           sink: the floods hit a process of their own on this machine that refuses
                                    everything as cheaply as it can (FloodSink), while the well-behaved sender
                                    pays Inlet: the floor the floods set under the flooded p99
+        --flood-rounds=4           the alone and flooded phases alternate this many times, each phase
+                                   --duration-seconds / rounds long; p99s are of all rounds pooled, so that
+                                   one disturbed stretch of a noisy machine weighs on both alike
         --curve=off                on: only the load curve (CurveRun): one durable Inlet paying the account, one
                                    warm-up (--warmup-seconds), then open loops at 1,000, 5,000, 10,000 and
                                    20,000/s and closed loops of 32 and 512 clients (each 15 s unmeasured, 15 s
@@ -184,6 +188,7 @@ record Options(
             integer(take(values, "send-uplink-max-in-flight", "0")),
             take(values, "flood", "off"),
             take(values, "flood-to", "inlet"),
+            integer(take(values, "flood-rounds", "4")),
             take(values, "curve", "off").equals("on"),
             take(values, "cold-start", "off").equals("on"),
             values.remove("inlet-warmup"));
@@ -204,6 +209,9 @@ record Options(
     }
     if (!List.of("inlet", "sink").contains(o.floodTo)) {
       throw new IllegalArgumentException("--flood-to is inlet or sink");
+    }
+    if (o.floodRounds < 1 || o.floodRounds > o.durationSeconds) {
+      throw new IllegalArgumentException("--flood-rounds is 1 to --duration-seconds");
     }
     if (o.sendPayouts < 1
         || o.sendMaxInFlight < 1
