@@ -52,8 +52,14 @@ public final class Refusals {
   }
 
   private final Map<Where, Map<AdmissionReason, Counter>> counters = new EnumMap<>(Where.class);
+  // Upkeep on the refusing thread, as the other admission caches: a flood refuses thousands a
+  // second, and each hand-off to the common pool would wake one of its threads.
   private final Cache<Key, Tally> recent =
-      Caffeine.newBuilder().maximumSize(maxTracked).expireAfterAccess(kept).build();
+      Caffeine.newBuilder()
+          .maximumSize(maxTracked)
+          .expireAfterAccess(kept)
+          .executor(Runnable::run)
+          .build();
   private final Clock clock;
 
   public Refusals(MeterRegistry registry, Clock clock) {

@@ -59,6 +59,9 @@ final class SpspEarlyHandler extends ChannelInboundHandlerAdapter {
 
   private long requests;
 
+  /** This connection's, found at its first request (installed with the codec, never removed). */
+  private HttpLayerProblems layer;
+
   /** The rest of a refused request's body is being read and dropped. */
   private boolean dropping;
 
@@ -102,7 +105,9 @@ final class SpspEarlyHandler extends ChannelInboundHandlerAdapter {
       requests++;
       HttpHeaders headers = request.headers();
       headers.remove(SpspRateLimit.admittedHeader);
-      HttpLayerProblems layer = ctx.pipeline().get(HttpLayerProblems.class);
+      if (layer == null) {
+        layer = ctx.pipeline().get(HttpLayerProblems.class);
+      }
       PathContainer path =
           layer != null && layer.answeredAllBeforeLatest() ? queryPath(request) : null;
       if (path != null) {
