@@ -173,7 +173,12 @@ final class SpspEarlyHandler extends ChannelInboundHandlerAdapter {
 
   /** The early answer to an admitted query, or null when WebFlux is to answer it. */
   private FullHttpResponse answer(PathContainer path, HttpHeaders headers) {
-    EarlySpspAnswers.Answer a = answers.answer(path, headers::get);
+    EarlySpspAnswers.Answer a;
+    try {
+      a = answers.answer(path, headers::get);
+    } catch (RuntimeException e) {
+      return null; // WebFlux answers it, with a problem document if it fails there too.
+    }
     if (a == null) {
       return null;
     }
