@@ -19,13 +19,13 @@ import org.HdrHistogram.Histogram;
  * while one party is refused, and how cheaply does it refuse? On a fresh durable Inlet, a
  * well-behaved sender pays account {@code bench} open loop at {@link #goodRate}/s over {@link
  * #goodConnections} connections — a warm-up, the floods below in its first half so that their paths
- * are compiled — first alone, then while one client floods SPSP ({@code GET /abused} at {@link
- * #spspFloodRate}/s, 50 times {@code INLET_SPSP_RATE_PER_CLIENT}) and one sender floods {@code
- * /ilp} on {@link #abusiveConnections} connections to account {@code abused} at {@link
- * #ilpFloodRate}/s, far past its flow rate of {@link #abusedFlowRate} units/s per connection. Last,
- * each flood alone for {@link #aloneSeconds} s: Inlet's CPU (JVM and PostgreSQL) over the requests
- * it refused is the CPU per refused request. The ledger check: each account's balance is what its
- * sender saw fulfilled.
+ * are compiled — alone and flooded in turn ({@code --flood-rounds}), flooded meaning while one
+ * client floods SPSP ({@code GET /abused} at {@link #spspFloodRate}/s, 50 times {@code
+ * INLET_SPSP_RATE_PER_CLIENT}) and one sender floods {@code /ilp} on {@link #abusiveConnections}
+ * connections to account {@code abused} at {@link #ilpFloodRate}/s, far past its flow rate of
+ * {@link #abusedFlowRate} units/s per connection. Last, each flood alone for {@link #aloneSeconds}
+ * s: Inlet's CPU (JVM and PostgreSQL) over the requests it refused is the CPU per refused request.
+ * The ledger check: each account's balance is what its sender saw fulfilled.
  */
 final class FloodRun {
   static final String label = "flood";
