@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.inlet.stream.AdmissionReason;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -18,12 +19,18 @@ import reactor.core.publisher.Mono;
  * {@code INLET_OPEN_CONNECTION_IDLE}. A count is reused for {@link #countAge} (an SPSP flood costs
  * one count a second per account, not one per query), so a burst may pass a limit by what one
  * second lets through; one used after half that age is counted again in the background, so that the
- * early answer ({@link #admitsByRecentCount}, on an event loop) finds a count while queries keep
- * coming. Connections already open are served on: their credentials are out.
+ * early answer ({@link #admitsByCount}, on an event loop) finds a count while queries keep coming,
+ * and waits for one made in the background when none is recent. Connections already open are served
+ * on: their credentials are out.
  */
 public final class ConnectionQuota {
   /** How long a count is reused. */
   static final Duration countAge = Duration.ofSeconds(1);
+
+  private static final CompletableFuture<Boolean> admitted =
+      CompletableFuture.completedFuture(true);
+  private static final CompletableFuture<Boolean> notAdmitted =
+      CompletableFuture.completedFuture(false);
 
   /** Retry-After of a refusal: connections close or go idle over minutes. */
   static final long retryAfterSeconds = 60;
@@ -69,12 +76,18 @@ public final class ConnectionQuota {
   }
 
   /**
-   * Whether account {@code accountId} may have one more connection by a count made within {@link
-   * #countAge}; false also when there is none (then {@link #check} counts). Does not block.
+   * Whether account {@code accountId} may have one more connection, as {@link #check} decides,
+   * without blocking: at once by a count made within {@link #countAge}, else when a count made in
+   * the background lands (false if it fails: then {@link #check} counts, and answers its error).
    */
-  public boolean admitsByRecentCount(long accountId) {
+  public CompletableFuture<Boolean> admitsByCount(long accountId) {
     long[] open = counts.getIfPresent(accountId);
-    return open != null && reason(accountId, open) == null;
+    if (open != null) {
+      return reason(accountId, open) == null ? admitted : notAdmitted;
+    }
+    return counts
+        .refresh(accountId)
+        .handle((o, e) -> e == null && o != null && reason(accountId, o) == null);
   }
 
   /** {@code open}: the account's open connections and the service's. */

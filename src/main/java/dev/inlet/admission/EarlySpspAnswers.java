@@ -1,13 +1,14 @@
 package dev.inlet.admission;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.PathContainer;
 
 /**
  * Answers an SPSP query the rate limit admitted on the connection's event loop ({@link
- * SpspEarlyHandler}), when that needs nothing that blocks, so that the query never becomes a
- * WebFlux request: through WebFlux an admitted query cost milliseconds of CPU at a few a second
+ * SpspEarlyHandler}), without blocking it, so that the query never becomes a WebFlux request:
+ * through WebFlux an admitted query cost milliseconds of CPU at a few a second
  * (docs/performance.md, "Runs F40–F48"). Declining sends the query on to WebFlux, which answers
  * every case; an answer given here must be the one WebFlux would give.
  */
@@ -17,11 +18,13 @@ public interface EarlySpspAnswers {
   record Answer(MediaType contentType, byte[] body) {}
 
   /**
-   * Must not block.
+   * Must not block: what it has to look up or count runs elsewhere, and the future completes when
+   * that lands (then the query is answered, or sent on, from the connection's event loop).
    *
    * @param path the request's path, without its query
    * @param header the first value of a request header by name, or null
-   * @return the answer, or null to send the query on to WebFlux
+   * @return the answer, completed with null to send the query on to WebFlux; or null to send it on
+   *     at once
    */
-  Answer answer(PathContainer path, Function<String, String> header);
+  CompletableFuture<Answer> answer(PathContainer path, Function<String, String> header);
 }

@@ -23,6 +23,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.PathContainer;
 import reactor.netty.NettyPipeline;
@@ -31,12 +33,13 @@ import reactor.netty.NettyPipeline;
  * SPSP queries on the connection's event loop, ahead of WebFlux. The rate limit ({@link
  * SpspRateLimit}) is taken here: a refused query is answered here, 429 {@code sender-quota} with
  * the same problem document, {@code Retry-After}, request id and CORS fields WebFlux would write.
- * An admitted query is answered here too when {@link EarlySpspAnswers} can without blocking (an
- * account's pointer already served), with the same fields; else it goes on to WebFlux, marked. A
- * query flood is what the limit is for, and through WebFlux each refusal cost about as much as a
- * served query, and each admitted query a few milliseconds of CPU (docs/performance.md, "The flood
- * run"). Queries answered here are counted in {@code inlet.spsp.early.answers}, not in {@code
- * http.server.requests}.
+ * An admitted query is answered here too when {@link EarlySpspAnswers} can (an account's pointer
+ * already served), with the same fields; else it goes on to WebFlux, marked. When the answer waits
+ * for a count made in the background, the query is held, and nothing more read from the connection,
+ * until it lands. A query flood is what the limit is for, and through WebFlux each refusal cost
+ * about as much as a served query, and each admitted query a few milliseconds of CPU
+ * (docs/performance.md, "The flood run"). Queries answered here are counted in {@code
+ * inlet.spsp.early.answers}, not in {@code http.server.requests}.
  *
  * <p>One instance per HTTP/1.1 connection, after {@link HttpLayerProblems} (requests that do not
  * decode never reach it). HTTP/1.1 answers in order, so it answers only when every request before
@@ -61,6 +64,9 @@ final class SpspEarlyHandler extends ChannelInboundHandlerAdapter {
 
   /** This connection's, found at its first request (installed with the codec, never removed). */
   private HttpLayerProblems layer;
+
+  /** Messages read while a query's early answer is awaited, that query's first; else null. */
+  private ArrayDeque<Object> held;
 
   /** The rest of a refused request's body is being read and dropped. */
   private boolean dropping;
@@ -96,6 +102,10 @@ final class SpspEarlyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (held != null) {
+      held.add(msg);
+      return;
+    }
     if (dropping) {
       dropping = !(msg instanceof LastHttpContent);
       swallow(ctx, msg);
@@ -115,24 +125,76 @@ final class SpspEarlyHandler extends ChannelInboundHandlerAdapter {
             limit.acquire(
                 addresses.resolve(
                     (InetSocketAddress) ctx.channel().remoteAddress(), headers::getAll));
-        FullHttpResponse response;
         if (!d.allowed()) {
-          response = refusal(d);
-        } else {
-          response = answer(path, headers);
-          if (response == null) {
-            headers.set(SpspRateLimit.admittedHeader, limit.admittedMark());
-          }
-        }
-        if (response != null) {
-          send(ctx, request, response);
-          dropping = !(msg instanceof LastHttpContent);
-          swallow(ctx, msg);
+          answer(ctx, request, msg, refusal(d));
           return;
         }
+        CompletableFuture<EarlySpspAnswers.Answer> answer = earlyAnswer(path, headers);
+        if (answer != null && !answer.isDone()) {
+          // Held, and nothing more read, until the answer is known: then on the event loop.
+          held = new ArrayDeque<>();
+          held.add(msg);
+          answer.whenComplete(
+              (a, e) -> ctx.executor().execute(() -> resume(ctx, request, e == null ? a : null)));
+          return;
+        }
+        EarlySpspAnswers.Answer a =
+            answer == null || answer.isCompletedExceptionally() ? null : answer.join();
+        if (a != null) {
+          answer(ctx, request, msg, ok(a));
+          return;
+        }
+        headers.set(SpspRateLimit.admittedHeader, limit.admittedMark());
       }
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /** Once a held query's early answer is known: answers it or sends it on, then what came after. */
+  private void resume(ChannelHandlerContext ctx, HttpRequest request, EarlySpspAnswers.Answer a) {
+    ArrayDeque<Object> queue = held;
+    if (queue == null) {
+      return; // The connection closed meanwhile.
+    }
+    held = null;
+    Object first = queue.poll();
+    if (a != null) {
+      answer(ctx, request, first, ok(a));
+    } else {
+      request.headers().set(SpspRateLimit.admittedHeader, limit.admittedMark());
+      ctx.fireChannelRead(first);
+    }
+    for (Object m; (m = queue.poll()) != null; ) {
+      channelRead(ctx, m); // Held again behind another query that has to wait, if one does.
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releaseHeld();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseHeld();
+  }
+
+  private void releaseHeld() {
+    if (held != null) {
+      held.forEach(ReferenceCountUtil::release);
+      held = null;
+    }
+  }
+
+  /**
+   * Writes {@code response} to {@code request}, whose first message {@code msg} was, and drops it.
+   */
+  private void answer(
+      ChannelHandlerContext ctx, HttpRequest request, Object msg, FullHttpResponse response) {
+    send(ctx, request, response);
+    dropping = !(msg instanceof LastHttpContent);
+    swallow(ctx, msg);
   }
 
   /**
@@ -171,17 +233,17 @@ final class SpspEarlyHandler extends ChannelInboundHandlerAdapter {
     return response;
   }
 
-  /** The early answer to an admitted query, or null when WebFlux is to answer it. */
-  private FullHttpResponse answer(PathContainer path, HttpHeaders headers) {
-    EarlySpspAnswers.Answer a;
+  /** {@link EarlySpspAnswers#answer}, or null if it throws (WebFlux answers, or fails alike). */
+  private CompletableFuture<EarlySpspAnswers.Answer> earlyAnswer(
+      PathContainer path, HttpHeaders headers) {
     try {
-      a = answers.answer(path, headers::get);
+      return answers.answer(path, headers::get);
     } catch (RuntimeException e) {
-      return null; // WebFlux answers it, with a problem document if it fails there too.
-    }
-    if (a == null) {
       return null;
     }
+  }
+
+  private FullHttpResponse ok(EarlySpspAnswers.Answer a) {
     answered.increment();
     FullHttpResponse response = response(HttpResponseStatus.OK, a.body());
     response

@@ -15,6 +15,7 @@ import dev.inlet.web.RequestValues;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
@@ -34,9 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
  * SpspResponder}, which invoice pointers share.
  *
  * <p>A query is answered here, through WebFlux, or on the connection's event loop ({@link #answer})
- * once the account was found here and its open connections were counted within the second. An
- * account's name and id never change and accounts are not deleted, so the names found are kept (up
- * to {@link #knownAccounts}).
+ * once the account was found here, with its open connections counted within the second (or in the
+ * background meanwhile). An account's name and id never change and accounts are not deleted, so the
+ * names found are kept (up to {@link #knownAccounts}).
  */
 public final class SpspHandler implements EarlySpspAnswers {
   /** How many account names, found here, are kept for the early answer. */
@@ -131,14 +132,14 @@ public final class SpspHandler implements EarlySpspAnswers {
   /**
    * The early answer ({@link EarlySpspAnswers}): for {@code /{account}} and {@code
    * /.well-known/pay} when the account was found here before and {@link
-   * ConnectionQuota#admitsByRecentCount} admits it, with well-formed receipt headers or none; the
-   * same body as {@link #account}'s. Null in every other case.
+   * ConnectionQuota#admitsByCount} admits it, with well-formed receipt headers or none; the same
+   * body as {@link #account}'s. Null, or completed with null, in every other case.
    */
   @Override
-  public Answer answer(PathContainer path, Function<String, String> header) {
+  public CompletableFuture<Answer> answer(PathContainer path, Function<String, String> header) {
     String name = accountName(path);
     Long id = name == null ? null : accountIds.getIfPresent(name);
-    if (id == null || !quota.admitsByRecentCount(id)) {
+    if (id == null) {
       return null;
     }
     SpspResponder.ReceiptRequest receipts;
@@ -147,9 +148,16 @@ public final class SpspHandler implements EarlySpspAnswers {
     } catch (IllegalArgumentException e) {
       return null; // WebFlux answers the problem.
     }
-    return new Answer(
-        SpspResponder.spspMediaType,
-        json.writeValueAsBytes(responder.body(receipts, TargetKind.ACCOUNT, id, name, Map.of())));
+    return quota
+        .admitsByCount(id)
+        .thenApply(
+            admits ->
+                admits
+                    ? new Answer(
+                        SpspResponder.spspMediaType,
+                        json.writeValueAsBytes(
+                            responder.body(receipts, TargetKind.ACCOUNT, id, name, Map.of())))
+                    : null);
   }
 
   /** The account a path names, as the routes {@code /{account}} and {@code /.well-known/pay}. */

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * When {@link ConnectionQuota} counts: at most a second's count decides, a count used after half a
- * second is made again in the background (the early answer never counts itself), and an account
- * whose count has expired is counted by {@link ConnectionQuota#check} alone.
+ * second is made again in the background, and the early answer never counts on its own thread: with
+ * no recent count it waits for one made in the background.
  */
 class ConnectionQuotaTest {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
@@ -37,40 +38,46 @@ class ConnectionQuotaTest {
 
   @Test
   void theEarlyCheckAnswersFromARecentCountAndHasItMadeAgainInTheBackground() {
-    // Nothing counted yet: the early check cannot tell and counts nothing.
-    assertThat(quota.admitsByRecentCount(7)).isFalse();
+    // Nothing counted yet: the early check has a count made in the background and waits for it.
+    CompletableFuture<Boolean> first = quota.admitsByCount(7);
+    assertThat(first).isNotDone();
     assertThat(counted).hasValue(0);
+    drainBackground();
+    assertThat(counted).hasValue(1);
+    assertThat(first).isCompletedWithValue(true);
     assertThat(quota.check(7)).isNull();
     assertThat(counted).hasValue(1);
-    assertThat(quota.admitsByRecentCount(7)).isTrue();
 
     // The account fills up. Within half a second both checks still use the count made before.
     open.set(new long[] {2, 2});
     advanceMillis(400);
-    assertThat(quota.admitsByRecentCount(7)).isTrue();
+    assertThat(quota.admitsByCount(7)).isCompletedWithValue(true);
     drainBackground();
     assertThat(counted).hasValue(1);
 
     // Past half a second the count still decides, and is made again in the background.
     advanceMillis(200);
-    assertThat(quota.admitsByRecentCount(7)).isTrue();
+    assertThat(quota.admitsByCount(7)).isCompletedWithValue(true);
     assertThat(counted).hasValue(1);
     drainBackground();
     assertThat(counted).hasValue(2);
-    assertThat(quota.admitsByRecentCount(7)).isFalse();
+    assertThat(quota.admitsByCount(7)).isCompletedWithValue(false);
     assertThat(quota.check(7)).isEqualTo(AdmissionReason.RECEIVER_QUOTA);
     assertThat(counted).hasValue(2);
   }
 
   @Test
-  void anExpiredCountDecidesNothingAndCheckCountsAgain() {
+  void anExpiredCountDecidesNothingEachCheckCountsAgain() {
     assertThat(quota.check(7)).isNull();
     open.set(new long[] {1, 100});
     advanceMillis(1_100);
-    assertThat(quota.admitsByRecentCount(7)).isFalse();
+    // The early check waits for a count made in the background; the blocking one counts itself.
+    CompletableFuture<Boolean> early = quota.admitsByCount(7);
+    assertThat(early).isNotDone();
     assertThat(quota.check(7)).isEqualTo(AdmissionReason.SYSTEM_LIMIT);
-    drainBackground();
     assertThat(counted).hasValue(2);
+    drainBackground();
+    assertThat(early).isCompletedWithValue(false);
   }
 
   /** Runs what the cache handed its executor: recounts, and its own upkeep. */
