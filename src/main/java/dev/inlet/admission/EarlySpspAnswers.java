@@ -9,7 +9,7 @@ import org.springframework.http.server.PathContainer;
  * Answers an SPSP query the rate limit admitted on the connection's event loop ({@link
  * SpspEarlyHandler}), without blocking it, so that the query never becomes a WebFlux request:
  * through WebFlux an admitted query cost milliseconds of CPU at a few a second
- * (docs/performance.md, "Runs F40–F48"). Declining sends the query on to WebFlux, which answers
+ * (docs/performance.md, "Runs F40–F50"). Declining sends the query on to WebFlux, which answers
  * every case; an answer given here must be the one WebFlux would give.
  */
 @FunctionalInterface
