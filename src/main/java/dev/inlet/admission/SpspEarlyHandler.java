@@ -129,25 +129,38 @@ final class SpspEarlyHandler extends ChannelInboundHandlerAdapter {
           answer(ctx, request, msg, refusal(d));
           return;
         }
-        CompletableFuture<EarlySpspAnswers.Answer> answer = earlyAnswer(path, headers);
-        if (answer != null && !answer.isDone()) {
+        CompletableFuture<EarlySpspAnswers.Answer> pending = earlyAnswer(path, headers);
+        if (pending != null && !pending.isDone()) {
           // Held, and nothing more read, until the answer is known: then on the event loop.
           held = new ArrayDeque<>();
           held.add(msg);
-          answer.whenComplete(
+          pending.whenComplete(
               (a, e) -> ctx.executor().execute(() -> resume(ctx, request, e == null ? a : null)));
           return;
         }
-        EarlySpspAnswers.Answer a =
-            answer == null || answer.isCompletedExceptionally() ? null : answer.join();
-        if (a != null) {
-          answer(ctx, request, msg, ok(a));
-          return;
-        }
-        headers.set(SpspRateLimit.admittedHeader, limit.admittedMark());
+        answerOrPassOn(
+            ctx,
+            request,
+            msg,
+            pending == null || pending.isCompletedExceptionally() ? null : pending.join());
+        return;
       }
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * An admitted query, whose first message {@code msg} is: answered with {@code a}, or, when null,
+   * sent on to WebFlux marked as admitted.
+   */
+  private void answerOrPassOn(
+      ChannelHandlerContext ctx, HttpRequest request, Object msg, EarlySpspAnswers.Answer a) {
+    if (a != null) {
+      answer(ctx, request, msg, ok(a));
+    } else {
+      request.headers().set(SpspRateLimit.admittedHeader, limit.admittedMark());
+      ctx.fireChannelRead(msg);
+    }
   }
 
   /** Once a held query's early answer is known: answers it or sends it on, then what came after. */
@@ -157,13 +170,7 @@ final class SpspEarlyHandler extends ChannelInboundHandlerAdapter {
       return; // The connection closed meanwhile.
     }
     held = null;
-    Object first = queue.poll();
-    if (a != null) {
-      answer(ctx, request, first, ok(a));
-    } else {
-      request.headers().set(SpspRateLimit.admittedHeader, limit.admittedMark());
-      ctx.fireChannelRead(first);
-    }
+    answerOrPassOn(ctx, request, queue.poll(), a);
     for (Object m; (m = queue.poll()) != null; ) {
       channelRead(ctx, m); // Held again behind another query that has to wait, if one does.
     }
