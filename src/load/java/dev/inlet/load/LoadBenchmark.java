@@ -89,8 +89,8 @@ public final class LoadBenchmark {
     if (options.floodRun()) {
       return FloodRun.run(options);
     }
-    if (options.curve()) {
-      return CurveRun.run(options);
+    if (!options.curve().equals("off")) {
+      return options.curve().equals("sink") ? SinkCurve.run(options) : CurveRun.run(options);
     }
     if (options.coldStart()) {
       return ColdStartRun.run(options);

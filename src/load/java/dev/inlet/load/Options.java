@@ -46,7 +46,7 @@ record Options(
     String flood,
     String floodTo,
     int floodRounds,
-    boolean curve,
+    String curve,
     boolean coldStart,
     String inletWarmup) {
 
@@ -119,7 +119,9 @@ record Options(
         --curve=off                on: only the load curve (CurveRun): one durable Inlet paying the account, one
                                    warm-up (--warmup-seconds), then open loops at 1,000, 5,000, 10,000 and
                                    20,000/s and closed loops of 32 and 512 clients (each 15 s unmeasured, 15 s
-                                   measured), then five half-load phases (10,000/s); one table
+                                   measured), then five half-load phases (10,000/s); one table. sink: the same
+                                   loads against a server that answers every Prepare with a fixed Reject
+                                   (SinkCurve): what the network path alone costs per request at each load
         --cold-start=off           on: only the cold-start run (ColdStartRun): a fresh durable Inlet loaded at
                                    512 clients as soon as it is ready; fulfilled/s per second for 10 s, then
                                    after 60 s more the same for a warmed 10 s, and their ratio
@@ -189,11 +191,14 @@ record Options(
             take(values, "flood", "off"),
             take(values, "flood-to", "inlet"),
             integer(take(values, "flood-rounds", "4")),
-            take(values, "curve", "off").equals("on"),
+            take(values, "curve", "off"),
             take(values, "cold-start", "off").equals("on"),
             values.remove("inlet-warmup"));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet() + "\n" + usage);
+    }
+    if (!List.of("off", "on", "sink").contains(o.curve)) {
+      throw new IllegalArgumentException("--curve is off, on or sink");
     }
     if (!List.of("both", "durable", "baseline").contains(o.mode)) {
       throw new IllegalArgumentException("--mode is both, durable or baseline");
