@@ -13,9 +13,12 @@ import java.util.concurrent.locks.LockSupport;
  * 0.6 ms of the database's CPU, docs/performance.md "Modest load") is shared by more packets at
  * modest load. It never holds a batch that has {@link #fullBatch} packets (a packet that fills it
  * wakes the writer), never past {@code commitDelay} from when the writer took the batch's first
- * packet, and stops waiting as soon as a slice of the wait brings nothing (the senders are all
- * waiting for answers, as a closed loop's are). While it waits, arrivals do not wake it: one timer
- * wake-up per slice, not one per packet. A zero delay writes every batch at once, as before.
+ * packet, and stops waiting when a slice of the wait brings nothing once the batch is as large as
+ * the previous one: senders that wait for each answer before sending again (a closed loop, a lone
+ * sender) are then all back, and the batch goes at once; while it is smaller, a quiet slice is a
+ * gap between arrivals (a connector forwarding at a steady rate), and the wait goes on, so that at
+ * a steady rate batches grow to what arrives within the delay. While it waits, arrivals do not wake
+ * it: one timer wake-up per slice, not one per packet. A zero delay writes every batch at once.
  *
  * @param <T> a queued packet
  */
@@ -23,7 +26,10 @@ final class CommitQueue<T> {
   /** A batch this large is written at once, never held for more. */
   static final int fullBatch = 128;
 
-  /** The wait is taken in this many slices at most; one that brings nothing ends it. */
+  /**
+   * The wait is taken in this many slices at most; one that brings nothing ends it once the batch
+   * is as large as the previous one.
+   */
   static final int waitSlices = 8;
 
   private final ArrayBlockingQueue<T> queue;
@@ -99,8 +105,8 @@ final class CommitQueue<T> {
         }
         int before = batch.size();
         queue.drainTo(batch, max - batch.size());
-        if (batch.size() == before) {
-          return; // a slice without arrivals: nobody else is about to send
+        if (batch.size() == before && before >= lastBatch) {
+          return; // a quiet slice, and as many as last time: nobody else is about to send
         }
       }
     } finally {

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The ledger writer's bounded group-commit wait: a small batch is held for more packets, never past
- * the delay, never once it is full, and not at all after a full batch or with a zero delay. The
- * bounds asserted are the delay's, with room for a slow machine; no speed is asserted.
+ * the delay, never once it is full, and not at all after a full batch or with a zero delay; a quiet
+ * slice ends the wait once the batch is as large as the previous one. The bounds asserted are the
+ * delay's, with room for a slow machine; no speed is asserted.
  */
 class CommitQueueTest {
   private static final Duration idle = Duration.ofSeconds(10);
@@ -89,6 +90,55 @@ class CommitQueueTest {
     assertThat(queue.take(batch, 1_024, idle)).isTrue();
     assertThat(batch).containsExactly(7);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aBatchAsLargeAsTheLastGoesAtTheFirstQuietSlice() throws Exception {
+    // Slices of 0.75 s. The first batch (of three) sets the size senders that wait for their
+    // answers come back with; the second, once it has three, goes after one quiet slice.
+    CommitQueue<Integer> queue = new CommitQueue<>(1_000, Duration.ofSeconds(6));
+    List<Integer> first = takeOf(queue, 0, 1, 2);
+    assertThat(first).containsExactly(0, 1, 2);
+    long started = System.nanoTime();
+    List<Integer> second = takeOf(queue, 3, 4, 5);
+    assertThat(second).containsExactly(3, 4, 5);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aBatchSmallerThanTheLastIsHeldThroughQuietSlices() throws Exception {
+    // Slices of 0.25 s. After a batch of three, a lone packet is held through quiet slices: the two
+    // sent 0.6 s later (after two quiet slices) join it; a lone packet after that batch of three
+    // waits the whole delay, and no longer.
+    Duration delay = Duration.ofSeconds(2);
+    CommitQueue<Integer> queue = new CommitQueue<>(1_000, delay);
+    assertThat(takeOf(queue, 0, 1, 2)).hasSize(3);
+    queue.offer(3);
+    CompletableFuture<List<Integer>> held = CompletableFuture.supplyAsync(() -> takeOf(queue));
+    Thread.sleep(600);
+    assertThat(held).isNotDone();
+    queue.offer(4);
+    queue.offer(5);
+    assertThat(held.get(5, TimeUnit.SECONDS)).containsExactly(3, 4, 5);
+    queue.offer(6);
+    long started = System.nanoTime();
+    assertThat(takeOf(queue)).containsExactly(6);
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(took).isGreaterThanOrEqualTo(delay.minusMillis(50)).isLessThan(delay.plusSeconds(3));
+  }
+
+  /** Offers {@code items}, then takes the next batch (the writer's thread's step). */
+  private static List<Integer> takeOf(CommitQueue<Integer> queue, Integer... items) {
+    for (Integer i : items) {
+      assertThat(queue.offer(i)).isTrue();
+    }
+    List<Integer> batch = new ArrayList<>();
+    try {
+      assertThat(queue.take(batch, 1_024, idle)).isTrue();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    return batch;
   }
 
   @Test
