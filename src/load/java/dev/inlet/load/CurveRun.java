@@ -56,15 +56,7 @@ final class CurveRun {
         warmUp(bench, options, warmup);
         result.warmup.addMoney(warmup);
         double guess = Math.max(2_000, warmup.answeredPerSecond());
-        List<Phase> phases =
-            List.of(
-                Phase.open(1_000),
-                Phase.open(5_000),
-                Phase.open(10_000),
-                Phase.open(20_000),
-                Phase.closed(32),
-                Phase.closed(options.clients()));
-        for (Phase phase : phases) {
+        for (Phase phase : phases(options)) {
           curve.add(measure(bench, options, phase, guess, result));
         }
         for (int i = 1; i <= halfRepeats; i++) {
@@ -79,6 +71,17 @@ final class CurveRun {
     }
     CurveReport.print(curve, half, result, warmup, readySeconds);
     return result.passed();
+  }
+
+  /** The curve's phases: open loops, then closed loops up to {@code --clients} (the peak, last). */
+  static List<Phase> phases(Options options) {
+    return List.of(
+        Phase.open(1_000),
+        Phase.open(5_000),
+        Phase.open(10_000),
+        Phase.open(20_000),
+        Phase.closed(32),
+        Phase.closed(options.clients()));
   }
 
   private static void warmUp(AccountBench bench, Options options, Stats warmup) throws Exception {
@@ -133,7 +136,8 @@ final class CurveRun {
     return new Measured(phase, stats, figures);
   }
 
-  private static void load(Driver driver, Phase phase, Pool pool, Stats stats, int seconds)
+  /** {@code seconds} of {@code phase}'s load, open or closed loop. */
+  static void load(Driver driver, Phase phase, Pool pool, Stats stats, int seconds)
       throws InterruptedException {
     long nanos = TimeUnit.SECONDS.toNanos(seconds);
     if (phase.rate() > 0) {

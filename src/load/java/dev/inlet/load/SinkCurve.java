@@ -46,14 +46,7 @@ final class SinkCurve {
                 pool, warmup, pool.units(), TimeUnit.SECONDS.toNanos(options.warmupSeconds()));
         AccountBench.log(label, "warm-up: %,.0f answers/s to the sink", warmup.answeredPerSecond());
         double closedGuess = Math.max(2_000, warmup.answeredPerSecond());
-        for (CurveRun.Phase phase :
-            List.of(
-                CurveRun.Phase.open(1_000),
-                CurveRun.Phase.open(5_000),
-                CurveRun.Phase.open(10_000),
-                CurveRun.Phase.open(20_000),
-                CurveRun.Phase.closed(32),
-                CurveRun.Phase.closed(options.clients()))) {
+        for (CurveRun.Phase phase : CurveRun.phases(options)) {
           rows.add(measure(bench, options, raw, sink, phase, closedGuess));
         }
       }
@@ -78,11 +71,11 @@ final class SinkCurve {
             raw,
             phase.rate() > 0 ? options.clients() : Math.min(phase.clients(), options.clients()));
     Cpu.awaitQuiet(bench.inlet, options.waitForQuietSeconds());
-    load(driver, phase, pool, new Stats(), settleSeconds);
+    CurveRun.load(driver, phase, pool, new Stats(), settleSeconds);
     Stats stats = new Stats();
     double sink0 = cpuSeconds(sink);
     Cpu before = Cpu.read(bench.inlet);
-    load(driver, phase, pool, stats, measuredSeconds);
+    CurveRun.load(driver, phase, pool, stats, measuredSeconds);
     Cpu after = Cpu.read(bench.inlet);
     Cpu d = after.minus(before);
     double sinkCpu = cpuSeconds(sink) - sink0;
@@ -97,16 +90,6 @@ final class SinkCurve {
         stats.answeredPerSecond(),
         row.perRequest(sinkCpu));
     return row;
-  }
-
-  private static void load(Driver driver, CurveRun.Phase phase, Pool pool, Stats stats, int seconds)
-      throws InterruptedException {
-    long nanos = TimeUnit.SECONDS.toNanos(seconds);
-    if (phase.rate() > 0) {
-      driver.openLoop(pool, stats, pool.units(), nanos, phase.rate());
-    } else {
-      driver.closedLoop(pool, stats, pool.units(), nanos);
-    }
   }
 
   private static double cpuSeconds(FloodSink.Running sink) {
