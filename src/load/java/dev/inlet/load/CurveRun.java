@@ -35,6 +35,21 @@ final class CurveRun {
     static Phase closed(int clients) {
       return new Phase("closed " + clients + " clients", 0, clients);
     }
+
+    /** Requests in flight at most: {@code --clients} for an open loop, else the phase's clients. */
+    int lines(Options options) {
+      return rate > 0 ? options.clients() : Math.min(clients, options.clients());
+    }
+
+    /**
+     * Prepares for {@code seconds} of this phase, a closed loop's at 1.3 × {@code closedGuess}
+     * packets/s.
+     */
+    Pool prebuild(AccountBench bench, Options options, double closedGuess, int seconds) {
+      double perSecond = rate > 0 ? rate : closedGuess * 1.3;
+      return bench.prebuild(
+          (int) Math.ceil(perSecond * seconds * 1.05) + options.clients(), seconds);
+    }
   }
 
   /** A measured phase's figures: the generator's and Inlet's side. */
@@ -109,10 +124,8 @@ final class CurveRun {
   private static Measured measure(
       AccountBench bench, Options options, Phase phase, double closedGuess, Result result)
       throws Exception {
-    int seconds = settleSeconds + measuredSeconds;
-    double rate = phase.rate() > 0 ? phase.rate() : closedGuess * 1.3;
-    Pool pool = bench.prebuild((int) Math.ceil(rate * seconds * 1.05) + options.clients(), seconds);
-    Driver driver = bench.driver(phase.rate() > 0 ? options.clients() : phase.clients());
+    Pool pool = phase.prebuild(bench, options, closedGuess, settleSeconds + measuredSeconds);
+    Driver driver = bench.driver(phase.lines(options));
     Cpu.awaitQuiet(bench.inlet, options.waitForQuietSeconds());
     bench.inlet.checkpoint();
     load(driver, phase, pool, result.warmup, settleSeconds);

@@ -63,13 +63,8 @@ final class SinkCurve {
       CurveRun.Phase phase,
       double closedGuess)
       throws Exception {
-    int seconds = settleSeconds + measuredSeconds;
-    double rate = phase.rate() > 0 ? phase.rate() : closedGuess * 1.3;
-    Pool pool = bench.prebuild((int) Math.ceil(rate * seconds * 1.05) + options.clients(), seconds);
-    Driver driver =
-        new Driver(
-            raw,
-            phase.rate() > 0 ? options.clients() : Math.min(phase.clients(), options.clients()));
+    Pool pool = phase.prebuild(bench, options, closedGuess, settleSeconds + measuredSeconds);
+    Driver driver = new Driver(raw, phase.lines(options));
     Cpu.awaitQuiet(bench.inlet, options.waitForQuietSeconds());
     CurveRun.load(driver, phase, pool, new Stats(), settleSeconds);
     Stats stats = new Stats();
